@@ -1,0 +1,61 @@
+"""The ``cfgtool`` command line: a click group whose subcommands load lazily.
+
+Each subcommand lives in its own module and only gathers options before calling
+the library, so ``cfgtool lint FILE`` imports the lint path and nothing else.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+from cfgtool._version import __version__
+from cfgtool.errors import CfgError
+
+COMMANDS: dict[str, str] = {
+    "parse": "cfgtool.cli.parse:parse",
+}
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class LazyGroup(click.Group):
+    """A group that imports a subcommand's module only when it is used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attribute = target.split(":")
+        command: click.Command = getattr(importlib.import_module(module_name), attribute)
+        return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CfgError as exc:
+            fail(str(exc))
+        except OSError as exc:
+            fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+
+
+def fail(message: str, code: int = EXIT_ERROR) -> None:
+    """Print one ``cfgtool: error:`` line to stderr and exit (2 by default)."""
+    click.echo(f"cfgtool: error: {message}", err=True)
+    raise SystemExit(code)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="cfgtool")
+def main() -> None:
+    """Lint, validate, render, diff and encrypt Yealink provisioning files.
+
+    \b
+    Exit codes: 0 clean, 1 findings (or differences), 2 usage or I/O error.
+    Run `cfgtool COMMAND --help` for each command's options and examples.
+    """

@@ -1,0 +1,278 @@
+"""Text ⇄ AST: the only place where lines of a cfg file are taken apart.
+
+The grammar (``grammar/cfg.lark``) defines one terminal per kind of line. Lark
+compiles it (LALR, basic lexer); the resulting terminal regexes form the line
+scanner used here, and are cached on disk keyed by the grammar's hash, so that
+a warm start neither imports Lark nor rebuilds the grammar. The full Lark LALR
+parse (:func:`lark_parse`) gives the same token stream; the tests hold both to it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Callable, Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from cfgtool.errors import CfgDecodeError, CfgIOError, CfgValueError
+from cfgtool.fsutil import atomic_write_text, read_bytes
+from cfgtool.nodes import (
+    Blank,
+    Comment,
+    Document,
+    Entry,
+    Header,
+    Invalid,
+    InvalidKind,
+    MisplacedHeader,
+    Node,
+)
+from cfgtool.resources import grammar_path
+
+HEADER_PREFIX = "#!version:"
+BOM = "\ufeff"
+_CACHE_FORMAT = "1"
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+_INVALID_REASONS: dict[str, tuple[InvalidKind, str]] = {
+    "NO_EQUALS": ("no-equals", "no '=' in the line; a setting is written 'key = value'"),
+    "DOUBLE_EQUALS": ("double-equals", "'==' is not a separator; a setting is written 'key = value'"),
+    "SECTION": (
+        "section",
+        "'[ section ]' lines belong to the legacy v6x format, which firmware 70 and later ignores",
+    ),
+    "TEMPLATE_TAG": ("template-tag", "a template tag was left in the file"),
+    "MERGE_MARKER": ("merge-marker", "a version-control merge conflict marker was left in the file"),
+}
+
+
+# --- the line scanner compiled from the grammar ---------------------------------
+
+
+def _lark(strict: bool = False) -> Any:
+    import lark
+
+    return lark.Lark(
+        grammar_path().read_text(encoding="utf-8"),
+        parser="lalr",
+        lexer="basic",
+        strict=strict,
+    )
+
+
+def _cache_file(grammar_text: str) -> Path:
+    digest = hashlib.sha256((_CACHE_FORMAT + grammar_text).encode()).hexdigest()[:16]
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "cfgtool" / f"line-scanner-{digest}.json"
+
+
+def _terminal_table() -> list[list[str]]:
+    """``[[name, regex], ...]`` in the order Lark's lexer tries them (priority first)."""
+    grammar_text = grammar_path().read_text(encoding="utf-8")
+    cache_file = _cache_file(grammar_text)
+    try:
+        table: list[list[str]] = json.loads(cache_file.read_text(encoding="utf-8"))
+        return table
+    except (OSError, ValueError):
+        pass
+    terminals = sorted(_lark().terminals, key=lambda t: (-t.priority, t.name))
+    table = [[t.name, t.pattern.to_regexp()] for t in terminals]
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(cache_file, json.dumps(table))
+    except (OSError, CfgIOError):
+        pass  # a cache that cannot be written only makes the next start slower
+    return table
+
+
+@cache
+def _scanner() -> re.Pattern[str]:
+    table = _terminal_table()
+    return re.compile("|".join(f"(?P<{name}>{regex})" for name, regex in table))
+
+
+def tokenize(text: str) -> Iterator[tuple[str, str]]:
+    """Yield ``(terminal, line_text_with_ending)`` for every line of ``text``."""
+    for match in _scanner().finditer(text):
+        yield match.lastgroup or "", match.group()
+
+
+def lark_parse(text: str) -> list[tuple[str, str]]:
+    """The reference parse: Lark's LALR parser over the same grammar, as tokens."""
+    tree = _lark_parser().parse(text)
+    return [(token.type, str(token)) for token in tree.children]
+
+
+@cache
+def _lark_parser() -> Any:
+    return _lark()
+
+
+def check_grammar() -> None:
+    """Build the grammar in Lark's strict mode: fails on any terminal collision."""
+    _lark(strict=True)
+
+
+# --- nodes -----------------------------------------------------------------------
+
+
+def _split_eol(token: str) -> tuple[str, str]:
+    if token.endswith("\r\n"):
+        return token[:-2], "\r\n"
+    if token.endswith(("\n", "\r")):
+        return token[:-1], token[-1]
+    return token, ""
+
+
+def _entry(raw: str, eol: str, line: int) -> Entry:
+    key_part, _, value_part = raw.partition("=")
+    key = key_part.strip(" \t")
+    value = value_part.strip(" \t")
+    key_column = len(key_part) - len(key_part.lstrip(" \t")) + 1
+    value_column = len(key_part) + 2 + len(value_part) - len(value_part.lstrip(" \t"))
+    return Entry(raw, eol, line, key, value, key_column, value_column)
+
+
+def _version(raw: str) -> str:
+    return raw.lstrip(" \t")[len(HEADER_PREFIX) :].strip(" \t")
+
+
+def _invalid(kind_name: str, raw: str, eol: str, line: int) -> Invalid:
+    if kind_name == "CONTROL":
+        match = _CONTROL_CHARS.search(raw)
+        column = match.start() + 1 if match else 1
+        char = match.group() if match else "\x00"
+        reason = f"control character U+{ord(char):04X} at column {column}"
+        return Invalid(raw, eol, line, "control-character", reason, column)
+    kind, reason = _INVALID_REASONS[kind_name]
+    column = len(raw) - len(raw.lstrip(" \t")) + 1
+    return Invalid(raw, eol, line, kind, reason, column)
+
+
+def _node(kind_name: str, raw: str, eol: str, line: int) -> Node:
+    if kind_name == "ENTRY":
+        return _entry(raw, eol, line)
+    if kind_name == "COMMENT":
+        return Comment(raw, eol, line)
+    if kind_name == "BLANK":
+        return Blank(raw, eol, line)
+    if kind_name == "VERSION":
+        if line == 1 and raw.startswith(HEADER_PREFIX):
+            return Header(raw, eol, line, _version(raw))
+        return MisplacedHeader(raw, eol, line, _version(raw))
+    return _invalid(kind_name, raw, eol, line)
+
+
+_FAST_NODES: dict[str, Callable[[str, str, int], Node]] = {
+    "ENTRY": _entry,
+    "COMMENT": Comment,
+    "BLANK": Blank,
+}
+
+
+# --- public API ------------------------------------------------------------------
+
+
+def loads(text: str, *, filename: str | None = None) -> Document:
+    """Parse ``text`` into a lossless :class:`Document`; never raises on bad lines.
+
+    A leading BOM is remembered and restored by :func:`dumps`; lines that are
+    not valid become :class:`~cfgtool.nodes.Invalid` nodes with a reason.
+    """
+    bom = text.startswith(BOM)
+    if bom:
+        text = text[1:]
+    items: list[Node] = []
+    append = items.append
+    fast = _FAST_NODES
+    line = 0
+    for match in _scanner().finditer(text):
+        line += 1
+        token = match.group()
+        if token[-1] == "\n":
+            if token[-2:] == "\r\n":
+                raw, eol = token[:-2], "\r\n"
+            else:
+                raw, eol = token[:-1], "\n"
+        elif token[-1] == "\r":
+            raw, eol = token[:-1], "\r"
+        else:
+            raw, eol = token, ""
+        kind_name = match.lastgroup or ""
+        build = fast.get(kind_name)
+        append(build(raw, eol, line) if build else _node(kind_name, raw, eol, line))
+    return Document(items, bom=bom, filename=filename)
+
+
+def dumps(doc: Document) -> str:
+    """Serialise a :class:`Document` back to text, byte for byte what was parsed."""
+    body = "".join([item.raw + item.eol for item in doc.items])
+    return BOM + body if doc.bom else body
+
+
+def decode(data: bytes, *, path: str | None = None) -> str:
+    """Decode file bytes as UTF-8 (a BOM is kept as ``\\ufeff`` for :func:`loads`)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        where = f"{path}: " if path else ""
+        raise CfgDecodeError(
+            f"{where}not valid UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "is it encrypted or binary?",
+            path=path,
+            offset=exc.start,
+        ) from None
+
+
+def load(path: str | os.PathLike[str]) -> Document:
+    """Read and parse a file; raises :class:`~cfgtool.errors.CfgError` on I/O or bad UTF-8."""
+    name = os.fspath(path)
+    return loads(decode(read_bytes(name), path=name), filename=name)
+
+
+def dump(doc: Document, path: str | os.PathLike[str]) -> None:
+    """Write ``doc`` to ``path`` atomically, keeping its line endings and BOM."""
+    atomic_write_text(path, dumps(doc))
+
+
+def build_entry(raw: str, eol: str, line: int, key: str, value: str) -> Entry:
+    """Parse ``raw`` as one line and insist it reads back as exactly ``key = value``."""
+    for bad, what in ((key, "key"), (value, "value")):
+        match = re.search(r"[\r\n]", bad) or _CONTROL_CHARS.search(bad)
+        if match:
+            raise CfgValueError(
+                f"{what} {bad!r} contains control character U+{ord(match.group()):04X} "
+                f"at position {match.start() + 1}; a value must stay on one line"
+            )
+    tokens = list(tokenize(raw))
+    node = _node(tokens[0][0], *_split_eol(tokens[0][1]), line) if len(tokens) == 1 else None
+    if not isinstance(node, Entry) or node.key != key or node.value != value:
+        raise CfgValueError(
+            f"cannot write {key!r} = {value!r} as one setting line: "
+            + _why_not_entry(key, value)
+        )
+    node.eol = eol
+    return node
+
+
+def _why_not_entry(key: str, value: str) -> str:
+    if key != key.strip(" \t") or value != value.strip(" \t"):
+        return "leading or trailing spaces are stripped by the phone"
+    if not key:
+        return "the key is empty"
+    if "=" in key:
+        return "a key cannot contain '='"
+    if key.startswith("#"):
+        return "a key cannot start with '#' (that makes a comment)"
+    if value.startswith("="):
+        return "a value cannot start with '='"
+    return "it does not parse back as one 'key = value' line"
+
+
+def format_entry(key: str, value: str) -> str:
+    """The canonical text of a setting, ``key = value``, validated."""
+    return build_entry(f"{key} = {value}", "", 1, key, value).raw
