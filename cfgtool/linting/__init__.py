@@ -1,0 +1,1 @@
+"""The lint engine: rules over the AST, configuration, suppressions, fixes."""
