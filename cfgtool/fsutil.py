@@ -10,7 +10,9 @@ from pathlib import Path
 from cfgtool.errors import CfgIOError
 
 
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, *, mode: int | None = None) -> None:
+def atomic_write_bytes(
+    path: str | os.PathLike[str], data: bytes, *, mode: int | None = None
+) -> None:
     """Write ``data`` to ``path`` so that readers see the old or the new file, never half.
 
     ``mode`` sets the permission bits (e.g. ``0o600`` for key files); by default an
@@ -53,7 +55,7 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
     """Read a whole file, turning OS errors into a one-line :class:`CfgIOError`."""
     target = Path(path)
     if target.is_dir():
-        raise CfgIOError(f"{target}: is a directory (give a file, or a directory to a command that recurses)")
+        raise CfgIOError(f"{target}: is a directory, not a file")
     try:
         return target.read_bytes()
     except FileNotFoundError:

@@ -39,14 +39,14 @@ _CACHE_FORMAT = "1"
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 _INVALID_REASONS: dict[str, tuple[InvalidKind, str]] = {
-    "NO_EQUALS": ("no-equals", "no '=' in the line; a setting is written 'key = value'"),
-    "DOUBLE_EQUALS": ("double-equals", "'==' is not a separator; a setting is written 'key = value'"),
+    "NO_EQUALS": ("no-equals", "no '=' in the line; write a setting as 'key = value'"),
+    "DOUBLE_EQUALS": ("double-equals", "'==' is not a separator; write 'key = value'"),
     "SECTION": (
         "section",
         "'[ section ]' lines belong to the legacy v6x format, which firmware 70 and later ignores",
     ),
     "TEMPLATE_TAG": ("template-tag", "a template tag was left in the file"),
-    "MERGE_MARKER": ("merge-marker", "a version-control merge conflict marker was left in the file"),
+    "MERGE_MARKER": ("merge-marker", "a merge conflict marker was left in the file"),
 }
 
 
@@ -189,9 +189,7 @@ def loads(text: str, *, filename: str | None = None) -> Document:
     items: list[Node] = []
     append = items.append
     fast = _FAST_NODES
-    line = 0
-    for match in _scanner().finditer(text):
-        line += 1
+    for line, match in enumerate(_scanner().finditer(text), start=1):
         token = match.group()
         if token[-1] == "\n":
             if token[-2:] == "\r\n":
@@ -244,16 +242,17 @@ def build_entry(raw: str, eol: str, line: int, key: str, value: str) -> Entry:
     for bad, what in ((key, "key"), (value, "value")):
         match = re.search(r"[\r\n]", bad) or _CONTROL_CHARS.search(bad)
         if match:
+            char = match.group()
+            kind = "a line break" if char in "\r\n" else "a control character"
             raise CfgValueError(
-                f"{what} {bad!r} contains control character U+{ord(match.group()):04X} "
-                f"at position {match.start() + 1}; a value must stay on one line"
+                f"{what} {bad!r} contains {kind} (U+{ord(char):04X}) at position "
+                f"{match.start() + 1}; a setting must stay on one line"
             )
     tokens = list(tokenize(raw))
     node = _node(tokens[0][0], *_split_eol(tokens[0][1]), line) if len(tokens) == 1 else None
     if not isinstance(node, Entry) or node.key != key or node.value != value:
         raise CfgValueError(
-            f"cannot write {key!r} = {value!r} as one setting line: "
-            + _why_not_entry(key, value)
+            f"cannot write {key!r} = {value!r} as one setting line: " + _why_not_entry(key, value)
         )
     node.eol = eol
     return node

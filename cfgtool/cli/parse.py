@@ -15,8 +15,12 @@ from cfgtool.parser import decode, load, loads
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
-    "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-    show_default=True, help="json: one array with one object per file.",
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one array with one object per file.",
 )
 def parse(files: tuple[str, ...], output_format: str) -> None:
     """Parse FILES and print every line as the AST sees it.
@@ -31,7 +35,8 @@ def parse(files: tuple[str, ...], output_format: str) -> None:
     """
     docs = [
         loads(decode(sys.stdin.buffer.read(), path="<stdin>"), filename="<stdin>")
-        if name == "-" else load(name)
+        if name == "-"
+        else load(name)
         for name in files
     ]
     if output_format == "json":
