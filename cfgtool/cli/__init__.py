@@ -16,6 +16,8 @@ from cfgtool.errors import CfgError
 
 COMMANDS: dict[str, str] = {
     "parse": "cfgtool.cli.parse:parse",
+    "encrypt": "cfgtool.cli.crypto:encrypt",
+    "decrypt": "cfgtool.cli.crypto:decrypt",
 }
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
