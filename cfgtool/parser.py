@@ -248,6 +248,8 @@ def build_entry(raw: str, eol: str, line: int, key: str, value: str) -> Entry:
                 f"{what} {bad!r} contains {kind} (U+{ord(char):04X}) at position "
                 f"{match.start() + 1}; a setting must stay on one line"
             )
+    if not key or any(char.isspace() for char in key):
+        raise CfgValueError(f"cannot write key {key!r}: a key must be non-empty, without spaces")
     tokens = list(tokenize(raw))
     node = _node(tokens[0][0], *_split_eol(tokens[0][1]), line) if len(tokens) == 1 else None
     if not isinstance(node, Entry) or node.key != key or node.value != value:

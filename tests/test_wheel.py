@@ -1,0 +1,54 @@
+"""The built wheel carries grammar/ and schemas/ and works from any directory (issue 2, point 1)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+from tests.conftest import REPO
+
+
+def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(dist), str(REPO)],
+        check=True,
+    )
+    [wheel] = dist.glob("cfgtool-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "cfgtool/grammar/cfg.lark" in names
+    assert any(name.startswith("cfgtool/schemas/") for name in names)
+
+    env_dir = tmp_path / "venv"
+    # The dependencies come from the test environment; only cfgtool comes from the wheel.
+    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
+    python = env_dir / "bin" / "python"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q",
+         str(wheel)],
+        check=True,
+    )
+    workdir = tmp_path / "elsewhere"
+    workdir.mkdir()
+    sample = workdir / "y000000000028.cfg"
+    sample.write_text("#!version:1.0.0.1\nlang.gui = English\n")
+    where = subprocess.run(
+        [str(python), "-c", "import cfgtool; print(cfgtool.__file__)"],
+        cwd=workdir, capture_output=True, text=True, check=True,
+    ).stdout
+    assert str(env_dir) in where, where
+    version = subprocess.run(
+        [str(env_dir / "bin" / "cfgtool"), "--version"],
+        cwd=workdir, capture_output=True, text=True, check=True,
+    )
+    assert "cfgtool" in version.stdout
+    parsed = subprocess.run(
+        [str(env_dir / "bin" / "cfgtool"), "parse", "--format", "json", sample.name],
+        cwd=workdir, capture_output=True, text=True, env={"XDG_CACHE_HOME": str(tmp_path / "c")},
+    )
+    assert parsed.returncode == 0, parsed.stderr
+    assert '"lang.gui"' in parsed.stdout
