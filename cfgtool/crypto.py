@@ -207,7 +207,7 @@ def decrypt_bytes(data: bytes, key: str, *, check: bool = True) -> bytes:
     too; text files have none.
     """
     validate_aes_key(key)
-    if not data or len(data) % BLOCK_SIZE:
+    if len(data) % BLOCK_SIZE:
         raise NotEncryptedError(
             f"{WRONG_KEY}: AES ciphertext is a whole number of 16-byte blocks, "
             f"and this is {len(data)} bytes"
