@@ -18,6 +18,8 @@ COMMANDS: dict[str, str] = {
     "parse": "cfgtool.cli.parse:parse",
     "encrypt": "cfgtool.cli.crypto:encrypt",
     "decrypt": "cfgtool.cli.crypto:decrypt",
+    "models": "cfgtool.cli.catalog:models",
+    "explain": "cfgtool.cli.catalog:explain",
 }
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
