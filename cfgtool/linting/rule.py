@@ -19,6 +19,7 @@ from cfgtool.nodes import Document, Line
 
 if TYPE_CHECKING:
     from cfgtool.catalog import Catalog, Model
+    from cfgtool.linting.config import LintConfig
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class LintContext:
     ``--stdin-filename``). ``template`` is true when the file is a template
     (placeholders allowed); ``template_variables`` the inventory columns when
     known. ``model`` is set by ``validate`` when the phone model is known.
+    ``config`` is the configuration in force for the file (None: defaults).
     """
 
     path: str | None = None
@@ -39,6 +41,12 @@ class LintContext:
     extra_known_keys: frozenset[str] = frozenset()
     model: Model | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
+    config: LintConfig | None = None
+
+    @property
+    def line_endings(self) -> str:
+        """What fixes write: ``"keep"`` (the file's dominant ending), ``"lf"`` or ``"crlf"``."""
+        return self.config.line_endings if self.config is not None else "keep"
 
     @property
     def catalog(self) -> Catalog:
@@ -89,6 +97,11 @@ class Rule:
     check: CheckFunction
     fix: FixFunction | None = None
     scope: str = "lint"  # "lint": every file; "model": only under `cfgtool validate`
+
+    @property
+    def fixable(self) -> bool:
+        """Whether ``--fix`` can repair what this rule reports."""
+        return self.fix is not None
 
     @classmethod
     def from_module(cls, module: ModuleType) -> Rule:
