@@ -435,7 +435,7 @@ def _suggest_pattern(catalog: Catalog, pattern: str) -> tuple[str, str] | None:
     """Best (candidate pattern, alignment) for an unknown normalised pattern."""
     index = _suggestion_index(catalog)
     parts = pattern.split(".")
-    # (score, popularity, candidate, alignment); max() picks the best, ties by popularity
+    # (score, popularity, candidate, alignment)
     options: list[tuple[float, int, str, str]] = []
 
     def popularity(candidate: str) -> int:
@@ -457,8 +457,8 @@ def _suggest_pattern(catalog: Catalog, pattern: str) -> tuple[str, str] | None:
             score = _STATIC_SCORE if extra == 0 and parts[0] == "static" else _SKIP_SCORE
             options.append((score, popularity(shorter), shorter, f"drop:{extra}"))
     if options:
-        # negate the candidate so that, among equals, the alphabetically first wins
-        best = max(options, key=lambda o: (o[0], o[1], [-ord(c) for c in o[2]]))
+        # best score, then the key more projects use, then alphabetical: deterministic
+        best = min(options, key=lambda o: (-o[0], -o[1], o[2]))
         return best[2], best[3]
 
     from difflib import get_close_matches
