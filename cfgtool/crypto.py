@@ -572,6 +572,10 @@ def encrypt_paths(
         raise CryptoError("give a key or generate one, not both")
     if key_length is not None and key_length not in KEY_LENGTHS:
         raise CryptoError(f"key length must be 16 or 32, not {key_length}")
+    if key is not None and key_length is not None:
+        raise CryptoError(
+            f"a key length is for generated keys; the key given has {len(key)} characters"
+        )
     if mode == "aes" and key is None and not generate:
         raise CryptoError(
             "aes mode needs a key: give one (--key-file, --key-env or --key) "
@@ -642,6 +646,13 @@ def encrypt_paths(
         _write_all(out, extra, outcomes, None, jobs, progress)
         if mode == "keyfile":
             warnings.insert(0, KEYFILE_WARNING)
+        else:
+            warnings += [
+                f"{stale} is left from a keyfile-mode run: delete it, or phones and "
+                "cfgtool decrypt will use it instead of the key"
+                for stale in (out / security_file_name(source.name) for source in inputs)
+                if stale.exists()
+            ]
     lines = phone_config_lines(mode, run_key) if phone_config and written else []
     return BatchResult(
         "encrypt",

@@ -676,6 +676,16 @@ def test_batch_keyfile_mode_with_given_key_writes_no_keys_csv(
         encrypt_paths([plain_dir], tmp_path / "enc2", mode="keyfile", key=KEY32, lint=False)
 
 
+def test_stale_security_file_is_reported(plain_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "enc"
+    encrypt_paths([plain_dir], out, mode="keyfile", lint=False)
+    result = encrypt_paths([plain_dir / "y000000000028.cfg"], out, key=KEY16, lint=False)
+    assert result.warnings == (
+        f"{out / 'y000000000028_Security.enc'} is left from a keyfile-mode run: delete it, "
+        "or phones and cfgtool decrypt will use it instead of the key",
+    )
+
+
 def test_batch_rsa_mode(plain_dir: Path, tmp_path: Path, rsa_keys: dict[str, Path]) -> None:
     out = tmp_path / "enc"
     result = encrypt_paths(
@@ -697,6 +707,7 @@ def test_batch_rsa_mode(plain_dir: Path, tmp_path: Path, rsa_keys: dict[str, Pat
         ({"mode": "rsa"}, "needs the RSA public key"),
         ({"key": KEY16, "rsa_public_key": b"x"}, "only used with --mode rsa"),
         ({"key": KEY16, "key_length": 20}, "16 or 32"),
+        ({"key": KEY16, "key_length": 32}, "the key given has 16 characters"),
         ({"key": "short"}, "AES key is 5 characters"),
         ({"mode": "des", "key": KEY16}, "unknown mode"),
     ],
