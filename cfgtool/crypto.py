@@ -564,32 +564,7 @@ def encrypt_paths(
     have lint errors are refused. Nothing is written unless every file
     succeeds, and nothing is ever written over an input file.
     """
-    if mode not in MODES:
-        raise CryptoError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
-    if key is not None:
-        validate_aes_key(key)
-    if key is not None and generate:
-        raise CryptoError("give a key or generate one, not both")
-    if key_length is not None and key_length not in KEY_LENGTHS:
-        raise CryptoError(f"key length must be 16 or 32, not {key_length}")
-    if key is not None and key_length is not None:
-        raise CryptoError(
-            f"a key length is for generated keys; the key given has {len(key)} characters"
-        )
-    if mode == "aes" and key is None and not generate:
-        raise CryptoError(
-            "aes mode needs a key: give one (--key-file, --key-env or --key) "
-            "or let cfgtool make one (--generate-key)"
-        )
-    if mode == "keyfile" and (key_length == 32 or (key is not None and len(key) != 16)):
-        raise CryptoError("keyfile mode uses 16-character keys only")
-    if mode != "rsa" and rsa_public_key is not None:
-        raise CryptoError("an RSA public key is only used with --mode rsa")
-    if mode == "rsa" and rsa_public_key is None:
-        raise CryptoError("rsa mode needs the RSA public key (--rsa-public PEM)")
-    if phone_config and mode == "rsa":
-        raise CryptoError("rsa mode has no AES key setting on the phone (--print-phone-config)")
-
+    _check_encrypt_options(mode, key, generate, key_length, rsa_public_key, phone_config)
     inputs = collect_inputs(paths)
     out = Path(out_dir)
     rsa_key = load_rsa_public_key(rsa_public_key) if rsa_public_key is not None else None
@@ -664,6 +639,42 @@ def encrypt_paths(
         tuple(warnings),
         tuple(lines),
     )
+
+
+def _check_encrypt_options(
+    mode: Mode,
+    key: str | None,
+    generate: bool,
+    key_length: int | None,
+    rsa_public_key: bytes | None,
+    phone_config: bool,
+) -> None:
+    """Raise :class:`CryptoError` for option combinations that make no sense."""
+    if mode not in MODES:
+        raise CryptoError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
+    if key is not None:
+        validate_aes_key(key)
+    if key is not None and generate:
+        raise CryptoError("give a key or generate one, not both")
+    if key_length is not None and key_length not in KEY_LENGTHS:
+        raise CryptoError(f"key length must be 16 or 32, not {key_length}")
+    if key is not None and key_length is not None:
+        raise CryptoError(
+            f"a key length is for generated keys; the key given has {len(key)} characters"
+        )
+    if mode == "aes" and key is None and not generate:
+        raise CryptoError(
+            "aes mode needs a key: give one (--key-file, --key-env or --key) "
+            "or let cfgtool make one (--generate-key)"
+        )
+    if mode == "keyfile" and (key_length == 32 or (key is not None and len(key) != 16)):
+        raise CryptoError("keyfile mode uses 16-character keys only")
+    if mode != "rsa" and rsa_public_key is not None:
+        raise CryptoError("an RSA public key is only used with --mode rsa")
+    if mode == "rsa" and rsa_public_key is None:
+        raise CryptoError("rsa mode needs the RSA public key (--rsa-public PEM)")
+    if phone_config and mode == "rsa":
+        raise CryptoError("rsa mode has no AES key setting on the phone (--print-phone-config)")
 
 
 def decrypt_paths(
