@@ -32,10 +32,12 @@ from cfgtool.nodes import Blank, Comment, Document, Entry, Header, Invalid, Misp
 from cfgtool.parser import dump, dumps, load, loads
 
 # Public names that live in modules imported on first use: name -> "module:attribute".
-_LAZY: dict[str, str] = {}
+_LAZY: dict[str, str] = {
+    "diff": "cfgtool.differ:diff",
+}
 
 if TYPE_CHECKING:
-    pass
+    from cfgtool.differ import diff as diff
 
 
 def __getattr__(name: str) -> Any:

@@ -1,0 +1,794 @@
+"""Semantic diff of settings: two files, two phones' effective configurations, two trees.
+
+A text diff of provisioning files is noise: phones apply the *last* value of each
+key and ignore order, spacing, comments and blank lines. This module compares
+what phones apply::
+
+    changes = cfgtool.diff(cfgtool.load("old.cfg"), cfgtool.load("new.cfg"))
+    patched = apply_changes(cfgtool.load("old.cfg"), changes)   # settings now equal new.cfg's
+
+:func:`diff_paths` is what ``cfgtool diff`` wraps: two files, or two provisioning
+trees compared file by file (MD5, as phones compare what they download) or, with
+``effective=True``, phone by phone (Common, then MAC file, then MAC-local file).
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from cfgtool.errors import CfgDecodeError, CfgError, CfgIOError, CfgValueError, SchemaError
+from cfgtool.fsutil import read_bytes
+from cfgtool.nodes import Document
+from cfgtool.parser import decode, dumps, loads
+
+__all__ = [
+    "Change",
+    "DiffResult",
+    "FileDiff",
+    "PhoneDiff",
+    "apply_changes",
+    "diff",
+    "diff_paths",
+    "diff_settings",
+    "diff_trees",
+    "mark_reboot",
+    "mask_changes",
+    "text_lines",
+    "to_json",
+    "unified",
+]
+
+ChangeKind = Literal["added", "removed", "changed"]
+Status = Literal["added", "removed", "changed", "unchanged"]
+RebootLookup = Callable[[str], "bool | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One setting that differs: ``old`` is None when added, ``new`` is None when removed.
+
+    ``key`` is None only for a whole file that cannot be read as settings
+    (firmware, an encrypted file): then ``old``/``new`` are its MD5 sums.
+    ``path`` names the file (tree mode) or the phone's MAC file (effective mode),
+    ``mac`` the phone (effective mode). ``reboot`` is True when the catalog says
+    the phone applies this key only after a reboot, False when the catalog knows
+    the key without that flag, None when unknown. ``masked`` marks values
+    replaced by :func:`mask_changes`; such a change cannot be applied.
+    """
+
+    key: str | None
+    change: ChangeKind
+    old: str | None = None
+    new: str | None = None
+    path: str | None = None
+    mac: str | None = None
+    reboot: bool | None = None
+    masked: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"key", "change", "old", "new"}``, plus ``path``/``mac``/``reboot`` when set."""
+        result: dict[str, Any] = {
+            "key": self.key,
+            "change": self.change,
+            "old": self.old,
+            "new": self.new,
+        }
+        if self.path is not None:
+            result["path"] = self.path
+        if self.mac is not None:
+            result["mac"] = self.mac
+        if self.reboot is not None:
+            result["reboot"] = self.reboot
+        return result
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def diff_settings(
+    old: Mapping[str, str],
+    new: Mapping[str, str],
+    *,
+    path: str | None = None,
+    mac: str | None = None,
+) -> list[Change]:
+    """Changes from ``old`` to ``new`` (key → value mappings).
+
+    Removed and changed keys come in ``old``'s order, then added keys in ``new``'s.
+    """
+    changes: list[Change] = []
+    for key, old_value in old.items():
+        new_value = new.get(key)
+        if new_value is None:
+            changes.append(Change(key, "removed", old_value, None, path, mac))
+        elif new_value != old_value:
+            changes.append(Change(key, "changed", old_value, new_value, path, mac))
+    changes.extend(
+        Change(key, "added", None, value, path, mac) for key, value in new.items() if key not in old
+    )
+    return changes
+
+
+def diff(a: Document, b: Document) -> list[Change]:
+    """The settings that differ between ``a`` and ``b``, by effective (last) value.
+
+    Order, spacing, comments, blank lines and overridden duplicates do not count.
+    Values are not masked; use :func:`mask_changes` before showing them.
+    """
+    return diff_settings(a.to_dict(), b.to_dict())
+
+
+def apply_changes(doc: Document, changes: Iterable[Change], *, check: bool = True) -> Document:
+    """A copy of ``doc`` with ``changes`` applied; ``doc`` itself is left as it is.
+
+    Edits go through :meth:`Document.set` and :meth:`Document.delete`, so every
+    line not touched stays byte-identical. With ``check`` (the default) each
+    change must fit ``doc`` like a patch: a changed or removed key must have the
+    change's ``old`` value, an added key must be absent; otherwise
+    :class:`~cfgtool.errors.CfgValueError` names the key and nothing is changed.
+    """
+    result = loads(dumps(doc), filename=doc.filename)
+    for change in changes:
+        if change.key is None:
+            raise CfgValueError(f"{change.path}: a whole-file change cannot be applied to settings")
+        if change.masked:
+            raise CfgValueError(
+                f"the change to {change.key!r} has masked values; "
+                "diff with show_secrets to apply it"
+            )
+        current = result.get(change.key)
+        expected = None if change.change == "added" else change.old
+        if check and current != expected:
+            raise CfgValueError(
+                f"cannot apply the change to {change.key!r}: expected "
+                + ("it to be absent" if expected is None else f"value {expected!r}")
+                + (", but it is absent" if current is None else f", found {current!r}")
+            )
+        if change.change == "removed":
+            result.delete(change.key)
+        else:
+            result.set(change.key, change.new or "")
+    return result
+
+
+def mask_changes(changes: Iterable[Change]) -> list[Change]:
+    """``changes`` with secret values (passwords, AES keys, URL credentials) masked.
+
+    A change stays a change even when both masked values read the same.
+    """
+    from cfgtool.masking import mask_value
+
+    masked: list[Change] = []
+    for change in changes:
+        if change.key is None:
+            masked.append(change)
+            continue
+        old = None if change.old is None else mask_value(change.key, change.old)
+        new = None if change.new is None else mask_value(change.key, change.new)
+        if old == change.old and new == change.new:
+            masked.append(change)
+        else:
+            masked.append(replace(change, old=old, new=new, masked=True))
+    return masked
+
+
+def _catalog_reboot_lookup() -> RebootLookup | None:
+    try:
+        from cfgtool.catalog import load_catalog
+
+        catalog = load_catalog()
+    except (ImportError, SchemaError):
+        return None
+
+    def lookup(key: str) -> bool | None:
+        param = catalog.lookup(key)
+        return None if param is None else param.reboot
+
+    return lookup
+
+
+def mark_reboot(changes: Iterable[Change], lookup: RebootLookup | None = None) -> list[Change]:
+    """``changes`` with :attr:`Change.reboot` filled in from the parameter catalog.
+
+    ``lookup`` maps a key to True (needs a reboot), False, or None (unknown);
+    it defaults to the bundled catalog. Changes are returned as they are when
+    no catalog is available.
+    """
+    lookup = lookup or _catalog_reboot_lookup()
+    if lookup is None:
+        return list(changes)
+    return [
+        change if change.key is None else replace(change, reboot=lookup(change.key))
+        for change in changes
+    ]
+
+
+# --------------------------------------------------------------------------- trees
+
+
+@dataclass(frozen=True, slots=True)
+class FileDiff:
+    """One file of a tree: its status by MD5, and its setting changes when it changed.
+
+    ``settings`` is False when either side could not be read as a cfg file
+    (binary, encrypted, not UTF-8): only the MD5 sums were compared.
+    """
+
+    path: str
+    status: Status
+    old_md5: str | None
+    new_md5: str | None
+    changes: tuple[Change, ...] = ()
+    settings: bool = True
+    old_settings: Mapping[str, str] | None = field(default=None, repr=False, compare=False)
+    new_settings: Mapping[str, str] | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneDiff:
+    """One phone (one MAC) of a tree.
+
+    ``files`` are the files it downloads (Common, MAC, MAC-local), ``status`` is
+    "changed" when any of them differs by MD5 (the phone re-provisions),
+    "added"/"removed" when its MAC files appear or disappear. ``changes`` are its
+    effective setting changes (effective mode) or its files' changes.
+    """
+
+    mac: str
+    path: str
+    model: str | None
+    files: tuple[str, ...]
+    status: Status
+    changes: tuple[Change, ...] = ()
+    settings: bool = True
+    old_settings: Mapping[str, str] | None = field(default=None, repr=False, compare=False)
+    new_settings: Mapping[str, str] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def reboot(self) -> bool:
+        """True when a change needs a reboot (per the catalog)."""
+        return any(change.reboot for change in self.changes)
+
+
+@dataclass(frozen=True, slots=True)
+class DiffResult:
+    """What ``cfgtool diff`` reports.
+
+    ``changes`` is the flat list (the JSON output); ``files`` and ``phones`` are
+    filled in tree mode. ``old_name``/``new_name`` are the compared paths.
+    """
+
+    old_name: str
+    new_name: str
+    changes: tuple[Change, ...]
+    tree: bool = False
+    effective: bool = False
+    files: tuple[FileDiff, ...] = ()
+    phones: tuple[PhoneDiff, ...] = ()
+    old_settings: Mapping[str, str] | None = field(default=None, repr=False, compare=False)
+    new_settings: Mapping[str, str] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def differs(self) -> bool:
+        """True when a setting (or a file that is not settings) differs: exit 1."""
+        return bool(self.changes)
+
+    @property
+    def reprovisioning(self) -> int:
+        """Phones whose downloaded files change (MD5), new phones included."""
+        return sum(phone.status in ("added", "changed") for phone in self.phones)
+
+    @property
+    def unchanged_phones(self) -> int:
+        return sum(phone.status == "unchanged" for phone in self.phones)
+
+    @property
+    def removed_phones(self) -> int:
+        return sum(phone.status == "removed" for phone in self.phones)
+
+    @property
+    def rebooting(self) -> int:
+        """Phones that stay in the tree and get a change that needs a reboot."""
+        return sum(phone.status != "removed" and phone.reboot for phone in self.phones)
+
+    def summary(self) -> str:
+        """``N phones will re-provision, M unchanged`` (+ reboots and removed phones)."""
+        if not self.tree:
+            count = len(self.changes)
+            return f"{count} setting differs" if count == 1 else f"{count} settings differ"
+        text = (
+            f"{_plural(self.reprovisioning, 'phone')} will re-provision, "
+            f"{self.unchanged_phones} unchanged"
+        )
+        if self.rebooting:
+            text += f"; {self.rebooting} will reboot"
+        if self.removed_phones:
+            text += f"; {_plural(self.removed_phones, 'phone')} removed"
+        return text
+
+    def to_dict(self) -> list[dict[str, Any]]:
+        """The JSON output: one array of change objects."""
+        return [change.to_dict() for change in self.changes]
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+@dataclass(slots=True)
+class _Tree:
+    """The files of one provisioning directory, read lazily and once."""
+
+    root: Path
+    paths: dict[str, Path]
+    _bytes: dict[str, bytes] = field(default_factory=dict)
+    _settings: dict[str, dict[str, str] | None] = field(default_factory=dict)
+
+    @classmethod
+    def scan(cls, root: Path) -> _Tree:
+        paths: dict[str, Path] = {}
+        for directory, subdirs, files in os.walk(root):
+            subdirs[:] = sorted(name for name in subdirs if not name.startswith("."))
+            for name in sorted(files):
+                if not name.startswith("."):
+                    full = Path(directory, name)
+                    paths[full.relative_to(root).as_posix()] = full
+        return cls(root, paths)
+
+    def data(self, relative: str) -> bytes:
+        if relative not in self._bytes:
+            self._bytes[relative] = read_bytes(self.paths[relative])
+        return self._bytes[relative]
+
+    def md5(self, relative: str) -> str | None:
+        if relative not in self.paths:
+            return None
+        return hashlib.md5(self.data(relative), usedforsecurity=False).hexdigest()
+
+    def settings(self, relative: str) -> dict[str, str] | None:
+        """Key → effective value, or None when the file is not a readable cfg file."""
+        if relative not in self._settings:
+            self._settings[relative] = _read_settings(
+                self.data(relative), str(self.paths[relative])
+            )
+            self._bytes.pop(relative, None)
+        return self._settings[relative]
+
+
+def _read_settings(data: bytes, path: str) -> dict[str, str] | None:
+    try:
+        text = decode(data, path=path)
+    except CfgDecodeError:
+        return None
+    if "\x00" in text:
+        return None
+    return loads(text, filename=path).to_dict()
+
+
+@dataclass(frozen=True, slots=True)
+class _Phone:
+    mac: str
+    directory: str
+    model: str | None
+    common: tuple[str, ...]
+    own: tuple[str, ...]
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        return (*self.common, *self.own)
+
+
+def diff_trees(
+    old_dir: str | os.PathLike[str],
+    new_dir: str | os.PathLike[str],
+    *,
+    effective: bool = False,
+    show_secrets: bool = False,
+) -> DiffResult:
+    """Compare two provisioning trees the way phones see them.
+
+    Every file is added, removed, changed or unchanged by MD5; a changed cfg
+    file lists its setting changes. Phones are the MACs of ``<mac>.cfg`` and
+    ``<mac>-local.cfg`` files; a phone re-provisions when its Common, MAC or
+    MAC-local file changes. With ``effective``, each phone's effective
+    configuration (Common, then MAC, then MAC-local; last value wins) is
+    compared, so one Common change shows once per phone of that model.
+    Secrets are masked unless ``show_secrets``.
+    """
+    old_tree, new_tree = _Tree.scan(Path(old_dir)), _Tree.scan(Path(new_dir))
+    reboot_lookup = _catalog_reboot_lookup()
+    finish = _finisher(reboot_lookup, show_secrets)
+
+    files = tuple(
+        _file_diff(relative, old_tree, new_tree, finish)
+        for relative in sorted(old_tree.paths.keys() | new_tree.paths.keys())
+    )
+    by_path = {item.path: item for item in files}
+    phones = _phones(old_tree, new_tree)
+
+    phone_diffs = tuple(
+        _phone_diff(phone_old, phone_new, by_path, old_tree, new_tree, effective, finish)
+        for phone_old, phone_new in phones
+    )
+    if effective:
+        covered = {name for phone in phone_diffs if phone.settings for name in phone.files}
+        changes = [
+            *(change for phone in phone_diffs for change in phone.changes),
+            *(
+                change
+                for item in files
+                if item.path not in covered or not item.settings
+                for change in item.changes
+            ),
+        ]
+    else:
+        changes = [change for item in files for change in item.changes]
+    return DiffResult(
+        os.fspath(old_dir),
+        os.fspath(new_dir),
+        tuple(changes),
+        tree=True,
+        effective=effective,
+        files=files,
+        phones=phone_diffs,
+    )
+
+
+def _finisher(
+    reboot_lookup: RebootLookup | None, show_secrets: bool
+) -> Callable[[list[Change]], tuple[Change, ...]]:
+    def finish(changes: list[Change]) -> tuple[Change, ...]:
+        changes = mark_reboot(changes, reboot_lookup) if reboot_lookup else changes
+        return tuple(changes if show_secrets else mask_changes(changes))
+
+    return finish
+
+
+def _file_diff(
+    relative: str,
+    old_tree: _Tree,
+    new_tree: _Tree,
+    finish: Callable[[list[Change]], tuple[Change, ...]],
+) -> FileDiff:
+    old_md5, new_md5 = old_tree.md5(relative), new_tree.md5(relative)
+    status: Status = (
+        "added"
+        if old_md5 is None
+        else "removed"
+        if new_md5 is None
+        else "unchanged"
+        if old_md5 == new_md5
+        else "changed"
+    )
+    if status == "unchanged":
+        return FileDiff(relative, status, old_md5, new_md5)
+    old = old_tree.settings(relative) if old_md5 is not None else {}
+    new = new_tree.settings(relative) if new_md5 is not None else {}
+    if old is None or new is None:
+        whole = Change(None, status, old_md5, new_md5, relative)
+        return FileDiff(relative, status, old_md5, new_md5, (whole,), settings=False)
+    changes = finish(diff_settings(old, new, path=relative))
+    return FileDiff(relative, status, old_md5, new_md5, changes, True, old, new)
+
+
+def _phones(old_tree: _Tree, new_tree: _Tree) -> list[tuple[_Phone | None, _Phone | None]]:
+    old_phones, new_phones = _find_phones(old_tree), _find_phones(new_tree)
+    return [
+        (old_phones.get(ident), new_phones.get(ident))
+        for ident in sorted(old_phones.keys() | new_phones.keys())
+    ]
+
+
+def _find_phones(tree: _Tree) -> dict[tuple[str, str], _Phone]:
+    """Phones by (directory, MAC), each with the files it downloads, in order.
+
+    A phone is the MAC of a ``<mac>.cfg`` or ``<mac>-local.cfg`` file. Its
+    Common files are those in its directory (or, when there is none, at the
+    root): the all-models ``y000000000000.cfg`` first, then its model's. The
+    model is the directory's name when that names a model (the ``$PN`` layout),
+    else the one model whose Common file is there; with several and no model
+    directory the model is unknown and only the all-models file is counted.
+    """
+    from cfgtool.catalog import all_models_common_file, find_model, models_for_common_file
+    from cfgtool.filenames import basename, classify
+
+    by_directory: dict[str, list[str]] = {}
+    for relative in tree.paths:
+        by_directory.setdefault(relative.rpartition("/")[0], []).append(relative)
+
+    def commons_in(directory: str) -> list[str]:
+        return [name for name in by_directory.get(directory, []) if classify(name).is_common]
+
+    all_models = all_models_common_file()
+    phones: dict[tuple[str, str], _Phone] = {}
+    for directory, names in by_directory.items():
+        own: dict[str, list[str]] = {}
+        for name in names:
+            mac = classify(name).mac
+            if mac is not None:
+                own.setdefault(mac, []).append(name)
+        if not own:
+            continue
+        commons = commons_in(directory) or commons_in("")
+        generic = [name for name in commons if basename(name) == all_models]
+        specific = [name for name in commons if basename(name) != all_models]
+        model = find_model(basename(directory)) if directory else None
+        if model is not None:
+            specific = [name for name in specific if basename(name) == model.common_file]
+        elif len(specific) == 1:
+            models = models_for_common_file(basename(specific[0]))
+            model = models[0] if len(models) == 1 else None
+        applying = (*generic, *specific) if len(specific) == 1 else tuple(generic)
+        model_name = model.name if model else None
+        for mac, files in own.items():
+            ordered = tuple(sorted(files, key=lambda name: classify(name).kind == "mac-local"))
+            phones[(directory, mac)] = _Phone(mac, directory, model_name, applying, ordered)
+    return phones
+
+
+def _effective(tree: _Tree, files: Sequence[str]) -> dict[str, str] | None:
+    merged: dict[str, str] = {}
+    for name in files:
+        settings = tree.settings(name)
+        if settings is None:
+            return None
+        merged.update(settings)
+    return merged
+
+
+def _phone_diff(
+    old: _Phone | None,
+    new: _Phone | None,
+    by_path: Mapping[str, FileDiff],
+    old_tree: _Tree,
+    new_tree: _Tree,
+    effective: bool,
+    finish: Callable[[list[Change]], tuple[Change, ...]],
+) -> PhoneDiff:
+    phone = new or old
+    assert phone is not None
+    files = tuple(dict.fromkeys((*(old.files if old else ()), *(new.files if new else ()))))
+    changed_files = [name for name in files if by_path[name].status != "unchanged"]
+    status: Status = (
+        "added"
+        if old is None
+        else "removed"
+        if new is None
+        else "changed"
+        if changed_files
+        else "unchanged"
+    )
+    path = phone.own[0]
+    if status == "unchanged":
+        return PhoneDiff(phone.mac, path, phone.model, files, status)
+    if not effective:
+        changes = tuple(change for name in changed_files for change in by_path[name].changes)
+        settings = all(by_path[name].settings for name in changed_files)
+        return PhoneDiff(phone.mac, path, phone.model, files, status, changes, settings)
+    old_settings = _effective(old_tree, old.files) if old else {}
+    new_settings = _effective(new_tree, new.files) if new else {}
+    if old_settings is None or new_settings is None:
+        return PhoneDiff(phone.mac, path, phone.model, files, status, (), settings=False)
+    changes = finish(diff_settings(old_settings, new_settings, path=path, mac=phone.mac))
+    return PhoneDiff(
+        phone.mac, path, phone.model, files, status, changes, True, old_settings, new_settings
+    )
+
+
+# --------------------------------------------------------------------------- files or trees
+
+
+def _read_document(path: str) -> Document:
+    if path == "-":
+        import sys
+
+        return loads(decode(sys.stdin.buffer.read(), path="<stdin>"), filename="<stdin>")
+    return loads(decode(read_bytes(path), path=path), filename=path)
+
+
+def diff_paths(
+    old: str | os.PathLike[str],
+    new: str | os.PathLike[str],
+    *,
+    effective: bool = False,
+    show_secrets: bool = False,
+) -> DiffResult:
+    """Compare two files, or two directories (see :func:`diff_trees`); ``-`` is stdin.
+
+    Raises :class:`~cfgtool.errors.CfgError` when a path is missing, or when
+    one is a directory and the other a file.
+    """
+    old_name, new_name = os.fspath(old), os.fspath(new)
+    old_is_dir, new_is_dir = (name != "-" and os.path.isdir(name) for name in (old_name, new_name))
+    for name in (old_name, new_name):
+        if name != "-" and not os.path.exists(name):
+            raise CfgIOError(f"{name}: no such file or directory")
+    if old_is_dir and new_is_dir:
+        return diff_trees(old_name, new_name, effective=effective, show_secrets=show_secrets)
+    if old_is_dir or new_is_dir:
+        directory, other = (old_name, new_name) if old_is_dir else (new_name, old_name)
+        raise CfgError(
+            f"{directory} is a directory but {other} is not; compare two files or two directories"
+        )
+    if effective:
+        raise CfgError("--effective compares provisioning trees; give two directories")
+    old_doc, new_doc = _read_document(old_name), _read_document(new_name)
+    old_settings, new_settings = old_doc.to_dict(), new_doc.to_dict()
+    finish = _finisher(_catalog_reboot_lookup(), show_secrets)
+    changes = finish(diff_settings(old_settings, new_settings))
+    return DiffResult(
+        old_name, new_name, changes, old_settings=old_settings, new_settings=new_settings
+    )
+
+
+# --------------------------------------------------------------------------- output
+
+Segment = tuple[str, str]  # (text, rich style; "" for none)
+
+
+def _value(value: str | None) -> str:
+    return '""' if value == "" else str(value)
+
+
+def _change_line(change: Change, indent: str) -> list[Segment]:
+    reboot: list[Segment] = [("  (reboot)", "bold magenta")] if change.reboot else []
+    if change.key is None:
+        label = {"added": "+ (file added)", "removed": "- (file removed)"}.get(
+            change.change, "~ (file changed; not compared as settings)"
+        )
+        return [(indent + label, "yellow")]
+    if change.change == "added":
+        return [(f"{indent}+ {change.key} = {_value(change.new)}", "green"), *reboot]
+    if change.change == "removed":
+        return [(f"{indent}- {change.key} = {_value(change.old)}", "red"), *reboot]
+    return [
+        (f"{indent}~ {change.key}: ", "yellow"),
+        (_value(change.old), "red"),
+        (" → ", ""),
+        (_value(change.new), "green"),
+        *reboot,
+    ]
+
+
+_STATUS_STYLE = {"added": "bold green", "removed": "bold red", "changed": "bold yellow"}
+
+
+def text_lines(result: DiffResult) -> list[list[Segment]]:
+    """The human output as lines of styled segments (plain text: join the texts)."""
+    lines: list[list[Segment]] = []
+    if not result.tree:
+        lines.extend(_change_line(change, "") for change in result.changes)
+        if result.changes:
+            lines.append([(result.summary(), "bold")])
+        return lines
+    if result.effective:
+        covered = {name for phone in result.phones if phone.settings for name in phone.files}
+        for phone in result.phones:
+            if phone.status == "unchanged":
+                continue
+            model = f"  [{phone.model}]" if phone.model else ""
+            note = "" if phone.settings else "  (a file is not readable as settings)"
+            head = f"{phone.status:<9} {phone.path}{model}{note}"
+            lines.append([(head, _STATUS_STYLE[phone.status])])
+            lines.extend(_change_line(change, "  ") for change in phone.changes)
+        files = [item for item in result.files if item.path not in covered or not item.settings]
+    else:
+        files = list(result.files)
+    downloaded_by: dict[str, int] = {}
+    for phone in result.phones:
+        for name in phone.files:
+            if name != phone.path:
+                downloaded_by[name] = downloaded_by.get(name, 0) + 1
+    for item in files:
+        if item.status == "unchanged":
+            continue
+        note = "" if item.changes or not item.settings else "  (no setting changes)"
+        if item.path in downloaded_by and not result.effective:
+            note += f"  (downloaded by {_plural(downloaded_by[item.path], 'phone')})"
+        lines.append([(f"{item.status:<9} {item.path}{note}", _STATUS_STYLE[item.status])])
+        if item.settings:
+            lines.extend(_change_line(change, "  ") for change in item.changes)
+    unchanged = sum(item.status == "unchanged" for item in result.files)
+    lines.append([(f"{_plural(len(result.files), 'file')}, {unchanged} unchanged", "")])
+    lines.append([(result.summary(), "bold")])
+    return lines
+
+
+def to_json(result: DiffResult) -> str:
+    """One JSON array of change objects."""
+    import json
+
+    return json.dumps(result.to_dict(), indent=2, ensure_ascii=False)
+
+
+def _normalised(
+    settings: Mapping[str, str], masked: Mapping[str, str]
+) -> tuple[list[str], list[str]]:
+    keys = sorted(settings)
+    return (
+        [f"{key} = {settings[key]}" for key in keys],
+        [f"{key} = {masked.get(key, settings[key])}" for key in keys],
+    )
+
+
+def _unified_section(
+    old_label: str,
+    new_label: str,
+    old: Mapping[str, str],
+    new: Mapping[str, str],
+    changes: Sequence[Change],
+    context: int,
+) -> list[str]:
+    masked_old = {c.key: c.old for c in changes if c.key is not None and c.old is not None}
+    masked_new = {c.key: c.new for c in changes if c.key is not None and c.new is not None}
+    old_raw, old_shown = _normalised(old, masked_old)
+    new_raw, new_shown = _normalised(new, masked_new)
+    lines = [f"--- {old_label}", f"+++ {new_label}"]
+    matcher = difflib.SequenceMatcher(None, old_raw, new_raw, autojunk=False)
+    for group in matcher.get_grouped_opcodes(context):
+        first, last = group[0], group[-1]
+        lines.append(f"@@ -{_range(first[1], last[2])} +{_range(first[3], last[4])} @@")
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                lines.extend(" " + line for line in old_shown[i1:i2])
+                continue
+            lines.extend("-" + line for line in old_shown[i1:i2])
+            lines.extend("+" + line for line in new_shown[j1:j2])
+    return lines if len(lines) > 2 else []
+
+
+def _range(start: int, stop: int) -> str:
+    length = stop - start
+    if length == 1:
+        return str(start + 1)
+    return f"{start + 1 if length else start},{length}"
+
+
+def unified(result: DiffResult, *, context: int = 3) -> str:
+    """A unified diff of normalised, key-sorted ``key = value`` lines (masked values).
+
+    Hunks are computed on the real values, so a changed secret still shows.
+    """
+    lines: list[str] = []
+    if not result.tree:
+        lines += _unified_section(
+            result.old_name,
+            result.new_name,
+            result.old_settings or {},
+            result.new_settings or {},
+            result.changes,
+            context,
+        )
+        return "".join(line + "\n" for line in lines)
+    sections: list[tuple[str, Mapping[str, str] | None, Mapping[str, str] | None, Sequence[Change]]]
+    if result.effective:
+        covered = {name for phone in result.phones if phone.settings for name in phone.files}
+        sections = [
+            (f"{phone.path}\t(effective)", phone.old_settings, phone.new_settings, phone.changes)
+            for phone in result.phones
+            if phone.settings and phone.changes
+        ]
+        files = [item for item in result.files if item.path not in covered]
+    else:
+        sections = []
+        files = list(result.files)
+    sections += [
+        (item.path, item.old_settings, item.new_settings, item.changes)
+        for item in files
+        if item.settings and item.changes
+    ]
+    for name, old, new, changes in sections:
+        old_label = f"{result.old_name}/{name}"
+        new_label = f"{result.new_name}/{name}"
+        lines += _unified_section(old_label, new_label, old or {}, new or {}, changes, context)
+    for item in result.files:
+        if not item.settings and item.status != "unchanged":
+            old_path, new_path = f"{result.old_name}/{item.path}", f"{result.new_name}/{item.path}"
+            lines.append(f"Binary files {old_path} and {new_path} differ")
+    return "".join(line + "\n" for line in lines)
