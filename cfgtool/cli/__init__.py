@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "parse": "cfgtool.cli.parse:parse",
     "encrypt": "cfgtool.cli.crypto:encrypt",
     "decrypt": "cfgtool.cli.crypto:decrypt",
+    "diff": "cfgtool.cli.diff:diff",
     "models": "cfgtool.cli.catalog:models",
     "explain": "cfgtool.cli.catalog:explain",
 }

@@ -1,0 +1,208 @@
+"""``cfgtool diff`` on files: exit codes like diff(1), formats, masking, colour."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cfgtool.cli import main
+
+H = "#!version:1.0.0.1\n"
+OLD = H + "account.1.label = Reception\naccount.1.password = s3cret-old\nlang.gui = English\n"
+NEW = (
+    H
+    + "# reordered, re-spaced, commented\nlang.gui=English\naccount.1.label = Front desk\n"
+    + "account.1.password = s3cret-new\nstatic.network.vlan.internet_port_enable = 1\n"
+)
+
+
+def run(*args: str, input: str | None = None) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["diff", *args], input=input)
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> tuple[str, str]:
+    old, new = tmp_path / "old.cfg", tmp_path / "new.cfg"
+    old.write_text(OLD, encoding="utf-8")
+    new.write_text(NEW, encoding="utf-8")
+    return str(old), str(new)
+
+
+def test_no_difference_exits_0_and_prints_nothing(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.cfg", tmp_path / "b.cfg"
+    a.write_text(H + "x = 1\ny = 2\n", encoding="utf-8")
+    b.write_text("# other comments\r\ny=2\r\n\r\nx =  1\r\n", encoding="utf-8")
+    assert run(str(a), str(b)) == (0, "")
+    assert run(str(a), str(b), "--format", "json") == (0, "[]\n")
+    assert run(str(a), str(b), "--format", "unified") == (0, "")
+
+
+def test_differences_exit_1_with_text_output(pair: tuple[str, str]) -> None:
+    code, output = run(*pair, "--color", "never")
+    assert code == 1
+    assert output.splitlines() == [
+        "~ account.1.label: Reception → Front desk",
+        "~ account.1.password: ****** → ******",
+        "+ static.network.vlan.internet_port_enable = 1  (reboot)",
+        "3 settings differ",
+    ]
+    assert "s3cret" not in output
+
+
+def test_json_is_one_array_of_change_objects(pair: tuple[str, str]) -> None:
+    code, output = run(*pair, "--format", "json")
+    assert code == 1
+    data = json.loads(output)
+    assert [{k: item[k] for k in ("key", "change", "old", "new")} for item in data] == [
+        {"key": "account.1.label", "change": "changed", "old": "Reception", "new": "Front desk"},
+        {"key": "account.1.password", "change": "changed", "old": "******", "new": "******"},
+        {
+            "key": "static.network.vlan.internet_port_enable",
+            "change": "added",
+            "old": None,
+            "new": "1",
+        },
+    ]
+    for item in data:
+        assert set(item) <= {"key", "change", "old", "new", "reboot"}
+    assert [item.get("reboot") for item in data] == [False, False, True]
+
+
+def test_show_secrets(pair: tuple[str, str]) -> None:
+    code, output = run(*pair, "--show-secrets", "--format", "json")
+    assert code == 1
+    password = next(item for item in json.loads(output) if item["key"] == "account.1.password")
+    assert (password["old"], password["new"]) == ("s3cret-old", "s3cret-new")
+
+
+def test_url_credentials_are_masked(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.cfg", tmp_path / "b.cfg"
+    a.write_text(H + "static.auto_provision.server.url = https://bob:pw1@prov/\n", "utf-8")
+    b.write_text(H + "static.auto_provision.server.url = https://bob:pw2@prov/\n", "utf-8")
+    code, output = run(str(a), str(b), "--format", "json")
+    assert code == 1
+    [change] = json.loads(output)
+    assert (change["change"], change["old"], change["new"]) == (
+        "changed",
+        "https://******@prov/",
+        "https://******@prov/",
+    )
+
+
+def test_unified_is_a_patch_of_sorted_normalised_lines(pair: tuple[str, str]) -> None:
+    code, output = run(*pair, "--format", "unified")
+    assert code == 1
+    assert output.splitlines() == [
+        f"--- {pair[0]}",
+        f"+++ {pair[1]}",
+        "@@ -1,3 +1,4 @@",
+        "-account.1.label = Reception",
+        "-account.1.password = ******",
+        "+account.1.label = Front desk",
+        "+account.1.password = ******",
+        " lang.gui = English",
+        "+static.network.vlan.internet_port_enable = 1",
+    ]
+
+
+def test_stdin_as_one_side(pair: tuple[str, str]) -> None:
+    code, output = run(pair[0], "-", "--format", "json", input=NEW)
+    assert code == 1
+    assert len(json.loads(output)) == 3
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["missing.cfg", "{a}"], "missing.cfg: no such file or directory"),
+        (["{dir}", "{a}"], "is a directory but"),
+        (["{a}", "{a}", "--effective"], "--effective compares provisioning trees"),
+        (["{binary}", "{a}"], "not valid UTF-8"),
+        (["{a}"], "Missing argument"),
+        (["{a}", "{a}", "--format", "xml"], "Invalid value for '--format'"),
+    ],
+)
+def test_errors_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
+    a = tmp_path / "a.cfg"
+    a.write_text(H, encoding="utf-8")
+    binary = tmp_path / "enc.cfg"
+    binary.write_bytes(b"\xff\xfe\x00\x81garbage")
+    names = {"a": str(a), "dir": str(tmp_path), "binary": str(binary)}
+    result = CliRunner().invoke(main, ["diff", *(arg.format(**names) for arg in args)])
+    assert result.exit_code == 2
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_color_always_and_never(pair: tuple[str, str]) -> None:
+    assert "\x1b[" in run(*pair, "--color", "always")[1]
+    assert "\x1b[" not in run(*pair, "--color", "never")[1]
+
+
+def test_plain_output_does_not_import_rich(pair: tuple[str, str]) -> None:
+    script = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from cfgtool.cli import main\n"
+        f"r = CliRunner().invoke(main, ['diff', {pair[0]!r}, {pair[1]!r}, '--color', 'never'])\n"
+        "print(r.exit_code, 'rich' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["1", "False"]
+
+
+def test_help_teaches_with_examples() -> None:
+    result = CliRunner().invoke(main, ["diff", "--help"])
+    assert result.exit_code == 0
+    assert "Examples:" in result.output
+    assert "--effective" in result.output
+
+
+def make_tree(root: Path, common_vlan: str, label: str) -> Path:
+    root.mkdir()
+    (root / "y000000000028.cfg").write_text(
+        H + f"static.network.vlan.internet_port_enable = {common_vlan}\n", "utf-8"
+    )
+    (root / "0015651130f9.cfg").write_text(H + f"account.1.label = {label}\n", "utf-8")
+    (root / "0015651130fa.cfg").write_text(H + "account.1.label = B\n", "utf-8")
+    return root
+
+
+def test_tree_text_json_and_effective(tmp_path: Path) -> None:
+    old = str(make_tree(tmp_path / "old", "0", "A"))
+    new = str(make_tree(tmp_path / "new", "1", "A2"))
+    code, output = run(old, new, "--color", "never")
+    assert code == 1
+    assert output.splitlines() == [
+        "changed   0015651130f9.cfg",
+        "  ~ account.1.label: A → A2",
+        "changed   y000000000028.cfg  (downloaded by 2 phones)",
+        "  ~ static.network.vlan.internet_port_enable: 0 → 1  (reboot)",
+        "3 files, 1 unchanged",
+        "2 phones will re-provision, 0 unchanged; 2 will reboot",
+    ]
+    code, output = run(old, new, "--effective", "--format", "json")
+    assert code == 1
+    assert [(c["key"], c["path"], c["mac"], c["reboot"]) for c in json.loads(output)] == [
+        ("static.network.vlan.internet_port_enable", "0015651130f9.cfg", "0015651130f9", True),
+        ("account.1.label", "0015651130f9.cfg", "0015651130f9", False),
+        ("static.network.vlan.internet_port_enable", "0015651130fa.cfg", "0015651130fa", True),
+    ]
+    code, output = run(old, new, "--format", "json")
+    assert {c["path"] for c in json.loads(output)} == {"0015651130f9.cfg", "y000000000028.cfg"}
+
+
+def test_identical_trees_exit_0_with_a_summary(tmp_path: Path) -> None:
+    old = str(make_tree(tmp_path / "old", "0", "A"))
+    new = str(make_tree(tmp_path / "new", "0", "A"))
+    assert run(old, new, "--color", "never") == (
+        0,
+        "3 files, 3 unchanged\n0 phones will re-provision, 2 unchanged\n",
+    )
+    assert run(old, new, "--format", "json") == (0, "[]\n")
