@@ -52,6 +52,8 @@ class Model:
     ``hw_id`` is the XX of the Common file ``y0000000000XX.cfg``;
     ``firmware_prefixes`` the leading number(s) of its firmware ``XX.<ver>.rom``,
     which differ from ``hw_id`` on many newer models. ``None`` means unknown.
+    ``pn_names`` are what ``$PN`` in a provisioning URL becomes on the model
+    (the directory it reads in the ``$PN`` layout); the first is the default.
     """
 
     name: str
@@ -62,6 +64,7 @@ class Model:
     line_keys: int | None
     firmware_prefixes: tuple[int, ...]
     source: str
+    pn_names: tuple[str, ...] = ()
 
     def limit(self, attribute: str) -> int | None:
         """The model's count named by :attr:`Param.bounded` (``accounts`` or ``line_keys``)."""
@@ -127,6 +130,7 @@ def load_models() -> tuple[Model, ...]:
             line_keys=item["line_keys"],
             firmware_prefixes=tuple(item["firmware_prefixes"]),
             source=item["source"],
+            pn_names=tuple(item.get("pn_names", ())),
         )
         for item in _models_data()["models"]
     )

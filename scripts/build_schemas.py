@@ -50,6 +50,10 @@ EXTRA_ALIASES = {
     "VP-T49G": ["T49G"],
     "VP530": ["VP530P"],
 }
+# `$PN` in a provisioning URL expands to the phone's static.auto_provision.url_wildcard.pn,
+# whose default is the product name without "SIP-" (Yealink's auto-provisioning guide:
+# "T42G" for SIP-T42G, "T46G" for SIP-T46G). models.tsv spells each row that way, so a
+# model's `pn_names` are its row names, in file order (T23P/G: T23P and T23G).
 # Index segments limited by a model attribute: (key prefix, segment position, attribute).
 BOUNDED_PREFIXES = (
     ("account.X.", 1, "accounts"),
@@ -84,6 +88,7 @@ def build_models(rows: list[dict[str, str]]) -> list[dict[str, Any]]:
             "line_keys": _int_or_none(row["linekeys"]),
             "firmware_prefixes": prefixes,
             "source": row["source"],
+            "pn_names": [tsv_name],
         }
         aliases = {tsv_name, *EXTRA_ALIASES.get(name, ())}
         if name in merged:
@@ -93,6 +98,7 @@ def build_models(rows: list[dict[str, str]]) -> list[dict[str, Any]]:
             if clash:
                 raise SystemExit(f"models.tsv: rows merged into {name} disagree on {clash}")
             previous["aliases"].extend(aliases)
+            previous["pn_names"].append(tsv_name)
             continue
         record["aliases"] = list(aliases)
         merged[name] = record
