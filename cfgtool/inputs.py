@@ -1,0 +1,115 @@
+"""Turning command-line paths into the list of files a command works on.
+
+Files are taken as given; directories are searched recursively for ``*.cfg``
+and ``*.cfg.tmpl`` (hidden files and directories skipped); ``-`` is standard
+input. Excluded paths are dropped, also when named explicitly, so that the
+same ``exclude`` works under pre-commit (which passes every file by name).
+The order is deterministic: arguments in order, each directory sorted.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from cfgtool.errors import CfgIOError
+
+CFG_SUFFIX = ".cfg"
+TEMPLATE_SUFFIX = ".cfg.tmpl"
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """One file to work on; ``path`` is how reports name it (for stdin, its stand-in name)."""
+
+    path: str
+    stdin: bool = False
+    stdin_filename: str | None = None
+
+    @property
+    def name_for_rules(self) -> str | None:
+        """The path whose name and directory rules and configuration go by."""
+        return self.stdin_filename if self.stdin else self.path
+
+
+def is_cfg_name(name: str) -> bool:
+    """Whether a directory search picks up a file of this name."""
+    return name.endswith((CFG_SUFFIX, TEMPLATE_SUFFIX)) and not name.startswith(".")
+
+
+def expand_paths(
+    paths: Sequence[str],
+    *,
+    is_excluded: Callable[[str], bool] = lambda path: False,
+    stdin_filename: str | None = None,
+) -> list[InputFile]:
+    """Expand files, directories and ``-`` into input files; raises :class:`CfgIOError`."""
+    found: list[InputFile] = []
+    seen: set[str] = set()
+
+    def add(path: str) -> None:
+        key = os.path.normcase(os.path.abspath(path))
+        if key not in seen:
+            seen.add(key)
+            found.append(InputFile(path))
+
+    for path in paths:
+        if path == STDIN:
+            if STDIN not in seen:
+                seen.add(STDIN)
+                found.append(InputFile(stdin_filename or STDIN_NAME, True, stdin_filename))
+        elif os.path.isdir(path):
+            for file_path in _walk(path, is_excluded):
+                add(file_path)
+        elif os.path.exists(path):
+            if not is_excluded(path):
+                add(path)
+        else:
+            raise CfgIOError(f"{path}: no such file or directory")
+    return found
+
+
+def _walk(top: str, is_excluded: Callable[[str], bool]) -> list[str]:
+    if is_excluded(top):
+        return []
+    files: list[str] = []
+    for directory, dirnames, filenames in os.walk(top, onerror=_raise):
+        dirnames[:] = sorted(
+            name
+            for name in dirnames
+            if not name.startswith(".") and not is_excluded(os.path.join(directory, name))
+        )
+        for name in sorted(filenames):
+            if is_cfg_name(name):
+                path = os.path.normpath(os.path.join(directory, name))
+                if not is_excluded(path):
+                    files.append(path)
+    return files
+
+
+def _raise(error: OSError) -> None:
+    raise CfgIOError(f"{error.filename}: cannot read directory: {error.strerror or error}")
+
+
+def read_inventory_columns(path: str) -> frozenset[str]:
+    """The column names of an inventory CSV (header row; UTF-8, BOM tolerated, ``,`` or ``;``)."""
+    import csv
+
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            first_line = handle.readline()
+    except FileNotFoundError:
+        raise CfgIOError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise CfgIOError(f"{path}: inventory is not UTF-8 text") from None
+    except OSError as exc:
+        raise CfgIOError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    header = next(csv.reader([first_line], delimiter=delimiter), [])
+    columns = frozenset(name.strip() for name in header if name.strip())
+    if not columns:
+        raise CfgIOError(f"{path}: inventory has no header row")
+    return columns

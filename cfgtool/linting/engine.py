@@ -1,0 +1,360 @@
+"""The lint engine: run the selected rules over a document, apply configuration and suppressions.
+
+Library use::
+
+    import cfgtool
+    for problem in cfgtool.lint(cfgtool.load("y000000000028.cfg")):
+        print(problem.line, problem.code, problem.message)
+
+:func:`lint` checks one parsed document; :func:`lint_source` starts from the
+file's bytes (undecodable, encrypted or binary input becomes one ``CFG107``
+diagnostic); :func:`lint_files` and :func:`lint_paths` work through many
+files, with a process pool when there are enough of them to pay for it. The
+result for a file depends only on that file and its configuration.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+from cfgtool.diagnostics import Diagnostic
+from cfgtool.errors import CfgDecodeError, CfgError
+from cfgtool.inputs import InputFile, expand_paths
+from cfgtool.linting.config import ConfigResolver, LintConfig
+from cfgtool.linting.rule import LintContext, Rule
+from cfgtool.linting.suppressions import (
+    UNUSED_CODE,
+    apply_suppressions,
+    find_suppressions,
+    unused_suppressions,
+)
+from cfgtool.nodes import Document
+from cfgtool.parser import decode, dumps, loads
+
+ENCODING_CODE = "CFG107"
+ENCRYPTED_PREFIX = "#!encrypt:"
+# Below this many files a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 200
+
+
+def registered_rules(scopes: Iterable[str] = ("lint",)) -> tuple[Rule, ...]:
+    """The registered rules of the given scopes (``"lint"``; ``validate`` adds ``"model"``)."""
+    from cfgtool.linting.rules import RULES
+
+    wanted = frozenset(scopes)
+    return tuple(rule for rule in RULES if rule.scope in wanted)
+
+
+def make_context(
+    config: LintConfig,
+    path: str | None,
+    *,
+    template: bool | None = None,
+    template_variables: Iterable[str] | None = None,
+) -> LintContext:
+    """The :class:`LintContext` for a file at ``path`` under ``config``.
+
+    ``template`` None decides by the file name (``template-patterns``);
+    template variables are the configured ones plus ``template_variables``,
+    or None when neither says anything.
+    """
+    variables: frozenset[str] | None = None
+    if template_variables is not None or config.template_variables:
+        variables = config.template_variables | frozenset(template_variables or ())
+    return LintContext(
+        path=path,
+        filename=os.path.basename(path) if path else None,
+        template=config.is_template(path) if template is None else template,
+        template_variables=variables,
+        extra_known_keys=config.extend_known_keys,
+        config=config,
+    )
+
+
+def lint(
+    doc: Document,
+    config: LintConfig | None = None,
+    *,
+    context: LintContext | None = None,
+    rules: Sequence[Rule] | None = None,
+) -> list[Diagnostic]:
+    """Check ``doc`` and return its diagnostics, sorted by position.
+
+    ``config`` None means the defaults (every rule, its own severity); no
+    configuration file is looked up, use :func:`config_for` for that.
+    ``rules`` replaces the registered lint rules (``validate`` passes more).
+    """
+    config = config or LintConfig()
+    context = context or make_context(config, doc.filename)
+    candidates = registered_rules() if rules is None else tuple(rules)
+    enabled = config.enabled_rules(candidates)
+    diagnostics: list[Diagnostic] = []
+    for rule in enabled:
+        diagnostics.extend(rule.check(doc, context))
+    return _finish(doc, diagnostics, config, context, enabled, candidates)
+
+
+def _finish(
+    doc: Document,
+    diagnostics: list[Diagnostic],
+    config: LintConfig,
+    context: LintContext,
+    enabled: Sequence[Rule],
+    candidates: Sequence[Rule],
+) -> list[Diagnostic]:
+    suppressions = find_suppressions(doc, _rule_names(candidates))
+    if suppressions.directives or suppressions.problems:
+        diagnostics = apply_suppressions(diagnostics, suppressions)
+        enabled_codes = {rule.code for rule in enabled}
+        if UNUSED_CODE in enabled_codes:
+            unused = [
+                Diagnostic(UNUSED_CODE, "info", message, context.path, line, column)
+                for line, column, message in unused_suppressions(suppressions, enabled_codes)
+            ]
+            diagnostics.extend(apply_suppressions(unused, suppressions))
+    return _settle(diagnostics, config, context.path)
+
+
+def _settle(
+    diagnostics: list[Diagnostic], config: LintConfig, path: str | None
+) -> list[Diagnostic]:
+    """Apply configured severities and the path, then sort."""
+    if config.severity or any(d.path != path for d in diagnostics):
+        settled = []
+        for diagnostic in diagnostics:
+            severity = config.severity_for(diagnostic.code) or diagnostic.severity
+            if severity != diagnostic.severity or diagnostic.path != path:
+                diagnostic = replace(diagnostic, severity=severity, path=path)
+            settled.append(diagnostic)
+        diagnostics = settled
+    diagnostics.sort(key=Diagnostic.sort_key)
+    return diagnostics
+
+
+def _rule_names(candidates: Sequence[Rule]) -> dict[str, str]:
+    """Name and code -> code, for every rule a suppression may name."""
+    names: dict[str, str] = {}
+    for rule in (*registered_rules(("lint", "model")), *candidates):
+        names[rule.name] = rule.code
+        names[rule.code] = rule.code
+    return names
+
+
+# --- from bytes ------------------------------------------------------------------
+
+
+@dataclass
+class Linted:
+    """One linted source: its text and document (None when it is not text) and diagnostics."""
+
+    text: str | None
+    doc: Document | None
+    diagnostics: list[Diagnostic]
+
+
+def lint_source(
+    data: bytes,
+    path: str | None,
+    config: LintConfig | None = None,
+    *,
+    context: LintContext | None = None,
+    rules: Sequence[Rule] | None = None,
+) -> Linted:
+    """Decode and lint a file's bytes; input that is not cfg text gets one CFG107 error."""
+    config = config or LintConfig()
+    try:
+        text = decode(data)
+    except CfgDecodeError as exc:
+        return Linted(None, None, _not_text(data, exc.offset, str(exc), path, config, rules))
+    reason = not_text_reason(text)
+    if reason:
+        offset = len(text[: max(text.find("\x00"), 0)].encode("utf-8"))
+        return Linted(text, None, _not_text(data, offset, reason, path, config, rules))
+    doc = loads(text, filename=path)
+    return Linted(text, doc, lint(doc, config, context=context, rules=rules))
+
+
+def not_text_reason(text: str) -> str | None:
+    """Why decoded text is not a cfg file at all (encrypted, binary), or None."""
+    if text.lstrip("\ufeff").startswith(ENCRYPTED_PREFIX):
+        return "file is encrypted (Yealink RSA format); lint the plaintext before encrypting it"
+    nul = text.find("\x00")
+    if nul >= 0:
+        offset = len(text[:nul].encode("utf-8"))
+        return f"binary data (NUL byte at offset {offset}); is it encrypted or not a cfg file?"
+    return None
+
+
+def _not_text(
+    data: bytes,
+    offset: int,
+    message: str,
+    path: str | None,
+    config: LintConfig,
+    rules: Sequence[Rule] | None,
+) -> list[Diagnostic]:
+    candidates = registered_rules() if rules is None else tuple(rules)
+    enabled = {rule.code for rule in config.enabled_rules(candidates)}
+    registered = any(rule.code == ENCODING_CODE for rule in candidates)
+    if registered and ENCODING_CODE not in enabled:
+        return []
+    line = data.count(b"\n", 0, offset) + 1
+    column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    diagnostic = Diagnostic(ENCODING_CODE, "error", message, path, line, column)
+    return _settle([diagnostic], config, path)
+
+
+# --- many files ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LintOptions:
+    """What to do with each file besides linting it (picklable, shared by a batch)."""
+
+    fix: bool = False
+    diff: bool = False
+    template: bool | None = None
+    template_variables: frozenset[str] | None = None
+    scopes: tuple[str, ...] = ("lint",)
+
+
+@dataclass
+class FileResult:
+    """The outcome for one file.
+
+    ``diagnostics`` are those left after ``--fix``; ``changed`` says the fixes
+    changed the file (written, unless ``--diff``); ``diff`` is the unified diff
+    for ``--diff``; ``output`` the resulting text for standard input with
+    ``--fix``; ``error`` a message when the file could not be read or written.
+    """
+
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    changed: bool = False
+    diff: str = ""
+    output: str | None = None
+    error: str | None = None
+
+
+_Task = tuple[InputFile, LintConfig, LintOptions, bytes | None]
+
+
+def lint_one(
+    item: InputFile, config: LintConfig, options: LintOptions, data: bytes | None = None
+) -> FileResult:
+    """Lint (and fix, when asked) one input file; never raises :class:`CfgError`."""
+    try:
+        if data is None:
+            from cfgtool.fsutil import read_bytes
+
+            data = read_bytes(item.path)
+        rules = registered_rules(options.scopes)
+        template = options.template
+        if template is None:
+            template = config.is_template(item.name_for_rules)
+        context = make_context(
+            config, item.path, template=template, template_variables=options.template_variables
+        )
+        linted = lint_source(data, item.path, config, context=context, rules=rules)
+        result = FileResult(item.path, linted.diagnostics)
+        if (options.fix or options.diff) and linted.doc is not None and linted.text is not None:
+            _fix(item, linted.text, linted.doc, result, config, context, rules, options)
+        elif options.fix and item.stdin:
+            result.output = linted.text if linted.text is not None else ""
+        return result
+    except CfgError as exc:
+        return FileResult(item.path, error=str(exc))
+
+
+def _fix(
+    item: InputFile,
+    text: str,
+    doc: Document,
+    result: FileResult,
+    config: LintConfig,
+    context: LintContext,
+    rules: Sequence[Rule],
+    options: LintOptions,
+) -> None:
+    from cfgtool.linting.fixing import apply_fixes, unified_diff
+
+    enabled = config.enabled_rules(rules)
+    fixed_text = dumps(apply_fixes(doc, result.diagnostics, enabled, context))
+    result.changed = fixed_text != text
+    if options.diff:
+        result.diff = unified_diff(text, fixed_text, item.path) if result.changed else ""
+        return
+    if item.stdin:
+        result.output = fixed_text
+    elif result.changed:
+        from cfgtool.fsutil import atomic_write_bytes
+
+        atomic_write_bytes(item.path, fixed_text.encode("utf-8"))
+    if result.changed:
+        fixed = loads(fixed_text, filename=item.path)
+        result.diagnostics = lint(fixed, config, context=context, rules=rules)
+
+
+def _run_chunk(tasks: list[_Task]) -> list[FileResult]:
+    return [lint_one(*task) for task in tasks]
+
+
+def default_jobs() -> int:
+    """How many processes ``--jobs 0`` means: the CPUs this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def lint_files(
+    items: Sequence[InputFile],
+    resolve: Callable[[InputFile], LintConfig],
+    options: LintOptions = LintOptions(),
+    *,
+    jobs: int = 0,
+    stdin_data: Callable[[], bytes] | None = None,
+) -> list[FileResult]:
+    """Lint many files, in input order; ``jobs`` 0 means one process per CPU."""
+    tasks: list[_Task] = []
+    for item in items:
+        data = stdin_data() if item.stdin and stdin_data is not None else None
+        tasks.append((item, resolve(item), options, data))
+    workers = min(jobs or default_jobs(), len(tasks) // (PARALLEL_THRESHOLD // 2) or 1)
+    if workers <= 1 or len(tasks) < PARALLEL_THRESHOLD:
+        return [lint_one(*task) for task in tasks]
+    # Lint the first file here: the forked workers then inherit the compiled
+    # scanner, the imported rules and the loaded catalog instead of each
+    # loading them again.
+    results = [lint_one(*tasks[0])]
+    rest = tasks[1:]
+    chunk_size = max(1, -(-len(rest) // (workers * 4)))
+    chunks = [rest[i : i + chunk_size] for i in range(0, len(rest), chunk_size)]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for chunk_results in pool.map(_run_chunk, chunks):
+            results.extend(chunk_results)
+    return results
+
+
+def lint_paths(
+    paths: Sequence[str],
+    *,
+    resolver: ConfigResolver | None = None,
+    options: LintOptions = LintOptions(),
+    jobs: int = 0,
+    stdin_filename: str | None = None,
+    stdin_data: Callable[[], bytes] | None = None,
+) -> list[FileResult]:
+    """Expand ``paths`` (files, directories, ``-``) and lint every file found.
+
+    Each file gets the configuration found walking up from it, unless the
+    resolver was given an explicit one; excluded files are skipped.
+    Raises :class:`CfgError` for a path that does not exist or a bad configuration.
+    """
+    resolver = resolver or ConfigResolver()
+    items = expand_paths(paths, is_excluded=resolver.is_excluded, stdin_filename=stdin_filename)
+    return lint_files(items, resolver.for_input, options, jobs=jobs, stdin_data=stdin_data)
