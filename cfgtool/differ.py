@@ -19,7 +19,6 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any, Literal
 
 from cfgtool.errors import CfgDecodeError, CfgError, CfgIOError, CfgValueError, SchemaError
@@ -47,6 +46,7 @@ __all__ = [
 ChangeKind = Literal["added", "removed", "changed"]
 Status = Literal["added", "removed", "changed", "unchanged"]
 RebootLookup = Callable[[str], "bool | None"]
+_SettingsPair = tuple[Mapping[str, str], Mapping[str, str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +229,10 @@ class FileDiff:
     old_settings: Mapping[str, str] | None = field(default=None, repr=False, compare=False)
     new_settings: Mapping[str, str] | None = field(default=None, repr=False, compare=False)
 
+    @property
+    def settings_pair(self) -> _SettingsPair:
+        return self.old_settings or {}, self.new_settings or {}
+
 
 @dataclass(frozen=True, slots=True)
 class PhoneDiff:
@@ -249,6 +253,10 @@ class PhoneDiff:
     settings: bool = True
     old_settings: Mapping[str, str] | None = field(default=None, repr=False, compare=False)
     new_settings: Mapping[str, str] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def settings_pair(self) -> _SettingsPair:
+        return self.old_settings or {}, self.new_settings or {}
 
     @property
     def reboot(self) -> bool:
@@ -273,6 +281,15 @@ class DiffResult:
     phones: tuple[PhoneDiff, ...] = ()
     old_settings: Mapping[str, str] | None = field(default=None, repr=False, compare=False)
     new_settings: Mapping[str, str] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def file_sections(self) -> tuple[FileDiff, ...]:
+        """Files reported file by file: all of them, or in effective mode those that
+        no phone's effective configuration covers (or that are not settings)."""
+        if not self.effective:
+            return self.files
+        covered = {name for phone in self.phones if phone.settings for name in phone.files}
+        return tuple(item for item in self.files if item.path not in covered or not item.settings)
 
     @property
     def differs(self) -> bool:
@@ -323,42 +340,43 @@ def _plural(count: int, noun: str) -> str:
 
 @dataclass(slots=True)
 class _Tree:
-    """The files of one provisioning directory, read lazily and once."""
+    """The files of one provisioning directory, hashed once and parsed on demand.
 
-    root: Path
-    paths: dict[str, Path]
-    _bytes: dict[str, bytes] = field(default_factory=dict)
-    _settings: dict[str, dict[str, str] | None] = field(default_factory=dict)
+    ``parsed`` is shared by both trees and keyed by MD5: a file that did not
+    change is parsed once, not once per side.
+    """
+
+    paths: dict[str, str]
+    parsed: dict[str, dict[str, str] | None]
+    _md5: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def scan(cls, root: Path) -> _Tree:
-        paths: dict[str, Path] = {}
+    def scan(cls, root: str, parsed: dict[str, dict[str, str] | None]) -> _Tree:
+        paths: dict[str, str] = {}
         for directory, subdirs, files in os.walk(root):
             subdirs[:] = sorted(name for name in subdirs if not name.startswith("."))
+            relative_dir = os.path.relpath(directory, root).replace(os.sep, "/")
+            prefix = "" if relative_dir == "." else relative_dir + "/"
             for name in sorted(files):
                 if not name.startswith("."):
-                    full = Path(directory, name)
-                    paths[full.relative_to(root).as_posix()] = full
-        return cls(root, paths)
-
-    def data(self, relative: str) -> bytes:
-        if relative not in self._bytes:
-            self._bytes[relative] = read_bytes(self.paths[relative])
-        return self._bytes[relative]
+                    paths[prefix + name] = os.path.join(directory, name)
+        return cls(paths, parsed)
 
     def md5(self, relative: str) -> str | None:
         if relative not in self.paths:
             return None
-        return hashlib.md5(self.data(relative), usedforsecurity=False).hexdigest()
+        if relative not in self._md5:
+            data = read_bytes(self.paths[relative])
+            self._md5[relative] = hashlib.md5(data, usedforsecurity=False).hexdigest()
+        return self._md5[relative]
 
     def settings(self, relative: str) -> dict[str, str] | None:
         """Key → effective value, or None when the file is not a readable cfg file."""
-        if relative not in self._settings:
-            self._settings[relative] = _read_settings(
-                self.data(relative), str(self.paths[relative])
-            )
-            self._bytes.pop(relative, None)
-        return self._settings[relative]
+        digest = self.md5(relative) or ""
+        if digest not in self.parsed:
+            path = self.paths[relative]
+            self.parsed[digest] = _read_settings(read_bytes(path), path)
+        return self.parsed[digest]
 
 
 def _read_settings(data: bytes, path: str) -> dict[str, str] | None:
@@ -401,7 +419,9 @@ def diff_trees(
     compared, so one Common change shows once per phone of that model.
     Secrets are masked unless ``show_secrets``.
     """
-    old_tree, new_tree = _Tree.scan(Path(old_dir)), _Tree.scan(Path(new_dir))
+    parsed: dict[str, dict[str, str] | None] = {}
+    old_tree = _Tree.scan(os.fspath(old_dir), parsed)
+    new_tree = _Tree.scan(os.fspath(new_dir), parsed)
     reboot_lookup = _catalog_reboot_lookup()
     finish = _finisher(reboot_lookup, show_secrets)
 
@@ -416,28 +436,18 @@ def diff_trees(
         _phone_diff(phone_old, phone_new, by_path, old_tree, new_tree, effective, finish)
         for phone_old, phone_new in phones
     )
-    if effective:
-        covered = {name for phone in phone_diffs if phone.settings for name in phone.files}
-        changes = [
-            *(change for phone in phone_diffs for change in phone.changes),
-            *(
-                change
-                for item in files
-                if item.path not in covered or not item.settings
-                for change in item.changes
-            ),
-        ]
-    else:
-        changes = [change for item in files for change in item.changes]
-    return DiffResult(
+    result = DiffResult(
         os.fspath(old_dir),
         os.fspath(new_dir),
-        tuple(changes),
+        (),
         tree=True,
         effective=effective,
         files=files,
         phones=phone_diffs,
     )
+    per_phone = [change for phone in phone_diffs for change in phone.changes] if effective else []
+    per_file = [change for item in result.file_sections for change in item.changes]
+    return replace(result, changes=(*per_phone, *per_file))
 
 
 def _finisher(
@@ -605,6 +615,8 @@ def diff_paths(
     one is a directory and the other a file.
     """
     old_name, new_name = os.fspath(old), os.fspath(new)
+    if old_name == new_name == "-":
+        raise CfgError("only one side can be - (standard input)")
     old_is_dir, new_is_dir = (name != "-" and os.path.isdir(name) for name in (old_name, new_name))
     for name in (old_name, new_name):
         if name != "-" and not os.path.exists(name):
@@ -668,7 +680,6 @@ def text_lines(result: DiffResult) -> list[list[Segment]]:
             lines.append([(result.summary(), "bold")])
         return lines
     if result.effective:
-        covered = {name for phone in result.phones if phone.settings for name in phone.files}
         for phone in result.phones:
             if phone.status == "unchanged":
                 continue
@@ -677,15 +688,12 @@ def text_lines(result: DiffResult) -> list[list[Segment]]:
             head = f"{phone.status:<9} {phone.path}{model}{note}"
             lines.append([(head, _STATUS_STYLE[phone.status])])
             lines.extend(_change_line(change, "  ") for change in phone.changes)
-        files = [item for item in result.files if item.path not in covered or not item.settings]
-    else:
-        files = list(result.files)
     downloaded_by: dict[str, int] = {}
     for phone in result.phones:
         for name in phone.files:
             if name != phone.path:
                 downloaded_by[name] = downloaded_by.get(name, 0) + 1
-    for item in files:
+    for item in result.file_sections:
         if item.status == "unchanged":
             continue
         note = "" if item.changes or not item.settings else "  (no setting changes)"
@@ -766,27 +774,22 @@ def unified(result: DiffResult, *, context: int = 3) -> str:
             context,
         )
         return "".join(line + "\n" for line in lines)
-    sections: list[tuple[str, Mapping[str, str] | None, Mapping[str, str] | None, Sequence[Change]]]
+    sections: list[tuple[str, str, Status, _SettingsPair, Sequence[Change]]] = []
     if result.effective:
-        covered = {name for phone in result.phones if phone.settings for name in phone.files}
-        sections = [
-            (f"{phone.path}\t(effective)", phone.old_settings, phone.new_settings, phone.changes)
+        sections += [
+            (phone.path, "\t(effective)", phone.status, phone.settings_pair, phone.changes)
             for phone in result.phones
             if phone.settings and phone.changes
         ]
-        files = [item for item in result.files if item.path not in covered]
-    else:
-        sections = []
-        files = list(result.files)
     sections += [
-        (item.path, item.old_settings, item.new_settings, item.changes)
-        for item in files
+        (item.path, "", item.status, item.settings_pair, item.changes)
+        for item in result.file_sections
         if item.settings and item.changes
     ]
-    for name, old, new, changes in sections:
-        old_label = f"{result.old_name}/{name}"
-        new_label = f"{result.new_name}/{name}"
-        lines += _unified_section(old_label, new_label, old or {}, new or {}, changes, context)
+    for name, note, status, (old, new), changes in sections:
+        old_label = "/dev/null" if status == "added" else f"{result.old_name}/{name}{note}"
+        new_label = "/dev/null" if status == "removed" else f"{result.new_name}/{name}{note}"
+        lines += _unified_section(old_label, new_label, old, new, changes, context)
     for item in result.files:
         if not item.settings and item.status != "unchanged":
             old_path, new_path = f"{result.old_name}/{item.path}", f"{result.new_name}/{item.path}"

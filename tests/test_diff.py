@@ -476,6 +476,8 @@ def test_tree_added_removed_binary_and_hidden_files(tmp_path: Path) -> None:
     ]
     assert result.summary() == "1 phone will re-provision, 1 unchanged; 1 phone removed"
     patch = unified(result)
+    assert f"--- /dev/null\n+++ {tmp_path / 'new'}/0015651130fb.cfg\n" in patch
+    assert f"--- {tmp_path / 'old'}/0015651130fa.cfg\n+++ /dev/null\n" in patch
     assert "+account.1.label = New" in patch
     assert "Binary files" in patch and "28.83.0.35.rom differ" in patch
 

@@ -124,6 +124,7 @@ def test_stdin_as_one_side(pair: tuple[str, str]) -> None:
         (["{dir}", "{a}"], "is a directory but"),
         (["{a}", "{a}", "--effective"], "--effective compares provisioning trees"),
         (["{binary}", "{a}"], "not valid UTF-8"),
+        (["-", "-"], "only one side can be -"),
         (["{a}"], "Missing argument"),
         (["{a}", "{a}", "--format", "xml"], "Invalid value for '--format'"),
     ],
