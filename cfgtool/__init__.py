@@ -33,11 +33,13 @@ from cfgtool.parser import dump, dumps, load, loads
 
 # Public names that live in modules imported on first use: name -> "module:attribute".
 _LAZY: dict[str, str] = {
+    "lint": "cfgtool.linting.engine:lint",
     "diff": "cfgtool.differ:diff",
 }
 
 if TYPE_CHECKING:
     from cfgtool.differ import diff as diff
+    from cfgtool.linting.engine import lint as lint
 
 
 def __getattr__(name: str) -> Any:

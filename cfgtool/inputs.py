@@ -87,7 +87,7 @@ def _walk(top: str, is_excluded: Callable[[str], bool]) -> list[str]:
                 path = os.path.normpath(os.path.join(directory, name))
                 if not is_excluded(path):
                     files.append(path)
-    return files
+    return sorted(files, key=lambda path: path.split(os.sep))
 
 
 def _raise(error: OSError) -> None:

@@ -16,9 +16,13 @@ from cfgtool.errors import CfgError
 
 COMMANDS: dict[str, str] = {
     "parse": "cfgtool.cli.parse:parse",
+    "lint": "cfgtool.cli.lint:lint",
+    "rules": "cfgtool.cli.lint:rules",
+    "fmt": "cfgtool.cli.lint:fmt",
     "encrypt": "cfgtool.cli.crypto:encrypt",
     "decrypt": "cfgtool.cli.crypto:decrypt",
     "diff": "cfgtool.cli.diff:diff",
+    "render": "cfgtool.cli.render:render",
     "models": "cfgtool.cli.catalog:models",
     "explain": "cfgtool.cli.catalog:explain",
 }

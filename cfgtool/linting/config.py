@@ -3,7 +3,8 @@
 The configuration that applies to a file is the first one found walking up
 from the file's directory: in each directory ``.cfgtool.toml`` wins over a
 ``pyproject.toml`` that has a ``[tool.cfgtool]`` table; a ``pyproject.toml``
-without that table is skipped. Configurations are not merged. Example::
+without that table is skipped. Configurations are not merged; what is found
+is kept for one run (one :class:`ConfigResolver`). Example::
 
     [tool.cfgtool]
     select = ["ALL"]                 # codes, code prefixes ("CFG1") or rule names
@@ -212,12 +213,7 @@ def load_config(path: str | os.PathLike[str]) -> LintConfig:
 
 def find_config_file(directory: str | os.PathLike[str]) -> Path | None:
     """The configuration file that applies to files in ``directory``, or None."""
-    return _find_config_file(os.path.abspath(directory))
-
-
-@lru_cache(maxsize=1024)
-def _find_config_file(directory: str) -> Path | None:
-    current = Path(directory)
+    current = Path(os.path.abspath(directory))
     for candidate_dir in (current, *current.parents):
         dedicated = candidate_dir / CONFIG_FILENAME
         if dedicated.is_file():
@@ -228,22 +224,14 @@ def _find_config_file(directory: str) -> Path | None:
     return None
 
 
-@lru_cache(maxsize=256)
 def _load_found(path: Path) -> LintConfig:
-    table = _table_of(path)
-    return config_from_table(table or {}, source=str(path))
+    return config_from_table(_table_of(path) or {}, source=str(path))
 
 
 def config_for(path: str | os.PathLike[str]) -> LintConfig:
     """The configuration for a file: the nearest configuration file, or defaults."""
     found = find_config_file(os.path.dirname(os.path.abspath(path)))
     return _load_found(found) if found else LintConfig()
-
-
-def clear_cache() -> None:
-    """Forget discovered configuration files (for long-running callers and tests)."""
-    _find_config_file.cache_clear()
-    _load_found.cache_clear()
 
 
 @dataclass(frozen=True)
@@ -281,18 +269,25 @@ class ConfigResolver:
     ) -> None:
         self._explicit = load_config(config_path) if config_path else None
         self._overrides = overrides or ConfigOverrides()
-        self._resolved: dict[LintConfig, LintConfig] = {}
+        self._by_directory: dict[str, LintConfig] = {}
+        self._by_file: dict[Path, LintConfig] = {}
         self.for_path(None)
 
     def for_path(self, path: str | os.PathLike[str] | None) -> LintConfig:
         """The configuration for a file at ``path`` (None: a file in the working directory)."""
-        if self._explicit is not None:
-            base = self._explicit
-        else:
-            base = config_for(path if path is not None else os.path.join(os.getcwd(), "-"))
-        resolved = self._resolved.get(base)
+        directory = os.path.dirname(os.path.abspath(path)) if path is not None else os.getcwd()
+        resolved = self._by_directory.get(directory)
         if resolved is None:
-            resolved = self._resolved[base] = self._overrides.apply(base)
+            resolved = self._by_directory[directory] = self._resolve(directory)
+        return resolved
+
+    def _resolve(self, directory: str) -> LintConfig:
+        found = None if self._explicit is not None else find_config_file(directory)
+        if found is None:
+            return self._overrides.apply(self._explicit or LintConfig())
+        resolved = self._by_file.get(found)
+        if resolved is None:
+            resolved = self._by_file[found] = self._overrides.apply(_load_found(found))
         return resolved
 
     def for_input(self, item: InputFile) -> LintConfig:

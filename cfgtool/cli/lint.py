@@ -1,0 +1,284 @@
+"""``cfgtool lint``, ``cfgtool rules`` and ``cfgtool fmt``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import click
+
+from cfgtool.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fail
+from cfgtool.reporters import FORMATS
+
+if TYPE_CHECKING:
+    from cfgtool.linting.rule import Rule
+
+PATHS = click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
+STDIN_FILENAME = click.option(
+    "--stdin-filename",
+    metavar="NAME",
+    help="File name to use for - (standard input): rules and configuration go by it.",
+)
+CONFIG = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="Use this .cfgtool.toml or pyproject.toml for every file instead of searching.",
+)
+EXCLUDE = click.option(
+    "--exclude", multiple=True, metavar="GLOB", help="Skip matching paths (repeatable)."
+)
+
+
+def _codes(values: Sequence[str]) -> tuple[str, ...]:
+    return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
+
+
+def _stdin() -> bytes:
+    return sys.stdin.buffer.read()
+
+
+@click.command()
+@PATHS
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    help="Output format [default: text; github when GITHUB_ACTIONS=true].",
+)
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour text output (auto: on a terminal without NO_COLOR).",
+)
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="CODES",
+    help="Run only these rules: codes, prefixes (CFG1), names or ALL; comma-separated.",
+)
+@click.option("--ignore", multiple=True, metavar="CODES", help="Do not run these rules.")
+@EXCLUDE
+@click.option("--fix", is_flag=True, help="Rewrite files to fix what fixable rules report.")
+@click.option("--diff", is_flag=True, help="Print the changes --fix would make; write nothing.")
+@STDIN_FILENAME
+@click.option(
+    "--template",
+    is_flag=True,
+    help="Treat every file as a template (placeholders allowed), like *.cfg.tmpl.",
+)
+@click.option(
+    "--inventory",
+    type=click.Path(dir_okay=False),
+    metavar="CSV",
+    help="Inventory whose columns are the template variables placeholders may use.",
+)
+@CONFIG
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Processes for many files (0: one per CPU).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No summary line.")
+def lint(
+    paths: tuple[str, ...],
+    output_format: str | None,
+    color: str,
+    strict: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    exclude: tuple[str, ...],
+    fix: bool,
+    diff: bool,
+    stdin_filename: str | None,
+    template: bool,
+    inventory: str | None,
+    config_path: str | None,
+    jobs: int,
+    quiet: bool,
+) -> None:
+    """Check provisioning files for mistakes a phone silently ignores.
+
+    PATHS are files, directories (searched for *.cfg and *.cfg.tmpl) or - for
+    standard input. Settings come from the nearest .cfgtool.toml or
+    [tool.cfgtool] in pyproject.toml; options override them. Silence a
+    finding with a comment: `# cfgtool: disable-next-line=CFG201`.
+
+    \b
+    Exit codes: 0 clean or only warnings, 1 errors (warnings too with
+    --strict; with --diff: changes pending), 2 usage, configuration or I/O error.
+
+    \b
+    Examples:
+      cfgtool lint provisioning/
+      cfgtool lint --format json y000000000028.cfg | jq '.[].code'
+      cfgtool lint --fix --select CFG108 *.cfg
+      cfgtool lint --template --inventory phones.csv phone.cfg.tmpl
+      cat 0015651130f9.cfg | cfgtool lint - --stdin-filename 0015651130f9.cfg
+    """
+    from cfgtool.inputs import read_inventory_columns
+    from cfgtool.linting.config import ConfigOverrides, ConfigResolver
+    from cfgtool.linting.engine import LintOptions, lint_paths
+    from cfgtool.reporters import write_report
+
+    overrides = ConfigOverrides(
+        select=_codes(select) if select else None, ignore=_codes(ignore), exclude=exclude
+    )
+    options = LintOptions(
+        fix=fix or diff,
+        diff=diff,
+        template=True if template else None,
+        template_variables=read_inventory_columns(inventory) if inventory else None,
+    )
+    results = lint_paths(
+        paths,
+        resolver=ConfigResolver(config_path, overrides),
+        options=options,
+        jobs=jobs,
+        stdin_filename=stdin_filename,
+        stdin_data=_stdin,
+    )
+    status = write_report(
+        results,
+        output_format,
+        color=color,
+        strict=strict,
+        quiet=quiet,
+        diff=diff,
+        stdout_is_data=fix and any(result.output is not None for result in results),
+    )
+    sys.exit(status)
+
+
+@click.command()
+@click.argument("code", required=False)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one object per rule.",
+)
+def rules(code: str | None, output_format: str) -> None:
+    """List every rule, or explain one (CODE may be a code such as CFG201 or a name).
+
+    \b
+    Examples:
+      cfgtool rules
+      cfgtool rules CFG105
+      cfgtool rules unknown-key
+    """
+    from cfgtool.linting.rules import RULES
+
+    selected = list(RULES)
+    if code is not None:
+        selected = [rule for rule in RULES if code in (rule.code, rule.name)]
+        if not selected:
+            from difflib import get_close_matches
+
+            names = [rule.code for rule in RULES] + [rule.name for rule in RULES]
+            close = get_close_matches(code, names, n=1)
+            fail(
+                f"no rule {code!r}"
+                + (f" (did you mean {close[0]}?)" if close else "")
+                + "; `cfgtool rules` lists them"
+            )
+    if output_format == "json":
+        click.echo(json.dumps([rule_info(rule) for rule in selected], indent=2))
+    elif code is None:
+        for rule in selected:
+            click.echo(f"{rule.code}  {rule.name:<{NAME_WIDTH}} {_label(rule):<16} {rule.summary}")
+    else:
+        click.echo(f"{selected[0].code} {selected[0].name} ({_label(selected[0])})\n")
+        click.echo(selected[0].doc)
+
+
+NAME_WIDTH = 28
+
+
+def _label(rule: Rule) -> str:
+    """``error``, ``info, fixable``, ``error, validate`` …"""
+    extras = [rule.severity] + (["fixable"] if rule.fixable else [])
+    return ", ".join(extras + (["validate"] if rule.scope == "model" else []))
+
+
+def rule_info(rule: Rule) -> dict[str, object]:
+    """A rule as JSON-ready data (``cfgtool rules --format json``)."""
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "severity": rule.severity,
+        "summary": rule.summary,
+        "fixable": rule.fixable,
+        "scope": rule.scope,
+        "doc": rule.doc,
+    }
+
+
+@click.command()
+@PATHS
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when a file is not formatted.")
+@click.option(
+    "--diff", is_flag=True, help="Write nothing; print what would change (exit 1 if any)."
+)
+@STDIN_FILENAME
+@CONFIG
+@EXCLUDE
+def fmt(
+    paths: tuple[str, ...],
+    check: bool,
+    diff: bool,
+    stdin_filename: str | None,
+    config_path: str | None,
+    exclude: tuple[str, ...],
+) -> None:
+    """Rewrite files in the canonical form.
+
+    The header first, `key = value` with single spaces, no surrounding
+    whitespace, LF line endings, a final newline, no BOM. Comments and order
+    are kept; lines that are not settings are left for `cfgtool lint` to
+    report. Formatting is idempotent. Standard input (-) goes to standard output.
+
+    \b
+    Examples:
+      cfgtool fmt provisioning/
+      cfgtool fmt --check y000000000028.cfg   # in CI
+    """
+    from cfgtool.linting.config import ConfigOverrides, ConfigResolver
+    from cfgtool.linting.fixing import format_paths
+
+    resolver = ConfigResolver(config_path, ConfigOverrides(exclude=exclude))
+    results = format_paths(
+        paths,
+        resolver=resolver,
+        write=not (check or diff),
+        diff=diff,
+        stdin_filename=stdin_filename,
+        stdin_data=_stdin,
+    )
+    pending = 0
+    for result in results:
+        if result.error:
+            click.echo(f"cfgtool: error: {result.error}", err=True)
+        elif result.output is not None and not (check or diff):
+            click.echo(result.output, nl=False)
+        elif result.changed:
+            pending += 1
+            if diff:
+                click.echo(result.diff, nl=False)
+            else:
+                click.echo(
+                    f"{'would reformat' if check else 'reformatted'}: {result.path}", err=True
+                )
+    if any(result.error for result in results):
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if pending and (check or diff) else EXIT_OK)
