@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,6 @@ from cfgtool.linting.config import (
     ConfigOverrides,
     ConfigResolver,
     LintConfig,
-    clear_cache,
     config_for,
     config_from_table,
     load_config,
@@ -24,10 +22,8 @@ __all__ = ["fake_registry"]
 
 
 @pytest.fixture(autouse=True)
-def _fresh_discovery(fake_registry: object) -> Iterator[None]:
-    clear_cache()
-    yield
-    clear_cache()
+def _fake_rules(fake_registry: object) -> None:
+    """Every test here validates codes against the fake registry."""
 
 
 def codes_enabled(config: LintConfig) -> set[str]:
