@@ -1,0 +1,377 @@
+"""What several rules need to agree on: which rule owns a line, a key or a value.
+
+One mistake should give one diagnostic. A line such as ``$ account.1.label = x``
+is a pasted shell prompt (CFG110), and must not also be reported as an invalid
+key (CFG104) and an unknown key (CFG201). Each helper here returns the code of
+the rule that reports the thing; the other rules skip it. Results for keys are
+memoised: files repeat the same keys, and lint runs over thousands of files.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from cfgtool.catalog import INDEX, Catalog, Param, load_catalog, normalize_key
+from cfgtool.masking import is_secret_key
+from cfgtool.nodes import Document, Entry, Invalid
+from cfgtool.parser import BOM, loads
+
+# --- codes -------------------------------------------------------------------------
+MALFORMED_LINE = "CFG103"
+INVALID_KEY = "CFG104"
+LEGACY_FORMAT = "CFG106"
+ENCODING = "CFG107"
+MERGE_CONFLICT = "CFG109"
+PASTED_SHELL = "CFG110"
+JOINED_LINES = "CFG111"
+MISSPELLED_KEY = "CFG204"
+INDEX_PLACEHOLDER = "CFG203"
+TEMPLATE_PLACEHOLDER = "CFG501"
+TEMPLATE_LEFTOVER = "CFG502"
+
+NULL_VALUES = frozenset({"", "%NULL%"})
+
+# --- keys --------------------------------------------------------------------------
+# Real keys are ASCII letters, digits and `_` in dot-separated segments (a few
+# vendors' keys use `-`, which is tolerated: CFG201 judges those).
+KEY_SEGMENT = re.compile(r"[A-Za-z0-9_\-]+")
+VALID_KEY = re.compile(r"[A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]+)*")
+
+# A segment that stands for an index: the X of the guides, printf's %d, a glob *.
+_INDEX_WORDS = frozenset({"X", "x", "Y", "y", "N", "n", "i", "I"})
+_INDEX_SYMBOL = re.compile(r"\*|%[dsiu]|#|\?|<\w*>|\{\w*\}|\[\w*\]|\$\w+")
+
+# A pasted terminal session: `$ cmd`, `> cmd`, `>>> code`, `user@host:~$ cmd`,
+# `PS C:\> cmd`, `C:\> cmd`, or a line that starts with a shell command.
+_PROMPT = re.compile(
+    r"(?:\$|>|>>>|%|[\w.\-]+@[\w.\-]+(?::\S*)?\s?[#$%>]|PS [^>]*>|[A-Za-z]:\\[^>]*>)\s"
+)
+_SHELL_COMMAND = re.compile(
+    r"(?:sudo|cat|echo|printf|scp|sftp|vi|vim|nano|curl|wget|tftp|ssh|cd|ls|cp|mv"
+    r"|chmod|chown|grep|sed|tee|cfgtool)\s+\S"
+)
+
+# Template syntax. Complete placeholders first, then the fragments a broken
+# template or a bad merge leaves behind.
+PLACEHOLDER = re.compile(
+    r"\{\{.*?\}\}|\{%.*?%\}|\{\$[A-Za-z_][^{}]*\}|%%[A-Za-z_][\w.]*%%|\$\{[A-Za-z_][^{}]*\}"
+)
+# In a password or AES key, `{`, `}`, `$` and `%` are ordinary characters: there
+# only a placeholder with a plain variable name counts as template syntax.
+STRICT_PLACEHOLDER = re.compile(
+    r"\{\{\s*[A-Za-z_][\w.]*\s*(?:\|[^{}]*)?\}\}|\{%\s*[a-z]+\b[^{}]*%\}"
+    r"|\{\$[A-Za-z_][\w.]*(?:\|[^{}]*)?\}|%%[A-Za-z_]\w*%%|\$\{[A-Za-z_]\w*\}"
+)
+# ...and only a fragment with a name and a space next to it: `{{ password`, `{$pw`.
+STRICT_FRAGMENT = re.compile(
+    r"\{\{\s+[A-Za-z_]|[A-Za-z_]\s+\}\}|\{%\s+[a-z]|\s%\}|\{\$[A-Za-z_]\w*$|^\w*\}\}$"
+)
+_TEMPLATE_CHARS = re.compile(r"[{}]|%%|\$\{")
+_FRAGMENT = re.compile(r"\{\{|\}\}|\{%|%\}|\{\$|\$\{")
+
+# v6x files: `[ account ]` sections, then `path = /config/voip/sipAccount0.cfg`.
+_V6X_PATH_VALUE = re.compile(r"/(?:config|yealink|phone|tmp)/\S*", re.IGNORECASE)
+
+# A value that starts with (or contains, after a space) another `key =`.
+_JOINED = re.compile(r"(?:^|\s)([A-Za-z][A-Za-z0-9_\-]*(?:\.[A-Za-z0-9_\-]+)+)\s*=")
+
+
+def catalog() -> Catalog:
+    """The parameter catalog (same object as ``LintContext.catalog``)."""
+    return load_catalog()
+
+
+def is_known(key: str, extra_known_keys: frozenset[str] = frozenset()) -> bool:
+    """Known to the catalog, or listed by the user (exactly or as an ``X`` pattern)."""
+    if extra_known_keys and (key in extra_known_keys or normalize_key(key) in extra_known_keys):
+        return True
+    return load_catalog().lookup(key) is not None
+
+
+def lookup(key: str) -> Param | None:
+    return load_catalog().lookup(key)
+
+
+def index_placeholder(key: str) -> tuple[int, str] | None:
+    """``(segment position, segment)`` of a literal index placeholder in ``key``.
+
+    ``account.X.label``, ``account.%d.label`` and ``template.*.name`` stand for
+    a number. Letters (``X``, ``n``…) count only where a number makes a known
+    key, so a real key with a one-letter segment is never taken for one.
+    """
+    parts = key.split(".")
+    letters: list[int] = []
+    found: tuple[int, str] | None = None
+    for position, part in enumerate(parts):
+        if part in _INDEX_WORDS:
+            letters.append(position)
+        elif found is None and _INDEX_SYMBOL.fullmatch(part) and len(parts) > 1:
+            found = (position, part)
+    if found is not None:
+        return found
+    if letters:
+        numbered = list(parts)
+        for position in letters:
+            numbered[position] = "1"
+        if load_catalog().lookup(".".join(numbered)) is not None:
+            return letters[0], parts[letters[0]]
+    return None
+
+
+def is_prompt(text: str) -> bool:
+    """True when ``text`` starts like a pasted shell prompt or command."""
+    return _PROMPT.match(text) is not None or _SHELL_COMMAND.match(text) is not None
+
+
+def template_kind(text: str) -> str | None:
+    """CFG501 when ``text`` holds a complete placeholder, CFG502 for a lone fragment."""
+    if _TEMPLATE_CHARS.search(text) is None:
+        return None
+    if PLACEHOLDER.search(text):
+        return TEMPLATE_PLACEHOLDER
+    if _FRAGMENT.search(text):
+        return TEMPLATE_LEFTOVER
+    return None
+
+
+def leftover_fragment(text: str, *, secret: bool = False) -> re.Match[str] | None:
+    """A template delimiter that is not part of a complete placeholder (``}}``, ``{$``…).
+
+    In a ``secret`` value only the unmistakable fragments of ``STRICT_FRAGMENT`` count.
+    """
+    if secret:
+        return STRICT_FRAGMENT.search(text)
+    if _TEMPLATE_CHARS.search(text) is None:
+        return None
+    stripped = PLACEHOLDER.sub(lambda m: " " * len(m.group()), text)
+    return _FRAGMENT.search(stripped)
+
+
+@lru_cache(maxsize=65536)
+def key_owner(key: str) -> str | None:
+    """The rule that reports a problem with ``key`` itself, or None for a well-formed key.
+
+    Order matters: a pasted prompt, an index placeholder, template syntax, then
+    plain syntax. CFG201/CFG204 look only at keys no rule here owns.
+    """
+    if VALID_KEY.fullmatch(key):
+        return INDEX_PLACEHOLDER if index_placeholder(key) else None
+    if is_prompt(key):
+        return PASTED_SHELL
+    if index_placeholder(key):
+        return INDEX_PLACEHOLDER
+    kind = template_kind(key)
+    if kind is not None:
+        return kind
+    return INVALID_KEY
+
+
+def is_v6x_path(entry: Entry) -> bool:
+    """``path = /config/voip/sipAccount0.cfg``: the v6x layout's file selector."""
+    return entry.key.casefold() == "path" and _V6X_PATH_VALUE.fullmatch(entry.value) is not None
+
+
+def joined_setting(
+    value: str, extra_known_keys: frozenset[str] = frozenset()
+) -> re.Match[str] | None:
+    """The ``key =`` of another known setting inside ``value`` (two lines ran together)."""
+    if "=" not in value:
+        return None
+    for match in _JOINED.finditer(value):
+        if is_known(match.group(1), extra_known_keys):
+            return match
+    return None
+
+
+def value_owner(entry: Entry, extra_known_keys: frozenset[str] = frozenset()) -> str | None:
+    """The rule that reports the value of ``entry`` as something other than a value.
+
+    CFG111 (another setting ran into it) or CFG501/CFG502 (template syntax);
+    value checks (CFG202, CFG402) skip such values.
+    """
+    value = entry.value
+    if joined_setting(value, extra_known_keys) is not None:
+        return JOINED_LINES
+    if is_secret_key(entry.key):
+        if STRICT_PLACEHOLDER.search(value):
+            return TEMPLATE_PLACEHOLDER
+        return TEMPLATE_LEFTOVER if STRICT_FRAGMENT.search(value) else None
+    return template_kind(value)
+
+
+def entry_owner(entry: Entry, extra_known_keys: frozenset[str] = frozenset()) -> str | None:
+    """The rule that owns a problem with the key of ``entry`` (see :func:`key_owner`)."""
+    if is_v6x_path(entry):
+        return LEGACY_FORMAT
+    return key_owner(entry.key)
+
+
+def invalid_owner(node: Invalid) -> str:
+    """The rule that reports an invalid line: each kind of line has one."""
+    kind = node.kind
+    if kind == "section":
+        return LEGACY_FORMAT
+    if kind == "control-character":
+        return ENCODING
+    if kind == "merge-marker":
+        return MERGE_CONFLICT
+    if kind == "template-tag":
+        return MALFORMED_LINE
+    text = node.raw.strip(" \t")
+    if is_prompt(text):
+        return PASTED_SHELL
+    if leftover_fragment(text) is not None and PLACEHOLDER.search(text) is None:
+        return TEMPLATE_LEFTOVER
+    return MALFORMED_LINE
+
+
+def describe_char(char: str) -> str:
+    """``'%'`` for a visible character, ``U+00A0 (NO-BREAK SPACE)`` for others."""
+    if char.isprintable() and not char.isspace() and char.isascii():
+        return repr(char)
+    import unicodedata
+
+    name = unicodedata.name(char, "")
+    shown = f"{char!r} " if char.isprintable() and not char.isspace() else ""
+    return f"{shown}U+{ord(char):04X}" + (f" ({name})" if name else "")
+
+
+def rebuild(
+    doc: Document, lines: Iterable[tuple[str, str]], *, bom: bool | None = None
+) -> Document:
+    """A new document from ``(text, line ending)`` pairs, parsed again so every node is right.
+
+    Fixes edit text, never nodes: re-parsing keeps the AST exactly what the
+    parser would make of the fixed file.
+    """
+    keep_bom = doc.bom if bom is None else bom
+    text = "".join([raw + eol for raw, eol in lines])
+    return loads(BOM + text if keep_bom else text, filename=doc.filename)
+
+
+def fix_newline(doc: Document, choice: str) -> str:
+    """The line ending a fix writes: the configured one, else the file's main one."""
+    if choice == "lf":
+        return "\n"
+    if choice == "crlf":
+        return "\r\n"
+    return doc.newline
+
+
+# --- misspellings (CFG204) --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Misspelling:
+    """An unknown key one slip away from a known one: what was meant, and the slip."""
+
+    meant: str
+    slip: str
+    case_only: bool = False
+
+
+@lru_cache(maxsize=1)
+def _segment_counts() -> dict[tuple[int, str], int]:
+    counts: dict[tuple[int, str], int] = {}
+    for param in load_catalog():
+        for position, part in enumerate(param.key.split(".")):
+            counts[position, part] = counts.get((position, part), 0) + 1
+    return counts
+
+
+def _one_edit(typed: str, known: str) -> bool:
+    """One inserted, deleted, replaced or swapped character (not a digit for a digit)."""
+    if typed == known:
+        return False
+    short, long_ = (typed, known) if len(typed) <= len(known) else (known, typed)
+    if len(long_) - len(short) > 1:
+        return False
+    if len(short) == len(long_):
+        diff = [i for i in range(len(short)) if short[i] != long_[i]]
+        if len(diff) == 1:
+            a, b = typed[diff[0]], known[diff[0]]
+            return not (a.isdigit() and b.isdigit())
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and typed[diff[0]] == known[diff[1]]
+            and typed[diff[1]] == known[diff[0]]
+        )
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def _slip(typed: list[str], meant: list[str], pattern: list[str]) -> tuple[str, bool] | None:
+    """Describe how ``typed`` differs from ``meant`` by one slip, or None."""
+    if len(typed) == len(meant):
+        diff = [i for i in range(len(typed)) if typed[i] != meant[i]]
+        if len(diff) != 1:
+            return None
+        position = diff[0]
+        mine, known = typed[position], meant[position]
+        if mine.casefold() == known.casefold():
+            return f"{mine!r} should be {known!r} (keys are case-sensitive)", True
+        if len(known) >= 4 and _one_edit(mine, known):
+            return f"{mine!r} should be {known!r}", False
+        return None
+    if len(typed) + 1 == len(meant):
+        for position in range(len(meant)):
+            if meant[:position] + meant[position + 1 :] == typed:
+                if pattern[position] == INDEX:
+                    return f"the index after {meant[position - 1]!r} is missing", False
+                if position == 0 and meant[0] == "static":
+                    return "the 'static.' prefix is missing", False
+        return None
+    if len(typed) == len(meant) + 1:
+        for position in range(len(typed)):
+            if typed[:position] + typed[position + 1 :] != meant:
+                continue
+            extra = typed[position]
+            if position == 0 and extra == "static":
+                return "this key takes no 'static.' prefix", False
+            if (
+                extra.isdigit()
+                or extra in typed[position - 1 : position] + typed[position + 1 :][:1]
+            ):
+                return f"the segment {extra!r} is one too many", False
+        return None
+    return None
+
+
+@lru_cache(maxsize=16384)
+def misspelling(key: str) -> Misspelling | None:
+    """How an unknown ``key`` misspells a common catalog key, when it is one slip away.
+
+    A slip is one wrong, missing, extra or swapped letter in a segment of four
+    or more letters (``ccount``, ``adress``), a difference in letter case, a
+    missing index or ``static.`` prefix, or a doubled or extra index segment.
+    The key meant must be common: seen in two or more public projects, or its
+    corrected segment used by several catalog keys.
+    """
+    catalog = load_catalog()
+    if not VALID_KEY.fullmatch(key) or catalog.lookup(key) is not None:
+        return None
+    meant = catalog.suggest(key)
+    param = catalog.lookup(meant) if meant else None
+    if meant is None or param is None:
+        return None
+    typed_parts, meant_parts = key.split("."), meant.split(".")
+    pattern = param.key.split(".")
+    if len(pattern) != len(meant_parts):
+        return None
+    found = _slip(typed_parts, meant_parts, pattern)
+    if found is None:
+        return None
+    slip, case_only = found
+    if param.sources < 2:
+        counts = _segment_counts()
+        common_segment = any(
+            counts.get((position, part), 0) >= 3
+            for position, part in enumerate(pattern)
+            if position >= len(typed_parts) or typed_parts[position] != meant_parts[position]
+        )
+        if not common_segment:
+            return None
+    return Misspelling(meant, slip, case_only)

@@ -1,0 +1,68 @@
+"""A ``#!version`` line that is not on line 1, or is indented.
+
+The header counts only as the very first line, starting in column 1. Anywhere
+else the phone treats it as a comment, so a file whose header sits below a
+comment or a blank line has no header at all; a second header in the middle
+of a file usually means two files were pasted together.
+
+Failing example::
+
+    # Reception phone
+    #!version:1.0.0.1
+    account.1.enable = 1
+
+Passing example::
+
+    #!version:1.0.0.1
+    # Reception phone
+    account.1.enable = 1
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+
+from cfgtool.diagnostics import Diagnostic, Severity
+from cfgtool.linting.rule import LintContext
+from cfgtool.nodes import Document, Header, MisplacedHeader
+
+CODE = "CFG102"
+NAME = "misplaced-header"
+SEVERITY: Severity = "error"
+SUMMARY = "a '#!version' line that is not on line 1, or is indented"
+
+_RULE = sys.modules[__name__]
+
+
+def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+    has_header = bool(doc.items) and isinstance(doc.items[0], Header)
+    for node in doc.items:
+        if not isinstance(node, MisplacedHeader):
+            continue
+        indent = len(node.raw) - len(node.raw.lstrip(" \t"))
+        if node.line == 1:
+            yield context.diagnostic(
+                _RULE,
+                node,
+                "the header is indented; the phone reads it only from column 1",
+                column=1,
+                end_column=indent,
+                hint="remove the spaces before #!version",
+            )
+        elif has_header:
+            yield context.diagnostic(
+                _RULE,
+                node,
+                "a second #!version header (were two files pasted together?)",
+                column=indent + 1,
+                hint="remove this line; the header belongs on line 1 only",
+            )
+        else:
+            yield context.diagnostic(
+                _RULE,
+                node,
+                f"the header is on line {node.line}; the phone reads it only on line 1",
+                column=indent + 1,
+                hint="move this line to the top of the file",
+            )

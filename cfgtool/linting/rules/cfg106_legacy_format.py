@@ -1,0 +1,61 @@
+"""The legacy v6x layout: ``[ section ]`` lines and ``path = ...`` selectors.
+
+Firmware before version 70 read files made of sections, each naming the
+internal file it changes (``path = /config/voip/sipAccount0.cfg``) followed by
+dot-less keys (``Enable = 1``). Firmware 70 and later reads only
+``key = value`` lines with full dotted keys and ignores all of this: convert
+the file (``account.1.enable = 1``) with Yealink's parameter mapping.
+
+Failing example::
+
+    #!version:1.0.0.1
+    [ account ]
+    path = /config/voip/sipAccount0.cfg
+    Enable = 1
+
+Passing example::
+
+    #!version:1.0.0.1
+    account.1.enable = 1
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+
+from cfgtool.diagnostics import Diagnostic, Severity
+from cfgtool.linting.rule import LintContext
+from cfgtool.linting.rules._shared import LEGACY_FORMAT, invalid_owner, is_v6x_path
+from cfgtool.nodes import Document, Entry, Invalid
+
+CODE = "CFG106"
+NAME = "legacy-format"
+SEVERITY: Severity = "error"
+SUMMARY = "'[ section ]' lines or the v6x 'path = ...' layout, which firmware 70+ ignores"
+
+_RULE = sys.modules[__name__]
+_HINT = "rewrite the settings as dotted 'key = value' lines (firmware 70 and later)"
+
+
+def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+    for node in doc.items:
+        if isinstance(node, Invalid):
+            if invalid_owner(node) == LEGACY_FORMAT:
+                yield context.diagnostic(
+                    _RULE,
+                    node,
+                    f"section line {node.raw.strip()!r} belongs to the legacy v6x format, "
+                    "which firmware 70 and later ignores",
+                    column=node.column,
+                    hint=_HINT,
+                )
+        elif isinstance(node, Entry) and is_v6x_path(node):
+            yield context.diagnostic(
+                _RULE,
+                node,
+                f"'path = {node.value}' selects an internal file in the legacy v6x format, "
+                "which firmware 70 and later ignores",
+                column=node.key_column,
+                hint=_HINT,
+            )

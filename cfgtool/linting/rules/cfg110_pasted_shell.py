@@ -1,0 +1,57 @@
+"""A pasted shell prompt or command.
+
+Files assembled from a terminal session or a how-to page pick up lines such as
+``$ cat y000000000028.cfg``, ``root@pbx:~# tftp ...`` or a setting copied with
+its prompt (``$ account.1.enable = 1``, whose key the phone never matches).
+Lines that start with ``#`` are comments, so ``# `` prompts are not reported.
+
+Failing example::
+
+    #!version:1.0.0.1
+    $ cat /tftpboot/0015651130f9.cfg
+    $ account.1.enable = 1
+
+Passing example::
+
+    #!version:1.0.0.1
+    account.1.enable = 1
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+
+from cfgtool.diagnostics import Diagnostic, Severity
+from cfgtool.linting.rule import LintContext
+from cfgtool.linting.rules._shared import PASTED_SHELL, entry_owner, invalid_owner
+from cfgtool.nodes import Document, Entry, Invalid
+
+CODE = "CFG110"
+NAME = "pasted-shell"
+SEVERITY: Severity = "error"
+SUMMARY = "a shell prompt or command pasted into the file ('$ ...', 'user@host:~# ...')"
+
+_RULE = sys.modules[__name__]
+
+
+def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+    extra = context.extra_known_keys
+    for node in doc.items:
+        if isinstance(node, Entry):
+            if entry_owner(node, extra) == PASTED_SHELL:
+                yield context.diagnostic(
+                    _RULE,
+                    node,
+                    f"the key {node.key!r} starts with a pasted shell prompt or command",
+                    column=node.key_column,
+                    hint="remove the prompt so that the line starts with the key",
+                )
+        elif isinstance(node, Invalid) and invalid_owner(node) == PASTED_SHELL:
+            yield context.diagnostic(
+                _RULE,
+                node,
+                f"a pasted shell prompt or command: {node.raw.strip()[:40]!r}",
+                column=node.column,
+                hint="delete the line",
+            )

@@ -1,0 +1,54 @@
+"""A value that holds another setting: two lines ran together.
+
+When a line break is lost (a bad merge, a template that drops a newline, an
+edit in a browser text area), the next setting becomes part of the value:
+``sip.listen_mode= sip.listen_port = 5060`` sets ``sip.listen_mode`` to the
+text ``sip.listen_port = 5060``, and ``sip.listen_port`` is never set. Public
+templates have shipped exactly this. Only known keys count as a setting
+inside a value, so ordinary values containing ``=`` are not reported.
+
+Failing example::
+
+    #!version:1.0.0.1
+    static.firmware.url = firmware.url = http://prov.example.com/fw/28.83.0.35.rom
+
+Passing example::
+
+    #!version:1.0.0.1
+    static.firmware.url = http://prov.example.com/fw/28.83.0.35.rom
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+
+from cfgtool.diagnostics import Diagnostic, Severity
+from cfgtool.linting.rule import LintContext
+from cfgtool.linting.rules._shared import joined_setting
+from cfgtool.nodes import Document, Entry
+
+CODE = "CFG111"
+NAME = "joined-lines"
+SEVERITY: Severity = "error"
+SUMMARY = "a value that holds another 'key = value' setting (two lines ran together)"
+
+_RULE = sys.modules[__name__]
+
+
+def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+    extra = context.extra_known_keys
+    for node in doc.items:
+        if isinstance(node, Entry) and "=" in node.value:
+            match = joined_setting(node.value, extra)
+            if match is None:
+                continue
+            inner = match.group(1)
+            yield context.diagnostic(
+                _RULE,
+                node,
+                f"the value of {node.key} contains the setting {inner!r}: two lines ran "
+                f"together, so {inner} is not set",
+                column=node.value_column + match.start(1),
+                hint=f"put '{inner} = ...' on a line of its own, or delete the stray '{inner} ='",
+            )
