@@ -1,0 +1,61 @@
+"""A key that is not in the parameter catalog.
+
+The phone ignores settings it does not know, without a word, so a misspelled
+key is a setting that silently never happens. Index numbers match the
+catalog's ``X`` (``account.3.label`` is ``account.X.label``) and the message
+names the closest known key. This is a warning: the public catalog lags behind
+new firmware, so add site-specific or newer keys to ``extend-known-keys`` in
+the configuration. A key one slip away from a common key is CFG204 (error).
+
+Failing example::
+
+    #!version:1.0.0.1
+    account.1.sip_server.1.adress = pbx.example.com
+
+Passing example::
+
+    #!version:1.0.0.1
+    account.1.sip_server.1.address = pbx.example.com
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+
+from cfgtool.diagnostics import Diagnostic, Severity
+from cfgtool.linting.rule import LintContext
+from cfgtool.linting.rules._shared import entry_owner, is_known, misspelling
+from cfgtool.nodes import Document, Entry
+
+CODE = "CFG201"
+NAME = "unknown-key"
+SEVERITY: Severity = "warning"
+SUMMARY = "a key the parameter catalog does not know (did you mean ...?)"
+
+_RULE = sys.modules[__name__]
+
+
+def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+    extra = context.extra_known_keys
+    catalog = context.catalog
+    for node in doc.items:
+        if not isinstance(node, Entry):
+            continue
+        key = node.key
+        if is_known(key, extra) or entry_owner(node, extra) is not None:
+            continue
+        if misspelling(key) is not None:
+            continue  # CFG204
+        suggestion = catalog.suggest(key)
+        message = f"unknown key {key!r}"
+        if suggestion:
+            message += f"; did you mean {suggestion}?"
+        yield context.diagnostic(
+            _RULE,
+            node,
+            message,
+            column=node.key_column,
+            end_column=node.key_column + len(key) - 1,
+            hint="fix the spelling, or add the key to extend-known-keys if your phones use it",
+        )

@@ -1,0 +1,75 @@
+"""A value that the key's catalog type does not allow.
+
+An **error** only where the phone certainly cannot read the value: the type
+comes from a typed settings model and the value cannot be of it (a boolean
+that is not ``0``/``1``, an integer that is not a number), or a URL has a
+scheme other than tftp, ftp, http or https (a bare host or IP is fine: phones
+then use TFTP). A **warning** for everything less certain: values outside a
+listed range or enumeration, and types inferred from public files, because
+public lists lag behind firmware. ``%NULL%`` and the empty value are valid for
+every key. The format has no inline comments: ``1 # on`` is the value.
+
+Failing example::
+
+    #!version:1.0.0.1
+    account.1.enable = yes
+    static.firmware.url = smb://files.example.com/fw.rom
+
+Passing example::
+
+    #!version:1.0.0.1
+    account.1.enable = 1
+    static.firmware.url = https://prov.example.com/fw/28.83.0.35.rom
+    account.2.enable = %NULL%
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+
+from cfgtool.catalog import NULL_VALUES, check_value
+from cfgtool.diagnostics import Diagnostic, Severity
+from cfgtool.linting.rule import LintContext
+from cfgtool.linting.rules._shared import entry_owner, value_owner
+from cfgtool.masking import is_secret_key
+from cfgtool.nodes import Document, Entry
+
+CODE = "CFG202"
+NAME = "invalid-value"
+SEVERITY: Severity = "error"
+SUMMARY = "a value the key's type does not allow (error when certain, else warning)"
+
+_RULE = sys.modules[__name__]
+
+
+def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+    extra = context.extra_known_keys
+    catalog = context.catalog
+    for node in doc.items:
+        if not isinstance(node, Entry) or node.value in NULL_VALUES:
+            continue
+        param = catalog.lookup(node.key)
+        if param is None or param.type in ("unknown", "string", "password"):
+            continue
+        problem = check_value(param, node.value)
+        if problem is None:
+            continue
+        if entry_owner(node, extra) is not None or value_owner(node, extra) is not None:
+            continue  # a placeholder or a run-together line: other rules say so
+        if is_secret_key(node.key):
+            message = f"the value of {node.key} is not {problem.expected}"
+        else:
+            message = f"{node.key}: {problem.message}"
+        hint = f"use {problem.expected}"
+        if " #" in node.value:
+            hint = "the format has no inline comments: move the comment to its own '#' line"
+        yield context.diagnostic(
+            _RULE,
+            node,
+            message,
+            column=node.value_column,
+            end_column=node.value_end_column - 1,
+            severity=problem.severity,
+            hint=hint,
+        )

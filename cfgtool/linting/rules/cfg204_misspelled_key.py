@@ -1,0 +1,60 @@
+"""A key one slip away from a common catalog key.
+
+One wrong, missing, extra or swapped letter (``ccount.1.expires``,
+``account.1.sip_server.1.adress``), a missing index
+(``expansion_module.key.1.type`` for ``expansion_module.1.key.1.type``), a
+stray or missing ``static.`` prefix, or a doubled index segment. Such keys
+appear even in public templates, and the phone ignores them. An error,
+because the intended key is clear; a difference only in letter case is a
+warning, since some firmware may accept it. Other unknown keys are CFG201.
+
+Failing example::
+
+    #!version:1.0.0.1
+    ccount.1.expires = 3600
+
+Passing example::
+
+    #!version:1.0.0.1
+    account.1.expires = 3600
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+
+from cfgtool.diagnostics import Diagnostic, Severity
+from cfgtool.linting.rule import LintContext
+from cfgtool.linting.rules._shared import is_known, key_owner, misspelling
+from cfgtool.nodes import Document, Entry
+
+CODE = "CFG204"
+NAME = "misspelled-key"
+SEVERITY: Severity = "error"
+SUMMARY = "a key one slip away from a common catalog key (ccount.1.expires)"
+
+_RULE = sys.modules[__name__]
+
+
+def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+    extra = context.extra_known_keys
+    catalog = context.catalog
+    for node in doc.items:
+        if not isinstance(node, Entry):
+            continue
+        key = node.key
+        if catalog.lookup(key) is not None:
+            continue
+        found = misspelling(key)
+        if found is None or is_known(key, extra) or key_owner(key) is not None:
+            continue
+        yield context.diagnostic(
+            _RULE,
+            node,
+            f"{key!r} is not a key; did you mean {found.meant}? ({found.slip})",
+            column=node.key_column,
+            end_column=node.key_column + len(key) - 1,
+            severity="warning" if found.case_only else None,
+            hint=f"write {found.meant}",
+        )
