@@ -1,0 +1,78 @@
+"""An account password, AES key or URL credential in a Common file.
+
+Every phone of a model downloads its Common file ``y0000000000XX.cfg`` (and
+often every device on the network can), so a secret there is a secret shared
+with all of them. Account passwords belong in the phone's own ``<mac>.cfg``;
+AES keys are entered on the phone or sent by other means; URLs should not
+carry ``user:password@``. Empty values and ``%NULL%`` are fine. The file name
+tells the kind of file, so this rule needs it (``--stdin-filename`` for stdin).
+
+Failing example (file y000000000028.cfg)::
+
+    #!version:1.0.0.1
+    account.1.password = Wq7-v9Lr!2mX
+    static.auto_provision.server.url = ftp://prov:S3cret@10.0.0.5/yealink/
+
+Passing example (file 0015651130f9.cfg)::
+
+    #!version:1.0.0.1
+    account.1.password = Wq7-v9Lr!2mX
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+
+from cfgtool.catalog import NULL_VALUES
+from cfgtool.diagnostics import Diagnostic, Severity
+from cfgtool.filenames import basename, classify
+from cfgtool.linting.rule import LintContext
+from cfgtool.masking import has_url_credentials, is_secret_key
+from cfgtool.nodes import Document, Entry
+
+CODE = "CFG401"
+NAME = "secret-in-common-file"
+SEVERITY: Severity = "warning"
+SUMMARY = "an account password, AES key or URL credential in a Common file every phone fetches"
+
+_RULE = sys.modules[__name__]
+_AES = re.compile(r"aes_key(?!_in_file)|(?:^|\.|_)(?:com|mac)_aes$", re.IGNORECASE)
+
+
+def _what(key: str) -> str | None:
+    if _AES.search(key):
+        return "an AES key"
+    if key.startswith(("account.", "static.account.")) and is_secret_key(key):
+        return "an account password"
+    return None
+
+
+def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+    name = context.filename or (basename(context.path) if context.path else None)
+    if name is None or not classify(name).is_common:
+        return
+    for node in doc.items:
+        if not isinstance(node, Entry) or node.value in NULL_VALUES:
+            continue
+        what = _what(node.key)
+        if what is not None:
+            yield context.diagnostic(
+                _RULE,
+                node,
+                f"{what} ({node.key}) in the Common file {name}, which every phone "
+                "of the model downloads",
+                column=node.value_column,
+                hint="move it to each phone's <mac>.cfg",
+            )
+        elif "://" in node.value and has_url_credentials(node.value):
+            yield context.diagnostic(
+                _RULE,
+                node,
+                f"the URL in {node.key} carries a user name or password, in the Common file "
+                f"{name} that every phone of the model downloads",
+                column=node.value_column,
+                hint="set the server credentials with their own keys in each <mac>.cfg, "
+                "or use a server that needs none",
+            )

@@ -1,0 +1,70 @@
+"""An AES key value the phone cannot use.
+
+``*aes_key*`` settings (``auto_provision.aes_key_16.com``,
+``static.auto_provision.aes_key.mac``, ``autoprovision.1.com_aes``...) take 16
+characters (AES-128), or 32 (AES-256) where the firmware supports it, from
+``0-9 A-Z a-z`` and ``# $ % * + , - . : = ? @ [ ] ^ _ { } ~``. With any other
+key the phone cannot decrypt the encrypted files it downloads. Empty and
+``%NULL%`` are fine (no key).
+
+Failing example::
+
+    #!version:1.0.0.1
+    static.auto_provision.aes_key.com = secret
+
+Passing example::
+
+    #!version:1.0.0.1
+    static.auto_provision.aes_key.com = 0123456789abcdef
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+
+from cfgtool.catalog import NULL_VALUES
+from cfgtool.diagnostics import Diagnostic, Severity
+from cfgtool.errors import CryptoError
+from cfgtool.linting.rule import LintContext
+from cfgtool.linting.rules._shared import value_owner
+from cfgtool.nodes import Document, Entry
+
+CODE = "CFG402"
+NAME = "invalid-aes-key"
+SEVERITY: Severity = "error"
+SUMMARY = "an AES key that is not 16 (or 32) characters of the allowed set"
+
+_RULE = sys.modules[__name__]
+_AES_KEY = re.compile(r"aes_key(?!_in_file)|(?:^|\.|_)(?:com|mac)_aes$", re.IGNORECASE)
+
+
+def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+    for node in doc.items:
+        if not isinstance(node, Entry) or node.value in NULL_VALUES:
+            continue
+        if "aes" not in node.key.lower() or _AES_KEY.search(node.key) is None:
+            continue
+        if value_owner(node, context.extra_known_keys) is not None:
+            continue  # a template placeholder: CFG501
+        # Imported here: cfgtool.crypto is not needed for files without AES keys.
+        from cfgtool.crypto import KEY_ALPHABET, validate_aes_key
+
+        try:
+            validate_aes_key(node.value)
+        except CryptoError:
+            # Say what is wrong without echoing any character of the key.
+            bad = next((i for i, c in enumerate(node.value, 1) if c not in KEY_ALPHABET), None)
+            if bad is not None:
+                problem = f"character {bad} is not one an AES key may use"
+            else:
+                problem = f"the key is {len(node.value)} characters long, not 16 or 32"
+            yield context.diagnostic(
+                _RULE,
+                node,
+                f"{node.key}: {problem}",
+                column=node.value_column + (bad - 1 if bad else 0),
+                hint="use 16 characters of the allowed set "
+                "('cfgtool encrypt --generate-key' makes one)",
+            )

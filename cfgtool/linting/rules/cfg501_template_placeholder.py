@@ -1,0 +1,139 @@
+"""Template syntax left in a file linted as a rendered file.
+
+``{{ name }}`` (Jinja, Mustache), ``{% ... %}``, Smarty ``{$name}`` and
+``%%name%%`` mean a template was not rendered, or rendered without a value:
+the phone gets the braces as the value, or a key that matches nothing. These
+are errors. A shell-style ``${NAME}`` is a warning, because some phone values
+legitimately contain ``$``. Lines that are only a template tag are CFG103.
+
+In a template (``cfgtool lint --template``, or a ``*.cfg.tmpl`` file)
+``{{ name }}`` placeholders in values are allowed; other template syntaxes and
+placeholders in keys are still reported, and with an inventory, a
+placeholder naming no inventory column is an error.
+
+Failing example::
+
+    #!version:1.0.0.1
+    account.1.label = {{ label }}
+    account.1.user_name = {$extension}
+
+Passing example::
+
+    #!version:1.0.0.1
+    account.1.label = Reception
+    account.1.user_name = 1001
+
+Passing example (template)::
+
+    #!version:1.0.0.1
+    account.1.label = {{ label }}
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+
+from cfgtool.diagnostics import Diagnostic, Severity
+from cfgtool.linting.rule import LintContext
+from cfgtool.linting.rules._shared import (
+    PLACEHOLDER,
+    STRICT_PLACEHOLDER,
+    TEMPLATE_PLACEHOLDER,
+    key_owner,
+    value_owner,
+)
+from cfgtool.masking import is_secret_key
+from cfgtool.nodes import Document, Entry, Invalid
+
+CODE = "CFG501"
+NAME = "template-placeholder"
+SEVERITY: Severity = "error"
+SUMMARY = "template syntax ({{ }}, {% %}, {$x}, %%x%%; ${X} warns) left in a rendered file"
+
+_RULE = sys.modules[__name__]
+# Variables every rendered phone has, whether or not the inventory lists them.
+IMPLICIT_VARIABLES = frozenset({"mac", "model"})
+
+
+def _syntax(text: str) -> str:
+    if text.startswith("{{"):
+        return "a {{ }} placeholder"
+    if text.startswith("{%"):
+        return "a {% %} template tag"
+    if text.startswith("{$"):
+        return "a Smarty {$...} placeholder"
+    if text.startswith("%%"):
+        return "a %%...%% placeholder"
+    return "a shell-style ${...} variable"
+
+
+def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+    extra = context.extra_known_keys
+    template = context.template
+    for node in doc.items:
+        if not isinstance(node, Entry):
+            continue
+        if key_owner(node.key) == TEMPLATE_PLACEHOLDER:
+            for match in PLACEHOLDER.finditer(node.key):
+                if template and match.group().startswith("{{"):
+                    continue  # the template checker below reports placeholders in keys
+                yield _found(context, node, match.group(), node.key_column + match.start(), "key")
+        if value_owner(node, extra) == TEMPLATE_PLACEHOLDER:
+            pattern = STRICT_PLACEHOLDER if is_secret_key(node.key) else PLACEHOLDER
+            for match in pattern.finditer(node.value):
+                if template and match.group().startswith("{{"):
+                    continue
+                column = node.value_column + match.start()
+                yield _found(context, node, match.group(), column, "value")
+    if template:
+        yield from _template_checks(doc, context)
+
+
+def _found(context: LintContext, node: Entry, text: str, column: int, where: str) -> Diagnostic:
+    shell = text.startswith("${")
+    if context.template:
+        message = f"{_syntax(text)} in a {where}: cfgtool templates use {{{{ name }}}} in values"
+    else:
+        message = f"{_syntax(text)} was left in the {where} of {node.key}"
+        if not shell:
+            message += ": the template was not rendered"
+    if not is_secret_key(node.key):  # never echo (part of) a password
+        message += f" ({text if len(text) <= 40 else text[:40] + '...'})"
+    return context.diagnostic(
+        _RULE,
+        node,
+        message,
+        column=column,
+        end_column=column + len(text) - 1,
+        severity="warning" if shell else None,
+        hint="render the template before deploying the file"
+        if not shell
+        else "replace the variable with its value, unless the phone should see '$'",
+    )
+
+
+def _template_checks(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+    """``{{ }}`` syntax and names, checked by the renderer's own parser."""
+    # Imported here: only templates need the renderer.
+    from cfgtool.rendering import template_placeholders, template_problems
+
+    invalid_lines = {node.line for node in doc.items if isinstance(node, Invalid)}
+    for problem in template_problems(doc):
+        if problem.line not in invalid_lines:  # CFG103 and friends report those lines
+            yield context.diagnostic(_RULE, problem.line, problem.message, column=problem.column)
+    columns = context.template_variables
+    if columns is None:
+        return
+    known = columns | IMPLICIT_VARIABLES
+    for placeholder in template_placeholders(doc):
+        if placeholder.name not in known:
+            what = "block condition" if placeholder.key is None else "placeholder"
+            yield context.diagnostic(
+                _RULE,
+                placeholder.line,
+                f"the {what} {placeholder.name!r} names no inventory column",
+                column=placeholder.column,
+                end_column=placeholder.end_column - 1,
+                hint="add the column to the inventory, or fix the name",
+            )

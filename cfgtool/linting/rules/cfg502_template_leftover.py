@@ -1,0 +1,82 @@
+"""A fragment of template syntax: half a placeholder, a stray ``}}`` or ``{$``.
+
+A template edited by hand, or a merge of two templates, can leave a lone
+``}}``, ``{{``, ``{%``, ``%}``, ``{$`` or ``${`` behind, in a value or on a
+line of its own. The phone takes the fragment literally. Passwords and AES
+keys may contain these characters, so there only a fragment next to a name
+and a space (``{{ password``) counts.
+
+Failing example::
+
+    #!version:1.0.0.1
+    account.1.label = Reception }}
+    }}
+
+Passing example::
+
+    #!version:1.0.0.1
+    account.1.label = Reception
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+
+from cfgtool.diagnostics import Diagnostic, Severity
+from cfgtool.linting.rule import LintContext
+from cfgtool.linting.rules._shared import (
+    TEMPLATE_LEFTOVER,
+    invalid_owner,
+    key_owner,
+    leftover_fragment,
+    value_owner,
+)
+from cfgtool.masking import is_secret_key
+from cfgtool.nodes import Document, Entry, Invalid
+
+CODE = "CFG502"
+NAME = "template-leftover"
+SEVERITY: Severity = "error"
+SUMMARY = "a stray template fragment ('}}', '{{', '{%', '%}', '{$', '${')"
+
+_RULE = sys.modules[__name__]
+_HINT = "finish or remove the template syntax"
+
+
+def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+    extra = context.extra_known_keys
+    for node in doc.items:
+        if isinstance(node, Entry):
+            if key_owner(node.key) == TEMPLATE_LEFTOVER:
+                match = leftover_fragment(node.key)
+                offset = match.start() if match else 0
+                yield context.diagnostic(
+                    _RULE,
+                    node,
+                    f"stray template fragment {match.group() if match else ''!r} in the key",
+                    column=node.key_column + offset,
+                    hint=_HINT,
+                )
+            if value_owner(node, extra) == TEMPLATE_LEFTOVER:
+                match = leftover_fragment(node.value, secret=is_secret_key(node.key))
+                if match is None:
+                    continue
+                if context.template and ("{{" in node.value or "}}" in node.value):
+                    continue  # in a template, the renderer's checks (CFG501) cover {{ }}
+                shown = "" if is_secret_key(node.key) else f" {match.group()!r}"
+                yield context.diagnostic(
+                    _RULE,
+                    node,
+                    f"stray template fragment{shown} in the value of {node.key}",
+                    column=node.value_column + match.start(),
+                    hint=_HINT,
+                )
+        elif isinstance(node, Invalid) and invalid_owner(node) == TEMPLATE_LEFTOVER:
+            yield context.diagnostic(
+                _RULE,
+                node,
+                f"a line with a stray template fragment: {node.raw.strip()[:40]!r}",
+                column=node.column,
+                hint=_HINT,
+            )
