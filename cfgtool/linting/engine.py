@@ -218,6 +218,9 @@ class LintOptions:
     template: bool | None = None
     template_variables: frozenset[str] | None = None
     scopes: tuple[str, ...] = ("lint",)
+    # Adds per-file facts to each file's context (validate: the model, the tree);
+    # must be picklable (a module-level function, or a bound method of a dataclass).
+    context_hook: Callable[[LintContext], LintContext] | None = None
 
 
 @dataclass
@@ -257,6 +260,8 @@ def lint_one(
         context = make_context(
             config, item.path, template=template, template_variables=options.template_variables
         )
+        if options.context_hook is not None:
+            context = options.context_hook(context)
         linted = lint_source(data, item.path, config, context=context, rules=rules)
         result = FileResult(item.path, linted.diagnostics)
         if (options.fix or options.diff) and linted.doc is not None and linted.text is not None:
