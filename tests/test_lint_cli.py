@@ -468,3 +468,40 @@ def test_examples_have_no_errors() -> None:
     code, out, _ = run("lint", "--format", "json", str(examples))
     errors = [item for item in json.loads(out) if item["severity"] == "error"]
     assert errors == [] and code == 0
+
+
+# --- start-up --------------------------------------------------------------------
+
+UNUSED_ON_THE_LINT_PATH = (
+    "rich",
+    "cryptography",
+    "lark",
+    "concurrent.futures",
+    "multiprocessing",
+    "difflib",
+    "xml",
+    "csv",
+    "tomllib",
+)
+PROBE = """
+import sys
+from cfgtool.cli import main
+try:
+    main(["lint", sys.argv[1]])
+except SystemExit:
+    pass
+print(" ".join(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+def test_linting_one_file_imports_nothing_it_does_not_use(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = write(tmp_path / "y000000000028.cfg", GOOD)
+    command = [sys.executable, "-c", PROBE, str(path)]
+    subprocess.run(command, capture_output=True, cwd=tmp_path, check=True)  # warms the caches
+    modules = set(subprocess.run(command, capture_output=True, cwd=tmp_path).stderr.split())
+    imported = {m.decode() for m in modules}
+    assert "cfgtool.linting.engine" in imported  # the probe really linted
+    assert [name for name in UNUSED_ON_THE_LINT_PATH if name in imported] == []
