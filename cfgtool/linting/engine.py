@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from cfgtool.diagnostics import Diagnostic
 from cfgtool.errors import CfgDecodeError, CfgError
@@ -28,6 +29,7 @@ from cfgtool.linting.suppressions import (
     UNUSED_CODE,
     apply_suppressions,
     find_suppressions,
+    has_directives,
     unused_suppressions,
 )
 from cfgtool.nodes import Document
@@ -104,8 +106,8 @@ def _finish(
     enabled: Sequence[Rule],
     candidates: Sequence[Rule],
 ) -> list[Diagnostic]:
-    suppressions = find_suppressions(doc, _rule_names(candidates))
-    if suppressions.directives or suppressions.problems:
+    if has_directives(doc):
+        suppressions = find_suppressions(doc, _rule_names(candidates))
         diagnostics = apply_suppressions(diagnostics, suppressions)
         enabled_codes = {rule.code for rule in enabled}
         if UNUSED_CODE in enabled_codes:
@@ -135,8 +137,13 @@ def _settle(
 
 def _rule_names(candidates: Sequence[Rule]) -> dict[str, str]:
     """Name and code -> code, for every rule a suppression may name."""
+    return _names_of((*registered_rules(("lint", "model")), *candidates))
+
+
+@lru_cache(maxsize=16)
+def _names_of(rules: tuple[Rule, ...]) -> dict[str, str]:
     names: dict[str, str] = {}
-    for rule in (*registered_rules(("lint", "model")), *candidates):
+    for rule in rules:
         names[rule.name] = rule.code
         names[rule.code] = rule.code
     return names
@@ -337,9 +344,14 @@ def lint_files(
     rest = tasks[1:]
     chunk_size = max(1, -(-len(rest) // (workers * 4)))
     chunks = [rest[i : i + chunk_size] for i in range(0, len(rest), chunk_size)]
+    import multiprocessing
+    import sys
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # Forked workers start with everything loaded; elsewhere (or where fork is
+    # unsafe) the platform default re-imports in each worker, with the same results.
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         for chunk_results in pool.map(_run_chunk, chunks):
             results.extend(chunk_results)
     return results

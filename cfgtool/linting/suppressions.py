@@ -63,6 +63,11 @@ class Suppressions:
         return [d for d in self.directives if d.kind == "file"]
 
 
+def has_directives(doc: Document) -> bool:
+    """Whether any comment of ``doc`` mentions ``cfgtool:`` (a quick test before parsing)."""
+    return any(type(item) is Comment and MARKER in item.raw for item in doc.items)
+
+
 def find_suppressions(doc: Document, rule_names: Mapping[str, str]) -> Suppressions:
     """Read every ``# cfgtool:`` directive of ``doc``.
 
