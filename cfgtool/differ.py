@@ -498,24 +498,36 @@ def _phones(old_tree: _Tree, new_tree: _Tree) -> list[tuple[_Phone | None, _Phon
 def _find_phones(tree: _Tree) -> dict[tuple[str, str], _Phone]:
     """Phones by (directory, MAC), each with the files it downloads, in order.
 
-    A phone is the MAC of a ``<mac>.cfg`` or ``<mac>-local.cfg`` file. Its
-    Common files are those in its directory (or, when there is none, at the
-    root): the all-models ``y000000000000.cfg`` first, then its model's. The
-    model is the directory's name when that names a model (the ``$PN`` layout),
-    else the one model whose Common file is there; with several and no model
-    directory the model is unknown and only the all-models file is counted.
+    The rules of :mod:`cfgtool.provisioning`: a phone is the MAC of a
+    ``<mac>.cfg`` or ``<mac>-local.cfg`` file; its Common files are in its
+    directory or, outside the ``$PN`` layout and when there are none there, at
+    the root: the all-models ``y000000000000.cfg`` first, then its model's.
+    The model is the one model whose Common file is there, else the model
+    that names the directory; with several models and no model directory it
+    is unknown and only the all-models file counts.
     """
     from cfgtool.catalog import all_models_common_file, find_model, models_for_common_file
-    from cfgtool.filenames import basename, classify
+    from cfgtool.filenames import basename, classify, common_filename
 
     by_directory: dict[str, list[str]] = {}
     for relative in tree.paths:
         by_directory.setdefault(relative.rpartition("/")[0], []).append(relative)
-
-    def commons_in(directory: str) -> list[str]:
-        return [name for name in by_directory.get(directory, []) if classify(name).is_common]
-
     all_models = all_models_common_file()
+
+    def models_in(place: str) -> set[str]:
+        found: set[str] = set()
+        for name in by_directory.get(place, []):
+            hw_id = classify(name).hw_id
+            if hw_id is not None and common_filename(hw_id) != all_models:
+                models = models_for_common_file(common_filename(hw_id))
+                if models:
+                    found.add("/".join(model.name for model in models))
+        return found
+
+    def commons_in(place: str, common_file: str | None) -> list[str]:
+        names = {basename(name): name for name in by_directory.get(place, [])}
+        return [names[wanted] for wanted in (all_models, common_file) if wanted in names]
+
     phones: dict[tuple[str, str], _Phone] = {}
     for directory, names in by_directory.items():
         own: dict[str, list[str]] = {}
@@ -525,20 +537,25 @@ def _find_phones(tree: _Tree) -> dict[tuple[str, str], _Phone]:
                 own.setdefault(mac, []).append(name)
         if not own:
             continue
-        commons = commons_in(directory) or commons_in("")
-        generic = [name for name in commons if basename(name) == all_models]
-        specific = [name for name in commons if basename(name) != all_models]
-        model = find_model(basename(directory)) if directory else None
-        if model is not None:
-            specific = [name for name in specific if basename(name) == model.common_file]
-        elif len(specific) == 1:
-            models = models_for_common_file(basename(specific[0]))
-            model = models[0] if len(models) == 1 else None
-        applying = (*generic, *specific) if len(specific) == 1 else tuple(generic)
-        model_name = model.name if model else None
+        pn_model = find_model(basename(directory)) if directory else None
+        places = [directory, ""] if directory and pn_model is None else [directory]
+        model_name = None
+        for place in places:
+            models = models_in(place)
+            if models:
+                model_name = models.pop() if len(models) == 1 else None
+                break
+        if model_name is None and pn_model is not None:
+            model_name = pn_model.name
+        model = find_model(model_name.partition("/")[0]) if model_name else None
+        commons: list[str] = []
+        for place in places:
+            commons = commons_in(place, model.common_file if model else None)
+            if commons:
+                break
         for mac, files in own.items():
             ordered = tuple(sorted(files, key=lambda name: classify(name).kind == "mac-local"))
-            phones[(directory, mac)] = _Phone(mac, directory, model_name, applying, ordered)
+            phones[(directory, mac)] = _Phone(mac, directory, model_name, tuple(commons), ordered)
     return phones
 
 

@@ -418,6 +418,21 @@ def test_tree_all_models_file_and_common_at_the_root(tmp_path: Path) -> None:
     ]
 
 
+def test_tree_pn_directory_without_common_file_does_not_borrow_the_root_one(
+    tmp_path: Path,
+) -> None:
+    old = {"y000000000028.cfg": COMMON, "T46G/0015651130f9.cfg": mac_file(1)}
+    new = {**old, "y000000000028.cfg": COMMON_CHANGED}
+    result = diff_trees(*two_trees(tmp_path, old, new), effective=True)
+    [phone] = result.phones
+    assert (phone.model, phone.files, phone.status) == (
+        "T46G",
+        ("T46G/0015651130f9.cfg",),
+        "unchanged",
+    )
+    assert [(c.path, c.mac) for c in result.changes] == [("y000000000028.cfg", None)]
+
+
 def test_tree_several_models_in_one_directory_leave_the_model_unknown(tmp_path: Path) -> None:
     old = {
         "y000000000028.cfg": H + "lang.gui = English\n",
