@@ -339,11 +339,14 @@ def lint_files(
         return [lint_one(*task) for task in tasks]
     # Lint the first file here: the forked workers then inherit the compiled
     # scanner, the imported rules and the loaded catalog instead of each
-    # loading them again.
-    results = [lint_one(*tasks[0])]
+    # loading them again. This process then lints its own share while the
+    # workers (one fewer than the CPUs) lint theirs.
+    first = lint_one(*tasks[0])
     rest = tasks[1:]
-    chunk_size = max(1, -(-len(rest) // (workers * 4)))
-    chunks = [rest[i : i + chunk_size] for i in range(0, len(rest), chunk_size)]
+    own_share = len(rest) // workers
+    shared, own = rest[: len(rest) - own_share], rest[len(rest) - own_share :]
+    chunk_size = max(1, -(-len(shared) // (workers * 4)))
+    chunks = [shared[i : i + chunk_size] for i in range(0, len(shared), chunk_size)]
     import multiprocessing
     import sys
     from concurrent.futures import ProcessPoolExecutor
@@ -351,10 +354,13 @@ def lint_files(
     # Forked workers start with everything loaded; elsewhere (or where fork is
     # unsafe) the platform default re-imports in each worker, with the same results.
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for chunk_results in pool.map(_run_chunk, chunks):
+    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
+        pending = pool.map(_run_chunk, chunks)
+        own_results = _run_chunk(own)
+        results = [first]
+        for chunk_results in pending:
             results.extend(chunk_results)
-    return results
+    return results + own_results
 
 
 def lint_paths(
