@@ -10,6 +10,7 @@ LF line endings, one final newline, no BOM. Lines that are not valid are kept
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -72,7 +73,7 @@ def unified_diff(old: str, new: str, path: str) -> str:
     """
     import difflib
 
-    relative = not path.startswith("/")
+    relative = not os.path.isabs(path)
     lines = difflib.unified_diff(
         old.splitlines(keepends=True),
         new.splitlines(keepends=True),
