@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cfgtool.cli import main
+from cfgtool.cli import COMMANDS, main
 
 H = "#!version:1.0.0.1\n"
 OLD = H + "account.1.label = Reception\naccount.1.password = s3cret-old\nlang.gui = English\n"
@@ -207,3 +207,70 @@ def test_identical_trees_exit_0_with_a_summary(tmp_path: Path) -> None:
         "3 files, 3 unchanged\n0 phones will re-provision, 2 unchanged\n",
     )
     assert run(old, new, "--format", "json") == (0, "[]\n")
+
+
+TEMPLATE = """#!version:1.0.0.1
+account.1.enable = 1
+account.1.label = {{ label }}
+account.1.user_name = {{ ext }}
+account.1.password = {{ password }}
+lang.gui = English
+"""
+
+
+def render(tmp_path: Path, name: str, rows: list[dict[str, str]]) -> str:
+    template = tmp_path / "phones.cfg.tmpl"
+    template.write_text(TEMPLATE, encoding="utf-8")
+    inventory = tmp_path / f"{name}.csv"
+    header = list(rows[0])
+    inventory.write_text(
+        "\n".join([",".join(header), *(",".join(row[c] for c in header) for row in rows)]) + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / name
+    result = CliRunner().invoke(
+        main, ["render", str(template), "--inventory", str(inventory), "--out", str(out), "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    return str(out)
+
+
+@pytest.mark.skipif("render" not in COMMANDS, reason="cfgtool render has not landed yet")
+@pytest.mark.parametrize(
+    ("column", "key"), [("label", "account.1.label"), ("password", "account.1.password")]
+)
+def test_two_renders_of_one_inventory_with_one_changed_column(
+    tmp_path: Path, column: str, key: str
+) -> None:
+    rows = [
+        {
+            "mac": f"00:15:65:11:30:{n:02X}",
+            "model": "T46G",
+            "label": f"Desk {n}",
+            "ext": str(100 + n),
+            "password": f"pw-{n}",
+        }
+        for n in range(6)
+    ]
+    edited = [
+        {**row, column: row[column] + "x"} if n in (1, 4) else row for n, row in enumerate(rows)
+    ]
+    old, new = render(tmp_path, "old", rows), render(tmp_path, "new", edited)
+    code, output = run(old, new, "--format", "json")
+    assert code == 1
+    shown = (lambda value: "******") if column == "password" else (lambda value: value)
+    assert json.loads(output) == [
+        {
+            "key": key,
+            "change": "changed",
+            "old": shown(rows[n][column]),
+            "new": shown(edited[n][column]),
+            "path": f"00156511300{n}.cfg",
+            "reboot": False,
+        }
+        for n in (1, 4)
+    ]
+    code, output = run(old, new, "--color", "never")
+    assert output.splitlines()[-1] == "2 phones will re-provision, 4 unchanged"
+    assert "pw-" not in output
+    assert run(old, render(tmp_path, "again", rows), "--format", "json") == (0, "[]\n")
