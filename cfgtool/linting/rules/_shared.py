@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 
 from cfgtool.catalog import INDEX, Catalog, Param, load_catalog, normalize_key
 from cfgtool.masking import is_secret_key
-from cfgtool.nodes import Document, Entry, Invalid
+from cfgtool.nodes import Document, Entry, Invalid, MisplacedHeader, Node
 from cfgtool.parser import BOM, loads
 
 # --- codes -------------------------------------------------------------------------
@@ -264,13 +263,19 @@ def fix_newline(doc: Document, choice: str) -> str:
 # --- misspellings (CFG204) --------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
 class Misspelling:
     """An unknown key one slip away from a known one: what was meant, and the slip."""
 
-    meant: str
-    slip: str
-    case_only: bool = False
+    # A plain class, not a dataclass: every rule module import is start-up time.
+    __slots__ = ("case_only", "meant", "slip")
+
+    def __init__(self, meant: str, slip: str, case_only: bool = False) -> None:
+        self.meant = meant
+        self.slip = slip
+        self.case_only = case_only
+
+    def __repr__(self) -> str:
+        return f"Misspelling({self.meant!r}, {self.slip!r}, case_only={self.case_only})"
 
 
 @lru_cache(maxsize=1)
@@ -375,3 +380,150 @@ def misspelling(key: str) -> Misspelling | None:
         if not common_segment:
             return None
     return Misspelling(meant, slip, case_only)
+
+
+# --- one pass over a document, shared by every rule ---------------------------------------
+
+# Types that cfgtool.catalog.check_value has something to say about.
+CHECKED_TYPES = frozenset({"bool", "int", "enum", "url", "ip", "time"})
+PER_USER_KEYS = frozenset({"security.user_password", "static.security.user_password"})
+AES_KEY = re.compile(r"aes_key(?!_in_file)|(?:^|\.|_)(?:com|mac)_aes$", re.IGNORECASE)
+# No-break and odd-width spaces, zero-width characters, direction marks, a BOM
+# inside the text, line/paragraph separators: all invisible in an editor.
+INVISIBLE = re.compile(
+    "[\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff]"
+)
+# Any character that can start template syntax, a joined line or an invisible
+# character: values without one (nearly all) need no closer look.
+_VALUE_SUSPECT = re.compile(
+    "[{}%$=\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff]"
+)
+
+
+class KeyFacts:
+    """What the rules need to know about one key; computed once per distinct key."""
+
+    __slots__ = ("aes", "maybe_path", "owner", "param", "per_user", "secret")
+
+    def __init__(self, key: str) -> None:
+        self.owner = key_owner(key)
+        self.param = load_catalog().lookup(key)
+        self.secret = is_secret_key(key)
+        self.aes = "aes" in key.lower() and AES_KEY.search(key) is not None
+        self.per_user = key in PER_USER_KEYS
+        self.maybe_path = key.casefold() == "path"
+
+
+_KEY_FACTS: dict[str, KeyFacts] = {}
+_KEY_FACTS_LIMIT = 100_000
+
+
+def key_facts(key: str) -> KeyFacts:
+    found = _KEY_FACTS.get(key)
+    if found is None:
+        found = KeyFacts(key)
+        if len(_KEY_FACTS) < _KEY_FACTS_LIMIT:
+            _KEY_FACTS[key] = found
+    return found
+
+
+class Facts:
+    """A document sorted into what each rule looks at, in file order.
+
+    ``keys``: entries whose key a rule owns, with its code (see :func:`key_owner`;
+    CFG106 for ``path = /config/...``). ``values``: entries whose value a rule
+    owns (CFG111, CFG501, CFG502). ``unknown``: well-formed keys neither the
+    catalog nor the configuration knows. ``typed``: non-empty values of known
+    keys with a checkable type. ``aes``: non-empty values of AES-key settings.
+    """
+
+    __slots__ = (
+        "aes",
+        "entries",
+        "invalid",
+        "invisible",
+        "keys",
+        "misplaced",
+        "typed",
+        "unknown",
+        "user_passwords",
+        "values",
+        "whitespace",
+    )
+
+    def __init__(self) -> None:
+        self.entries: list[Entry] = []
+        self.invalid: list[tuple[Invalid, str]] = []
+        self.misplaced: list[MisplacedHeader] = []
+        self.keys: list[tuple[Entry, str]] = []
+        self.values: list[tuple[Entry, str]] = []
+        self.unknown: list[Entry] = []
+        self.typed: list[tuple[Entry, Param]] = []
+        self.aes: list[Entry] = []
+        self.user_passwords: list[Entry] = []
+        self.invisible: list[Entry] = []
+        self.whitespace: list[Node] = []
+
+
+_LAST: tuple[Document, tuple[Node, ...], frozenset[str], Facts] | None = None
+
+
+def facts(doc: Document, extra_known_keys: frozenset[str] = frozenset()) -> Facts:
+    """The :class:`Facts` of ``doc``, computed once for all the rules that run on it.
+
+    The last result is kept and reused only while the document holds exactly
+    the same nodes (an edit such as ``Document.set`` makes a fresh scan).
+    """
+    global _LAST
+    snapshot = tuple(doc.items)
+    last = _LAST
+    if last is not None and last[0] is doc and last[2] == extra_known_keys and last[1] == snapshot:
+        return last[3]
+    found = _scan(snapshot, extra_known_keys)
+    _LAST = (doc, snapshot, extra_known_keys, found)
+    return found
+
+
+def _scan(items: tuple[Node, ...], extra: frozenset[str]) -> Facts:
+    result = Facts()
+    entries, keys, values = result.entries, result.keys, result.values
+    unknown, typed, aes, whitespace = result.unknown, result.typed, result.aes, result.whitespace
+    cache = _KEY_FACTS
+    suspect = _VALUE_SUSPECT.search
+    for node in items:
+        raw = node.raw
+        if raw and (raw[-1] == " " or raw[-1] == "\t" or "\t" in raw):
+            whitespace.append(node)
+        if isinstance(node, Entry):
+            entries.append(node)
+            key = node.key
+            facts_ = cache.get(key) or key_facts(key)
+            owner = facts_.owner
+            if facts_.maybe_path and is_v6x_path(node):
+                owner = LEGACY_FORMAT
+            if owner is not None:
+                keys.append((node, owner))
+            value = node.value
+            value_rule = None
+            if value and value != "%NULL%":
+                if suspect(value):
+                    value_rule = value_owner(node, extra)
+                    if value_rule is not None:
+                        values.append((node, value_rule))
+                    if INVISIBLE.search(value):
+                        result.invisible.append(node)
+                if owner is None and value_rule is None:
+                    param = facts_.param
+                    if param is not None and param.type in CHECKED_TYPES:
+                        typed.append((node, param))
+                    if facts_.aes:
+                        aes.append(node)
+                if facts_.per_user:
+                    result.user_passwords.append(node)
+            if owner is None and facts_.param is None and not (extra and is_known(key, extra)):
+                unknown.append(node)
+        elif isinstance(node, Invalid):
+            result.invalid.append((node, invalid_owner(node)))
+        elif isinstance(node, MisplacedHeader):
+            result.misplaced.append(node)
+    return result

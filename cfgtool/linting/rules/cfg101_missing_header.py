@@ -24,7 +24,7 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Diagnostic, Severity
 from cfgtool.linting.rule import LintContext
-from cfgtool.linting.rules._shared import fix_newline, rebuild
+from cfgtool.linting.rules._shared import facts, fix_newline, rebuild
 from cfgtool.nodes import Comment, Document, Header, MisplacedHeader, Node
 
 CODE = "CFG101"
@@ -60,7 +60,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
                 hint=hint,
             )
         return
-    if any(isinstance(node, MisplacedHeader) for node in doc.items):
+    if facts(doc, context.extra_known_keys).misplaced:
         return  # CFG102 reports the header that is there, but in the wrong place
     if _near_header(first):
         yield context.diagnostic(

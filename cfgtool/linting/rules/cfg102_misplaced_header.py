@@ -25,7 +25,8 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Diagnostic, Severity
 from cfgtool.linting.rule import LintContext
-from cfgtool.nodes import Document, Header, MisplacedHeader
+from cfgtool.linting.rules._shared import facts
+from cfgtool.nodes import Document, Header
 
 CODE = "CFG102"
 NAME = "misplaced-header"
@@ -37,9 +38,7 @@ _RULE = sys.modules[__name__]
 
 def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
     has_header = bool(doc.items) and isinstance(doc.items[0], Header)
-    for node in doc.items:
-        if not isinstance(node, MisplacedHeader):
-            continue
+    for node in facts(doc, context.extra_known_keys).misplaced:
         indent = len(node.raw) - len(node.raw.lstrip(" \t"))
         if node.line == 1:
             yield context.diagnostic(

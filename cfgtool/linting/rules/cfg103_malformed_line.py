@@ -28,7 +28,7 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Diagnostic, Severity
 from cfgtool.linting.rule import LintContext
-from cfgtool.linting.rules._shared import MALFORMED_LINE, VALID_KEY, invalid_owner
+from cfgtool.linting.rules._shared import MALFORMED_LINE, VALID_KEY, facts
 from cfgtool.nodes import Document, Invalid
 
 CODE = "CFG103"
@@ -71,7 +71,7 @@ def _describe(node: Invalid) -> tuple[str, str]:
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
-    for node in doc.items:
-        if isinstance(node, Invalid) and invalid_owner(node) == MALFORMED_LINE:
+    for node, owner in facts(doc, context.extra_known_keys).invalid:
+        if owner == MALFORMED_LINE:
             message, hint = _describe(node)
             yield context.diagnostic(_RULE, node, message, column=node.column, hint=hint)

@@ -29,8 +29,8 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Diagnostic, Severity
 from cfgtool.linting.rule import LintContext
-from cfgtool.linting.rules._shared import INVALID_KEY, describe_char, entry_owner
-from cfgtool.nodes import Document, Entry
+from cfgtool.linting.rules._shared import INVALID_KEY, describe_char, facts
+from cfgtool.nodes import Document
 
 CODE = "CFG104"
 NAME = "invalid-key"
@@ -63,9 +63,8 @@ def _problem(key: str) -> tuple[str, int]:
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
-    extra = context.extra_known_keys
-    for node in doc.items:
-        if isinstance(node, Entry) and entry_owner(node, extra) == INVALID_KEY:
+    for node, owner in facts(doc, context.extra_known_keys).keys:
+        if owner == INVALID_KEY:
             message, offset = _problem(node.key)
             yield context.diagnostic(
                 _RULE,

@@ -28,6 +28,7 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Diagnostic, Severity
 from cfgtool.linting.rule import LintContext
+from cfgtool.linting.rules._shared import PER_USER_KEYS, facts
 from cfgtool.masking import mask_value
 from cfgtool.nodes import Document, Entry
 
@@ -37,7 +38,6 @@ SEVERITY: Severity = "error"
 SUMMARY = "a key set twice (error when the values differ, warning when identical)"
 
 _RULE = sys.modules[__name__]
-PER_USER_KEYS = frozenset({"security.user_password", "static.security.user_password"})
 
 
 def _identity(entry: Entry) -> tuple[str, str | None]:
@@ -53,18 +53,20 @@ def _shown(entry: Entry) -> str:
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+    entries = facts(doc, context.extra_known_keys).entries
+    if len({entry.key for entry in entries}) == len(entries):
+        return  # the usual case: no key twice
     seen: dict[tuple[str, str | None], list[Entry]] = {}
     repeated: list[tuple[str, str | None]] = []
-    for node in doc.items:
-        if isinstance(node, Entry):
-            identity = _identity(node)
-            group = seen.get(identity)
-            if group is None:
-                seen[identity] = [node]
-            else:
-                if len(group) == 1:
-                    repeated.append(identity)
-                group.append(node)
+    for node in entries:
+        identity = _identity(node)
+        group = seen.get(identity)
+        if group is None:
+            seen[identity] = [node]
+        else:
+            if len(group) == 1:
+                repeated.append(identity)
+            group.append(node)
     findings: list[Diagnostic] = []
     for identity in repeated:
         group = seen[identity]

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Diagnostic, Severity
 from cfgtool.linting.rule import LintContext
-from cfgtool.linting.rules._shared import LEGACY_FORMAT, invalid_owner, is_v6x_path
+from cfgtool.linting.rules._shared import LEGACY_FORMAT, facts
 from cfgtool.nodes import Document, Entry, Invalid
 
 CODE = "CFG106"
@@ -39,18 +39,21 @@ _HINT = "rewrite the settings as dotted 'key = value' lines (firmware 70 and lat
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
-    for node in doc.items:
-        if isinstance(node, Invalid):
-            if invalid_owner(node) == LEGACY_FORMAT:
-                yield context.diagnostic(
-                    _RULE,
-                    node,
-                    f"section line {node.raw.strip()!r} belongs to the legacy v6x format, "
-                    "which firmware 70 and later ignores",
-                    column=node.column,
-                    hint=_HINT,
-                )
-        elif isinstance(node, Entry) and is_v6x_path(node):
+    found = facts(doc, context.extra_known_keys)
+    lines = [node for node, owner in found.invalid if owner == LEGACY_FORMAT]
+    paths = [node for node, owner in found.keys if owner == LEGACY_FORMAT]
+    flagged: list[Invalid | Entry] = [*lines, *paths]
+    for node in sorted(flagged, key=lambda node: node.line):
+        if not isinstance(node, Entry):
+            yield context.diagnostic(
+                _RULE,
+                node,
+                f"section line {node.raw.strip()!r} belongs to the legacy v6x format, "
+                "which firmware 70 and later ignores",
+                column=node.column,
+                hint=_HINT,
+            )
+        else:
             yield context.diagnostic(
                 _RULE,
                 node,

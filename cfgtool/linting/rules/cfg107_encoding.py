@@ -27,14 +27,20 @@ Passing example::
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterator
 
 from cfgtool.diagnostics import Diagnostic, Severity
 from cfgtool.errors import CfgDecodeError
 from cfgtool.linting.rule import LintContext
-from cfgtool.linting.rules._shared import describe_char, fix_newline, rebuild
+from cfgtool.linting.rules._shared import (
+    ENCODING,
+    INVISIBLE,
+    describe_char,
+    facts,
+    fix_newline,
+    rebuild,
+)
 from cfgtool.nodes import Document, Entry, Invalid, Node
 
 CODE = "CFG107"
@@ -45,11 +51,6 @@ FIXABLE = True
 
 _RULE = sys.modules[__name__]
 _ENDING_NAMES = {"\n": "LF", "\r\n": "CRLF", "\r": "CR"}
-# No-break and odd-width spaces, zero-width characters, direction marks, a BOM
-# inside the text, line/paragraph separators: all invisible in an editor.
-_INVISIBLE = re.compile(
-    "[\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff]"
-)
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
@@ -61,21 +62,23 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
             severity="warning",
             hint="save the file as UTF-8 without BOM (cfgtool lint --fix removes it)",
         )
-    for node in doc.items:
+    found = facts(doc, context.extra_known_keys)
+    controls = [node for node, owner in found.invalid if owner == ENCODING]
+    flagged: list[Invalid | Entry] = [*controls, *found.invisible]
+    for node in sorted(flagged, key=lambda node: node.line):
         if isinstance(node, Entry):
-            if node.value:
-                invisible = _INVISIBLE.search(node.value)
-                if invisible:
-                    yield context.diagnostic(
-                        _RULE,
-                        node,
-                        f"invisible character {describe_char(invisible.group())} in the value "
-                        f"of {node.key}; the phone keeps it as part of the value",
-                        column=node.value_column + invisible.start(),
-                        severity="warning",
-                        hint="retype the value; it was probably pasted from a web page or PDF",
-                    )
-        elif isinstance(node, Invalid) and node.kind == "control-character":
+            invisible = INVISIBLE.search(node.value)
+            if invisible:
+                yield context.diagnostic(
+                    _RULE,
+                    node,
+                    f"invisible character {describe_char(invisible.group())} in the value "
+                    f"of {node.key}; the phone keeps it as part of the value",
+                    column=node.value_column + invisible.start(),
+                    severity="warning",
+                    hint="retype the value; it was probably pasted from a web page or PDF",
+                )
+        else:
             yield context.diagnostic(
                 _RULE,
                 node,

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Diagnostic, Severity
 from cfgtool.linting.rule import LintContext
-from cfgtool.linting.rules._shared import fix_newline, rebuild
+from cfgtool.linting.rules._shared import facts, fix_newline, rebuild
 from cfgtool.nodes import Document, Entry, Node
 
 CODE = "CFG108"
@@ -41,10 +41,8 @@ _RULE = sys.modules[__name__]
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
-    for node in doc.items:
+    for node in facts(doc, context.extra_known_keys).whitespace:
         raw = node.raw
-        if not raw:
-            continue
         if raw[-1] in " \t":
             start = len(raw.rstrip(" \t"))
             yield context.diagnostic(

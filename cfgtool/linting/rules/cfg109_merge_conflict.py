@@ -27,8 +27,8 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Diagnostic, Severity
 from cfgtool.linting.rule import LintContext
-from cfgtool.linting.rules._shared import MERGE_CONFLICT, invalid_owner
-from cfgtool.nodes import Document, Invalid
+from cfgtool.linting.rules._shared import MERGE_CONFLICT, facts
+from cfgtool.nodes import Document
 
 CODE = "CFG109"
 NAME = "merge-conflict"
@@ -45,8 +45,8 @@ _MARKERS = {
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
-    for node in doc.items:
-        if isinstance(node, Invalid) and invalid_owner(node) == MERGE_CONFLICT:
+    for node, owner in facts(doc, context.extra_known_keys).invalid:
+        if owner == MERGE_CONFLICT:
             what = _MARKERS.get(node.raw[:1], "merge conflict marker")
             yield context.diagnostic(
                 _RULE,

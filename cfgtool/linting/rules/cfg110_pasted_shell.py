@@ -24,7 +24,7 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Diagnostic, Severity
 from cfgtool.linting.rule import LintContext
-from cfgtool.linting.rules._shared import PASTED_SHELL, entry_owner, invalid_owner
+from cfgtool.linting.rules._shared import PASTED_SHELL, facts
 from cfgtool.nodes import Document, Entry, Invalid
 
 CODE = "CFG110"
@@ -36,18 +36,20 @@ _RULE = sys.modules[__name__]
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
-    extra = context.extra_known_keys
-    for node in doc.items:
+    found = facts(doc, context.extra_known_keys)
+    lines = [node for node, owner in found.invalid if owner == PASTED_SHELL]
+    keys = [node for node, owner in found.keys if owner == PASTED_SHELL]
+    flagged: list[Invalid | Entry] = [*lines, *keys]
+    for node in sorted(flagged, key=lambda node: node.line):
         if isinstance(node, Entry):
-            if entry_owner(node, extra) == PASTED_SHELL:
-                yield context.diagnostic(
-                    _RULE,
-                    node,
-                    f"the key {node.key!r} starts with a pasted shell prompt or command",
-                    column=node.key_column,
-                    hint="remove the prompt so that the line starts with the key",
-                )
-        elif isinstance(node, Invalid) and invalid_owner(node) == PASTED_SHELL:
+            yield context.diagnostic(
+                _RULE,
+                node,
+                f"the key {node.key!r} starts with a pasted shell prompt or command",
+                column=node.key_column,
+                hint="remove the prompt so that the line starts with the key",
+            )
+        else:
             yield context.diagnostic(
                 _RULE,
                 node,

@@ -25,8 +25,8 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Diagnostic, Severity
 from cfgtool.linting.rule import LintContext
-from cfgtool.linting.rules._shared import joined_setting
-from cfgtool.nodes import Document, Entry
+from cfgtool.linting.rules._shared import JOINED_LINES, facts, joined_setting
+from cfgtool.nodes import Document
 
 CODE = "CFG111"
 NAME = "joined-lines"
@@ -38,10 +38,10 @@ _RULE = sys.modules[__name__]
 
 def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
     extra = context.extra_known_keys
-    for node in doc.items:
-        if isinstance(node, Entry) and "=" in node.value:
+    for node, owner in facts(doc, extra).values:
+        if owner == JOINED_LINES:
             match = joined_setting(node.value, extra)
-            if match is None:
+            if match is None:  # pragma: no cover - the scan found one
                 continue
             inner = match.group(1)
             yield context.diagnostic(

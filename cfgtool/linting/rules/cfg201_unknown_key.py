@@ -25,8 +25,8 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Diagnostic, Severity
 from cfgtool.linting.rule import LintContext
-from cfgtool.linting.rules._shared import entry_owner, is_known, misspelling
-from cfgtool.nodes import Document, Entry
+from cfgtool.linting.rules._shared import facts, misspelling
+from cfgtool.nodes import Document
 
 CODE = "CFG201"
 NAME = "unknown-key"
@@ -37,14 +37,9 @@ _RULE = sys.modules[__name__]
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
-    extra = context.extra_known_keys
     catalog = context.catalog
-    for node in doc.items:
-        if not isinstance(node, Entry):
-            continue
+    for node in facts(doc, context.extra_known_keys).unknown:
         key = node.key
-        if is_known(key, extra) or entry_owner(node, extra) is not None:
-            continue
         if misspelling(key) is not None:
             continue  # CFG204
         suggestion = catalog.suggest(key)

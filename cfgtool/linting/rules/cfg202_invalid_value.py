@@ -28,12 +28,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 
-from cfgtool.catalog import NULL_VALUES, check_value
+from cfgtool.catalog import Param, ValueProblem, check_value
 from cfgtool.diagnostics import Diagnostic, Severity
 from cfgtool.linting.rule import LintContext
-from cfgtool.linting.rules._shared import entry_owner, value_owner
+from cfgtool.linting.rules._shared import facts
 from cfgtool.masking import is_secret_key
-from cfgtool.nodes import Document, Entry
+from cfgtool.nodes import Document
 
 CODE = "CFG202"
 NAME = "invalid-value"
@@ -41,22 +41,28 @@ SEVERITY: Severity = "error"
 SUMMARY = "a value the key's type does not allow (error when certain, else warning)"
 
 _RULE = sys.modules[__name__]
+# Typed values repeat across files ("1", "5060", "English"): remember each verdict.
+_VERDICTS: dict[tuple[str, str], ValueProblem | None] = {}
+_VERDICTS_LIMIT = 200_000
+_UNSEEN = object()
+
+
+def _verdict(param: Param, value: str) -> ValueProblem | None:
+    memo = (param.key, value)
+    problem = _VERDICTS.get(memo, _UNSEEN)
+    if problem is not _UNSEEN:
+        return problem  # type: ignore[return-value]
+    problem = check_value(param, value)
+    if len(_VERDICTS) < _VERDICTS_LIMIT:
+        _VERDICTS[memo] = problem
+    return problem
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
-    extra = context.extra_known_keys
-    catalog = context.catalog
-    for node in doc.items:
-        if not isinstance(node, Entry) or node.value in NULL_VALUES:
-            continue
-        param = catalog.lookup(node.key)
-        if param is None or param.type in ("unknown", "string", "password"):
-            continue
-        problem = check_value(param, node.value)
+    for node, param in facts(doc, context.extra_known_keys).typed:
+        problem = _verdict(param, node.value)
         if problem is None:
             continue
-        if entry_owner(node, extra) is not None or value_owner(node, extra) is not None:
-            continue  # a placeholder or a run-together line: other rules say so
         if is_secret_key(node.key):
             message = f"the value of {node.key} is not {problem.expected}"
         else:

@@ -26,8 +26,8 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Diagnostic, Severity
 from cfgtool.linting.rule import LintContext
-from cfgtool.linting.rules._shared import INDEX_PLACEHOLDER, entry_owner, index_placeholder
-from cfgtool.nodes import Document, Entry
+from cfgtool.linting.rules._shared import INDEX_PLACEHOLDER, facts, index_placeholder
+from cfgtool.nodes import Document
 
 CODE = "CFG203"
 NAME = "index-placeholder"
@@ -39,10 +39,8 @@ _RULE = sys.modules[__name__]
 
 def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
     extra = context.extra_known_keys
-    for node in doc.items:
-        if not isinstance(node, Entry) or entry_owner(node, extra) != INDEX_PLACEHOLDER:
-            continue
-        if node.key in extra:
+    for node, owner in facts(doc, extra).keys:
+        if owner != INDEX_PLACEHOLDER or node.key in extra:
             continue
         found = index_placeholder(node.key)
         if found is None:  # pragma: no cover - entry_owner said there is one

@@ -26,8 +26,8 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Diagnostic, Severity
 from cfgtool.linting.rule import LintContext
-from cfgtool.linting.rules._shared import is_known, key_owner, misspelling
-from cfgtool.nodes import Document, Entry
+from cfgtool.linting.rules._shared import facts, misspelling
+from cfgtool.nodes import Document
 
 CODE = "CFG204"
 NAME = "misspelled-key"
@@ -38,16 +38,10 @@ _RULE = sys.modules[__name__]
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
-    extra = context.extra_known_keys
-    catalog = context.catalog
-    for node in doc.items:
-        if not isinstance(node, Entry):
-            continue
+    for node in facts(doc, context.extra_known_keys).unknown:
         key = node.key
-        if catalog.lookup(key) is not None:
-            continue
         found = misspelling(key)
-        if found is None or is_known(key, extra) or key_owner(key) is not None:
+        if found is None:
             continue
         yield context.diagnostic(
             _RULE,

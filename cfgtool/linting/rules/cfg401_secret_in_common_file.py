@@ -21,7 +21,6 @@ Passing example (file 0015651130f9.cfg)::
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterator
 
@@ -29,8 +28,9 @@ from cfgtool.catalog import NULL_VALUES
 from cfgtool.diagnostics import Diagnostic, Severity
 from cfgtool.filenames import basename, classify
 from cfgtool.linting.rule import LintContext
+from cfgtool.linting.rules._shared import AES_KEY, facts
 from cfgtool.masking import has_url_credentials, is_secret_key
-from cfgtool.nodes import Document, Entry
+from cfgtool.nodes import Document
 
 CODE = "CFG401"
 NAME = "secret-in-common-file"
@@ -38,11 +38,10 @@ SEVERITY: Severity = "warning"
 SUMMARY = "an account password, AES key or URL credential in a Common file every phone fetches"
 
 _RULE = sys.modules[__name__]
-_AES = re.compile(r"aes_key(?!_in_file)|(?:^|\.|_)(?:com|mac)_aes$", re.IGNORECASE)
 
 
 def _what(key: str) -> str | None:
-    if _AES.search(key):
+    if AES_KEY.search(key):
         return "an AES key"
     if key.startswith(("account.", "static.account.")) and is_secret_key(key):
         return "an account password"
@@ -53,8 +52,8 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
     name = context.filename or (basename(context.path) if context.path else None)
     if name is None or not classify(name).is_common:
         return
-    for node in doc.items:
-        if not isinstance(node, Entry) or node.value in NULL_VALUES:
+    for node in facts(doc, context.extra_known_keys).entries:
+        if node.value in NULL_VALUES:
             continue
         what = _what(node.key)
         if what is not None:

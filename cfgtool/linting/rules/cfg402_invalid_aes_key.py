@@ -20,16 +20,14 @@ Passing example::
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterator
 
-from cfgtool.catalog import NULL_VALUES
 from cfgtool.diagnostics import Diagnostic, Severity
 from cfgtool.errors import CryptoError
 from cfgtool.linting.rule import LintContext
-from cfgtool.linting.rules._shared import value_owner
-from cfgtool.nodes import Document, Entry
+from cfgtool.linting.rules._shared import facts
+from cfgtool.nodes import Document
 
 CODE = "CFG402"
 NAME = "invalid-aes-key"
@@ -37,17 +35,10 @@ SEVERITY: Severity = "error"
 SUMMARY = "an AES key that is not 16 (or 32) characters of the allowed set"
 
 _RULE = sys.modules[__name__]
-_AES_KEY = re.compile(r"aes_key(?!_in_file)|(?:^|\.|_)(?:com|mac)_aes$", re.IGNORECASE)
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
-    for node in doc.items:
-        if not isinstance(node, Entry) or node.value in NULL_VALUES:
-            continue
-        if "aes" not in node.key.lower() or _AES_KEY.search(node.key) is None:
-            continue
-        if value_owner(node, context.extra_known_keys) is not None:
-            continue  # a template placeholder: CFG501
+    for node in facts(doc, context.extra_known_keys).aes:
         # Imported here: cfgtool.crypto is not needed for files without AES keys.
         from cfgtool.crypto import KEY_ALPHABET, validate_aes_key
 

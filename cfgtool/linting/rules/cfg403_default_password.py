@@ -23,8 +23,8 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Diagnostic, Severity
 from cfgtool.linting.rule import LintContext
-from cfgtool.linting.rules._shared import value_owner
-from cfgtool.nodes import Document, Entry
+from cfgtool.linting.rules._shared import facts
+from cfgtool.nodes import Document
 
 CODE = "CFG403"
 NAME = "default-password"
@@ -32,16 +32,15 @@ SEVERITY: Severity = "warning"
 SUMMARY = "a phone web password set to the factory default (admin:admin) or to the user name"
 
 _RULE = sys.modules[__name__]
-_KEYS = frozenset({"security.user_password", "static.security.user_password"})
 _FACTORY_DEFAULTS = frozenset({("admin", "admin"), ("user", "user"), ("var", "var")})
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
-    for node in doc.items:
-        if not isinstance(node, Entry) or node.key not in _KEYS:
-            continue
+    found = facts(doc, context.extra_known_keys)
+    templated = {id(node) for node, _ in found.values}
+    for node in found.user_passwords:
         user, colon, password = node.value.partition(":")
-        if not colon or value_owner(node, context.extra_known_keys) is not None:
+        if not colon or id(node) in templated:
             continue
         user, password = user.strip(), password.strip()
         if (user, password) in _FACTORY_DEFAULTS:

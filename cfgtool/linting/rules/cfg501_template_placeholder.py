@@ -40,8 +40,7 @@ from cfgtool.linting.rules._shared import (
     PLACEHOLDER,
     STRICT_PLACEHOLDER,
     TEMPLATE_PLACEHOLDER,
-    key_owner,
-    value_owner,
+    facts,
 )
 from cfgtool.masking import is_secret_key
 from cfgtool.nodes import Document, Entry, Invalid
@@ -69,23 +68,20 @@ def _syntax(text: str) -> str:
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
-    extra = context.extra_known_keys
     template = context.template
-    for node in doc.items:
-        if not isinstance(node, Entry):
-            continue
-        if key_owner(node.key) == TEMPLATE_PLACEHOLDER:
-            for match in PLACEHOLDER.finditer(node.key):
-                if template and match.group().startswith("{{"):
-                    continue  # the template checker below reports placeholders in keys
-                yield _found(context, node, match.group(), node.key_column + match.start(), "key")
-        if value_owner(node, extra) == TEMPLATE_PLACEHOLDER:
+    found = facts(doc, context.extra_known_keys)
+    keys = [(node, "key") for node, owner in found.keys if owner == TEMPLATE_PLACEHOLDER]
+    values = [(node, "value") for node, owner in found.values if owner == TEMPLATE_PLACEHOLDER]
+    for node, where in sorted([*keys, *values], key=lambda item: item[0].line):
+        if where == "key":
+            text, start, pattern = node.key, node.key_column, PLACEHOLDER
+        else:
+            text, start = node.value, node.value_column
             pattern = STRICT_PLACEHOLDER if is_secret_key(node.key) else PLACEHOLDER
-            for match in pattern.finditer(node.value):
-                if template and match.group().startswith("{{"):
-                    continue
-                column = node.value_column + match.start()
-                yield _found(context, node, match.group(), column, "value")
+        for match in pattern.finditer(text):
+            if template and match.group().startswith("{{"):
+                continue  # the renderer's own checks below cover {{ }} in templates
+            yield _found(context, node, match.group(), start + match.start(), where)
     if template:
         yield from _template_checks(doc, context)
 

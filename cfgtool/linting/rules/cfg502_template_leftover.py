@@ -27,10 +27,8 @@ from cfgtool.diagnostics import Diagnostic, Severity
 from cfgtool.linting.rule import LintContext
 from cfgtool.linting.rules._shared import (
     TEMPLATE_LEFTOVER,
-    invalid_owner,
-    key_owner,
+    facts,
     leftover_fragment,
-    value_owner,
 )
 from cfgtool.masking import is_secret_key
 from cfgtool.nodes import Document, Entry, Invalid
@@ -45,34 +43,38 @@ _HINT = "finish or remove the template syntax"
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
-    extra = context.extra_known_keys
-    for node in doc.items:
-        if isinstance(node, Entry):
-            if key_owner(node.key) == TEMPLATE_LEFTOVER:
-                match = leftover_fragment(node.key)
-                offset = match.start() if match else 0
-                yield context.diagnostic(
-                    _RULE,
-                    node,
-                    f"stray template fragment {match.group() if match else ''!r} in the key",
-                    column=node.key_column + offset,
-                    hint=_HINT,
-                )
-            if value_owner(node, extra) == TEMPLATE_LEFTOVER:
-                match = leftover_fragment(node.value, secret=is_secret_key(node.key))
-                if match is None:
-                    continue
-                if context.template and ("{{" in node.value or "}}" in node.value):
-                    continue  # in a template, the renderer's checks (CFG501) cover {{ }}
-                shown = "" if is_secret_key(node.key) else f" {match.group()!r}"
-                yield context.diagnostic(
-                    _RULE,
-                    node,
-                    f"stray template fragment{shown} in the value of {node.key}",
-                    column=node.value_column + match.start(),
-                    hint=_HINT,
-                )
-        elif isinstance(node, Invalid) and invalid_owner(node) == TEMPLATE_LEFTOVER:
+    found = facts(doc, context.extra_known_keys)
+    flagged: list[tuple[Entry | Invalid, str]] = [
+        *[(node, "line") for node, owner in found.invalid if owner == TEMPLATE_LEFTOVER],
+        *[(node, "key") for node, owner in found.keys if owner == TEMPLATE_LEFTOVER],
+        *[(node, "value") for node, owner in found.values if owner == TEMPLATE_LEFTOVER],
+    ]
+    for node, where in sorted(flagged, key=lambda item: item[0].line):
+        if isinstance(node, Entry) and where == "key":
+            match = leftover_fragment(node.key)
+            offset = match.start() if match else 0
+            yield context.diagnostic(
+                _RULE,
+                node,
+                f"stray template fragment {match.group() if match else ''!r} in the key",
+                column=node.key_column + offset,
+                hint=_HINT,
+            )
+        elif isinstance(node, Entry):
+            match = leftover_fragment(node.value, secret=is_secret_key(node.key))
+            if match is None:
+                continue
+            if context.template and ("{{" in node.value or "}}" in node.value):
+                continue  # in a template, the renderer's checks (CFG501) cover {{ }}
+            shown = "" if is_secret_key(node.key) else f" {match.group()!r}"
+            yield context.diagnostic(
+                _RULE,
+                node,
+                f"stray template fragment{shown} in the value of {node.key}",
+                column=node.value_column + match.start(),
+                hint=_HINT,
+            )
+        else:
             yield context.diagnostic(
                 _RULE,
                 node,
