@@ -34,6 +34,9 @@ _KINDS: dict[str, Literal["next-line", "file"]] = {
     "disable-file": "file",
 }
 ALL_CODES = "*"
+# Directives that are not suppressions: `# cfgtool: model=T46G` names the phone model
+# for `cfgtool validate` (read by cfgtool.provisioning).
+OTHER_DIRECTIVES = frozenset({"model"})
 
 
 @dataclass
@@ -85,6 +88,8 @@ def find_suppressions(doc: Document, rule_names: Mapping[str, str]) -> Suppressi
         if match is None:
             continue  # "cfgtool:" mentioned in prose, not a directive
         column = item.raw.index(MARKER) + 1
+        if match["kind"] in OTHER_DIRECTIVES:
+            continue
         kind = _KINDS.get(match["kind"])
         if kind is None:
             problems.append(
