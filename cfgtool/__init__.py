@@ -35,11 +35,13 @@ from cfgtool.parser import dump, dumps, load, loads
 _LAZY: dict[str, str] = {
     "lint": "cfgtool.linting.engine:lint",
     "diff": "cfgtool.differ:diff",
+    "render": "cfgtool.rendering:render",
 }
 
 if TYPE_CHECKING:
     from cfgtool.differ import diff as diff
     from cfgtool.linting.engine import lint as lint
+    from cfgtool.rendering import render as render
 
 
 def __getattr__(name: str) -> Any:

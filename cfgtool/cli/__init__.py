@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "encrypt": "cfgtool.cli.crypto:encrypt",
     "decrypt": "cfgtool.cli.crypto:decrypt",
     "diff": "cfgtool.cli.diff:diff",
+    "render": "cfgtool.cli.render:render",
     "models": "cfgtool.cli.catalog:models",
     "explain": "cfgtool.cli.catalog:explain",
 }
