@@ -1,0 +1,65 @@
+"""An ``account.N`` setting beyond the phone model's number of accounts.
+
+Each model has a fixed number of SIP accounts (``cfgtool models``): a T42G
+has 12, a T40P 3, a T19(P) E2 one. The phone ignores ``account.N.*`` for N
+outside 1..accounts, so the line registers nothing. Runs under
+``cfgtool validate`` when the model is known.
+
+Failing example (file T42G/0015651130f9.cfg)::
+
+    #!version:1.0.0.1
+    account.13.enable = 1
+
+Passing example (file T42G/0015651130f9.cfg)::
+
+    #!version:1.0.0.1
+    account.12.enable = 1
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+
+from cfgtool.diagnostics import Diagnostic, Severity
+from cfgtool.linting.rule import LintContext
+from cfgtool.nodes import Document, Entry
+from cfgtool.provisioning import model_of
+
+CODE = "CFG302"
+NAME = "account-out-of-range"
+SEVERITY: Severity = "error"
+SUMMARY = "account.N with N outside 1..the model's account count"
+SCOPE = "model"
+
+_RULE = sys.modules[__name__]
+_PREFIX = "account."
+
+
+def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+    model = None
+    count = 0
+    for node in doc.items:
+        if type(node) is not Entry or not node.key.startswith(_PREFIX):
+            continue
+        index = node.key.split(".", 2)[1]
+        if not (index.isdigit() and index.isascii()):
+            continue
+        if model is None:
+            model = model_of(doc, context)
+            if model is None or model.accounts is None:
+                return
+            count = model.accounts
+        if 1 <= int(index) <= count:
+            continue
+        accounts = "1 account" if count == 1 else f"{count} accounts"
+        allowed = "account.1" if count == 1 else f"account.1 to account.{count}"
+        yield context.diagnostic(
+            _RULE,
+            node,
+            f"account.{index} is out of range: the {model.name} has {accounts} ({allowed}), "
+            "so the phone ignores this setting",
+            column=node.key_column,
+            end_column=node.key_column + len(_PREFIX) + len(index) - 1,
+            hint=f"use an account number from 1 to {count}, or check the phone model",
+        )

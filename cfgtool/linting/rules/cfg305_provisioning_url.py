@@ -1,0 +1,127 @@
+"""A provisioning server URL that phones cannot use as written.
+
+``auto_provision.server.url``, ``autoprovision.N.url`` (activation-code
+servers) and their ``static.`` forms must be ``tftp://``, ``ftp://``,
+``http://`` or ``https://`` URLs (a bare host or IP means TFTP). Phones
+expand only two wildcards, ``$PN`` (the model's directory name) and ``$MAC``
+(the lower-case MAC); anything else after a ``$`` is requested literally.
+A user name or password inside the URL is a warning: it is shown on the
+phone's web page and logged by servers; set the server's user name and
+password keys instead (in a Common file CFG401 reports it).
+
+Failing example::
+
+    #!version:1.0.0.1
+    static.auto_provision.server.url = sftp://prov.example.com/$MODEL/
+
+Passing example::
+
+    #!version:1.0.0.1
+    static.auto_provision.server.url = https://prov.example.com/$PN/
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+
+from cfgtool.catalog import URL_SCHEMES
+from cfgtool.diagnostics import Diagnostic, Severity
+from cfgtool.filenames import basename, classify
+from cfgtool.linting.rule import LintContext
+from cfgtool.linting.rules._shared import value_owner
+from cfgtool.masking import has_url_credentials
+from cfgtool.nodes import Document, Entry
+from cfgtool.provisioning import NULL_VALUES
+
+CODE = "CFG305"
+NAME = "provisioning-url"
+SEVERITY: Severity = "error"
+SUMMARY = "a provisioning URL with a bad scheme, an unknown $ wildcard or credentials in it"
+SCOPE = "model"
+
+_RULE = sys.modules[__name__]
+_KEY = re.compile(r"(?:static\.)?(?:auto_provision\.server\.url|autoprovision\.[0-9]+\.url)")
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):(//)?")
+_WILDCARD = re.compile(r"\$\{?\w*\}?")
+WILDCARDS = ("$PN", "$MAC")
+
+
+def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+    name = context.filename or (basename(context.path) if context.path else "")
+    in_common = classify(name).is_common if name else False
+    for node in doc.items:
+        if type(node) is not Entry or not _KEY.fullmatch(node.key):
+            continue
+        value = node.value
+        if value in NULL_VALUES or value_owner(node, context.extra_known_keys) is not None:
+            continue
+        for column, severity, message, hint in _problems(node.key, value, in_common):
+            yield context.diagnostic(
+                _RULE,
+                node,
+                message,
+                column=node.value_column + column,
+                end_column=node.value_end_column - 1,
+                severity=severity,
+                hint=hint,
+            )
+
+
+def _problems(key: str, value: str, in_common: bool) -> Iterator[tuple[int, Severity, str, str]]:
+    scheme = _SCHEME.match(value)
+    if scheme and scheme.group(2):
+        if scheme.group(1).lower() not in URL_SCHEMES:
+            yield (
+                0,
+                "error",
+                f"{key}: phones do not provision over {scheme.group(1)}://",
+                "use tftp://, ftp://, http:// or https://",
+            )
+        elif value[scheme.end() :].startswith("/") or not value[scheme.end() :]:
+            yield (0, "error", f"{key}: the URL has no server name", "write scheme://server/path")
+    elif scheme and not value[scheme.end() : scheme.end() + 1].isdigit():
+        yield (
+            0,
+            "error",
+            f"{key}: {scheme.group()!r} is not followed by //",
+            f"write {scheme.group(1)}://server/path",
+        )
+    space = re.search(r"\s", value)
+    if space:
+        yield (
+            space.start(),
+            "error",
+            f"{key}: the URL contains a space",
+            "remove it, or write it as %20",
+        )
+    for match in _WILDCARD.finditer(value):
+        token = match.group()
+        if token.startswith(WILDCARDS):
+            continue
+        upper = token.upper()
+        if upper.startswith(WILDCARDS) and not token.startswith("${"):
+            right = next(w for w in WILDCARDS if upper.startswith(w))
+            yield (
+                match.start(),
+                "warning",
+                f"{key}: write the wildcard {token[: len(right)]} as {right}",
+                f"Yealink documents the wildcards in upper case: {right}",
+            )
+            continue
+        yield (
+            match.start(),
+            "error",
+            f"{key}: {token!r} is not a wildcard phones expand; they request it literally",
+            "use $PN (the model's directory name) or $MAC (the lower-case MAC)",
+        )
+    if not in_common and has_url_credentials(value):
+        prefix = key.rpartition(".")[0]
+        user = f"{prefix}.user" if "autoprovision." in key else f"{prefix}.username"
+        yield (
+            0,
+            "warning",
+            f"{key}: the URL carries a user name or password",
+            f"remove them from the URL and set {user} and {prefix}.password",
+        )
