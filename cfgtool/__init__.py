@@ -36,6 +36,7 @@ _LAZY: dict[str, str] = {
     "lint": "cfgtool.linting.engine:lint",
     "diff": "cfgtool.differ:diff",
     "render": "cfgtool.rendering:render",
+    "effective": "cfgtool.provisioning:effective",
 }
 
 if TYPE_CHECKING:

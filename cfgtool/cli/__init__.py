@@ -25,6 +25,9 @@ COMMANDS: dict[str, str] = {
     "render": "cfgtool.cli.render:render",
     "models": "cfgtool.cli.catalog:models",
     "explain": "cfgtool.cli.catalog:explain",
+    "validate": "cfgtool.cli.validate:validate",
+    "effective": "cfgtool.cli.validate:effective",
+    "url": "cfgtool.cli.validate:url",
 }
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
