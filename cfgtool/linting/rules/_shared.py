@@ -59,14 +59,14 @@ PLACEHOLDER = re.compile(
     r"\{\{.*?\}\}|\{%.*?%\}|\{\$[A-Za-z_][^{}]*\}|%%[A-Za-z_][\w.]*%%|\$\{[A-Za-z_][^{}]*\}"
 )
 # In a password or AES key, `{`, `}`, `$` and `%` are ordinary characters: there
-# only a placeholder with a plain variable name counts as template syntax.
+# only a whole value that is one placeholder (`{$password}`, `{{ pw }}`), or one
+# that lost a brace (`{{ pw`), counts as template syntax. Used with fullmatch.
 STRICT_PLACEHOLDER = re.compile(
     r"\{\{\s*[A-Za-z_][\w.]*\s*(?:\|[^{}]*)?\}\}|\{%\s*[a-z]+\b[^{}]*%\}"
     r"|\{\$[A-Za-z_][\w.]*(?:\|[^{}]*)?\}|%%[A-Za-z_]\w*%%|\$\{[A-Za-z_]\w*\}"
 )
-# ...and only a fragment with a name and a space next to it: `{{ password`, `{$pw`.
 STRICT_FRAGMENT = re.compile(
-    r"\{\{\s+[A-Za-z_]|[A-Za-z_]\s+\}\}|\{%\s+[a-z]|\s%\}|\{\$[A-Za-z_]\w*$|^\w*\}\}$"
+    r"\{\{\s*[A-Za-z_][\w.]*\s*\}?|\{\$[A-Za-z_][\w.]*|[A-Za-z_][\w.]*\s*\}\}"
 )
 _TEMPLATE_CHARS = re.compile(r"[{}]|%%|\$\{")
 _FRAGMENT = re.compile(r"\{\{|\}\}|\{%|%\}|\{\$|\$\{")
@@ -142,7 +142,7 @@ def leftover_fragment(text: str, *, secret: bool = False) -> re.Match[str] | Non
     In a ``secret`` value only the unmistakable fragments of ``STRICT_FRAGMENT`` count.
     """
     if secret:
-        return STRICT_FRAGMENT.search(text)
+        return STRICT_FRAGMENT.fullmatch(text)
     if _TEMPLATE_CHARS.search(text) is None:
         return None
     stripped = PLACEHOLDER.sub(lambda m: " " * len(m.group()), text)
@@ -195,9 +195,9 @@ def value_owner(entry: Entry, extra_known_keys: frozenset[str] = frozenset()) ->
     if joined_setting(value, extra_known_keys) is not None:
         return JOINED_LINES
     if is_secret_key(entry.key):
-        if STRICT_PLACEHOLDER.search(value):
+        if STRICT_PLACEHOLDER.fullmatch(value):
             return TEMPLATE_PLACEHOLDER
-        return TEMPLATE_LEFTOVER if STRICT_FRAGMENT.search(value) else None
+        return TEMPLATE_LEFTOVER if STRICT_FRAGMENT.fullmatch(value) else None
     return template_kind(value)
 
 
@@ -267,15 +267,14 @@ class Misspelling:
     """An unknown key one slip away from a known one: what was meant, and the slip."""
 
     # A plain class, not a dataclass: every rule module import is start-up time.
-    __slots__ = ("case_only", "meant", "slip")
+    __slots__ = ("meant", "slip")
 
-    def __init__(self, meant: str, slip: str, case_only: bool = False) -> None:
+    def __init__(self, meant: str, slip: str) -> None:
         self.meant = meant
         self.slip = slip
-        self.case_only = case_only
 
     def __repr__(self) -> str:
-        return f"Misspelling({self.meant!r}, {self.slip!r}, case_only={self.case_only})"
+        return f"Misspelling({self.meant!r}, {self.slip!r})"
 
 
 @lru_cache(maxsize=1)
@@ -308,7 +307,7 @@ def _one_edit(typed: str, known: str) -> bool:
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
-def _slip(typed: list[str], meant: list[str], pattern: list[str]) -> tuple[str, bool] | None:
+def _slip(typed: list[str], meant: list[str], pattern: list[str]) -> str | None:
     """Describe how ``typed`` differs from ``meant`` by one slip, or None."""
     if len(typed) == len(meant):
         diff = [i for i in range(len(typed)) if typed[i] != meant[i]]
@@ -317,17 +316,19 @@ def _slip(typed: list[str], meant: list[str], pattern: list[str]) -> tuple[str, 
         position = diff[0]
         mine, known = typed[position], meant[position]
         if mine.casefold() == known.casefold():
-            return f"{mine!r} should be {known!r} (keys are case-sensitive)", True
+            # Real keys differ in case between sources (timerAE / timerae, G722 / g722):
+            # a case difference is no evidence of a mistake. CFG201 reports the key.
+            return None
         if len(known) >= 4 and _one_edit(mine, known):
-            return f"{mine!r} should be {known!r}", False
+            return f"{mine!r} should be {known!r}"
         return None
     if len(typed) + 1 == len(meant):
         for position in range(len(meant)):
             if meant[:position] + meant[position + 1 :] == typed:
                 if pattern[position] == INDEX:
-                    return f"the index after {meant[position - 1]!r} is missing", False
+                    return f"the index after {meant[position - 1]!r} is missing"
                 if position == 0 and meant[0] == "static":
-                    return "the 'static.' prefix is missing", False
+                    return "the 'static.' prefix is missing"
         return None
     if len(typed) == len(meant) + 1:
         for position in range(len(typed)):
@@ -335,12 +336,12 @@ def _slip(typed: list[str], meant: list[str], pattern: list[str]) -> tuple[str, 
                 continue
             extra = typed[position]
             if position == 0 and extra == "static":
-                return "this key takes no 'static.' prefix", False
+                return "this key takes no 'static.' prefix"
             if (
                 extra.isdigit()
                 or extra in typed[position - 1 : position] + typed[position + 1 :][:1]
             ):
-                return f"the segment {extra!r} is one too many", False
+                return f"the segment {extra!r} is one too many"
         return None
     return None
 
@@ -350,7 +351,7 @@ def misspelling(key: str) -> Misspelling | None:
     """How an unknown ``key`` misspells a common catalog key, when it is one slip away.
 
     A slip is one wrong, missing, extra or swapped letter in a segment of four
-    or more letters (``ccount``, ``adress``), a difference in letter case, a
+    or more letters (``ccount``, ``adress``; not a digit for a digit), a
     missing index or ``static.`` prefix, or a doubled or extra index segment.
     The key meant must be common: seen in two or more public projects, or its
     corrected segment used by several catalog keys.
@@ -366,10 +367,9 @@ def misspelling(key: str) -> Misspelling | None:
     pattern = param.key.split(".")
     if len(pattern) != len(meant_parts):
         return None
-    found = _slip(typed_parts, meant_parts, pattern)
-    if found is None:
+    slip = _slip(typed_parts, meant_parts, pattern)
+    if slip is None:
         return None
-    slip, case_only = found
     if param.sources < 2:
         counts = _segment_counts()
         common_segment = any(
@@ -379,7 +379,7 @@ def misspelling(key: str) -> Misspelling | None:
         )
         if not common_segment:
             return None
-    return Misspelling(meant, slip, case_only)
+    return Misspelling(meant, slip)
 
 
 # --- one pass over a document, shared by every rule ---------------------------------------

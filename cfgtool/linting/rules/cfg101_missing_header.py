@@ -89,5 +89,8 @@ def fix(doc: Document, context: LintContext) -> Document:
     if items and _near_header(items[0]):
         lines[0] = (HEADER, items[0].eol or fix_newline(doc, context.line_endings))
     else:
-        lines.insert(0, (HEADER, fix_newline(doc, context.line_endings)))
+        newline = fix_newline(doc, context.line_endings)
+        if newline == "\r" and items and not items[0].raw and items[0].eol.startswith("\n"):
+            newline = "\r\n"  # a lone CR before an empty LF line would read as one CRLF
+        lines.insert(0, (HEADER, newline))
     return rebuild(doc, lines)

@@ -10,7 +10,7 @@ the configuration. A key one slip away from a common key is CFG204 (error).
 Failing example::
 
     #!version:1.0.0.1
-    account.1.sip_server.1.adress = pbx.example.com
+    account.1.sip_server.1.server_address = pbx.example.com
 
 Passing example::
 

@@ -5,8 +5,9 @@ One wrong, missing, extra or swapped letter (``ccount.1.expires``,
 (``expansion_module.key.1.type`` for ``expansion_module.1.key.1.type``), a
 stray or missing ``static.`` prefix, or a doubled index segment. Such keys
 appear even in public templates, and the phone ignores them. An error,
-because the intended key is clear; a difference only in letter case is a
-warning, since some firmware may accept it. Other unknown keys are CFG201.
+because the intended key is clear. Other unknown keys, including ones that
+differ from a known key only in letter case (public sources spell some keys
+both ways), are CFG201.
 
 Failing example::
 
@@ -49,6 +50,5 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
             f"{key!r} is not a key; did you mean {found.meant}? ({found.slip})",
             column=node.key_column,
             end_column=node.key_column + len(key) - 1,
-            severity="warning" if found.case_only else None,
             hint=f"write {found.meant}",
         )

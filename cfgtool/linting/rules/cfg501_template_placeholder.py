@@ -77,7 +77,10 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
             text, start, pattern = node.key, node.key_column, PLACEHOLDER
         else:
             text, start = node.value, node.value_column
-            pattern = STRICT_PLACEHOLDER if is_secret_key(node.key) else PLACEHOLDER
+            pattern = PLACEHOLDER
+            if is_secret_key(node.key):  # only a whole-value placeholder (see _shared)
+                pattern = STRICT_PLACEHOLDER
+                text = text if STRICT_PLACEHOLDER.fullmatch(text) else ""
         for match in pattern.finditer(text):
             if template and match.group().startswith("{{"):
                 continue  # the renderer's own checks below cover {{ }} in templates
