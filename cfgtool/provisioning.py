@@ -451,8 +451,9 @@ def phone_files(root: str | os.PathLike[str], mac: str) -> PhoneFiles:
     The MAC and MAC-local files are searched anywhere in the tree; the Common
     files are those of the MAC file's directory (or the root, outside the
     ``$PN`` layout): the all-models ``y000000000000.cfg`` first, then the
-    model's own. Raises :class:`CfgError` when there is no file for the phone
-    or when two files claim it.
+    model's own. The model is found as validate finds it (the MAC file's
+    ``# cfgtool: model=`` comment last). Raises :class:`CfgError` when there is
+    no file for the phone or when two files claim it.
     """
     normalized = normalize_mac(mac)
     if normalized is None:
@@ -472,6 +473,11 @@ def phone_files(root: str | os.PathLike[str], mac: str) -> PhoneFiles:
         raise CfgError(f"no {normalized}.cfg or {normalized}-local.cfg under {os.fspath(root)}")
     anchor = own.get("mac") or own["mac-local"]
     model, _ = _resolve_model(tree, anchor, None)
+    if model is None and "mac" in own:
+        from cfgtool.parser import load
+
+        named = comment_model(load(os.path.join(os.fspath(root), *own["mac"].split("/"))))
+        model = find_model(named) if named else None
     directory = tree.directory(anchor.rpartition("/")[0])
     commons: list[str] = []
     for place in common_search_directories(tree, directory):
