@@ -109,7 +109,7 @@ def _mixed_line_endings(doc: Document, context: LintContext) -> Iterator[Diagnos
         _RULE,
         first_other,
         f"mixed line endings ({summary}); line {first_other.line} ends with "
-        f"{_ENDING_NAMES[first_other.eol]}, most lines with {_ENDING_NAMES[main]}",
+        f"{_ENDING_NAMES[first_other.eol]}, the file's main line ending is {_ENDING_NAMES[main]}",
         column=len(first_other.raw) + 1,
         severity="warning",
         hint="use one line ending throughout (cfgtool lint --fix does it)",
