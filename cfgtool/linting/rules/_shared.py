@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from cfgtool.catalog import INDEX, Catalog, Param, load_catalog, normalize_key
+from cfgtool.catalog import INDEX, Param, load_catalog, normalize_key
 from cfgtool.masking import is_secret_key
 from cfgtool.nodes import Document, Entry, Invalid, MisplacedHeader, Node
 from cfgtool.parser import BOM, loads
@@ -26,17 +26,13 @@ ENCODING = "CFG107"
 MERGE_CONFLICT = "CFG109"
 PASTED_SHELL = "CFG110"
 JOINED_LINES = "CFG111"
-MISSPELLED_KEY = "CFG204"
 INDEX_PLACEHOLDER = "CFG203"
 TEMPLATE_PLACEHOLDER = "CFG501"
 TEMPLATE_LEFTOVER = "CFG502"
 
-NULL_VALUES = frozenset({"", "%NULL%"})
-
 # --- keys --------------------------------------------------------------------------
 # Real keys are ASCII letters, digits and `_` in dot-separated segments (a few
 # vendors' keys use `-`, which is tolerated: CFG201 judges those).
-KEY_SEGMENT = re.compile(r"[A-Za-z0-9_\-]+")
 VALID_KEY = re.compile(r"[A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]+)*")
 
 # A segment that stands for an index: the X of the guides, printf's %d, a glob *.
@@ -78,20 +74,11 @@ _V6X_PATH_VALUE = re.compile(r"/(?:config|yealink|phone|tmp)/\S*", re.IGNORECASE
 _JOINED = re.compile(r"(?:^|\s)([A-Za-z][A-Za-z0-9_\-]*(?:\.[A-Za-z0-9_\-]+)+)\s*=")
 
 
-def catalog() -> Catalog:
-    """The parameter catalog (same object as ``LintContext.catalog``)."""
-    return load_catalog()
-
-
 def is_known(key: str, extra_known_keys: frozenset[str] = frozenset()) -> bool:
     """Known to the catalog, or listed by the user (exactly or as an ``X`` pattern)."""
     if extra_known_keys and (key in extra_known_keys or normalize_key(key) in extra_known_keys):
         return True
     return load_catalog().lookup(key) is not None
-
-
-def lookup(key: str) -> Param | None:
-    return load_catalog().lookup(key)
 
 
 def index_placeholder(key: str) -> tuple[int, str] | None:
@@ -199,13 +186,6 @@ def value_owner(entry: Entry, extra_known_keys: frozenset[str] = frozenset()) ->
             return TEMPLATE_PLACEHOLDER
         return TEMPLATE_LEFTOVER if STRICT_FRAGMENT.fullmatch(value) else None
     return template_kind(value)
-
-
-def entry_owner(entry: Entry, extra_known_keys: frozenset[str] = frozenset()) -> str | None:
-    """The rule that owns a problem with the key of ``entry`` (see :func:`key_owner`)."""
-    if is_v6x_path(entry):
-        return LEGACY_FORMAT
-    return key_owner(entry.key)
 
 
 def invalid_owner(node: Invalid) -> str:

@@ -43,7 +43,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
         if owner != INDEX_PLACEHOLDER or node.key in extra:
             continue
         found = index_placeholder(node.key)
-        if found is None:  # pragma: no cover - entry_owner said there is one
+        if found is None:  # pragma: no cover - the scan found one
             continue
         position, segment = found
         parts = node.key.split(".")
