@@ -346,6 +346,7 @@ class _Tree:
     change is parsed once, not once per side.
     """
 
+    root: str
     paths: dict[str, str]
     parsed: dict[str, dict[str, str] | None]
     _md5: dict[str, str] = field(default_factory=dict)
@@ -360,7 +361,7 @@ class _Tree:
             for name in sorted(files):
                 if not name.startswith("."):
                     paths[prefix + name] = os.path.join(directory, name)
-        return cls(paths, parsed)
+        return cls(root, paths, parsed)
 
     def md5(self, relative: str) -> str | None:
         if relative not in self.paths:
@@ -498,64 +499,52 @@ def _phones(old_tree: _Tree, new_tree: _Tree) -> list[tuple[_Phone | None, _Phon
 def _find_phones(tree: _Tree) -> dict[tuple[str, str], _Phone]:
     """Phones by (directory, MAC), each with the files it downloads, in order.
 
-    The rules of :mod:`cfgtool.provisioning`: a phone is the MAC of a
-    ``<mac>.cfg`` or ``<mac>-local.cfg`` file; its Common files are in its
-    directory or, outside the ``$PN`` layout and when there are none there, at
-    the root: the all-models ``y000000000000.cfg`` first, then its model's.
-    The model is the one model whose Common file is there, else the model
-    that names the directory; with several models and no model directory it
-    is unknown and only the all-models file counts.
+    Follows :mod:`cfgtool.provisioning` (as ``cfgtool effective`` does): a phone
+    is the MAC of a ``<mac>.cfg`` or ``<mac>-local.cfg`` file; its Common files
+    are in its directory or, outside the ``$PN`` layout and when there are none
+    there, at the root: the all-models ``y000000000000.cfg`` first, then its
+    model's. The model is the one model whose Common file is there, else the
+    model naming the directory, else a ``# cfgtool: model=`` comment in the MAC
+    file; when unknown, only the all-models file counts.
     """
-    from cfgtool.catalog import all_models_common_file, find_model, models_for_common_file
-    from cfgtool.filenames import basename, classify, common_filename
+    from cfgtool.catalog import all_models_common_file, find_model
+    from cfgtool.filenames import classify
+    from cfgtool.parser import load
+    from cfgtool.provisioning import comment_model, common_search_directories, scan_tree
 
-    by_directory: dict[str, list[str]] = {}
-    for relative in tree.paths:
-        by_directory.setdefault(relative.rpartition("/")[0], []).append(relative)
+    scanned = scan_tree(tree.root, tree.paths.values())
     all_models = all_models_common_file()
-
-    def models_in(place: str) -> set[str]:
-        found: set[str] = set()
-        for name in by_directory.get(place, []):
-            hw_id = classify(name).hw_id
-            if hw_id is not None and common_filename(hw_id) != all_models:
-                models = models_for_common_file(common_filename(hw_id))
-                if models:
-                    found.add("/".join(model.name for model in models))
-        return found
-
-    def commons_in(place: str, common_file: str | None) -> list[str]:
-        names = {basename(name): name for name in by_directory.get(place, [])}
-        return [names[wanted] for wanted in (all_models, common_file) if wanted in names]
+    own: dict[tuple[str, str], list[str]] = {}
+    for (mac, _kind), paths in scanned.phones.items():
+        for relative in paths:
+            own.setdefault((relative.rpartition("/")[0], mac), []).append(relative)
 
     phones: dict[tuple[str, str], _Phone] = {}
-    for directory, names in by_directory.items():
-        own: dict[str, list[str]] = {}
-        for name in names:
-            mac = classify(name).mac
-            if mac is not None:
-                own.setdefault(mac, []).append(name)
-        if not own:
-            continue
-        pn_model = find_model(basename(directory)) if directory else None
-        places = [directory, ""] if directory and pn_model is None else [directory]
-        model_name = None
+    for (directory_name, mac), files in own.items():
+        files.sort(key=lambda name: classify(name).kind == "mac-local")
+        directory = scanned.directory(directory_name)
+        places = common_search_directories(scanned, directory)
+        model = None
         for place in places:
-            models = models_in(place)
+            models = scanned.directory(place).common_models
             if models:
-                model_name = models.pop() if len(models) == 1 else None
+                model = models[0] if len(models) == 1 else None
                 break
-        if model_name is None and pn_model is not None:
-            model_name = pn_model.name
-        model = find_model(model_name.partition("/")[0]) if model_name else None
+        model = model or directory.pn_model
+        if model is None and classify(files[0]).kind == "mac":
+            named = comment_model(load(tree.paths[files[0]]))
+            model = find_model(named) if named else None
         commons: list[str] = []
         for place in places:
-            commons = commons_in(place, model.common_file if model else None)
+            here = scanned.directory(place).commons
+            wanted = [all_models, *([model.common_file] if model and model.common_file else [])]
+            prefix = f"{place}/" if place else ""
+            commons = [prefix + name for name in wanted if name in here]
             if commons:
                 break
-        for mac, files in own.items():
-            ordered = tuple(sorted(files, key=lambda name: classify(name).kind == "mac-local"))
-            phones[(directory, mac)] = _Phone(mac, directory, model_name, tuple(commons), ordered)
+        phones[(directory_name, mac)] = _Phone(
+            mac, directory_name, model.name if model else None, tuple(commons), tuple(files)
+        )
     return phones
 
 

@@ -449,6 +449,21 @@ def test_tree_several_models_in_one_directory_leave_the_model_unknown(tmp_path: 
     ]
 
 
+def test_tree_model_comment_settles_which_common_file_applies(tmp_path: Path) -> None:
+    old = {
+        "y000000000028.cfg": H + "lang.gui = English\n",
+        "y000000000029.cfg": H + "lang.gui = English\n",
+        "0015651130f9.cfg": H + "# cfgtool: model=T42G\naccount.1.label = A\n",
+    }
+    new = {**old, "y000000000029.cfg": H + "lang.gui = French\n"}
+    result = diff_trees(*two_trees(tmp_path, old, new), effective=True)
+    [phone] = result.phones
+    assert (phone.model, phone.files) == ("T42G", ("y000000000029.cfg", "0015651130f9.cfg"))
+    assert [(c.key, c.new, c.mac) for c in result.changes] == [
+        ("lang.gui", "French", "0015651130f9")
+    ]
+
+
 def test_tree_added_removed_binary_and_hidden_files(tmp_path: Path) -> None:
     old: dict[str, str | bytes] = {
         "y000000000028.cfg": COMMON,
