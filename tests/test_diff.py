@@ -380,6 +380,25 @@ def test_tree_effective_applies_common_then_mac_then_local(tmp_path: Path) -> No
     assert result.phones[0].new_settings == {"lang.gui": "French"}
 
 
+def test_tree_effective_settings_agree_with_cfgtool_effective(tmp_path: Path) -> None:
+    from cfgtool.provisioning import phone_files
+
+    old = {
+        **FLAT,
+        "y000000000000.cfg": H + "lang.gui = English\nlocal_time.ntp_server1 = a\n",
+        "0015651130fa-local.cfg": H + "account.1.label = Mine\n",
+    }
+    new = {**old, "y000000000028.cfg": COMMON_CHANGED + "lang.gui = French\n"}
+    old_dir, new_dir = two_trees(tmp_path, old, new)
+    result = diff_trees(old_dir, new_dir, effective=True)
+    assert len(result.phones) == 3
+    for phone in result.phones:
+        for root, got in ((old_dir, phone.old_settings), (new_dir, phone.new_settings)):
+            files = phone_files(root, phone.mac)
+            expected = cfgtool.effective(files.commons, files.mac_file, files.local_file)
+            assert got == {key: setting.value for key, setting in expected.items()}
+
+
 def test_tree_pn_layout_scopes_a_common_change_to_its_model(tmp_path: Path) -> None:
     old = {
         "T46G/y000000000028.cfg": COMMON,
