@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cfgtool.cli import COMMANDS, main
+from cfgtool.cli import main
 
 H = "#!version:1.0.0.1\n"
 OLD = H + "account.1.label = Reception\naccount.1.password = s3cret-old\nlang.gui = English\n"
@@ -218,7 +218,7 @@ lang.gui = English
 """
 
 
-def render(tmp_path: Path, name: str, rows: list[dict[str, str]]) -> str:
+def render(tmp_path: Path, name: str, rows: list[dict[str, str]], *options: str) -> str:
     template = tmp_path / "phones.cfg.tmpl"
     template.write_text(TEMPLATE, encoding="utf-8")
     inventory = tmp_path / f"{name}.csv"
@@ -229,13 +229,13 @@ def render(tmp_path: Path, name: str, rows: list[dict[str, str]]) -> str:
     )
     out = tmp_path / name
     result = CliRunner().invoke(
-        main, ["render", str(template), "--inventory", str(inventory), "--out", str(out), "-q"]
+        main,
+        ["render", str(template), "--inventory", str(inventory), "--out", str(out), "-q", *options],
     )
     assert result.exit_code == 0, result.output
     return str(out)
 
 
-@pytest.mark.skipif("render" not in COMMANDS, reason="cfgtool render has not landed yet")
 @pytest.mark.parametrize(
     ("column", "key"), [("label", "account.1.label"), ("password", "account.1.password")]
 )
@@ -274,3 +274,38 @@ def test_two_renders_of_one_inventory_with_one_changed_column(
     assert output.splitlines()[-1] == "2 phones will re-provision, 4 unchanged"
     assert "pw-" not in output
     assert run(old, render(tmp_path, "again", rows), "--format", "json") == (0, "[]\n")
+
+
+def test_rendered_pn_tree_with_one_common_change(tmp_path: Path) -> None:
+    rows = [
+        {
+            "mac": f"0015651130{n:02x}",
+            "model": model,
+            "label": f"Desk {n}",
+            "ext": str(n),
+            "password": f"pw-{n}",
+        }
+        for n, model in enumerate(["T46G", "T46G", "T46G", "T42G"])
+    ]
+    old, new = (render(tmp_path, name, rows, "--layout", "pn") for name in ("old", "new"))
+    for root, server in ((old, "ntp1.example.com"), (new, "ntp2.example.com")):
+        for directory, common in (("T46G", "y000000000028.cfg"), ("T42G", "y000000000029.cfg")):
+            value = server if directory == "T46G" else "ntp1.example.com"
+            (Path(root) / directory / common).write_text(
+                f"{H}local_time.ntp_server1 = {value}\n", "utf-8"
+            )
+    code, output = run(old, new, "--effective", "--format", "json")
+    assert code == 1
+    assert [(c["key"], c["old"], c["new"], c["path"], c["mac"]) for c in json.loads(output)] == [
+        (
+            "local_time.ntp_server1",
+            "ntp1.example.com",
+            "ntp2.example.com",
+            f"T46G/0015651130{n:02x}.cfg",
+            f"0015651130{n:02x}",
+        )
+        for n in range(3)
+    ]
+    code, output = run(old, new, "--color", "never")
+    assert output.splitlines()[-1] == "3 phones will re-provision, 1 unchanged"
+    assert "changed   T46G/y000000000028.cfg  (downloaded by 3 phones)" in output
