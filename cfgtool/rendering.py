@@ -104,6 +104,7 @@ _ONE_LINE = re.compile(r"[^\x00-\x1f\x7f-\x9f\u2028\u2029]*")
 # Worker processes pay off only from this many rows (start-up, shipping results back).
 _PARALLEL_MIN_ROWS = 2000
 _CHUNK_MAX = 1000
+_WARM_UP_ROWS = 20
 # Atomic writes wait on fsync, which releases the GIL: this many overlap well.
 _WRITE_THREADS = 32
 
@@ -1118,16 +1119,16 @@ def _run_jobs(
             progress("render", len(outcomes), total)
 
     if workers > 1 and total >= _PARALLEL_MIN_ROWS:
-        # Render one chunk here first: forked workers inherit the loaded
+        # Render a few rows here first: forked workers inherit the loaded
         # catalog, rules and scanner instead of each loading them again.
-        size = max(100, min(_CHUNK_MAX, -(-total // (workers * 4))))
-        first, *rest = _chunks(jobs, size)
         _start_worker(template, out_dir)
-        collect(_run_chunk(first))
+        collect(_run_chunk(jobs[:_WARM_UP_ROWS]))
+        rest = jobs[_WARM_UP_ROWS:]
+        size = max(100, min(_CHUNK_MAX, -(-len(rest) // (workers * 4))))
         with ProcessPoolExecutor(
             max_workers=workers, initializer=_start_worker, initargs=(template, out_dir)
         ) as pool:
-            for batch in pool.map(_run_chunk, rest):
+            for batch in pool.map(_run_chunk, _chunks(rest, size)):
                 collect(batch)
         return outcomes
     _start_worker(template, out_dir)

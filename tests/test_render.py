@@ -7,6 +7,7 @@ import io
 import json
 import os
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -607,37 +608,60 @@ def test_model_rules_see_the_row_model(tmp_path: Path) -> None:
     assert [p.row for p in result.problems] == [3]
 
 
-def test_batch_verdict_equals_linting_each_written_file(tmp_path: Path) -> None:
+INTERESTING_VALUES = [
+    *("", "1", "0", "yes", "5061", "99999", "abc", "ü", "%NULL%", " lead", "trail "),
+    *("{{ x }}", "}}", "${HOME}", "a\u00a0b", "x = y", "account.1.label = z"),
+    *("0123456789abcdef", "short", "admin:admin", "tftp://h/x", "gopher://h/x"),
+]
+CELL = st.one_of(st.sampled_from(INTERESTING_VALUES), st.text(max_size=6))
+ROW = st.tuples(st.sampled_from(["T46G", "T19P E2", ""]), *[CELL] * 6)
+VERDICT_TEMPLATE = (
+    HEADER
+    + "account.1.enable = {{ a }}\n"
+    + "account.1.label = {{ b }}\n"
+    + "account.2.label = {{ b | upper }}\n"
+    + "account.1.sip_server.1.port = {{ c }}\n"
+    + "static.auto_provision.server.url = {{ c }}\n"
+    + "static.auto_provision.aes_key.com = {{ d }}\n"
+    + "static.security.user_password = {{ d }}\n"
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+@given(rows=st.lists(ROW, min_size=1, max_size=4))
+def test_batch_verdict_equals_linting_each_file(
+    tmp_path: Path, rows: list[tuple[str, ...]]
+) -> None:
+    """A row is refused exactly when its file, rendered and linted alone, has an error."""
+    from cfgtool.catalog import find_model
     from cfgtool.linting.config import config_for
     from cfgtool.linting.engine import lint, make_context, registered_rules
 
-    doc = template(
-        HEADER
-        + "account.1.enable = {{ enable }}\n"
-        + "account.1.label = {{ label }}\n"
-        + "account.1.label = {{ label2 }}\n"
-        + "static.auto_provision.aes_key.com = {{ aes }}\n"
-        + "features.dtmf.transfer = {{ label | upper }}\n"
-    )
-    rows = [
-        f"{MAC1},1,a,a,0123456789abcdef",
-        f"{MAC2},2,a,b,short",
-        f"{MAC3},0,{{x,x,\u00a0",
-    ]
-    inv = inventory(*rows, header="mac,enable,label,label2,aes")
-    result = render_batch(doc, inv, tmp_path / "a", keep_going=True)
-    by_row = {row.row: row for row in inv.rows}
-    refused = {p.row for p in result.problems}
-    for number, row in by_row.items():
-        mac = row.cells[0]
-        values = dict(zip(inv.columns, row.cells, strict=True))
-        rendered = render(doc, {**values, "mac": mac, "model": ""})
-        path = str(tmp_path / "a" / f"{mac}.cfg")
+    header = ["mac", "model", "a", "b", "c", "d", "account.1.label", "features.dtmf.transfer"]
+    table = [[f"{0x001565000000 + i:012x}", *row] for i, row in enumerate(rows)]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([header, *table])
+    inv = parse_inventory(buffer.getvalue(), "inv.csv")
+    doc = template(VERDICT_TEMPLATE)
+    out = Path(tempfile.mkdtemp(dir=tmp_path))
+    result = render_batch(doc, inv, out, keep_going=True, dry_run=True)
+    refused = {problem.mac for problem in result.problems}
+    rendered_files = {phone.mac for phone in result.phones}
+    for cells in table:
+        mac, model = cells[0], cells[1]
+        try:
+            rendered = render(doc, {**dict(zip(header, cells, strict=True)), "mac": mac})
+        except RenderError:
+            assert mac in refused
+            continue
+        path = str(out / f"{mac}.cfg")
         context = make_context(config_for(path), path, template=False)
+        if model:
+            context = replace(context, model=find_model(model))
         found = lint(rendered, context=context, rules=registered_rules(("lint", "model")))
-        assert (number in refused) == any(d.severity == "error" for d in found)
-        if number not in refused:
-            assert (tmp_path / "a" / f"{mac}.cfg").read_text() == cfgtool.dumps(rendered)
+        has_error = any(diagnostic.severity == "error" for diagnostic in found)
+        assert (mac in refused) == has_error, found
+        assert (mac in rendered_files) == (not has_error)
 
 
 # --- batches: writing ---------------------------------------------------------------------------

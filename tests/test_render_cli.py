@@ -178,6 +178,18 @@ def test_many_problems_are_cut_short_in_text(tmp_path: Path) -> None:
     assert "... and 10 more problems (--format json lists them all)" in result.output
 
 
+def test_a_problem_of_every_row_prints_once(tmp_path: Path) -> None:
+    template = tmp_path / "t.cfg.tmpl"
+    template.write_text("account.1.label = {{ label }}\n")  # no header line
+    rows = [f"0015650{i:05X},T46G,Desk,A,1,pw,,,,," for i in range(8)]
+    inventory = write_inventory(tmp_path / "inv.csv", *rows)
+    result = run(template, "--inventory", inventory, "--out", tmp_path / "o", "-q")
+    assert result.exit_code == 1
+    (line,) = [line for line in result.output.splitlines() if "CFG101" in line]
+    assert line.startswith(f"{inventory}:2:1: CFG101 missing #!version:1.0.0.1 header")
+    assert line.endswith("[and 7 more rows: 3, 4, 5, 6, 7, ...]")
+
+
 def test_help_teaches() -> None:
     result = CliRunner().invoke(main, ["render", "--help"])
     assert result.exit_code == 0

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import click
 
 from cfgtool.cli import EXIT_FINDINGS, EXIT_OK
-from cfgtool.rendering import BatchResult, ProgressCallback, render_files
+from cfgtool.rendering import BatchResult, ProgressCallback, RowProblem, render_files
 
 SHOWN_PROBLEMS = 50
 
@@ -118,9 +118,16 @@ def _progress(enabled: bool) -> Iterator[ProgressCallback | None]:
 
 
 def _print_text(result: BatchResult, quiet: bool) -> None:
-    for problem in result.problems[:SHOWN_PROBLEMS]:
-        click.echo(str(problem))
-    hidden = len(result.problems) - SHOWN_PROBLEMS
+    # The same problem on many rows (a template line every phone fails) prints once.
+    groups: dict[tuple[object, ...], list[RowProblem]] = {}
+    for problem in result.problems:
+        key = (problem.code, problem.column, problem.column_name, problem.message)
+        groups.setdefault(key, []).append(problem)
+    for problems in list(groups.values())[:SHOWN_PROBLEMS]:
+        more = len(problems) - 1
+        rows = ", ".join(str(p.row) for p in problems[1:6]) + (", ..." if more > 5 else "")
+        click.echo(str(problems[0]) + (f" [and {more} more rows: {rows}]" if more else ""))
+    hidden = len(groups) - SHOWN_PROBLEMS
     if hidden > 0:
         click.echo(f"... and {hidden} more problems (--format json lists them all)")
     if not quiet:
