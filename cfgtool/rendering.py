@@ -54,7 +54,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from cfgtool.errors import CfgIOError, CfgValueError
 from cfgtool.fsutil import atomic_write_bytes, read_bytes
-from cfgtool.nodes import Blank, Comment, Document, Entry, Invalid, Node
+from cfgtool.nodes import Comment, Document, Entry, Invalid, Node
 from cfgtool.parser import build_entry, decode, dumps, load, loads
 
 if TYPE_CHECKING:
@@ -501,23 +501,29 @@ def _first_contributor(slot: _Slot, variables: Mapping[str, str], from_end: bool
     return None
 
 
-def _render_slot(
-    slot: _Slot, eol: str, line: int, variables: Mapping[str, str]
-) -> Entry | tuple[str | None, str]:
-    """The rendered setting, or ``(variable to blame, message)``."""
+def _slot_text(slot: _Slot, variables: Mapping[str, str]) -> tuple[str, str]:
+    """The rendered value of ``slot`` and its whole line (without the line ending)."""
     value = "".join(
         part if isinstance(part, str) else part.apply(variables[part.name]) for part in slot.parts
     )
+    # An empty value is written "key =", not "key = " with a trailing space.
     prefix = slot.prefix if value else slot.prefix.rstrip(" \t")
+    return value, prefix + value + slot.suffix
+
+
+def _checked_entry(
+    slot: _Slot, value: str, raw: str, eol: str, line: int, variables: Mapping[str, str]
+) -> Entry | tuple[str | None, str]:
+    """The line parsed alone, or ``(variable to blame, message)`` when it is not the setting."""
+    if value != value.lstrip(" \t"):
+        reason = "would start with a space or tab, which the phone strips"
+        return _first_contributor(slot, variables, False), f"the value of {slot.key} {reason}"
+    if value != value.rstrip(" \t"):
+        reason = "would end with a space or tab, which the phone strips"
+        return _first_contributor(slot, variables, True), f"the value of {slot.key} {reason}"
     try:
-        return build_entry(prefix + value + slot.suffix, eol, line, slot.key, value)
+        return build_entry(raw, eol, line, slot.key, value)
     except CfgValueError as exc:
-        if value != value.lstrip(" \t"):
-            reason = "would start with a space or tab, which the phone strips"
-            return _first_contributor(slot, variables, False), f"the value of {slot.key} {reason}"
-        if value != value.rstrip(" \t"):
-            reason = "would end with a space or tab, which the phone strips"
-            return _first_contributor(slot, variables, True), f"the value of {slot.key} {reason}"
         return _first_contributor(slot, variables, False), str(exc)
 
 
@@ -526,39 +532,30 @@ def _render_slots(
 ) -> list[Entry | tuple[str | None, str]]:
     """Render the settings ``(line number, slot, line ending)`` of one row.
 
-    The lines are parsed together, by one :func:`~cfgtool.parser.loads` call;
-    each must read back as exactly its key and value, else
-    :func:`_render_slot` says why. Values have been checked for line breaks.
+    The lines are parsed together by one :func:`~cfgtool.parser.loads` call
+    (the values were checked for line breaks, so each stays one line); each
+    must read back as exactly its key and value; one that does not (a leading
+    BOM is stripped by ``loads``, say) is parsed alone to be sure.
     """
-    values = [
-        "".join(
-            part if isinstance(part, str) else part.apply(variables[part.name])
-            for part in slot.parts
-        )
-        for _, slot, _ in slots
-    ]
-    raws = [
-        (slot.prefix if value else slot.prefix.rstrip(" \t")) + value + slot.suffix
-        for (_, slot, _), value in zip(slots, values, strict=True)
-    ]
-    parsed = loads("\n".join(raws)).items if raws else []
-    if len(parsed) != len(raws):  # pragma: no cover - values were checked for line breaks
-        parsed = [Blank("", "", 0)] * len(raws)
+    texts = [_slot_text(slot, variables) for _, slot, _ in slots]
+    parsed = loads("\n".join(raw for _, raw in texts)).items if texts else []
+    if len(parsed) != len(texts):  # pragma: no cover - defence in depth
+        raise CfgValueError("a rendered value spans more than one line")
     built: list[Entry | tuple[str | None, str]] = []
-    for (number, slot, eol), value, raw, node in zip(slots, values, raws, parsed, strict=True):
+    for (number, slot, eol), (value, raw), node in zip(slots, texts, parsed, strict=True):
         if type(node) is Entry and node.key == slot.key and node.value == value and node.raw == raw:
             node.line, node.eol = number, eol
             built.append(node)
         else:
-            built.append(_render_slot(slot, eol, number, variables))
+            built.append(_checked_entry(slot, value, raw, eol, number, variables))
     return built
 
 
 def _set_key(doc: Document, key: str, value: str) -> Entry:
+    """``doc.set(key, value)``, writing an empty value as ``key =``."""
     entry = doc.set(key, value)
     if value or entry.raw == entry.raw.rstrip(" \t"):
         return entry
-    # An empty value is written "key =", not "key = " with a trailing space.
     trimmed = build_entry(entry.raw.rstrip(" \t"), entry.eol, entry.line, key, "")
     for index in range(len(doc.items) - 1, -1, -1):
         if doc.items[index] is entry:
@@ -822,7 +819,6 @@ class _Job:
     row: int
     mac: str
     model: str | None  # the catalog's name
-    model_label: str  # as the row (or --model) spells it
     variables: dict[str, str]
     overrides: dict[str, str]
     relative_path: str
@@ -883,7 +879,7 @@ class _RowChecker:
             message = f"--model {default_model!r} is not a known model" + _suggest(
                 default_model, _model_names()
             )
-            raise TemplateError([RowProblem(inventory.path, 0, None, None, message)])
+            raise CfgValueError(message + " (`cfgtool models` lists the known ones)")
 
     def problem(
         self, row: int, index: int | None, message: str, mac: str | None = None
@@ -983,7 +979,7 @@ def _plan_jobs(
             if row.cells[i]
         }
         name = model.name if model else None
-        jobs.append(_Job(len(jobs), row.row, mac, name, label, variables, overrides, relative))
+        jobs.append(_Job(len(jobs), row.row, mac, name, variables, overrides, relative))
     duplicated = {mac: rows for mac, rows in rows_of_mac.items() if len(rows) > 1}
     for mac, rows in duplicated.items():
         for number in rows:
@@ -1281,6 +1277,13 @@ def _write_manifest(path: Path, phones: Sequence[Phone]) -> None:
         atomic_write_bytes(path, data)
 
 
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def render_batch(
     template: Document,
     inventory: Inventory,
@@ -1315,7 +1318,7 @@ def render_batch(
     job_list, problems = _plan_jobs(compiled, inventory, layout=layout, default_model=model)
     problems = [*inventory.problems, *problems]
     root = Path(out_dir)
-    workers = jobs if jobs > 0 else (os.cpu_count() or 1)
+    workers = jobs if jobs > 0 else _cpus()
     outcomes = _run_jobs(
         compiled,
         job_list,

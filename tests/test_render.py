@@ -279,6 +279,13 @@ def test_inner_spaces_and_special_characters_survive_exactly() -> None:
     assert doc.get("k.a") == f"[{value}]"
 
 
+def test_a_key_starting_with_a_bom_character_is_rendered_exactly() -> None:
+    # The rendered lines are parsed together; a leading U+FEFF there would read
+    # as a BOM, so such a line is parsed alone.
+    text = HEADER + "\ufeffk.a = {{ a }}\n"
+    assert cfgtool.dumps(render(template(text), {"a": "x"})) == HEADER + "\ufeffk.a = x\n"
+
+
 def test_render_refuses_invalid_override_keys() -> None:
     with pytest.raises(RenderError, match="not a valid key"):
         render(template(), variables(**{"account..label": "x"}))
@@ -542,7 +549,7 @@ def test_pn_layout_needs_a_model(tmp_path: Path) -> None:
 
 
 def test_unknown_default_model_is_an_error(tmp_path: Path) -> None:
-    with pytest.raises(TemplateError, match="--model 'T99' is not a known model"):
+    with pytest.raises(CfgError, match="--model 'T99' is not a known model"):
         render_batch(template(), inventory(f"{MAC1},,a,1,,"), tmp_path, model="T99")
 
 
