@@ -19,12 +19,16 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from cfgtool.errors import CfgDecodeError, CfgError, CfgIOError, CfgValueError, SchemaError
 from cfgtool.fsutil import read_bytes
 from cfgtool.nodes import Document
 from cfgtool.parser import decode, dumps, loads
+
+if TYPE_CHECKING:
+    from cfgtool.catalog import Model
+    from cfgtool.provisioning import ProvisioningTree
 
 __all__ = [
     "Change",
@@ -53,8 +57,8 @@ _SettingsPair = tuple[Mapping[str, str], Mapping[str, str]]
 class Change:
     """One setting that differs: ``old`` is None when added, ``new`` is None when removed.
 
-    ``key`` is None only for a whole file that cannot be read as settings
-    (firmware, an encrypted file): then ``old``/``new`` are its MD5 sums.
+    ``key`` is None only for a whole file that is not compared as settings
+    (firmware, XML, an encrypted cfg): then ``old``/``new`` are its MD5 sums.
     ``path`` names the file (tree mode) or the phone's MAC file (effective mode),
     ``mac`` the phone (effective mode). ``reboot`` is True when the catalog says
     the phone applies this key only after a reboot, False when the catalog knows
@@ -216,8 +220,9 @@ def mark_reboot(changes: Iterable[Change], lookup: RebootLookup | None = None) -
 class FileDiff:
     """One file of a tree: its status by MD5, and its setting changes when it changed.
 
-    ``settings`` is False when either side could not be read as a cfg file
-    (binary, encrypted, not UTF-8): only the MD5 sums were compared.
+    ``settings`` is False for a file that is not a ``.cfg`` (firmware, XML, ring
+    tones) or that cannot be read as one (encrypted, not UTF-8): only the MD5
+    sums were compared.
     """
 
     path: str
@@ -373,6 +378,8 @@ class _Tree:
 
     def settings(self, relative: str) -> dict[str, str] | None:
         """Key → effective value, or None when the file is not a readable cfg file."""
+        if not relative.lower().endswith(".cfg"):
+            return None  # firmware, XML, ring tones: phones take them whole
         digest = self.md5(relative) or ""
         if digest not in self.parsed:
             path = self.paths[relative]
@@ -394,7 +401,7 @@ def _read_settings(data: bytes, path: str) -> dict[str, str] | None:
 class _Phone:
     mac: str
     directory: str
-    model: str | None
+    model: Model | None
     common: tuple[str, ...]
     own: tuple[str, ...]
 
@@ -431,12 +438,7 @@ def diff_trees(
         for relative in sorted(old_tree.paths.keys() | new_tree.paths.keys())
     )
     by_path = {item.path: item for item in files}
-    phones = _phones(old_tree, new_tree)
-
-    phone_diffs = tuple(
-        _phone_diff(phone_old, phone_new, by_path, old_tree, new_tree, effective, finish)
-        for phone_old, phone_new in phones
-    )
+    phone_diffs = _phone_diffs(old_tree, new_tree, by_path, effective, finish)
     result = DiffResult(
         os.fspath(old_dir),
         os.fspath(new_dir),
@@ -488,15 +490,29 @@ def _file_diff(
     return FileDiff(relative, status, old_md5, new_md5, changes, True, old, new)
 
 
-def _phones(old_tree: _Tree, new_tree: _Tree) -> list[tuple[_Phone | None, _Phone | None]]:
-    old_phones, new_phones = _find_phones(old_tree), _find_phones(new_tree)
-    return [
-        (old_phones.get(ident), new_phones.get(ident))
-        for ident in sorted(old_phones.keys() | new_phones.keys())
-    ]
+@dataclass(frozen=True, slots=True)
+class _PhoneIndex:
+    """The phones of one tree, and where a phone of a model finds its Common files."""
+
+    phones: dict[tuple[str, str], _Phone]
+    scanned: ProvisioningTree
+
+    def commons(self, directory: str, model: Model | None) -> tuple[str, ...]:
+        """Common files a phone of ``model`` served from ``directory`` downloads, in order."""
+        from cfgtool.catalog import all_models_common_file
+        from cfgtool.provisioning import common_search_directories
+
+        wanted = [all_models_common_file(), *([model.common_file] if model else [])]
+        for place in common_search_directories(self.scanned, self.scanned.directory(directory)):
+            here = self.scanned.directory(place).commons
+            prefix = f"{place}/" if place else ""
+            found = tuple(prefix + name for name in wanted if name and name in here)
+            if found:
+                return found
+        return ()
 
 
-def _find_phones(tree: _Tree) -> dict[tuple[str, str], _Phone]:
+def _find_phones(tree: _Tree) -> _PhoneIndex:
     """Phones by (directory, MAC), each with the files it downloads, in order.
 
     Follows :mod:`cfgtool.provisioning` (as ``cfgtool effective`` does): a phone
@@ -507,25 +523,22 @@ def _find_phones(tree: _Tree) -> dict[tuple[str, str], _Phone]:
     model naming the directory, else a ``# cfgtool: model=`` comment in the MAC
     file; when unknown, only the all-models file counts.
     """
-    from cfgtool.catalog import all_models_common_file, find_model
+    from cfgtool.catalog import find_model
     from cfgtool.filenames import classify
     from cfgtool.parser import load
     from cfgtool.provisioning import comment_model, common_search_directories, scan_tree
 
     scanned = scan_tree(tree.root, tree.paths.values())
-    all_models = all_models_common_file()
+    index = _PhoneIndex({}, scanned)
     own: dict[tuple[str, str], list[str]] = {}
     for (mac, _kind), paths in scanned.phones.items():
         for relative in paths:
             own.setdefault((relative.rpartition("/")[0], mac), []).append(relative)
-
-    phones: dict[tuple[str, str], _Phone] = {}
     for (directory_name, mac), files in own.items():
         files.sort(key=lambda name: classify(name).kind == "mac-local")
         directory = scanned.directory(directory_name)
-        places = common_search_directories(scanned, directory)
         model = None
-        for place in places:
+        for place in common_search_directories(scanned, directory):
             models = scanned.directory(place).common_models
             if models:
                 model = models[0] if len(models) == 1 else None
@@ -534,18 +547,11 @@ def _find_phones(tree: _Tree) -> dict[tuple[str, str], _Phone]:
         if model is None and classify(files[0]).kind == "mac":
             named = comment_model(load(tree.paths[files[0]]))
             model = find_model(named) if named else None
-        commons: list[str] = []
-        for place in places:
-            here = scanned.directory(place).commons
-            wanted = [all_models, *([model.common_file] if model and model.common_file else [])]
-            prefix = f"{place}/" if place else ""
-            commons = [prefix + name for name in wanted if name in here]
-            if commons:
-                break
-        phones[(directory_name, mac)] = _Phone(
-            mac, directory_name, model.name if model else None, tuple(commons), tuple(files)
+        commons = index.commons(directory_name, model)
+        index.phones[(directory_name, mac)] = _Phone(
+            mac, directory_name, model, commons, tuple(files)
         )
-    return phones
+    return index
 
 
 def _effective(tree: _Tree, files: Sequence[str]) -> dict[str, str] | None:
@@ -558,43 +564,51 @@ def _effective(tree: _Tree, files: Sequence[str]) -> dict[str, str] | None:
     return merged
 
 
-def _phone_diff(
-    old: _Phone | None,
-    new: _Phone | None,
-    by_path: Mapping[str, FileDiff],
+def _phone_diffs(
     old_tree: _Tree,
     new_tree: _Tree,
+    by_path: Mapping[str, FileDiff],
     effective: bool,
     finish: Callable[[list[Change]], tuple[Change, ...]],
-) -> PhoneDiff:
-    phone = new or old
-    assert phone is not None
-    files = tuple(dict.fromkeys((*(old.files if old else ()), *(new.files if new else ()))))
-    changed_files = [name for name in files if by_path[name].status != "unchanged"]
-    status: Status = (
-        "added"
-        if old is None
-        else "removed"
-        if new is None
-        else "changed"
-        if changed_files
-        else "unchanged"
-    )
-    path = phone.own[0]
-    if status == "unchanged":
-        return PhoneDiff(phone.mac, path, phone.model, files, status)
-    if not effective:
-        changes = tuple(change for name in changed_files for change in by_path[name].changes)
-        settings = all(by_path[name].settings for name in changed_files)
-        return PhoneDiff(phone.mac, path, phone.model, files, status, changes, settings)
-    old_settings = _effective(old_tree, old.files) if old else {}
-    new_settings = _effective(new_tree, new.files) if new else {}
-    if old_settings is None or new_settings is None:
-        return PhoneDiff(phone.mac, path, phone.model, files, status, (), settings=False)
-    changes = finish(diff_settings(old_settings, new_settings, path=path, mac=phone.mac))
-    return PhoneDiff(
-        phone.mac, path, phone.model, files, status, changes, True, old_settings, new_settings
-    )
+) -> tuple[PhoneDiff, ...]:
+    old_index, new_index = _find_phones(old_tree), _find_phones(new_tree)
+    diffs: list[PhoneDiff] = []
+    for ident in sorted(old_index.phones.keys() | new_index.phones.keys()):
+        old, new = old_index.phones.get(ident), new_index.phones.get(ident)
+        phone = new or old
+        assert phone is not None
+        # Without its own files a phone still downloads the Common files there.
+        old_files = old.files if old else old_index.commons(phone.directory, phone.model)
+        new_files = new.files if new else new_index.commons(phone.directory, phone.model)
+        files = tuple(dict.fromkeys((*old_files, *new_files)))
+        changed = [name for name in files if by_path[name].status != "unchanged"]
+        status: Status = (
+            "added"
+            if old is None
+            else "removed"
+            if new is None
+            else "changed"
+            if changed
+            else "unchanged"
+        )
+        model = phone.model.name if phone.model else None
+        path = phone.own[0]
+        if status == "unchanged":
+            diffs.append(PhoneDiff(phone.mac, path, model, files, status))
+        elif not effective:
+            changes = tuple(change for name in changed for change in by_path[name].changes)
+            settings = all(by_path[name].settings for name in changed)
+            diffs.append(PhoneDiff(phone.mac, path, model, files, status, changes, settings))
+        else:
+            before, after = _effective(old_tree, old_files), _effective(new_tree, new_files)
+            if before is None or after is None:
+                diffs.append(PhoneDiff(phone.mac, path, model, files, status, settings=False))
+                continue
+            changes = finish(diff_settings(before, after, path=path, mac=phone.mac))
+            diffs.append(
+                PhoneDiff(phone.mac, path, model, files, status, changes, True, before, after)
+            )
+    return tuple(diffs)
 
 
 # --------------------------------------------------------------------------- files or trees
@@ -690,19 +704,24 @@ def text_lines(result: DiffResult) -> list[list[Segment]]:
             if phone.status == "unchanged":
                 continue
             model = f"  [{phone.model}]" if phone.model else ""
-            note = "" if phone.settings else "  (a file is not readable as settings)"
+            note = "" if phone.settings else "  (a file of it is not readable as settings)"
             head = f"{phone.status:<9} {phone.path}{model}{note}"
             lines.append([(head, _STATUS_STYLE[phone.status])])
             lines.extend(_change_line(change, "  ") for change in phone.changes)
+    from cfgtool.filenames import classify
+
     downloaded_by: dict[str, int] = {}
     for phone in result.phones:
         for name in phone.files:
-            if name != phone.path:
+            if classify(name).is_common:
                 downloaded_by[name] = downloaded_by.get(name, 0) + 1
     for item in result.file_sections:
         if item.status == "unchanged":
             continue
-        note = "" if item.changes or not item.settings else "  (no setting changes)"
+        if not item.settings:
+            note = "  (compared by MD5 only)"
+        else:
+            note = "" if item.changes else "  (no setting changes)"
         if item.path in downloaded_by and not result.effective:
             note += f"  (downloaded by {_plural(downloaded_by[item.path], 'phone')})"
         lines.append([(f"{item.status:<9} {item.path}{note}", _STATUS_STYLE[item.status])])
@@ -797,7 +816,12 @@ def unified(result: DiffResult, *, context: int = 3) -> str:
         new_label = "/dev/null" if status == "removed" else f"{result.new_name}/{name}{note}"
         lines += _unified_section(old_label, new_label, old, new, changes, context)
     for item in result.files:
-        if not item.settings and item.status != "unchanged":
-            old_path, new_path = f"{result.old_name}/{item.path}", f"{result.new_name}/{item.path}"
-            lines.append(f"Binary files {old_path} and {new_path} differ")
+        old_path, new_path = f"{result.old_name}/{item.path}", f"{result.new_name}/{item.path}"
+        if item.settings or item.status == "unchanged":
+            continue
+        if item.status == "changed":
+            lines.append(f"Files {old_path} and {new_path} differ")
+        else:
+            where = result.new_name if item.status == "added" else result.old_name
+            lines.append(f"Only in {where}: {item.path}")
     return "".join(line + "\n" for line in lines)

@@ -489,6 +489,8 @@ def test_tree_added_removed_binary_and_hidden_files(tmp_path: Path) -> None:
         "0015651130f9.cfg": mac_file(1),
         "0015651130fa.cfg": mac_file(2),
         "firmware/28.83.0.35.rom": b"\x00\x01old firmware",
+        "dialplan.xml": '<DialRule><Data Prefix="9" Replace=""/></DialRule>\n',
+        "enc/0015651130fc.cfg": b"\x8f\x00encrypted",
         ".git/config": "[core]\n",
     }
     new: dict[str, str | bytes] = {
@@ -496,6 +498,8 @@ def test_tree_added_removed_binary_and_hidden_files(tmp_path: Path) -> None:
         "0015651130f9.cfg": mac_file(1),
         "0015651130fb.cfg": H + "account.1.label = New\n",
         "firmware/28.83.0.35.rom": b"\x00\x01new firmware",
+        "dialplan.xml": '<DialRule><Data Prefix="0" Replace=""/></DialRule>\n',
+        "enc/0015651130fc.cfg": b"\x8f\x00encrypted again",
         ".git/config": "[core]\nbare = true\n",
     }
     result = diff_trees(*two_trees(tmp_path, old, new))
@@ -503,6 +507,8 @@ def test_tree_added_removed_binary_and_hidden_files(tmp_path: Path) -> None:
         "0015651130f9.cfg": "unchanged",
         "0015651130fa.cfg": "removed",
         "0015651130fb.cfg": "added",
+        "dialplan.xml": "changed",
+        "enc/0015651130fc.cfg": "changed",
         "firmware/28.83.0.35.rom": "changed",
         "y000000000028.cfg": "unchanged",
     }
@@ -516,19 +522,51 @@ def test_tree_added_removed_binary_and_hidden_files(tmp_path: Path) -> None:
         ("account.1.label", "removed", "0015651130fa.cfg"),
         ("account.1.password", "removed", "0015651130fa.cfg"),
         ("account.1.label", "added", "0015651130fb.cfg"),
+        # XML is taken whole, even though its attributes hold '='
+        (None, "changed", "dialplan.xml"),
+        # an encrypted cfg cannot be read as settings
+        (None, "changed", "enc/0015651130fc.cfg"),
         (None, "changed", "firmware/28.83.0.35.rom"),
     ]
-    assert [(p.mac, p.status) for p in result.phones] == [
-        ("0015651130f9", "unchanged"),
-        ("0015651130fa", "removed"),
-        ("0015651130fb", "added"),
+    assert [(p.mac, p.status, p.settings) for p in result.phones] == [
+        ("0015651130f9", "unchanged", True),
+        ("0015651130fa", "removed", True),
+        ("0015651130fb", "added", True),
+        ("0015651130fc", "changed", False),
     ]
-    assert result.summary() == "1 phone will re-provision, 1 unchanged; 1 phone removed"
+    assert result.summary() == "2 phones will re-provision, 1 unchanged; 1 phone removed"
+    effective = diff_trees(tmp_path / "old", tmp_path / "new", effective=True)
+    assert [(c.key, c.path) for c in effective.changes if c.key is None] == [
+        (None, "dialplan.xml"),
+        (None, "enc/0015651130fc.cfg"),
+        (None, "firmware/28.83.0.35.rom"),
+    ]
     patch = unified(result)
     assert f"--- /dev/null\n+++ {tmp_path / 'new'}/0015651130fb.cfg\n" in patch
     assert f"--- {tmp_path / 'old'}/0015651130fa.cfg\n+++ /dev/null\n" in patch
     assert "+account.1.label = New" in patch
-    assert "Binary files" in patch and "28.83.0.35.rom differ" in patch
+    assert (
+        f"Files {tmp_path / 'old'}/dialplan.xml and {tmp_path / 'new'}/dialplan.xml differ" in patch
+    )
+    assert "28.83.0.35.rom differ" in patch
+
+
+def test_tree_effective_new_and_dropped_phones_keep_the_common_settings(tmp_path: Path) -> None:
+    old = {"y000000000028.cfg": COMMON, "0015651130f9.cfg": mac_file(1)}
+    new = {"y000000000028.cfg": COMMON, "0015651130fa.cfg": mac_file(2)}
+    result = diff_trees(*two_trees(tmp_path, old, new), effective=True)
+    # a phone without its own file still downloads the Common file: only its own settings change
+    assert [(c.mac, c.key, c.change) for c in result.changes] == [
+        ("0015651130f9", "account.1.label", "removed"),
+        ("0015651130f9", "account.1.password", "removed"),
+        ("0015651130fa", "account.1.label", "added"),
+        ("0015651130fa", "account.1.password", "added"),
+    ]
+    assert [(p.mac, p.status, p.files) for p in result.phones] == [
+        ("0015651130f9", "removed", ("y000000000028.cfg", "0015651130f9.cfg")),
+        ("0015651130fa", "added", ("y000000000028.cfg", "0015651130fa.cfg")),
+    ]
+    assert result.summary() == "1 phone will re-provision, 0 unchanged; 1 phone removed"
 
 
 def test_tree_comment_only_change_reprovisions_but_changes_no_setting(tmp_path: Path) -> None:
