@@ -27,6 +27,7 @@ import posixpath
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 from cfgtool.catalog import (
@@ -278,10 +279,17 @@ class ProvisioningTree:
 
     def relative(self, path: str) -> str | None:
         """``path`` relative to the root (``/``-separated), or None when it is outside."""
-        rel = os.path.relpath(os.path.abspath(path), os.path.abspath(self.root))
-        if rel == os.curdir or rel.startswith(os.pardir + os.sep) or rel == os.pardir:
+        prefix = _with_separator(self.root)
+        absolute = os.path.abspath(path)
+        if not absolute.startswith(prefix) or len(absolute) == len(prefix):
             return None
-        return rel.replace(os.sep, "/")
+        return absolute[len(prefix) :].replace(os.sep, "/")
+
+
+@lru_cache(maxsize=64)
+def _with_separator(root: str) -> str:
+    """The absolute form of ``root`` ending in one separator (cached: called per file)."""
+    return os.path.join(os.path.abspath(root), "")
 
 
 def _directory_model(root: str, relative: str) -> Model | None:
@@ -338,21 +346,22 @@ class FileView:
     """What validate knows about one file from its tree: where it is and how its model was found.
 
     ``model_source`` says how :attr:`LintContext.model` was found (``--model``,
-    ``the Common file name``…), or is empty when it was not.
+    ``the Common file name``…), or is empty when it was not; ``name`` is what
+    the file name says (:func:`cfgtool.filenames.classify`).
     """
 
     tree: ProvisioningTree
     relative: str
     model_source: str = ""
     server_url: str | None = None
+    name: FileName = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", classify(basename(self.relative)))
 
     @property
     def directory(self) -> TreeDirectory:
         return self.tree.directory(self.relative.rpartition("/")[0])
-
-    @property
-    def name(self) -> FileName:
-        return classify(basename(self.relative))
 
 
 def file_view(context: LintContext) -> FileView | None:
@@ -406,6 +415,10 @@ class ValidationPlan:
     trees: tuple[ProvisioningTree, ...]
     model: Model | None = None
     server_url: str | None = None
+    # (tree index, directory, Common file name or "") -> the model and how it was found
+    _models: dict[tuple[int, str, str], tuple[Model | None, str]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def tree_for(self, path: str) -> tuple[ProvisioningTree, str] | None:
         """The innermost tree holding ``path``, with the path relative to it."""
@@ -422,7 +435,12 @@ class ValidationPlan:
         if found is None:
             return replace(context, model=self.model) if self.model else context
         tree, relative = found
-        model, source = _resolve_model(tree, relative, self.model)
+        directory, _, name = relative.rpartition("/")
+        key = (id(tree), directory, name if classify(name).is_common else "")
+        resolved = self._models.get(key)
+        if resolved is None:
+            resolved = self._models[key] = _resolve_model(tree, relative, self.model)
+        model, source = resolved
         view = FileView(tree, relative, source, self.server_url)
         return replace(context, model=model, options={**context.options, VIEW_OPTION: view})
 
@@ -738,32 +756,34 @@ def validate_paths(
     for path in dict.fromkeys(paths):
         if path != STDIN and os.path.isdir(path):
             inside = [item.path for item in items if not item.stdin]
-            trees.append(scan_tree(path, [p for p in inside if _is_under(p, path)]))
+            prefix = _with_separator(path)
+            trees.append(
+                scan_tree(path, [p for p in inside if os.path.abspath(p).startswith(prefix)])
+            )
     loose = {
         os.path.dirname(item.name_for_rules or "") or os.curdir
         for item in items
         if item.name_for_rules and not any(t.relative(item.name_for_rules) for t in trees)
     }
     for directory in sorted(loose):
-        listing = _listing(directory)
-        trees.append(scan_tree(directory, listing, checks=False))
+        trees.append(scan_tree(directory, _common_files_in(directory), checks=False))
     plan = ValidationPlan(tuple(trees), explicit, server_url)
     options = LintOptions(scopes=("lint", "model"), context_hook=plan.context_for)
     results = lint_files(items, resolver.for_input, options, jobs=jobs, stdin_data=stdin_data)
     return Validation(results, _summaries(plan, results))
 
 
-def _is_under(path: str, directory: str) -> bool:
-    rel = os.path.relpath(os.path.abspath(path), os.path.abspath(directory))
-    return not (rel == os.pardir or rel.startswith(os.pardir + os.sep))
-
-
-def _listing(directory: str) -> list[str]:
+def _common_files_in(directory: str) -> list[str]:
+    """The Common files of ``directory``: all a file named on its own needs for its model."""
     try:
         names = os.listdir(directory)
     except OSError:
         return []
-    return [os.path.join(directory, name) for name in names if name.lower().endswith(".cfg")]
+    return [
+        os.path.join(directory, name)
+        for name in names
+        if name[:1] in ("y", "Y") and classify(name).is_common
+    ]
 
 
 def _summaries(plan: ValidationPlan, results: Sequence[FileResult]) -> list[DirectorySummary]:

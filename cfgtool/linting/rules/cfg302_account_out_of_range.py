@@ -40,17 +40,19 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
     model = None
     count = 0
     for node in doc.items:
-        if type(node) is not Entry or not node.key.startswith(_PREFIX):
+        if type(node) is not Entry:
             continue
-        index = node.key.split(".", 2)[1]
-        if not (index.isdigit() and index.isascii()):
+        index = _INDEXES.get(node.key, _MISSING)
+        if index is _MISSING:
+            index = _account_index(node.key)
+        if index is None:
             continue
         if model is None:
             model = model_of(doc, context)
             if model is None or model.accounts is None:
                 return
             count = model.accounts
-        if 1 <= int(index) <= count:
+        if 1 <= index <= count:
             continue
         accounts = "1 account" if count == 1 else f"{count} accounts"
         allowed = "account.1" if count == 1 else f"account.1 to account.{count}"
@@ -60,6 +62,21 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
             f"account.{index} is out of range: the {model.name} has {accounts} ({allowed}), "
             "so the phone ignores this setting",
             column=node.key_column,
-            end_column=node.key_column + len(_PREFIX) + len(index) - 1,
+            end_column=node.key_column + len(_PREFIX) + len(str(index)) - 1,
             hint=f"use an account number from 1 to {count}, or check the phone model",
         )
+
+
+_MISSING = -1
+_INDEXES: dict[str, int | None] = {}  # key -> its account number; files repeat keys
+
+
+def _account_index(key: str) -> int | None:
+    index = None
+    if key.startswith(_PREFIX):
+        segment = key.split(".", 2)[1]
+        if segment.isdigit() and segment.isascii():
+            index = int(segment)
+    if len(_INDEXES) < 100_000:
+        _INDEXES[key] = index
+    return index

@@ -52,7 +52,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
     name = context.filename or (basename(context.path) if context.path else "")
     in_common = classify(name).is_common if name else False
     for node in doc.items:
-        if type(node) is not Entry or not _KEY.fullmatch(node.key):
+        if type(node) is not Entry or "provision" not in node.key or not _KEY.fullmatch(node.key):
             continue
         value = node.value
         if value in NULL_VALUES or value_owner(node, context.extra_known_keys) is not None:

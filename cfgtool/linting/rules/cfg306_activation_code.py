@@ -48,7 +48,7 @@ MAX_CODE_LENGTH = 32
 def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
     codes: dict[str, Entry] = {}  # index -> its last `.code` line
     for node in doc.items:
-        if type(node) is not Entry:
+        if type(node) is not Entry or "autoprovision" not in node.key:
             continue
         match = _KEY.fullmatch(node.key)
         if match is None:

@@ -47,7 +47,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
     if view is None or not view.tree.checks or context.template:
         return
     for node in doc.items:
-        if type(node) is not Entry or node.value in NULL_VALUES:
+        if type(node) is not Entry or not node.key.endswith("url") or node.value in NULL_VALUES:
             continue
         kind = resource_kind(node.key)
         if kind is None:

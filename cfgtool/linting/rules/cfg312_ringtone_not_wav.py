@@ -65,6 +65,8 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
     for node in doc.items:
         if type(node) is not Entry or node.value in NULL_VALUES:
             continue
+        if "ring" not in node.key:
+            continue
         is_url = node.key.removeprefix("static.") == RINGTONE_URL_KEY
         if not is_url and not _RING_TYPE.fullmatch(node.key):
             continue
