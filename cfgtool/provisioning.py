@@ -667,8 +667,12 @@ def tree_target(view: FileView, value: str) -> str | None:
 
 
 def _under_server(url: str, server_url: str) -> str | None:
-    """The part of ``url`` below ``server_url`` (scheme and host compared case-insensitively)."""
-    server = server_url.strip()
+    """The part of ``url`` below ``server_url`` (scheme and host compared case-insensitively).
+
+    A ``server_url`` ending in ``/$PN`` stands for the root of the ``$PN`` directories.
+    """
+    # The DHCP option 66 value itself may be given: tftp://host/$PN names the tree root.
+    server = re.sub(r"/\$PN/?$", "/", server_url.strip())
     if _SCHEME.match(server) is None:
         server = "tftp://" + server
     scheme_u, _, rest_u = url.partition("://")

@@ -347,6 +347,9 @@ def test_tree_target_rules() -> None:
     assert tree_target(view, "prov.example.com/a.rom") is None
     assert tree_target(view, "fw/") is None
     assert tree_target(view, "../../etc/passwd") is None
+    pn_view = FileView(tree, "T46G/y000000000028.cfg", server_url="tftp://10.0.0.1/$PN/")
+    assert tree_target(pn_view, "tftp://10.0.0.1/T46G/fw/a.rom") == "T46G/fw/a.rom"
+    assert tree_target(FileView(tree, "a.cfg", server_url="10.0.0.1"), "TFTP://10.0.0.1/a") == "a"
 
 
 # --- suppressions, configuration, summary ---------------------------------------------------
