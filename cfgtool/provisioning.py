@@ -559,7 +559,10 @@ def expand_url(
     phone's ``static.auto_provision.url_wildcard.pn`` does), ``$MAC`` the MAC in
     lower case. A URL that names a directory (ends in ``/``, or its last
     segment has no file extension) yields the Common file and then
-    ``<mac>.cfg`` inside it; a URL naming a file yields that file. A URL
+    ``<mac>.cfg`` inside it, the order of the guide; a URL naming a file is
+    assumed to be fetched as it is (the guide documents only the directory
+    form). Firmware with boot files (80 and later) first asks for
+    ``<mac>.boot``/``y000000000000.boot``, which are not listed. A URL
     without a scheme is fetched with TFTP, as phones do.
 
         >>> from cfgtool.catalog import find_model
