@@ -8,7 +8,7 @@ file, fsync, rename). The baseline reads the CSV, does one ``str.replace`` per
 placeholder and writes each file with ``open().write()``: no validation, no
 atomic write. Targets on a 2-core machine: <= 3 s, ratio <= 4.
 
-    python benchmarks/bench_render.py [--rows 10000] [--jobs 0] [--repeat 3]
+    python benchmarks/bench_render.py [--rows 10000] [--jobs 0] [--repeat 3] [--dir /dev/shm]
 """
 
 from __future__ import annotations
@@ -163,11 +163,12 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--jobs", type=int, default=0, help="cfgtool --jobs (0: one per CPU)")
     parser.add_argument("--repeat", type=int, default=3, help="best of this many runs")
+    parser.add_argument("--dir", help="where to make the temporary directory (e.g. /dev/shm)")
     args = parser.parse_args()
 
     from cfgtool.rendering import render_files
 
-    work = Path(tempfile.mkdtemp(prefix="cfgtool-bench-render-"))
+    work = Path(tempfile.mkdtemp(prefix="cfgtool-bench-render-", dir=args.dir))
     try:
         template_path = work / "phones.cfg.tmpl"
         inventory_path = work / "phones.csv"

@@ -45,8 +45,9 @@ import io
 import json
 import os
 import re
+import time
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -104,9 +105,13 @@ _ONE_LINE = re.compile(r"[^\x00-\x1f\x7f-\x9f\u2028\u2029]*")
 # Worker processes pay off only from this many rows (start-up, shipping results back).
 _PARALLEL_MIN_ROWS = 2000
 _CHUNK_MAX = 1000
-_WARM_UP_ROWS = 20
-# Atomic writes wait on fsync, which releases the GIL: this many overlap well.
+_WRITE_CHUNK_MIN = 200
+# Atomic writes that wait on the disk (fsync releases the GIL) overlap in this
+# many threads; a write counts as waiting when it takes over _SLOW_WRITE seconds
+# on average over at least _WRITE_PROBE writes.
 _WRITE_THREADS = 32
+_SLOW_WRITE = 0.0003
+_WRITE_PROBE = 8
 
 
 # --- problems ------------------------------------------------------------------------
@@ -1097,15 +1102,31 @@ def _chunks(jobs: Sequence[_Job], size: int) -> list[Sequence[_Job]]:
     return [jobs[i : i + size] for i in range(0, len(jobs), size)]
 
 
+@contextlib.contextmanager
+def _worker_pool(
+    template: Template, out_dir: str | None, workers: int, jobs: Sequence[_Job]
+) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes for rendering and writing, when there are enough rows to pay off."""
+    _start_worker(template, out_dir)
+    if workers <= 1 or len(jobs) < _PARALLEL_MIN_ROWS:
+        yield None
+        return
+    # Render one row here first: the forked workers inherit the loaded catalog,
+    # rules and line scanner instead of each loading them again.
+    _run_chunk(jobs[:1])
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_start_worker, initargs=(template, out_dir)
+    ) as pool:
+        yield pool
+
+
 def _run_jobs(
-    template: Template,
     jobs: Sequence[_Job],
-    *,
-    out_dir: str | None,
+    pool: ProcessPoolExecutor | None,
     workers: int,
     progress: ProgressCallback | None,
 ) -> list[_Outcome]:
-    """Render and validate every job; in worker processes when that pays off."""
+    """Render and validate every job, in the worker processes if there are some."""
     total = len(jobs)
     outcomes: list[_Outcome] = []
 
@@ -1114,22 +1135,13 @@ def _run_jobs(
         if progress:
             progress("render", len(outcomes), total)
 
-    if workers > 1 and total >= _PARALLEL_MIN_ROWS:
-        # Render a few rows here first: forked workers inherit the loaded
-        # catalog, rules and scanner instead of each loading them again.
-        _start_worker(template, out_dir)
-        collect(_run_chunk(jobs[:_WARM_UP_ROWS]))
-        rest = jobs[_WARM_UP_ROWS:]
-        size = max(100, min(_CHUNK_MAX, -(-len(rest) // (workers * 4))))
-        with ProcessPoolExecutor(
-            max_workers=workers, initializer=_start_worker, initargs=(template, out_dir)
-        ) as pool:
-            for batch in pool.map(_run_chunk, _chunks(rest, size)):
-                collect(batch)
+    if pool is None:
+        for chunk in _chunks(jobs, _CHUNK_MAX):
+            collect(_run_chunk(chunk))
         return outcomes
-    _start_worker(template, out_dir)
-    for chunk in _chunks(jobs, _CHUNK_MAX):
-        collect(_run_chunk(chunk))
+    size = max(100, min(_CHUNK_MAX, -(-total // (workers * 4))))
+    for batch in pool.map(_run_chunk, _chunks(jobs, size)):
+        collect(batch)
     return outcomes
 
 
@@ -1216,10 +1228,32 @@ def _write_phone(root: Path, job: _Job, data: bytes, dry_run: bool) -> Phone:
     elif dry_run:
         status = "changed" if target.exists() else "new"
     else:
-        target.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(target, data)
         status = "written"
     return Phone(job.mac, job.model, job.relative_path, md5, status)
+
+
+def _write_chunk(root: Path, planned: Sequence[tuple[_Job, bytes]], dry_run: bool) -> list[Phone]:
+    """Write (or, in a dry run, compare) files; existing identical files are left alone.
+
+    Writes run one after the other while they are quick (memory-backed or
+    write-back file systems, where threads only add GIL contention). When
+    they wait on the disk (each atomic write ends in fsync, which releases the
+    GIL), the rest are overlapped in threads.
+    """
+    phones: list[Phone] = []
+    start = time.perf_counter()
+    for index, (job, data) in enumerate(planned):
+        phones.append(_write_phone(root, job, data, dry_run))
+        elapsed = time.perf_counter() - start
+        if index >= _WRITE_PROBE and elapsed > _SLOW_WRITE * (index + 1):
+            rest = planned[index + 1 :]
+            with ThreadPoolExecutor(max_workers=_WRITE_THREADS) as threads:
+                phones += threads.map(
+                    lambda item: _write_phone(root, item[0], item[1], dry_run), rest
+                )
+            break
+    return phones
 
 
 def _write_all(
@@ -1227,21 +1261,30 @@ def _write_all(
     planned: Sequence[tuple[_Job, bytes]],
     *,
     dry_run: bool,
+    pool: ProcessPoolExecutor | None,
     workers: int,
     progress: ProgressCallback | None,
 ) -> list[Phone]:
     if not dry_run:
-        try:
-            root.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise CfgIOError(f"cannot create {root}: {exc.strerror or exc}") from None
+        directories = {root / job.relative_path for job, _ in planned}
+        for directory in sorted({root, *(path.parent for path in directories)}):
+            try:
+                directory.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise CfgIOError(f"cannot create {directory}: {exc.strerror or exc}") from None
+    total = len(planned)
+    size = max(_WRITE_CHUNK_MIN, -(-total // (workers * 4))) if pool else _WRITE_CHUNK_MIN
+    chunks = [planned[i : i + size] for i in range(0, total, size)]
     phones: list[Phone] = []
-    # Each atomic write ends in fsync, which releases the GIL: threads overlap them.
-    with ThreadPoolExecutor(max_workers=_WRITE_THREADS) as pool:
-        for phone in pool.map(lambda item: _write_phone(root, item[0], item[1], dry_run), planned):
-            phones.append(phone)
-            if progress and (len(phones) % 200 == 0 or len(phones) == len(planned)):
-                progress("write", len(phones), len(planned))
+    results = (
+        pool.map(_write_chunk, [root] * len(chunks), chunks, [dry_run] * len(chunks))
+        if pool
+        else (_write_chunk(root, chunk, dry_run) for chunk in chunks)
+    )
+    for batch in results:
+        phones.extend(batch)
+        if progress:
+            progress("write", len(phones), total)
     return phones
 
 
@@ -1316,49 +1359,26 @@ def render_batch(
     """
     compiled = compile_template(template)
     job_list, problems = _plan_jobs(compiled, inventory, layout=layout, default_model=model)
-    problems = [*inventory.problems, *problems]
     root = Path(out_dir)
     workers = jobs if jobs > 0 else _cpus()
-    outcomes = _run_jobs(
-        compiled,
-        job_list,
-        out_dir=os.fspath(root) if validate else None,
-        workers=workers,
-        progress=progress,
-    )
-    rendered: list[tuple[_Job, bytes]] = []
-    for outcome in outcomes:
-        job = job_list[outcome.index]
-        for name, message, template_line, code in outcome.problems:
-            index = inventory.column_index(name) if name else None
-            suffix = f" (template line {template_line})" if template_line else ""
-            column_name = inventory.columns[index] if index is not None else None
-            column = index + 1 if index is not None else None
-            problems.append(
-                RowProblem(
-                    inventory.path, job.row, column, column_name, message + suffix, job.mac, code
-                )
-            )
-        if outcome.data is not None:
-            if not _is_safe_relative(job.relative_path):  # pragma: no cover - defence in depth
-                raise CfgValueError(f"refusing to write outside {root}: {job.relative_path!r}")
-            rendered.append((job, outcome.data))
     result = BatchResult(os.fspath(root), len(inventory.rows) + len(inventory.problems))
     result.dry_run = dry_run
-    result.problems = sorted(problems, key=lambda p: (p.row, p.column or 0))
-    failed = {problem.row for problem in result.problems}
-    planned = [(job, data) for job, data in rendered if job.row not in failed]
-    produced = {job.relative_path for job, _ in planned}
-    failed_macs = {problem.mac for problem in result.problems if problem.mac}
-    result.stale = [
-        name
-        for name in _existing_mac_files(root, layout)
-        if name not in produced and name.rsplit("/", 1)[-1][:12] not in failed_macs
-    ]
-    if result.problems and not keep_going:
-        result.wrote_nothing = True
-        return result
-    result.phones = _write_all(root, planned, dry_run=dry_run, workers=workers, progress=progress)
+    validate_in = os.fspath(root) if validate else None
+    with _worker_pool(compiled, validate_in, workers, job_list) as pool:
+        outcomes = _run_jobs(job_list, pool, workers, progress)
+        planned = _outcome_problems(outcomes, job_list, inventory, problems)
+        result.problems = sorted(
+            [*inventory.problems, *problems], key=lambda p: (p.row, p.column or 0)
+        )
+        failed = {problem.row for problem in result.problems}
+        planned = [(job, data) for job, data in planned if job.row not in failed]
+        result.stale = _stale_files(root, layout, planned, result.problems)
+        if result.problems and not keep_going:
+            result.wrote_nothing = True
+            return result
+        result.phones = _write_all(
+            root, planned, dry_run=dry_run, pool=pool, workers=workers, progress=progress
+        )
     if prune and not dry_run:
         for name in result.stale:
             with contextlib.suppress(FileNotFoundError):
@@ -1368,6 +1388,45 @@ def render_batch(
         _write_manifest(Path(manifest), result.phones)
         result.manifest = os.fspath(manifest)
     return result
+
+
+def _outcome_problems(
+    outcomes: Sequence[_Outcome],
+    jobs: Sequence[_Job],
+    inventory: Inventory,
+    problems: list[RowProblem],
+) -> list[tuple[_Job, bytes]]:
+    """Add each refused row's problems to ``problems``; return the rendered files."""
+    rendered: list[tuple[_Job, bytes]] = []
+    for outcome in outcomes:
+        job = jobs[outcome.index]
+        for name, message, template_line, code in outcome.problems:
+            index = inventory.column_index(name) if name else None
+            column_name = inventory.columns[index] if index is not None else None
+            column = index + 1 if index is not None else None
+            if template_line:
+                message += f" (template line {template_line})"
+            problems.append(
+                RowProblem(inventory.path, job.row, column, column_name, message, job.mac, code)
+            )
+        if outcome.data is not None:
+            if not _is_safe_relative(job.relative_path):  # pragma: no cover - defence in depth
+                raise CfgValueError(f"refusing to write outside the output: {job.relative_path!r}")
+            rendered.append((job, outcome.data))
+    return rendered
+
+
+def _stale_files(
+    root: Path, layout: Layout, planned: Sequence[tuple[_Job, bytes]], problems: list[RowProblem]
+) -> list[str]:
+    """``<mac>.cfg`` files under ``root`` that no row produces (a refused row keeps its file)."""
+    produced = {job.relative_path for job, _ in planned}
+    refused = {problem.mac for problem in problems if problem.mac}
+    return [
+        name
+        for name in _existing_mac_files(root, layout)
+        if name not in produced and name.rsplit("/", 1)[-1][:12] not in refused
+    ]
 
 
 def render_files(

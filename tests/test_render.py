@@ -762,6 +762,7 @@ def test_parallel_rendering_gives_the_same_files(
 ) -> None:
     monkeypatch.setattr(rendering, "_PARALLEL_MIN_ROWS", 10)
     monkeypatch.setattr(rendering, "_CHUNK_MAX", 7)
+    monkeypatch.setattr(rendering, "_WRITE_CHUNK_MIN", 5)
     rows = [f"{0x001565000000 + i:012x},T46G,Desk {i},{i},,{i if i % 2 else ''}" for i in range(40)]
     rows.append("bad,T46G,x,1,,")
     inv = inventory(*rows)
@@ -771,6 +772,15 @@ def test_parallel_rendering_gives_the_same_files(
     assert problem_texts(one) == problem_texts(two) and len(one.problems) == 1
     for name in os.listdir(tmp_path / "one"):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+
+
+def test_slow_writes_overlap_in_threads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rendering, "_SLOW_WRITE", 0.0)  # every write counts as slow
+    monkeypatch.setattr(rendering, "_WRITE_PROBE", 1)
+    rows = [f"{0x001565000000 + i:012x},T46G,Desk {i},{i},," for i in range(12)]
+    result = render_batch(template(), inventory(*rows), tmp_path)
+    assert [p.mac for p in result.phones] == [row[:12] for row in rows]
+    assert sorted(os.listdir(tmp_path)) == sorted(f"{row[:12]}.cfg" for row in rows)
 
 
 def test_progress_callback(tmp_path: Path) -> None:
