@@ -352,10 +352,22 @@ class _Slot:
     prefix: str
     parts: tuple[str | Placeholder, ...]
     suffix: str
+    first: str = ""  # the first placeholder's name: the column a problem is blamed on
 
     @property
     def placeholders(self) -> tuple[Placeholder, ...]:
         return tuple(part for part in self.parts if isinstance(part, Placeholder))
+
+    def value(self, variables: Mapping[str, str]) -> str:
+        """The rendered value."""
+        parts = self.parts
+        if len(parts) == 1:
+            only = parts[0]
+            if isinstance(only, Placeholder):
+                return only.apply(variables[only.name]) if only.filters else variables[only.name]
+        return "".join(
+            part if isinstance(part, str) else part.apply(variables[part.name]) for part in parts
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -439,7 +451,8 @@ def _scan(doc: Document) -> tuple[Template, list[TemplateProblem]]:
             else:
                 prefix = node.raw[: node.value_column - 1]
                 suffix = node.raw[node.value_end_column - 1 :]
-                slot = _Slot(node.key, prefix, tuple(parts), suffix)
+                first = next(part.name for part in parts if isinstance(part, Placeholder))
+                slot = _Slot(node.key, prefix, tuple(parts), suffix, first)
                 placeholders.extend(slot.placeholders)
         elif isinstance(node, Invalid):
             problems.append(TemplateProblem(node.line, node.column, node.reason))
@@ -508,9 +521,7 @@ def _first_contributor(slot: _Slot, variables: Mapping[str, str], from_end: bool
 
 def _slot_text(slot: _Slot, variables: Mapping[str, str]) -> tuple[str, str]:
     """The rendered value of ``slot`` and its whole line (without the line ending)."""
-    value = "".join(
-        part if isinstance(part, str) else part.apply(variables[part.name]) for part in slot.parts
-    )
+    value = slot.value(variables)
     # An empty value is written "key =", not "key = " with a trailing space.
     prefix = slot.prefix if value else slot.prefix.rstrip(" \t")
     return value, prefix + value + slot.suffix
@@ -576,9 +587,14 @@ def _copy_node(node: Node, line: int) -> Node:
 
 @dataclass(frozen=True, slots=True)
 class _Shape:
-    """The output lines for one set of kept blocks: fixed nodes are shared between rows."""
+    """The output lines for one set of kept blocks; fixed nodes are shared between rows.
 
-    lines: tuple[tuple[Node, _Slot | None], ...]  # node (template's for slots), slot
+    ``items`` holds the fixed nodes (and, at slot positions, the template's
+    node); ``slots`` is ``(line number, slot, line ending)`` per setting to render.
+    """
+
+    items: tuple[Node, ...]
+    slots: tuple[tuple[int, _Slot, str], ...]
     origins: tuple[int, ...]  # the template line of each output line
 
 
@@ -600,16 +616,18 @@ class _Renderer:
     def shape(self, kept: tuple[bool, ...]) -> _Shape:
         found = self._shapes.get(kept)
         if found is None:
-            lines: list[tuple[Node, _Slot | None]] = []
+            items: list[Node] = []
+            slots: list[tuple[int, _Slot, str]] = []
             origins: list[int] = []
             for item in self.template.lines:
                 if item.directive or (item.block is not None and not kept[item.block]):
                     continue
-                number = len(lines) + 1
-                node = item.node if item.slot else _copy_node(item.node, number)
-                lines.append((node, item.slot))
+                number = len(items) + 1
+                items.append(item.node if item.slot else _copy_node(item.node, number))
+                if item.slot:
+                    slots.append((number, item.slot, item.node.eol))
                 origins.append(item.node.line)
-            found = self._shapes[kept] = _Shape(tuple(lines), tuple(origins))
+            found = self._shapes[kept] = _Shape(tuple(items), tuple(slots), tuple(origins))
         return found
 
     def render_row(
@@ -638,19 +656,18 @@ class _Renderer:
             return problems
         kept = tuple(bool(variables[c.name]) for c in self.template.conditions)
         shape = self.shape(kept)
-        items: list[Node] = []
-        slots: list[tuple[int, _Slot, str]] = []
-        for number, (node, slot) in enumerate(shape.lines, start=1):
-            if slot is None:
-                items.append(node if share and node.eol else _copy_node(node, number))
-            else:
-                items.append(node)  # replaced below
-                slots.append((number, slot, node.eol))
+        items = list(shape.items)
+        if not share:
+            items = [_copy_node(node, number) for number, node in enumerate(items, start=1)]
+        elif items and not items[-1].eol:
+            # Document.set gives a last line without a line ending one: not the shared node.
+            items[-1] = _copy_node(items[-1], len(items))
         varying: dict[int, str] = {}
+        slots = shape.slots
         for (number, slot, _), built in zip(slots, _render_slots(slots, variables), strict=True):
             if isinstance(built, Entry):
                 items[number - 1] = built
-                varying[number] = slot.placeholders[0].name
+                varying[number] = slot.first
             else:
                 problems.append(built)
         if problems:

@@ -222,6 +222,17 @@ def test_key_overrides(overrides: dict[str, str], expected: str | None, last_lin
             assert doc.get(key) == ("" if value == "%NULL%" else value)
 
 
+def test_override_after_a_last_line_without_line_ending(tmp_path: Path) -> None:
+    doc = template(HEADER + "k.a = {{ label }}\nk.b = 1")
+    header = "mac,label,custom.key"
+    inv = inventory(f"{MAC1},a,x", f"{MAC2},b,", f"{MAC3},c,y", header=header)
+    render_batch(doc, inv, tmp_path)
+    assert (tmp_path / f"{MAC1}.cfg").read_text() == HEADER + "k.a = a\nk.b = 1\ncustom.key = x"
+    assert (tmp_path / f"{MAC2}.cfg").read_text() == HEADER + "k.a = b\nk.b = 1"
+    assert (tmp_path / f"{MAC3}.cfg").read_text() == HEADER + "k.a = c\nk.b = 1\ncustom.key = y"
+    assert cfgtool.dumps(doc) == HEADER + "k.a = {{ label }}\nk.b = 1"
+
+
 def test_override_of_a_placeholder_line_replaces_it_in_place() -> None:
     doc = render(template(), variables(**{"account.1.label": "Boss"}))
     assert cfgtool.dumps(doc).splitlines()[2] == "account.1.label = Boss"
