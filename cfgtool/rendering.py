@@ -32,6 +32,12 @@ other column is a variable.
 Values are never cleaned: a value with a line break or any other control
 character, or one the format cannot hold as it is (surrounding spaces), rejects
 its row, naming the file, row and column.
+
+:func:`render_batch` plans every row (MAC, model, output path), renders it
+through the AST, and lints each rendered file with every lint and model rule,
+exactly as ``cfgtool validate`` would check the written file, before it writes
+anything: one refused row stops the batch unless ``keep_going``. Files are
+written atomically, and not at all when their bytes would not change.
 """
 
 from __future__ import annotations
