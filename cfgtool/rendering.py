@@ -789,7 +789,8 @@ def parse_inventory(text: str, path: str = "<inventory>") -> Inventory:
         if header is None:
             header, header_row = tuple(cell.strip() for cell in record), start
         elif len(record) != len(header):
-            message = f"this row has {len(record)} cells, the header has {len(header)}"
+            cells = f"{len(record)} cell" + ("" if len(record) == 1 else "s")
+            message = f"this row has {cells}, the header has {len(header)}"
             problems.append(
                 RowProblem(path, start, min(len(record), len(header)) + 1, None, message)
             )
