@@ -223,7 +223,9 @@ class Document:
             if isinstance(old, Entry) and old.key == key:
                 prefix = old.raw[: old.value_column - 1]
                 suffix = old.raw[old.value_end_column - 1 :]
-                if not old.value and value and not prefix.endswith((" ", "\t")):
+                # `k=` followed by a value needs a space: `k=x` is fine but `k==x` is no entry.
+                needs_space = not old.value or value.startswith("=")
+                if value and needs_space and not prefix.endswith((" ", "\t")):
                     prefix += " "
                 entry = build_entry(prefix + value + suffix, old.eol, old.line, key, value)
                 self.items[index] = entry

@@ -94,7 +94,7 @@ def test_delete_removes_every_occurrence_and_renumbers() -> None:
 @given(
     st.lists(st.sampled_from(["a = 1", "b = 2", "# c", "", "a = 3", "x"]), max_size=12),
     st.sampled_from(["a", "b", "z"]),
-    st.from_regex(r"[A-Za-z0-9 ]{0,6}[A-Za-z0-9]", fullmatch=True),
+    st.from_regex(r"[A-Za-z0-9=]([A-Za-z0-9 =]{0,6}[A-Za-z0-9])?", fullmatch=True),
 )
 def test_edits_leave_other_lines_byte_identical(lines: list[str], key: str, value: str) -> None:
     text = "\n".join(lines) + "\n"
@@ -151,3 +151,10 @@ def test_examples_parse_cleanly(examples_dir: Path) -> None:
         doc = cfgtool.load(path)
         assert doc.header is not None and doc.header.version == "1.0.0.1"
         assert not [i for i in doc.items if isinstance(i, cfgtool.Invalid)], path
+
+
+def test_set_value_starting_with_equals_after_tight_separator() -> None:
+    doc = cfgtool.loads("k=v\n")
+    doc.set("k", "=x")
+    assert cfgtool.dumps(doc) == "k= =x\n"
+    assert cfgtool.loads(cfgtool.dumps(doc)).get("k") == "=x"
