@@ -254,3 +254,10 @@ def test_fix_on_stdin_returns_the_text(fake_registry: object) -> None:
     assert result.output == "k = v\n" and result.changed
     clean = lint_one(item, LintConfig(), LintOptions(fix=True), data=GOOD.encode())
     assert clean.output == GOOD and not clean.changed
+
+
+@pytest.mark.parametrize(
+    "directive", ["# cfgtool: model=T46G", "# cfgtool: if=ext2", "# cfgtool: endif"]
+)
+def test_model_and_template_directives_are_not_unknown_suppressions(directive: str) -> None:
+    assert run(f"#!version:1.0.0.1\n{directive}\nk = v\n") == []

@@ -35,8 +35,9 @@ _KINDS: dict[str, Literal["next-line", "file"]] = {
 }
 ALL_CODES = "*"
 # Directives that are not suppressions: `# cfgtool: model=T46G` names the phone model
-# for `cfgtool validate` (read by cfgtool.provisioning).
-OTHER_DIRECTIVES = frozenset({"model"})
+# for `cfgtool validate` (read by cfgtool.provisioning); `# cfgtool: if=COLUMN` …
+# `# cfgtool: endif` mark optional blocks of a render template (cfgtool.rendering).
+OTHER_DIRECTIVES = frozenset({"model", "if", "endif"})
 
 
 @dataclass
