@@ -190,7 +190,6 @@ def test_all_models_common_file_is_not_model_unknown() -> None:
 @pytest.mark.parametrize(
     ("value", "severity", "words"),
     [
-        ("sftp://prov.example.com/", "error", "tftp://, ftp://, http:// or https://"),
         ("http:///yealink/", "error", "scheme://server/path"),
         ("http:/prov.example.com/", "error", "http://server/path"),
         ("http://prov.example.com/$MODEL/", "error", "$PN"),
@@ -204,6 +203,23 @@ def test_provisioning_url_problems(value: str, severity: str, words: str) -> Non
     found = codes(validate_text(HEADER + f"auto_provision.server.url = {value}\n"), "CFG305")
     assert [d.severity for d in found] == [severity]
     assert words in f"{found[0].message} {found[0].hint}"
+
+
+def test_bad_scheme_is_reported_once_under_validate() -> None:
+    found = validate_text(HEADER + "auto_provision.server.url = sftp://prov.example.com/\n")
+    scheme_problems = [d for d in found if d.code in ("CFG202", "CFG305")]
+    assert [d.code for d in scheme_problems] == ["CFG202"]
+    assert "tftp://, ftp://, http:// or https://" in str(scheme_problems[0].hint)
+
+
+def test_bad_scheme_of_a_key_the_catalog_does_not_type_is_cfg305() -> None:
+    assert _problems_of("sftp://prov.example.com/")
+
+
+def _problems_of(value: str) -> list[tuple[int, str, str, str]]:
+    from cfgtool.linting.rules.cfg305_provisioning_url import _problems
+
+    return list(_problems("autoprovision.1.url", value, in_common=False))
 
 
 @pytest.mark.parametrize(

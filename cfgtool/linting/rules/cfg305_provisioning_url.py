@@ -26,7 +26,7 @@ import re
 import sys
 from collections.abc import Iterator
 
-from cfgtool.catalog import URL_SCHEMES
+from cfgtool.catalog import URL_SCHEMES, check_value
 from cfgtool.diagnostics import Diagnostic, Severity
 from cfgtool.filenames import basename, classify
 from cfgtool.linting.rule import LintContext
@@ -57,7 +57,11 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
         value = node.value
         if value in NULL_VALUES or value_owner(node, context.extra_known_keys) is not None:
             continue
-        for column, severity, message, hint in _problems(node.key, value, in_common):
+        # Under `validate` CFG202 runs too: a scheme it already rejects is not reported twice.
+        scheme_reported = _catalog_rejects(context, node.key, value)
+        for column, severity, message, hint in _problems(
+            node.key, value, in_common, scheme_reported
+        ):
             yield context.diagnostic(
                 _RULE,
                 node,
@@ -69,16 +73,24 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
             )
 
 
-def _problems(key: str, value: str, in_common: bool) -> Iterator[tuple[int, Severity, str, str]]:
+def _catalog_rejects(context: LintContext, key: str, value: str) -> bool:
+    param = context.catalog.lookup(key)
+    return param is not None and check_value(param, value) is not None
+
+
+def _problems(
+    key: str, value: str, in_common: bool, scheme_reported: bool = False
+) -> Iterator[tuple[int, Severity, str, str]]:
     scheme = _SCHEME.match(value)
     if scheme and scheme.group(2):
         if scheme.group(1).lower() not in URL_SCHEMES:
-            yield (
-                0,
-                "error",
-                f"{key}: phones do not provision over {scheme.group(1)}://",
-                "use tftp://, ftp://, http:// or https://",
-            )
+            if not scheme_reported:
+                yield (
+                    0,
+                    "error",
+                    f"{key}: phones do not provision over {scheme.group(1)}://",
+                    "use tftp://, ftp://, http:// or https://",
+                )
         elif value[scheme.end() :].startswith("/") or not value[scheme.end() :]:
             yield (0, "error", f"{key}: the URL has no server name", "write scheme://server/path")
     elif scheme and not value[scheme.end() : scheme.end() + 1].isdigit():
