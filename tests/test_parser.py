@@ -88,7 +88,9 @@ def test_scanner_equals_lark_on_dense_alphabet(text: str) -> None:
 
 KEY = st.from_regex(r"[a-z][a-z_]{0,8}(\.[a-z0-9_]{1,8}){0,4}", fullmatch=True)
 VALUE = st.text(
-    alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="\x85"),
+    alphabet=st.characters(
+        blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="\x85"
+    ),
     max_size=30,
 ).map(lambda s: s.strip(" \t"))
 LINE = st.one_of(

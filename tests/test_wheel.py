@@ -14,8 +14,18 @@ from tests.conftest import REPO
 def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(dist), str(REPO)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(dist),
+            str(REPO),
+        ],
         check=True,
     )
     [wheel] = dist.glob("cfgtool-*.whl")
@@ -28,8 +38,17 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
     venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
     python = env_dir / "bin" / "python"
     subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q",
-         str(wheel)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--no-deps",
+            "-q",
+            str(wheel),
+        ],
         check=True,
     )
     workdir = tmp_path / "elsewhere"
@@ -38,17 +57,26 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
     sample.write_text("#!version:1.0.0.1\nlang.gui = English\n")
     where = subprocess.run(
         [str(python), "-c", "import cfgtool; print(cfgtool.__file__)"],
-        cwd=workdir, capture_output=True, text=True, check=True,
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert str(env_dir) in where, where
     version = subprocess.run(
         [str(env_dir / "bin" / "cfgtool"), "--version"],
-        cwd=workdir, capture_output=True, text=True, check=True,
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert "cfgtool" in version.stdout
     parsed = subprocess.run(
         [str(env_dir / "bin" / "cfgtool"), "parse", "--format", "json", sample.name],
-        cwd=workdir, capture_output=True, text=True, env={"XDG_CACHE_HOME": str(tmp_path / "c")},
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        env={"XDG_CACHE_HOME": str(tmp_path / "c")},
     )
     assert parsed.returncode == 0, parsed.stderr
     assert '"lang.gui"' in parsed.stdout
