@@ -10,18 +10,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cfgtool.cli import EXIT_FINDINGS, EXIT_OK
+from cfgtool.cli.options import text_or_json
 
 if TYPE_CHECKING:
     from cfgtool.catalog import Model
 
-FORMAT_OPTION = click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="json: machine-readable output on stdout.",
-)
+FORMAT_OPTION = text_or_json()
 
 TYPE_SOURCES = {
     "model": "firm: from a typed settings model",

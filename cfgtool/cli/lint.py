@@ -10,26 +10,21 @@ from typing import TYPE_CHECKING
 import click
 
 from cfgtool.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fail
-from cfgtool.reporters import FORMATS
+from cfgtool.cli.options import (
+    COLOR,
+    CONFIG,
+    EXCLUDE,
+    IGNORE,
+    PATHS,
+    REPORT_FORMAT,
+    SELECT,
+    STDIN_FILENAME,
+    STRICT,
+    text_or_json,
+)
 
 if TYPE_CHECKING:
     from cfgtool.linting.rule import Rule
-
-PATHS = click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
-STDIN_FILENAME = click.option(
-    "--stdin-filename",
-    metavar="NAME",
-    help="File name to use for - (standard input): rules and configuration go by it.",
-)
-CONFIG = click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False),
-    help="Use this .cfgtool.toml or pyproject.toml for every file instead of searching.",
-)
-EXCLUDE = click.option(
-    "--exclude", multiple=True, metavar="GLOB", help="Skip matching paths (repeatable)."
-)
 
 
 def _codes(values: Sequence[str]) -> tuple[str, ...]:
@@ -42,27 +37,11 @@ def _stdin() -> bytes:
 
 @click.command()
 @PATHS
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(FORMATS),
-    help="Output format [default: text; github when GITHUB_ACTIONS=true].",
-)
-@click.option(
-    "--color",
-    type=click.Choice(["auto", "always", "never"]),
-    default="auto",
-    show_default=True,
-    help="Colour text output (auto: on a terminal without NO_COLOR).",
-)
-@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
-@click.option(
-    "--select",
-    multiple=True,
-    metavar="CODES",
-    help="Run only these rules: codes, prefixes (CFG1), names or ALL; comma-separated.",
-)
-@click.option("--ignore", multiple=True, metavar="CODES", help="Do not run these rules.")
+@REPORT_FORMAT
+@COLOR
+@STRICT
+@SELECT
+@IGNORE
 @EXCLUDE
 @click.option("--fix", is_flag=True, help="Rewrite files to fix what fixable rules report.")
 @click.option("--diff", is_flag=True, help="Print the changes --fix would make; write nothing.")
@@ -160,14 +139,7 @@ def lint(
 
 @click.command()
 @click.argument("code", required=False)
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="json: one object per rule.",
-)
+@text_or_json("json: one object per rule.")
 def rules(code: str | None, output_format: str) -> None:
     """List every rule, or explain one (CODE may be a code such as CFG201 or a name).
 

@@ -8,20 +8,14 @@ import sys
 import click
 
 from cfgtool.cli import EXIT_FINDINGS, EXIT_OK
+from cfgtool.cli.options import text_or_json
 from cfgtool.nodes import Entry, Invalid, Node
 from cfgtool.parser import decode, load, loads
 
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="json: one array with one object per file.",
-)
+@text_or_json("json: one array with one object per file.")
 def parse(files: tuple[str, ...], output_format: str) -> None:
     """Parse FILES and print every line as the AST sees it.
 

@@ -9,8 +9,18 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cfgtool.cli.lint import CONFIG, EXCLUDE, PATHS, STDIN_FILENAME
-from cfgtool.reporters import FORMATS
+from cfgtool.cli.options import (
+    COLOR,
+    CONFIG,
+    EXCLUDE,
+    IGNORE,
+    PATHS,
+    REPORT_FORMAT,
+    SELECT,
+    STDIN_FILENAME,
+    STRICT,
+    text_or_json,
+)
 
 if TYPE_CHECKING:
     from cfgtool.provisioning import DirectorySummary
@@ -18,14 +28,7 @@ if TYPE_CHECKING:
 MODEL = click.option(
     "--model", metavar="MODEL", help="Phone model of every file (T46G, SIP-T46G, t46g…)."
 )
-JSON_OR_TEXT = click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="json: machine-readable output on stdout.",
-)
+JSON_OR_TEXT = text_or_json()
 
 
 def _codes(values: Sequence[str]) -> tuple[str, ...]:
@@ -45,22 +48,11 @@ def _stdin() -> bytes:
     help="The URL phones provision from (the tree's root): resource URLs under it must "
     "point to files in the tree.",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(FORMATS),
-    help="Output format [default: text; github when GITHUB_ACTIONS=true].",
-)
-@click.option(
-    "--color",
-    type=click.Choice(["auto", "always", "never"]),
-    default="auto",
-    show_default=True,
-    help="Colour text output (auto: on a terminal without NO_COLOR).",
-)
-@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
-@click.option("--select", multiple=True, metavar="CODES", help="Run only these rules (as lint).")
-@click.option("--ignore", multiple=True, metavar="CODES", help="Do not run these rules.")
+@REPORT_FORMAT
+@COLOR
+@STRICT
+@SELECT
+@IGNORE
 @EXCLUDE
 @STDIN_FILENAME
 @CONFIG
