@@ -31,3 +31,11 @@ def test_readme_lists_every_command() -> None:
 
     for name in COMMANDS:
         assert f"cfgtool {name}" in README, name
+
+
+def test_registry_names_every_rule_module_once() -> None:
+    modules = sorted(path.stem for path in (REPO / "cfgtool/linting/rules").glob("cfg*.py"))
+    from cfgtool.linting.rules import RULE_MODULES
+
+    assert list(RULE_MODULES) == modules
+    assert len({rule.code for rule in RULES}) == len(modules) >= 30
