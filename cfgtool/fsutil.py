@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from cfgtool.errors import CfgIOError
@@ -44,6 +45,42 @@ def atomic_write_bytes(
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
         raise
+
+
+def atomic_write_many(files: Iterable[tuple[Path, bytes]]) -> None:
+    """Write many files atomically with ONE disk sync instead of one fsync per file.
+
+    Each file goes to a temp file beside its target; a single ``os.sync()``
+    makes them all durable; only then is each renamed into place, so a reader
+    (or a crash) sees every target either old or new, never half-written. On an
+    error before the renames, the temp files are removed and no target changed.
+    New files get mode ``0o644``; existing ones keep theirs.
+    """
+    staged: list[tuple[str, Path]] = []
+    renamed = 0
+    try:
+        for target, data in files:
+            try:
+                mode = target.stat().st_mode & 0o7777
+            except FileNotFoundError:
+                mode = 0o644
+            fd, tmp_name = tempfile.mkstemp(
+                dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+            )
+            staged.append((tmp_name, target))
+            with os.fdopen(fd, "wb") as handle:
+                os.fchmod(handle.fileno(), mode)
+                handle.write(data)
+        os.sync()
+        for tmp_name, target in staged:
+            os.replace(tmp_name, target)
+            renamed += 1
+    except OSError as exc:
+        raise CfgIOError(f"cannot write {exc.filename or 'files'}: {exc.strerror or exc}") from exc
+    finally:
+        for tmp_name, _ in staged[renamed:]:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str, *, mode: int | None = None) -> None:

@@ -51,16 +51,15 @@ import io
 import json
 import os
 import re
-import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from cfgtool.errors import CfgIOError, CfgValueError
-from cfgtool.fsutil import atomic_write_bytes, read_bytes
+from cfgtool.fsutil import atomic_write_bytes, atomic_write_many, read_bytes
 from cfgtool.nodes import Comment, Document, Entry, Invalid, Node
 from cfgtool.parser import build_entry, decode, dumps, load, loads
 
@@ -112,12 +111,6 @@ _ONE_LINE = re.compile(r"[^\x00-\x1f\x7f-\x9f\u2028\u2029]*")
 _PARALLEL_MIN_ROWS = 2000
 _CHUNK_MAX = 1000
 _WRITE_CHUNK_MIN = 200
-# Atomic writes that wait on the disk (fsync releases the GIL) overlap in this
-# many threads; a write counts as waiting when it takes over _SLOW_WRITE seconds
-# on average over at least _WRITE_PROBE writes.
-_WRITE_THREADS = 32
-_SLOW_WRITE = 0.0003
-_WRITE_PROBE = 8
 
 
 # --- problems ------------------------------------------------------------------------
@@ -1243,40 +1236,29 @@ def _same_content(path: Path, data: bytes) -> bool:
         return False
 
 
-def _write_phone(root: Path, job: _Job, data: bytes, dry_run: bool) -> Phone:
-    target = root / job.relative_path
-    md5 = hashlib.md5(data, usedforsecurity=False).hexdigest()
-    status: Status
-    if _same_content(target, data):
-        status = "unchanged"
-    elif dry_run:
-        status = "changed" if target.exists() else "new"
-    else:
-        atomic_write_bytes(target, data)
-        status = "written"
-    return Phone(job.mac, job.model, job.relative_path, md5, status)
-
-
 def _write_chunk(root: Path, planned: Sequence[tuple[_Job, bytes]], dry_run: bool) -> list[Phone]:
     """Write (or, in a dry run, compare) files; existing identical files are left alone.
 
-    Writes run one after the other while they are quick (memory-backed or
-    write-back file systems, where threads only add GIL contention). When
-    they wait on the disk (each atomic write ends in fsync, which releases the
-    GIL), the rest are overlapped in threads.
+    The changed files of a chunk are written together with one disk sync
+    (:func:`~cfgtool.fsutil.atomic_write_many`): an fsync per file made the
+    batch wait on the disk ten thousand times.
     """
     phones: list[Phone] = []
-    start = time.perf_counter()
-    for index, (job, data) in enumerate(planned):
-        phones.append(_write_phone(root, job, data, dry_run))
-        elapsed = time.perf_counter() - start
-        if index >= _WRITE_PROBE and elapsed > _SLOW_WRITE * (index + 1):
-            rest = planned[index + 1 :]
-            with ThreadPoolExecutor(max_workers=_WRITE_THREADS) as threads:
-                phones += threads.map(
-                    lambda item: _write_phone(root, item[0], item[1], dry_run), rest
-                )
-            break
+    writes: list[tuple[Path, bytes]] = []
+    for job, data in planned:
+        target = root / job.relative_path
+        md5 = hashlib.md5(data, usedforsecurity=False).hexdigest()
+        status: Status
+        if _same_content(target, data):
+            status = "unchanged"
+        elif dry_run:
+            status = "changed" if target.exists() else "new"
+        else:
+            writes.append((target, data))
+            status = "written"
+        phones.append(Phone(job.mac, job.model, job.relative_path, md5, status))
+    if writes:
+        atomic_write_many(writes)
     return phones
 
 

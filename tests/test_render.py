@@ -785,13 +785,18 @@ def test_parallel_rendering_gives_the_same_files(
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
 
 
-def test_slow_writes_overlap_in_threads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(rendering, "_SLOW_WRITE", 0.0)  # every write counts as slow
-    monkeypatch.setattr(rendering, "_WRITE_PROBE", 1)
+def test_a_batch_syncs_the_disk_once_not_per_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    syncs: list[None] = []
+    real_sync = os.sync
+    monkeypatch.setattr(os, "sync", lambda: syncs.append(None) or real_sync())
+    monkeypatch.setattr(os, "fsync", lambda fd: pytest.fail("one fsync per file"))
     rows = [f"{0x001565000000 + i:012x},T46G,Desk {i},{i},," for i in range(12)]
     result = render_batch(template(), inventory(*rows), tmp_path)
     assert [p.mac for p in result.phones] == [row[:12] for row in rows]
     assert sorted(os.listdir(tmp_path)) == sorted(f"{row[:12]}.cfg" for row in rows)
+    assert len(syncs) == 1
 
 
 def test_progress_callback(tmp_path: Path) -> None:

@@ -1,0 +1,38 @@
+"""Atomic writes: nothing half-written, nothing left behind."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from cfgtool.errors import CfgIOError
+from cfgtool.fsutil import atomic_write_bytes, atomic_write_many
+
+
+def test_atomic_write_sets_mode_and_leaves_no_temp(tmp_path: Path) -> None:
+    target = tmp_path / "keys.csv"
+    atomic_write_bytes(target, b"file,key\n", mode=0o600)
+    assert target.read_bytes() == b"file,key\n"
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert os.listdir(tmp_path) == ["keys.csv"]
+
+
+def test_write_many_replaces_all_and_keeps_modes(tmp_path: Path) -> None:
+    old = tmp_path / "a.cfg"
+    old.write_bytes(b"old")
+    os.chmod(old, 0o640)
+    atomic_write_many([(old, b"new a"), (tmp_path / "b.cfg", b"new b")])
+    assert old.read_bytes() == b"new a" and (tmp_path / "b.cfg").read_bytes() == b"new b"
+    assert old.stat().st_mode & 0o777 == 0o640
+    assert sorted(os.listdir(tmp_path)) == ["a.cfg", "b.cfg"]
+
+
+def test_write_many_failure_changes_no_target_and_cleans_up(tmp_path: Path) -> None:
+    kept = tmp_path / "a.cfg"
+    kept.write_bytes(b"old")
+    with pytest.raises(CfgIOError):
+        atomic_write_many([(kept, b"new"), (tmp_path / "missing-dir" / "b.cfg", b"x")])
+    assert kept.read_bytes() == b"old"
+    assert os.listdir(tmp_path) == ["a.cfg"]
