@@ -74,3 +74,27 @@ def test_user_mistakes_give_one_line_and_exit_2(
 def test_directory_is_a_usage_error(tmp_path: Path) -> None:
     code, _, err = run("parse", str(tmp_path))
     assert code == 2 and "directory" in err
+
+
+def test_closed_pipe_stops_quietly(examples_dir: Path) -> None:
+    import subprocess
+    import sys
+
+    reader = "import sys; sys.stdin.readline()"
+    cfgtool = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from cfgtool.cli import main; main()",
+            "parse",
+            *[str(p) for p in sorted(examples_dir.glob("*.cfg"))] * 200,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    head = subprocess.run([sys.executable, "-c", reader], stdin=cfgtool.stdout, check=True)
+    assert head.returncode == 0
+    assert cfgtool.stdout is not None
+    cfgtool.stdout.close()
+    _, err = cfgtool.communicate(timeout=60)
+    assert b"Traceback" not in err and b"Broken pipe" not in err

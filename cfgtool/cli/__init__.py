@@ -7,6 +7,8 @@ the library, so ``cfgtool lint FILE`` imports the lint path and nothing else.
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from typing import Any
 
 import click
@@ -52,6 +54,11 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except CfgError as exc:
             fail(str(exc))
+        except BrokenPipeError:
+            # The reader went away (`cfgtool ... | head`): stop quietly, like other Unix tools.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise SystemExit(EXIT_FINDINGS) from None
         except OSError as exc:
             fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
 
