@@ -755,9 +755,12 @@ def _lint_refusal(data: bytes, source: Path) -> str | None:
         text = decode(data)
     except CfgDecodeError as exc:
         return f"{exc}; use --no-lint to encrypt it anyway"
+    from cfgtool.linting.config import config_for
     from cfgtool.linting.engine import lint as run_lint
 
-    errors = [d for d in run_lint(loads(text, filename=str(source))) if d.severity == "error"]
+    # The same configuration `cfgtool lint` uses for this file (select, ignore, severity).
+    diagnostics = run_lint(loads(text, filename=str(source)), config_for(source))
+    errors = [d for d in diagnostics if d.severity == "error"]
     if not errors:
         return None
     first = errors[0]

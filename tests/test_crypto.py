@@ -854,9 +854,18 @@ def test_lint_errors_refuse_the_file(
 
 
 def test_clean_file_passes_the_real_linter(plain_dir: Path, tmp_path: Path) -> None:
-    pytest.importorskip("cfgtool.linting.engine")
     result = encrypt_paths([plain_dir / "y000000000028.cfg"], tmp_path / "enc", key=KEY16)
     assert result.exit_code == 0, result.files[0].message
+
+
+def test_real_lint_errors_refuse_unless_the_project_config_ignores_them(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "y000000000028.cfg").write_bytes(b"#!version:1.0.0.1\nkey value\n")
+    refused = encrypt_paths([source], tmp_path / "enc", key=KEY16)
+    assert refused.exit_code == 1 and "CFG103" in (refused.files[0].message or "")
+    (source / ".cfgtool.toml").write_text('ignore = ["CFG103"]\n')
+    assert encrypt_paths([source], tmp_path / "enc", key=KEY16).exit_code == 0
 
 
 @pytest.mark.parametrize("jobs", [1, 3, None])
