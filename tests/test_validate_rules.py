@@ -15,25 +15,12 @@ from cfgtool.linting.engine import lint, make_context, registered_rules
 from cfgtool.linting.rules import RULES_BY_CODE
 from cfgtool.parser import loads
 from cfgtool.provisioning import model_for_common_file, shared_model, validate_paths
+from tests.conftest import GUIDE_MODELS
 
 HEADER = "#!version:1.0.0.1\n"
 MAC_FILE = "0015651130f9.cfg"
 
-# Yealink's auto-provisioning guide: model, hardware id (Common file), accounts.
-GUIDE = [
-    ("VP-T49G", 51, 16),
-    ("T48G", 35, 16),
-    ("T46G", 28, 16),
-    ("T42G", 29, 12),
-    ("T41P", 36, 6),
-    ("T40P", 54, 3),
-    ("T29G", 46, 16),
-    ("T27P", 45, 6),
-    ("T23P/G", 44, 3),
-    ("T21(P) E2", 52, 2),
-    ("T19(P) E2", 53, 1),
-    ("CP860", 37, 1),
-]
+GUIDE = GUIDE_MODELS
 GUIDE_IDS = [name for name, _, _ in GUIDE]
 
 
