@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import cfgtool
+from cfgtool.errors import CfgValueError
 from cfgtool.nodes import Blank, Comment, Entry, Header, Invalid, MisplacedHeader
-from cfgtool.parser import check_grammar, lark_parse, tokenize
+from cfgtool.parser import build_entry, check_grammar, lark_parse, parse_line, tokenize
 
 QUIRKS = [
     "",
@@ -92,7 +93,7 @@ VALUE = st.text(
         blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="\x85"
     ),
     max_size=30,
-).map(lambda s: s.strip(" \t"))
+).map(lambda s: s.strip(" \t").lstrip("="))  # `k==v` is no entry
 LINE = st.one_of(
     st.tuples(KEY, st.sampled_from([" = ", "=", "\t=\t", " =  "]), VALUE).map("".join),
     st.text(alphabet="# abc", max_size=10).map(lambda s: "#" + s),
@@ -165,3 +166,45 @@ def test_value_column_points_at_value() -> None:
     assert isinstance(entry, Entry)
     assert entry.raw[entry.key_column - 1 :].startswith("k")
     assert entry.raw[entry.value_column - 1 :].startswith("val")
+
+
+SPACING = st.text(alphabet=" \t", max_size=2)
+# Characters that decide how a line is classified, or whether it is text at all.
+TRICKY = st.text(alphabet=st.sampled_from("aZ09_.-= \t#[]{}<>|!:é\u00a0\u2028\x00\x1b\x85\x9f"))
+PART = st.one_of(st.text(alphabet="aZ09_.-", min_size=1, max_size=4), TRICKY)
+VALUE_PART = st.one_of(PART, st.tuples(PART, TRICKY, PART).map("".join))
+
+
+@settings(max_examples=400, deadline=None)
+@given(SPACING, PART, SPACING, SPACING, VALUE_PART, SPACING)
+@example("", "[k", " ", " ", "v]", "")  # a section
+@example("", "{k", " ", " ", "v}", "")  # a template tag
+@example("", ">>>>>>>k", " ", " ", "v", "")  # a merge marker
+@example("", "#k", " ", " ", "v", "")  # a comment
+@example("", "k", "", "", "=v", "")  # '==' is no separator
+@example("", "k", " ", " ", "a\x00b", "")  # a control character
+def test_build_entry_agrees_with_the_scanner(
+    indent: str, key: str, before: str, after: str, value: str, trailing: str
+) -> None:
+    """parse_line and build_entry (and their shortcut for plain lines) agree with loads."""
+    raw = f"{indent}{key}{before}={after}{value}{trailing}"
+    (expected,) = cfgtool.loads(raw).items
+    expected.line, expected.eol = 7, "\n"
+    assert parse_line(raw, "\n", 7) == expected
+    try:
+        built = build_entry(raw, "\n", 7, key.strip(" \t"), value)
+    except CfgValueError:
+        assert not (
+            isinstance(expected, Entry)
+            and expected.key == key.strip(" \t")
+            and expected.value == value
+            and expected.key
+            and not any(char.isspace() for char in expected.key)
+        )
+    else:
+        assert built == expected
+
+
+@pytest.mark.parametrize("raw", ["", "k = v\n", "a\nb = c", "k = v\r"])
+def test_parse_line_wants_exactly_one_line(raw: str) -> None:
+    assert parse_line(raw) is None
