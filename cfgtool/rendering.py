@@ -61,7 +61,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from cfgtool.errors import CfgIOError, CfgValueError
 from cfgtool.fsutil import atomic_write_bytes, atomic_write_many, read_bytes
 from cfgtool.nodes import Comment, Document, Entry, Invalid, Node
-from cfgtool.parser import build_entry, decode, dumps, load, loads
+from cfgtool.parser import build_entry, decode, dumps, load, parse_line
 
 if TYPE_CHECKING:
     from cfgtool.catalog import Model
@@ -547,19 +547,14 @@ def _render_slots(
 ) -> list[Entry | tuple[str | None, str]]:
     """Render the settings ``(line number, slot, line ending)`` of one row.
 
-    The lines are parsed together by one :func:`~cfgtool.parser.loads` call
-    (the values were checked for line breaks, so each stays one line); each
-    must read back as exactly its key and value; one that does not (a leading
-    BOM is stripped by ``loads``, say) is parsed alone to be sure.
+    Each line must read back (:func:`~cfgtool.parser.parse_line`) as exactly
+    its key and value; one that does not is checked again to say why.
     """
-    texts = [_slot_text(slot, variables) for _, slot, _ in slots]
-    parsed = loads("\n".join(raw for _, raw in texts)).items if texts else []
-    if len(parsed) != len(texts):  # pragma: no cover - defence in depth
-        raise CfgValueError("a rendered value spans more than one line")
     built: list[Entry | tuple[str | None, str]] = []
-    for (number, slot, eol), (value, raw), node in zip(slots, texts, parsed, strict=True):
-        if type(node) is Entry and node.key == slot.key and node.value == value and node.raw == raw:
-            node.line, node.eol = number, eol
+    for number, slot, eol in slots:
+        value, raw = _slot_text(slot, variables)
+        node = parse_line(raw, eol, number)
+        if type(node) is Entry and node.key == slot.key and node.value == value:
             built.append(node)
         else:
             built.append(_checked_entry(slot, value, raw, eol, number, variables))
