@@ -47,7 +47,7 @@ def atomic_write_bytes(
         raise
 
 
-def atomic_write_many(files: Iterable[tuple[Path, bytes]]) -> None:
+def atomic_write_many(files: Iterable[tuple[str | os.PathLike[str], bytes]]) -> None:
     """Write many files atomically with ONE disk sync instead of one fsync per file.
 
     Each file goes to a temp file beside its target; a single ``os.sync()``
@@ -56,17 +56,16 @@ def atomic_write_many(files: Iterable[tuple[Path, bytes]]) -> None:
     error before the renames, the temp files are removed and no target changed.
     New files get mode ``0o644``; existing ones keep theirs.
     """
-    staged: list[tuple[str, Path]] = []
+    staged: list[tuple[str, str | os.PathLike[str]]] = []
     renamed = 0
     try:
         for target, data in files:
             try:
-                mode = target.stat().st_mode & 0o7777
+                mode = os.stat(target).st_mode & 0o7777
             except FileNotFoundError:
                 mode = 0o644
-            fd, tmp_name = tempfile.mkstemp(
-                dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-            )
+            directory, name = os.path.split(target)
+            fd, tmp_name = tempfile.mkstemp(dir=directory or ".", prefix=f".{name}.", suffix=".tmp")
             staged.append((tmp_name, target))
             with os.fdopen(fd, "wb") as handle:
                 os.fchmod(handle.fileno(), mode)

@@ -1224,37 +1224,43 @@ class BatchResult:
         }
 
 
-def _same_content(path: Path, data: bytes) -> bool:
+def _same_content(path: str | os.PathLike[str], data: bytes) -> bool:
     try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
+        if os.stat(path).st_size != len(data):
+            return False
+        with open(path, "rb") as handle:
+            return handle.read() == data
     except OSError:
         return False
 
 
-def _write_chunk(root: Path, planned: Sequence[tuple[_Job, bytes]], dry_run: bool) -> list[Phone]:
-    """Write (or, in a dry run, compare) files; existing identical files are left alone.
+def _write_chunk(
+    root: str, files: Sequence[tuple[str, bytes]], dry_run: bool
+) -> list[tuple[str, Status]]:
+    """Write (or, in a dry run, compare) ``(relative path, data)`` files; return (md5, status)
+    of each. Existing identical files are left alone.
 
     The changed files of a chunk are written together with one disk sync
     (:func:`~cfgtool.fsutil.atomic_write_many`): an fsync per file made the
     batch wait on the disk ten thousand times.
     """
-    phones: list[Phone] = []
-    writes: list[tuple[Path, bytes]] = []
-    for job, data in planned:
-        target = root / job.relative_path
+    done: list[tuple[str, Status]] = []
+    writes: list[tuple[str, bytes]] = []
+    for relative, data in files:
+        target = os.path.join(root, relative)
         md5 = hashlib.md5(data, usedforsecurity=False).hexdigest()
         status: Status
         if _same_content(target, data):
             status = "unchanged"
         elif dry_run:
-            status = "changed" if target.exists() else "new"
+            status = "changed" if os.path.exists(target) else "new"
         else:
             writes.append((target, data))
             status = "written"
-        phones.append(Phone(job.mac, job.model, job.relative_path, md5, status))
+        done.append((md5, status))
     if writes:
         atomic_write_many(writes)
-    return phones
+    return done
 
 
 def _write_all(
@@ -1267,23 +1273,28 @@ def _write_all(
     progress: ProgressCallback | None,
 ) -> list[Phone]:
     if not dry_run:
-        directories = {root / job.relative_path for job, _ in planned}
-        for directory in sorted({root, *(path.parent for path in directories)}):
+        folders = {os.path.dirname(job.relative_path) for job, _ in planned}
+        for directory in sorted({root, *(root / folder for folder in folders)}):
             try:
                 directory.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise CfgIOError(f"cannot create {directory}: {exc.strerror or exc}") from None
     total = len(planned)
     size = max(_WRITE_CHUNK_MIN, -(-total // (workers * 4))) if pool else _WRITE_CHUNK_MIN
-    chunks = [planned[i : i + size] for i in range(0, total, size)]
-    phones: list[Phone] = []
+    # Workers get only what they write: each file's path and bytes.
+    files = [(job.relative_path, data) for job, data in planned]
+    chunks = [files[i : i + size] for i in range(0, total, size)]
+    folder = os.fspath(root)
     results = (
-        pool.map(_write_chunk, [root] * len(chunks), chunks, [dry_run] * len(chunks))
+        pool.map(_write_chunk, [folder] * len(chunks), chunks, [dry_run] * len(chunks))
         if pool
-        else (_write_chunk(root, chunk, dry_run) for chunk in chunks)
+        else (_write_chunk(folder, chunk, dry_run) for chunk in chunks)
     )
+    phones: list[Phone] = []
     for batch in results:
-        phones.extend(batch)
+        for md5, status in batch:
+            job = planned[len(phones)][0]
+            phones.append(Phone(job.mac, job.model, job.relative_path, md5, status))
         if progress:
             progress("write", len(phones), total)
     return phones
