@@ -41,12 +41,34 @@ ENCRYPTED_PREFIX = "#!encrypt:"
 PARALLEL_THRESHOLD = 200
 
 
+# The answers for the last arguments, kept while they are the same objects: a
+# batch asks for the same rules, and lints with the same configuration, per file.
+_last_registered: tuple[tuple[Rule, ...], frozenset[str], tuple[Rule, ...]] | None = None
+_last_enabled: tuple[LintConfig, tuple[Rule, ...], tuple[Rule, ...]] | None = None
+
+
 def registered_rules(scopes: Iterable[str] = ("lint",)) -> tuple[Rule, ...]:
     """The registered rules of the given scopes (``"lint"``; ``validate`` adds ``"model"``)."""
     from cfgtool.linting.rules import RULES
 
+    global _last_registered
     wanted = frozenset(scopes)
-    return tuple(rule for rule in RULES if rule.scope in wanted)
+    last = _last_registered
+    if last is not None and last[0] is RULES and last[1] == wanted:
+        return last[2]
+    found = tuple(rule for rule in RULES if rule.scope in wanted)
+    _last_registered = (RULES, wanted, found)
+    return found
+
+
+def _enabled_rules(config: LintConfig, candidates: tuple[Rule, ...]) -> tuple[Rule, ...]:
+    global _last_enabled
+    last = _last_enabled
+    if last is not None and last[0] is config and last[1] is candidates:
+        return last[2]
+    enabled = config.enabled_rules(candidates)
+    _last_enabled = (config, candidates, enabled)
+    return enabled
 
 
 def make_context(
@@ -91,7 +113,7 @@ def lint(
     config = config or LintConfig()
     context = context or make_context(config, doc.filename)
     candidates = registered_rules() if rules is None else tuple(rules)
-    enabled = config.enabled_rules(candidates)
+    enabled = _enabled_rules(config, candidates)
     diagnostics: list[Diagnostic] = []
     for rule in enabled:
         diagnostics.extend(rule.check(doc, context))
