@@ -1061,12 +1061,13 @@ class _Outcome:
     problems: tuple[_Found, ...] = ()
 
 
-_STATE: tuple[_Renderer, _Validator | None] | None = None
+_STATE: tuple[_Renderer, _Validator | None, Sequence[_Job]] | None = None
 
 
-def _start_worker(template: Template, out_dir: str | None) -> None:
+def _start_worker(template: Template, out_dir: str | None, jobs: Sequence[_Job]) -> None:
     global _STATE
-    _STATE = (_Renderer(template), _Validator(out_dir) if out_dir is not None else None)
+    validator = _Validator(out_dir) if out_dir is not None else None
+    _STATE = (_Renderer(template), validator, jobs)
 
 
 def _run_job(renderer: _Renderer, validator: _Validator | None, job: _Job) -> _Outcome:
@@ -1086,8 +1087,14 @@ def _run_job(renderer: _Renderer, validator: _Validator | None, job: _Job) -> _O
 
 def _run_chunk(jobs: Sequence[_Job]) -> list[_Outcome]:
     assert _STATE is not None
-    renderer, validator = _STATE
+    renderer, validator, _ = _STATE
     return [_run_job(renderer, validator, job) for job in jobs]
+
+
+def _run_range(start: int, stop: int) -> list[_Outcome]:
+    """Run jobs ``start`` to ``stop`` of the batch: a worker has the job list from its start."""
+    assert _STATE is not None
+    return _run_chunk(_STATE[2][start:stop])
 
 
 def _blamed(diagnostic: Diagnostic, rendered: _Rendered) -> _Found:
@@ -1119,7 +1126,7 @@ def _worker_pool(
     template: Template, out_dir: str | None, workers: int, jobs: Sequence[_Job]
 ) -> Iterator[ProcessPoolExecutor | None]:
     """Worker processes for rendering and writing, when there are enough rows to pay off."""
-    _start_worker(template, out_dir)
+    _start_worker(template, out_dir, jobs)
     if workers <= 1 or len(jobs) < _PARALLEL_MIN_ROWS:
         yield None
         return
@@ -1127,7 +1134,7 @@ def _worker_pool(
     # rules and line scanner instead of each loading them again.
     _run_chunk(jobs[:1])
     with ProcessPoolExecutor(
-        max_workers=workers, initializer=_start_worker, initargs=(template, out_dir)
+        max_workers=workers, initializer=_start_worker, initargs=(template, out_dir, jobs)
     ) as pool:
         yield pool
 
@@ -1151,8 +1158,10 @@ def _run_jobs(
         for chunk in _chunks(jobs, _CHUNK_MAX):
             collect(_run_chunk(chunk))
         return outcomes
+    assert _STATE is not None and _STATE[2] is jobs, "the pool was started for other jobs"
     size = max(100, min(_CHUNK_MAX, -(-total // (workers * 4))))
-    for batch in pool.map(_run_chunk, _chunks(jobs, size)):
+    starts = range(0, total, size)
+    for batch in pool.map(_run_range, starts, [start + size for start in starts]):
         collect(batch)
     return outcomes
 
