@@ -49,19 +49,14 @@ WILDCARDS = ("$PN", "$MAC")
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
-    name = context.filename or (basename(context.path) if context.path else "")
-    in_common = classify(name).is_common if name else False
+    in_common: bool | None = None
     for node in doc.items:
         if type(node) is not Entry or "provision" not in node.key or not _KEY.fullmatch(node.key):
             continue
-        value = node.value
-        if value in NULL_VALUES or value_owner(node, context.extra_known_keys) is not None:
-            continue
-        # Under `validate` CFG202 runs too: a scheme it already rejects is not reported twice.
-        scheme_reported = _catalog_rejects(context, node.key, value)
-        for column, severity, message, hint in _problems(
-            node.key, value, in_common, scheme_reported
-        ):
+        if in_common is None:
+            name = context.filename or (basename(context.path) if context.path else "")
+            in_common = classify(name).is_common if name else False
+        for column, severity, message, hint in _url_problems(context, node, in_common):
             yield context.diagnostic(
                 _RULE,
                 node,
@@ -73,6 +68,27 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
             )
 
 
+_Problem = tuple[int, Severity, str, str]  # (offset in the value, severity, message, hint)
+# Files repeat their provisioning URLs: remember the problems of each one.
+_FOUND: dict[tuple[str, str, bool, frozenset[str]], tuple[_Problem, ...]] = {}
+_FOUND_LIMIT = 100_000
+
+
+def _url_problems(context: LintContext, node: Entry, in_common: bool) -> tuple[_Problem, ...]:
+    key, value = node.key, node.value
+    memo = (key, value, in_common, context.extra_known_keys)
+    found = _FOUND.get(memo)
+    if found is None:
+        found = ()
+        if value not in NULL_VALUES and value_owner(node, context.extra_known_keys) is None:
+            # Under `validate` CFG202 runs too: a scheme it already rejects is not reported twice.
+            scheme_reported = _catalog_rejects(context, key, value)
+            found = tuple(_problems(key, value, in_common, scheme_reported))
+        if len(_FOUND) < _FOUND_LIMIT:
+            _FOUND[memo] = found
+    return found
+
+
 def _catalog_rejects(context: LintContext, key: str, value: str) -> bool:
     param = context.catalog.lookup(key)
     return param is not None and check_value(param, value) is not None
@@ -80,7 +96,7 @@ def _catalog_rejects(context: LintContext, key: str, value: str) -> bool:
 
 def _problems(
     key: str, value: str, in_common: bool, scheme_reported: bool = False
-) -> Iterator[tuple[int, Severity, str, str]]:
+) -> Iterator[_Problem]:
     scheme = _SCHEME.match(value)
     if scheme and scheme.group(2):
         if scheme.group(1).lower() not in URL_SCHEMES:
