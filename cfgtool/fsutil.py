@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterable
@@ -64,12 +65,13 @@ def atomic_write_many(files: Iterable[tuple[str | os.PathLike[str], bytes]]) -> 
                 mode = os.stat(target).st_mode & 0o7777
             except FileNotFoundError:
                 mode = 0o644
-            directory, name = os.path.split(target)
-            fd, tmp_name = tempfile.mkstemp(dir=directory or ".", prefix=f".{name}.", suffix=".tmp")
+            fd, tmp_name = _open_temp(os.fspath(target))
             staged.append((tmp_name, target))
-            with os.fdopen(fd, "wb") as handle:
-                os.fchmod(handle.fileno(), mode)
-                handle.write(data)
+            try:
+                os.fchmod(fd, mode)
+                _write_all(fd, data)
+            finally:
+                os.close(fd)
         os.sync()
         for tmp_name, target in staged:
             os.replace(tmp_name, target)
@@ -80,6 +82,39 @@ def atomic_write_many(files: Iterable[tuple[str | os.PathLike[str], bytes]]) -> 
         for tmp_name, _ in staged[renamed:]:
             with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
+
+
+# A new file only (no following a planted symlink), closed in child processes, binary.
+_TEMP_FLAGS = (
+    os.O_WRONLY
+    | os.O_CREAT
+    | os.O_EXCL
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+def _open_temp(target: str) -> tuple[int, str]:
+    """Create a private (0600) temp file beside ``target``, like ``tempfile.mkstemp``.
+
+    One plain ``os.open`` skips mkstemp's overhead, which counts when a batch
+    writes ten thousand files.
+    """
+    directory, name = os.path.split(target)
+    for _ in range(100):
+        tmp_name = os.path.join(directory, f".{name}.{os.urandom(4).hex()}.tmp")
+        try:
+            return os.open(tmp_name, _TEMP_FLAGS, 0o600), tmp_name
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary file name", target)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str, *, mode: int | None = None) -> None:

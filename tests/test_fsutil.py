@@ -36,3 +36,16 @@ def test_write_many_failure_changes_no_target_and_cleans_up(tmp_path: Path) -> N
         atomic_write_many([(kept, b"new"), (tmp_path / "missing-dir" / "b.cfg", b"x")])
     assert kept.read_bytes() == b"old"
     assert os.listdir(tmp_path) == ["a.cfg"]
+
+
+def test_write_many_never_reuses_an_existing_temp_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    planted = tmp_path / ".a.cfg.00000000.tmp"
+    planted.symlink_to(tmp_path / "elsewhere")
+    names = iter([b"\0\0\0\0", b"\1\1\1\1"])
+    monkeypatch.setattr(os, "urandom", lambda size: next(names))
+    atomic_write_many([(tmp_path / "a.cfg", b"new")])
+    assert (tmp_path / "a.cfg").read_bytes() == b"new"
+    assert planted.is_symlink() and not (tmp_path / "elsewhere").exists()
+    assert sorted(os.listdir(tmp_path)) == [".a.cfg.00000000.tmp", "a.cfg"]
