@@ -880,6 +880,19 @@ def _undefined_names(template: Template, inventory: Inventory) -> list[TemplateP
     return problems
 
 
+def _find_model(cell: str) -> tuple[Model | None, str]:
+    """The model a model cell names, or None and what is wrong with the cell."""
+    from cfgtool.catalog import find_model
+
+    if reason := _character_problem(cell):
+        return None, reason
+    model = find_model(cell)
+    if model is None:
+        message = f"unknown model {cell!r}" + _suggest(cell.upper(), _model_names())
+        return None, message + " (`cfgtool models` lists the known ones)"
+    return model, ""
+
+
 class _RowChecker:
     """Row-level checks before rendering: MAC, model, duplicates."""
 
@@ -892,6 +905,7 @@ class _RowChecker:
         self.model_index = inventory.column_index(MODEL_COLUMN)
         self.default = find_model(default_model) if default_model else None
         self.default_label = default_model or ""
+        self._models: dict[str, tuple[Model | None, str]] = {}  # cell -> model, or why none
         if default_model and self.default is None:
             message = f"--model {default_model!r} is not a known model" + _suggest(
                 default_model, _model_names()
@@ -922,17 +936,14 @@ class _RowChecker:
         return mac, None
 
     def model(self, row: InventoryRow) -> tuple[Model | None, str, RowProblem | None]:
-        from cfgtool.catalog import find_model
-
         cell = row.cells[self.model_index] if self.model_index is not None else ""
         if not cell:
             return self.default, self.default_label, None
-        if reason := _character_problem(cell):
-            return None, cell, self.problem(row.row, self.model_index, reason)
-        model = find_model(cell)
+        found = self._models.get(cell)
+        if found is None:
+            found = self._models[cell] = _find_model(cell)
+        model, message = found
         if model is None:
-            message = f"unknown model {cell!r}" + _suggest(cell.upper(), _model_names())
-            message += " (`cfgtool models` lists the known ones)"
             return None, cell, self.problem(row.row, self.model_index, message)
         return model, cell, None
 
