@@ -445,7 +445,7 @@ class Facts:
         self.whitespace: list[Node] = []
 
 
-_LAST: tuple[Document, tuple[Node, ...], frozenset[str], Facts] | None = None
+_LAST: tuple[Document, list[Node], frozenset[str], Facts] | None = None
 
 
 def facts(doc: Document, extra_known_keys: frozenset[str] = frozenset()) -> Facts:
@@ -455,16 +455,16 @@ def facts(doc: Document, extra_known_keys: frozenset[str] = frozenset()) -> Fact
     the same nodes (an edit such as ``Document.set`` makes a fresh scan).
     """
     global _LAST
-    snapshot = tuple(doc.items)
     last = _LAST
-    if last is not None and last[0] is doc and last[2] == extra_known_keys and last[1] == snapshot:
+    if last is not None and last[0] is doc and last[2] == extra_known_keys and last[1] == doc.items:
         return last[3]
+    snapshot = list(doc.items)
     found = _scan(snapshot, extra_known_keys)
     _LAST = (doc, snapshot, extra_known_keys, found)
     return found
 
 
-def _scan(items: tuple[Node, ...], extra: frozenset[str]) -> Facts:
+def _scan(items: list[Node], extra: frozenset[str]) -> Facts:
     result = Facts()
     entries, keys, values = result.entries, result.keys, result.values
     unknown, typed, aes, whitespace = result.unknown, result.typed, result.aes, result.whitespace
