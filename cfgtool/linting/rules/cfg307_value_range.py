@@ -119,12 +119,18 @@ CHECKS: dict[str, Check] = {
 }
 
 
+# Each key with and without the `static.` prefix: one lookup per line.
+_CHECK_OF_KEY = {**CHECKS, **{f"static.{key}": check for key, check in CHECKS.items()}}
+
+
 def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
     for node in doc.items:
-        if type(node) is not Entry or node.value in NULL_VALUES:
+        if type(node) is not Entry:
             continue
-        check_value = CHECKS.get(node.key.removeprefix("static."))
-        if check_value is None or value_owner(node, context.extra_known_keys) is not None:
+        check_value = _CHECK_OF_KEY.get(node.key)
+        if check_value is None or node.value in NULL_VALUES:
+            continue
+        if value_owner(node, context.extra_known_keys) is not None:
             continue
         problem = check_value(node.value)
         if problem is not None:
