@@ -37,16 +37,6 @@ HEADER_PREFIX = "#!version:"
 BOM = "\ufeff"
 _CACHE_FORMAT = "1"
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# `key = value` in its plainest form: a key of letters, digits, `_`, `.`, `-`;
-# a value of text characters (the grammar's _TEXT) that neither starts with
-# `=`, a space or a tab nor ends with a space or tab. No line terminal but
-# ENTRY can match such a line (see build_entry), so it needs no scan.
-_TEXT_CHAR = r"[^\r\n\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
-_EDGE_CHAR = r"[^ \t\r\n\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
-_PLAIN_ENTRY = re.compile(
-    rf"([ \t]*)([A-Za-z0-9_][A-Za-z0-9_.\-]*)[ \t]*=[ \t]*"
-    rf"((?!=){_EDGE_CHAR}(?:{_TEXT_CHAR}*{_EDGE_CHAR})?)[ \t]*"
-)
 
 _INVALID_REASONS: dict[str, tuple[InvalidKind, str]] = {
     "NO_EQUALS": ("no-equals", "no '=' in the line; write a setting as 'key = value'"),
@@ -247,41 +237,33 @@ def dump(doc: Document, path: str | os.PathLike[str]) -> None:
     atomic_write_text(path, dumps(doc))
 
 
-def _plain_entry(raw: str, eol: str, line: int) -> Entry | None:
-    """The entry ``raw`` is when it has the plainest form (``_PLAIN_ENTRY``), else None."""
-    plain = _PLAIN_ENTRY.fullmatch(raw)
-    if plain is None:
-        return None
-    # After any indent the line starts with a key character, not `#`, `[`, `{`
-    # or a merge marker (so not VERSION, COMMENT, SECTION, TEMPLATE_TAG,
-    # MERGE_MARKER); it holds no control character (not CONTROL) and an `=`
-    # (not NO_EQUALS) that no second `=` follows (not DOUBLE_EQUALS). The
-    # grammar makes it an ENTRY, which _entry splits at that first `=`.
-    key, value = plain.group(2), plain.group(3)
-    return Entry(raw, eol, line, key, value, len(plain.group(1)) + 1, plain.start(3) + 1)
-
-
 def parse_line(raw: str, eol: str = "", line: int = 1) -> Node | None:
     """The node :func:`loads` makes of ``raw`` as line ``line`` ending in ``eol``.
 
     None when ``raw`` is not exactly one line without its line ending.
     """
-    node = _plain_entry(raw, eol, line)
-    if node is not None:
-        return node
-    tokens = list(tokenize(raw))
-    if len(tokens) != 1:
+    # Every line terminal ends where the line ends, so the scanner's first
+    # match covers all of ``raw`` exactly when ``raw`` is one line.
+    match = _scanner().match(raw)
+    if match is None or match.end() != len(raw) or raw[-1] in "\r\n":
         return None
-    kind, token = tokens[0]
-    text, ending = _split_eol(token)
-    return None if ending else _node(kind, text, eol, line)
+    kind = match.lastgroup or ""
+    if kind == "ENTRY":
+        return _entry(raw, eol, line)
+    return _node(kind, raw, eol, line)
 
 
 def build_entry(raw: str, eol: str, line: int, key: str, value: str) -> Entry:
     """Parse ``raw`` as one line and insist it reads back as exactly ``key = value``."""
-    plain = _plain_entry(raw, eol, line)
-    if plain is not None and plain.key == key and plain.value == value:
-        return plain
+    node = parse_line(raw, eol, line)
+    if (
+        isinstance(node, Entry)
+        and node.key == key
+        and node.value == value
+        and key
+        and not any(char.isspace() for char in key)
+    ):
+        return node
     for bad, what in ((key, "key"), (value, "value")):
         match = re.search(r"[\r\n]", bad) or _CONTROL_CHARS.search(bad)
         if match:
@@ -293,14 +275,9 @@ def build_entry(raw: str, eol: str, line: int, key: str, value: str) -> Entry:
             )
     if not key or any(char.isspace() for char in key):
         raise CfgValueError(f"cannot write key {key!r}: a key must be non-empty, without spaces")
-    tokens = list(tokenize(raw))
-    node = _node(tokens[0][0], *_split_eol(tokens[0][1]), line) if len(tokens) == 1 else None
-    if not isinstance(node, Entry) or node.key != key or node.value != value:
-        raise CfgValueError(
-            f"cannot write {key!r} = {value!r} as one setting line: " + _why_not_entry(key, value)
-        )
-    node.eol = eol
-    return node
+    raise CfgValueError(
+        f"cannot write {key!r} = {value!r} as one setting line: " + _why_not_entry(key, value)
+    )
 
 
 def _why_not_entry(key: str, value: str) -> str:
