@@ -24,6 +24,7 @@ from cfgtool.differ import (
 )
 from cfgtool.errors import CfgError, CfgValueError
 from cfgtool.nodes import Entry
+from tests.conftest import write_tree
 
 H = "#!version:1.0.0.1\n"
 
@@ -284,17 +285,6 @@ COMMON_CHANGED = COMMON.replace("internet_port_enable = 0", "internet_port_enabl
 
 def mac_file(number: int, extra: str = "") -> str:
     return H + f"account.1.label = Phone {number}\naccount.1.password = pw-{number}\n" + extra
-
-
-def write_tree(root: Path, files: Mapping[str, str | bytes]) -> Path:
-    for relative, content in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return root
 
 
 def two_trees(

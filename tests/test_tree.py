@@ -20,21 +20,11 @@ from cfgtool.provisioning import (
     tree_target,
     validate_paths,
 )
+from tests.conftest import write_tree
 
 HEADER = "#!version:1.0.0.1\n"
 DATA_TREE = Path(__file__).resolve().parent / "data" / "tree"
 WAV = b"RIFF\x24\x00\x00\x00WAVEfmt "
-
-
-def make_tree(root: Path, files: dict[str, str | bytes]) -> Path:
-    for relative, content in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return root
 
 
 def run(root: Path, **options: object) -> Validation:
@@ -92,7 +82,7 @@ def test_correct_tree_with_server_url_reports_nothing(tmp_path: Path) -> None:
 
 
 def test_pn_layout_directory_gives_the_model(tmp_path: Path) -> None:
-    root = make_tree(
+    root = write_tree(
         tmp_path,
         {
             "T42G/y000000000000.cfg": HEADER,
@@ -105,7 +95,7 @@ def test_pn_layout_directory_gives_the_model(tmp_path: Path) -> None:
 
 
 def test_flat_layout_common_file_gives_the_model(tmp_path: Path) -> None:
-    root = make_tree(
+    root = write_tree(
         tmp_path / "site",
         {"y000000000054.cfg": HEADER, "0015651130f9.cfg": HEADER + "account.4.enable = 1\n"},
     )
@@ -113,7 +103,7 @@ def test_flat_layout_common_file_gives_the_model(tmp_path: Path) -> None:
 
 
 def test_common_file_at_the_root_serves_subdirectories(tmp_path: Path) -> None:
-    root = make_tree(
+    root = write_tree(
         tmp_path / "srv",
         {"y000000000029.cfg": HEADER, "office/0015651130f9.cfg": HEADER + "account.13.label = x\n"},
     )
@@ -122,7 +112,7 @@ def test_common_file_at_the_root_serves_subdirectories(tmp_path: Path) -> None:
 
 
 def test_model_option_wins(tmp_path: Path) -> None:
-    root = make_tree(tmp_path, {"T46G/0015651130f9.cfg": HEADER + "account.4.enable = 1\n"})
+    root = write_tree(tmp_path, {"T46G/0015651130f9.cfg": HEADER + "account.4.enable = 1\n"})
     assert found(run(root), "CFG302") == []
     validation = run(root, model="SIP-T40P")
     assert found(validation, "CFG302") == [("CFG302", "T46G/0015651130f9.cfg", 2)]
@@ -138,7 +128,7 @@ def test_unknown_model_option_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_several_common_files_leave_the_model_to_the_comment(tmp_path: Path) -> None:
-    root = make_tree(
+    root = write_tree(
         tmp_path / "mixed",
         {
             "y000000000028.cfg": HEADER,
@@ -157,7 +147,7 @@ def test_several_common_files_leave_the_model_to_the_comment(tmp_path: Path) -> 
 
 
 def test_pn_directory_with_another_models_common_file(tmp_path: Path) -> None:
-    root = make_tree(tmp_path, {"T40P/y000000000036.cfg": HEADER, "T40P/0015651130f9.cfg": HEADER})
+    root = write_tree(tmp_path, {"T40P/y000000000036.cfg": HEADER, "T40P/0015651130f9.cfg": HEADER})
     validation = run(root)
     assert found(validation, "CFG308") == [("CFG308", "T40P/0015651130f9.cfg", 1)]
     [problem] = validation.diagnostics
@@ -167,12 +157,12 @@ def test_pn_directory_with_another_models_common_file(tmp_path: Path) -> None:
 
 
 def test_pn_directory_does_not_read_the_root(tmp_path: Path) -> None:
-    root = make_tree(tmp_path, {"y000000000028.cfg": HEADER, "T46G/0015651130f9.cfg": HEADER})
+    root = write_tree(tmp_path, {"y000000000028.cfg": HEADER, "T46G/0015651130f9.cfg": HEADER})
     assert found(run(root), "CFG308") == [("CFG308", "T46G/0015651130f9.cfg", 1)]
 
 
 def test_common_file_in_the_wrong_case(tmp_path: Path) -> None:
-    root = make_tree(tmp_path / "site", {"Y000000000054.cfg": HEADER, "0015651130f9.cfg": HEADER})
+    root = write_tree(tmp_path / "site", {"Y000000000054.cfg": HEADER, "0015651130f9.cfg": HEADER})
     validation = run(root, model="T40P")
     assert found(validation, "CFG301", "CFG308") == [
         ("CFG301", "site/Y000000000054.cfg", 1),
@@ -182,7 +172,7 @@ def test_common_file_in_the_wrong_case(tmp_path: Path) -> None:
 
 
 def test_no_common_file_at_all(tmp_path: Path) -> None:
-    root = make_tree(tmp_path / "site", {"0015651130f9.cfg": HEADER})
+    root = write_tree(tmp_path / "site", {"0015651130f9.cfg": HEADER})
     validation = run(root)
     assert found(validation, "CFG308", "CFG304") == [
         ("CFG304", "site/0015651130f9.cfg", 1),
@@ -191,12 +181,12 @@ def test_no_common_file_at_all(tmp_path: Path) -> None:
 
 
 def test_all_models_common_file_counts(tmp_path: Path) -> None:
-    root = make_tree(tmp_path, {"T46G/y000000000000.cfg": HEADER, "T46G/0015651130f9.cfg": HEADER})
+    root = write_tree(tmp_path, {"T46G/y000000000000.cfg": HEADER, "T46G/0015651130f9.cfg": HEADER})
     assert run(root).diagnostics == []
 
 
 def test_file_arguments_skip_tree_checks(tmp_path: Path) -> None:
-    root = make_tree(tmp_path, {"T46G/0015651130f9.cfg": HEADER + "account.17.enable = 1\n"})
+    root = write_tree(tmp_path, {"T46G/0015651130f9.cfg": HEADER + "account.17.enable = 1\n"})
     validation = validate_paths([str(root / "T46G" / "0015651130f9.cfg")], jobs=1)
     assert [d.code for d in validation.diagnostics] == ["CFG302"]
     assert validation.directories == []
@@ -206,7 +196,7 @@ def test_file_arguments_skip_tree_checks(tmp_path: Path) -> None:
 
 
 def test_duplicate_phone_in_two_model_directories(tmp_path: Path) -> None:
-    root = make_tree(
+    root = write_tree(
         tmp_path,
         {
             "T46G/y000000000028.cfg": HEADER,
@@ -221,7 +211,7 @@ def test_duplicate_phone_in_two_model_directories(tmp_path: Path) -> None:
 
 
 def test_duplicate_phone_by_letter_case_reports_the_wrong_name(tmp_path: Path) -> None:
-    root = make_tree(
+    root = write_tree(
         tmp_path / "site",
         {"y000000000028.cfg": HEADER, "0015651130F9.cfg": HEADER, "0015651130f9.cfg": HEADER},
     )
@@ -232,7 +222,7 @@ def test_duplicate_phone_by_letter_case_reports_the_wrong_name(tmp_path: Path) -
 
 
 def test_mac_and_local_file_are_not_duplicates(tmp_path: Path) -> None:
-    root = make_tree(
+    root = write_tree(
         tmp_path / "site",
         {
             "y000000000028.cfg": HEADER,
@@ -244,7 +234,7 @@ def test_mac_and_local_file_are_not_duplicates(tmp_path: Path) -> None:
 
 
 def test_orphan_local_file(tmp_path: Path) -> None:
-    root = make_tree(
+    root = write_tree(
         tmp_path / "site",
         {
             "y000000000028.cfg": HEADER,
@@ -278,12 +268,12 @@ def test_resource_file_must_exist_in_the_tree(tmp_path: Path, key: str, target: 
     files: dict[str, str | bytes] = {
         "T46G/y000000000028.cfg": HEADER + f"{key} = {target}\n",
     }
-    root = make_tree(tmp_path, files)
+    root = write_tree(tmp_path, files)
     validation = run(root)
     assert found(validation, "CFG311") == [("CFG311", "T46G/y000000000028.cfg", 2)]
     missing = os.path.join(str(root), "T46G", *target.split("/"))
     assert missing in validation.diagnostics[0].message
-    make_tree(root, {f"T46G/{target}": WAV})
+    write_tree(root, {f"T46G/{target}": WAV})
     assert run(root).diagnostics == []
 
 
@@ -298,13 +288,13 @@ def test_resource_file_must_exist_in_the_tree(tmp_path: Path, key: str, target: 
     ],
 )
 def test_resources_outside_the_tree_are_not_checked(tmp_path: Path, value: str) -> None:
-    root = make_tree(tmp_path, {"T46G/y000000000028.cfg": HEADER + f"firmware.url = {value}\n"})
+    root = write_tree(tmp_path, {"T46G/y000000000028.cfg": HEADER + f"firmware.url = {value}\n"})
     assert found(run(root, server_url="http://prov.example.com/"), "CFG311") == []
 
 
 def test_server_url_maps_to_the_tree_root(tmp_path: Path) -> None:
     value = "HTTP://Prov.Example.com/yealink/fw/28.83.0.50.rom?v=2"
-    root = make_tree(tmp_path, {"T46G/y000000000028.cfg": HEADER + f"firmware.url = {value}\n"})
+    root = write_tree(tmp_path, {"T46G/y000000000028.cfg": HEADER + f"firmware.url = {value}\n"})
     validation = run(root, server_url="http://prov.example.com/yealink/")
     assert found(validation, "CFG311") == [("CFG311", "T46G/y000000000028.cfg", 2)]
     assert os.path.join(str(root), "fw", "28.83.0.50.rom") in validation.diagnostics[0].message
@@ -312,17 +302,17 @@ def test_server_url_maps_to_the_tree_root(tmp_path: Path) -> None:
 
 
 def test_absolute_path_is_from_the_tree_root(tmp_path: Path) -> None:
-    root = make_tree(
+    root = write_tree(
         tmp_path,
         {"T46G/y000000000028.cfg": HEADER + "firmware.url = /fw/28.83.0.50.rom\n"},
     )
     assert found(run(root), "CFG311") == [("CFG311", "T46G/y000000000028.cfg", 2)]
-    make_tree(root, {"fw/28.83.0.50.rom": b"rom"})
+    write_tree(root, {"fw/28.83.0.50.rom": b"rom"})
     assert run(root).diagnostics == []
 
 
 def test_ring_tone_in_the_tree_must_be_a_wav_file(tmp_path: Path) -> None:
-    root = make_tree(
+    root = write_tree(
         tmp_path,
         {
             "T46G/y000000000028.cfg": HEADER + "ringtone.url = tones/office.wav\n",
@@ -356,7 +346,7 @@ def test_tree_target_rules() -> None:
 
 
 def test_tree_findings_obey_suppressions_and_ignore(tmp_path: Path) -> None:
-    root = make_tree(
+    root = write_tree(
         tmp_path,
         {
             "site/0015651130f9.cfg": HEADER + "# cfgtool: disable-file=missing-common-file\n",
@@ -372,7 +362,7 @@ def test_tree_findings_obey_suppressions_and_ignore(tmp_path: Path) -> None:
 
 
 def test_severity_from_configuration(tmp_path: Path) -> None:
-    root = make_tree(
+    root = write_tree(
         tmp_path,
         {
             ".cfgtool.toml": '[severity]\nCFG310 = "error"\n',
@@ -385,7 +375,7 @@ def test_severity_from_configuration(tmp_path: Path) -> None:
 
 
 def test_directory_summary_counts_errors(tmp_path: Path) -> None:
-    root = make_tree(
+    root = write_tree(
         tmp_path,
         {
             "T46G/y000000000028.cfg": HEADER,
@@ -406,7 +396,7 @@ def test_directory_summary_counts_errors(tmp_path: Path) -> None:
 
 
 def test_scan_tree_indexes_names_only(tmp_path: Path) -> None:
-    root = make_tree(
+    root = write_tree(
         tmp_path,
         {
             "T46G/0015651130f9.cfg": b"\x00\x01 not even text",
@@ -436,7 +426,7 @@ def test_many_files_on_the_process_pool_match_one_process(tmp_path: Path) -> Non
     for number in range(260):
         extra = "account.17.enable = 1\n" if number % 50 == 0 else ""
         files[f"T46G/001565{number:06x}.cfg"] = HEADER + extra
-    root = make_tree(tmp_path, files)
+    root = write_tree(tmp_path, files)
     serial = validate_paths([str(root)], jobs=1).diagnostics
     parallel = validate_paths([str(root)], jobs=2).diagnostics
     assert serial == parallel and [d.code for d in serial] == ["CFG302"] * 6
