@@ -15,7 +15,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from cfgtool.diagnostics import Diagnostic, Severity
-from cfgtool.nodes import Document, Line
+from cfgtool.nodes import Document, Entry, Line
 
 if TYPE_CHECKING:
     from cfgtool.catalog import Catalog, Model
@@ -77,6 +77,26 @@ class LintContext:
             column=column,
             end_line=line,
             end_column=end_column,
+            hint=hint,
+        )
+
+    def value_diagnostic(
+        self,
+        rule: Rule | ModuleType,
+        entry: Entry,
+        message: str,
+        *,
+        severity: Severity | None = None,
+        hint: str | None = None,
+    ) -> Diagnostic:
+        """A diagnostic of ``rule`` that spans the value of ``entry``."""
+        return self.diagnostic(
+            rule,
+            entry,
+            message,
+            column=entry.value_column,
+            end_column=entry.value_end_column - 1,
+            severity=severity,
             hint=hint,
         )
 

@@ -70,12 +70,10 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
         hint = f"use {problem.expected}"
         if " #" in node.value:
             hint = "the format has no inline comments: move the comment to its own '#' line"
-        yield context.diagnostic(
+        yield context.value_diagnostic(
             _RULE,
             node,
             message,
-            column=node.value_column,
-            end_column=node.value_end_column - 1,
             severity=problem.severity,
             hint=hint,
         )

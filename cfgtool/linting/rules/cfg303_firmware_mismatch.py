@@ -64,12 +64,10 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
         wanted = " or ".join(f"{p}.x" for p in model.firmware_prefixes)
         owners = [m.name for m in load_models() if prefix in m.firmware_prefixes]
         whose = f"firmware for the {', '.join(owners[:4])}" if owners else "not a known model's"
-        yield context.diagnostic(
+        yield context.value_diagnostic(
             _RULE,
             node,
             f"{node.key} names {prefix}.x firmware ({whose}), but the {model.name} "
             f"takes {wanted} firmware; the phone will refuse it",
-            column=node.value_column,
-            end_column=node.value_end_column - 1,
             hint=f"point {node.key} at the {model.name} firmware ({wanted}.rom)",
         )

@@ -71,12 +71,10 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
             continue
         problem = _code_problem(node.value)
         if problem:
-            yield context.diagnostic(
+            yield context.value_diagnostic(
                 _RULE,
                 node,
                 f"{node.key}: {problem}",
-                column=node.value_column,
-                end_column=node.value_end_column - 1,
                 hint="use digits, # and * only, at most 32 characters (e.g. *99#)",
             )
         codes[index] = node

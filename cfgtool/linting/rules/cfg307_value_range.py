@@ -135,11 +135,9 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
         problem = check_value(node.value)
         if problem is not None:
             message, hint = problem
-            yield context.diagnostic(
+            yield context.value_diagnostic(
                 _RULE,
                 node,
                 f"{node.key}: {message}",
-                column=node.value_column,
-                end_column=node.value_end_column - 1,
                 hint=hint,
             )

@@ -56,11 +56,9 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
         if target is None or os.path.isfile(tree_file(view, target)):
             continue
         path = tree_file(view, target)
-        yield context.diagnostic(
+        yield context.value_diagnostic(
             _RULE,
             node,
             f"{node.key}: the {kind} {path} does not exist, so the phone's download will fail",
-            column=node.value_column,
-            end_column=node.value_end_column - 1,
             hint=f"put the {kind} at {path}, or correct the URL",
         )

@@ -72,23 +72,19 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
             continue
         ext = extension(node.value)
         if ext is not None and ext != ".wav":
-            yield context.diagnostic(
+            yield context.value_diagnostic(
                 _RULE,
                 node,
                 f"{node.key}: phones play .wav ring tones only, not {ext}",
-                column=node.value_column,
-                end_column=node.value_end_column - 1,
                 hint="convert the ring tone to WAV and name it .wav",
             )
         elif is_url and view is not None and view.tree.checks:
             problem = _content_problem(view, node.value)
             if problem:
-                yield context.diagnostic(
+                yield context.value_diagnostic(
                     _RULE,
                     node,
                     f"{node.key}: {problem}",
-                    column=node.value_column,
-                    end_column=node.value_end_column - 1,
                     hint="convert the ring tone to WAV (PCM) and upload it again",
                 )
 
