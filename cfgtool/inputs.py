@@ -94,6 +94,11 @@ def _raise(error: OSError) -> None:
     raise CfgIOError(f"{error.filename}: cannot read directory: {error.strerror or error}")
 
 
+def inventory_delimiter(header_line: str) -> str:
+    """The CSV delimiter of an inventory: ``;`` or ``,``, whichever its header uses more."""
+    return ";" if header_line.count(";") > header_line.count(",") else ","
+
+
 def read_inventory_columns(path: str) -> frozenset[str]:
     """The column names of an inventory CSV (header row; UTF-8, BOM tolerated, ``,`` or ``;``)."""
     import csv
@@ -107,8 +112,7 @@ def read_inventory_columns(path: str) -> frozenset[str]:
         raise CfgIOError(f"{path}: inventory is not UTF-8 text") from None
     except OSError as exc:
         raise CfgIOError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    header = next(csv.reader([first_line], delimiter=delimiter), [])
+    header = next(csv.reader([first_line], delimiter=inventory_delimiter(first_line)), [])
     columns = frozenset(name.strip() for name in header if name.strip())
     if not columns:
         raise CfgIOError(f"{path}: inventory has no header row")

@@ -60,6 +60,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from cfgtool.errors import CfgIOError, CfgValueError
 from cfgtool.fsutil import atomic_write_bytes, atomic_write_many, read_bytes
+from cfgtool.inputs import inventory_delimiter
 from cfgtool.nodes import Comment, Document, Entry, Invalid, Node
 from cfgtool.parser import build_entry, decode, dumps, load, parse_line
 
@@ -753,8 +754,7 @@ def parse_inventory(text: str, path: str = "<inventory>") -> Inventory:
     """
     if text.startswith("\ufeff"):
         text = text[1:]
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    delimiter = inventory_delimiter(text.split("\n", 1)[0])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     header: tuple[str, ...] | None = None
     header_row = 1
