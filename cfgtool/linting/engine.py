@@ -23,8 +23,10 @@ from functools import lru_cache
 from cfgtool.diagnostics import Diagnostic
 from cfgtool.errors import CfgDecodeError, CfgError
 from cfgtool.inputs import InputFile, expand_paths
+from cfgtool.linting import rules as registry
 from cfgtool.linting.config import ConfigResolver, LintConfig
 from cfgtool.linting.rule import LintContext, Rule
+from cfgtool.linting.rules._shared import scan
 from cfgtool.linting.suppressions import (
     UNUSED_CODE,
     apply_suppressions,
@@ -41,34 +43,14 @@ ENCRYPTED_PREFIX = "#!encrypt:"
 PARALLEL_THRESHOLD = 200
 
 
-# The answers for the last arguments, kept while they are the same objects: a
-# batch asks for the same rules, and lints with the same configuration, per file.
-_last_registered: tuple[tuple[Rule, ...], frozenset[str], tuple[Rule, ...]] | None = None
-_last_enabled: tuple[LintConfig, tuple[Rule, ...], tuple[Rule, ...]] | None = None
-
-
 def registered_rules(scopes: Iterable[str] = ("lint",)) -> tuple[Rule, ...]:
     """The registered rules of the given scopes (``"lint"``; ``validate`` adds ``"model"``)."""
-    from cfgtool.linting.rules import RULES
-
-    global _last_registered
-    wanted = frozenset(scopes)
-    last = _last_registered
-    if last is not None and last[0] is RULES and last[1] == wanted:
-        return last[2]
-    found = tuple(rule for rule in RULES if rule.scope in wanted)
-    _last_registered = (RULES, wanted, found)
-    return found
+    return _in_scopes(registry.RULES, frozenset(scopes))
 
 
-def _enabled_rules(config: LintConfig, candidates: tuple[Rule, ...]) -> tuple[Rule, ...]:
-    global _last_enabled
-    last = _last_enabled
-    if last is not None and last[0] is config and last[1] is candidates:
-        return last[2]
-    enabled = config.enabled_rules(candidates)
-    _last_enabled = (config, candidates, enabled)
-    return enabled
+@lru_cache(maxsize=16)
+def _in_scopes(rules: tuple[Rule, ...], scopes: frozenset[str]) -> tuple[Rule, ...]:
+    return tuple(rule for rule in rules if rule.scope in scopes)
 
 
 def make_context(
@@ -112,8 +94,10 @@ def lint(
     """
     config = config or LintConfig()
     context = context or make_context(config, doc.filename)
+    # The per-file state: the document's facts, sorted once for every rule.
+    context = context.with_facts(scan(doc, context.extra_known_keys))
     candidates = registered_rules() if rules is None else tuple(rules)
-    enabled = _enabled_rules(config, candidates)
+    enabled = config.enabled_rules(candidates)
     diagnostics: list[Diagnostic] = []
     for rule in enabled:
         diagnostics.extend(rule.check(doc, context))

@@ -32,11 +32,10 @@ Passing example::
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Callable, Iterator
 
-from cfgtool.diagnostics import Diagnostic, Severity
-from cfgtool.linting.rule import LintContext
+from cfgtool.diagnostics import Severity
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.linting.rules._shared import value_owner
 from cfgtool.nodes import Document, Entry
 from cfgtool.provisioning import NULL_VALUES
@@ -49,7 +48,6 @@ SUMMARY = (
 )
 SCOPE = "model"
 
-_RULE = sys.modules[__name__]
 _INTEGER = re.compile(r"[0-9]+")
 _TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})")
 
@@ -123,7 +121,7 @@ CHECKS: dict[str, Check] = {
 _CHECK_OF_KEY = {**CHECKS, **{f"static.{key}": check for key, check in CHECKS.items()}}
 
 
-def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
     for node in doc.items:
         if type(node) is not Entry:
             continue
@@ -135,8 +133,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
         problem = check_value(node.value)
         if problem is not None:
             message, hint = problem
-            yield context.value_diagnostic(
-                _RULE,
+            yield context.value_problem(
                 node,
                 f"{node.key}: {message}",
                 hint=hint,
