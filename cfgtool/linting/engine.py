@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from cfgtool.diagnostics import Diagnostic
+from cfgtool.directives import has_directives
 from cfgtool.errors import CfgDecodeError, CfgError
 from cfgtool.inputs import InputFile, expand_paths
 from cfgtool.linting import rules as registry
@@ -31,7 +32,6 @@ from cfgtool.linting.suppressions import (
     UNUSED_CODE,
     apply_suppressions,
     find_suppressions,
-    has_directives,
     unused_suppressions,
 )
 from cfgtool.nodes import Document

@@ -26,10 +26,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from cfgtool.catalog import NULL_VALUES
+from cfgtool.directives import comment_model
 from cfgtool.provisioning.effective import Setting, Source, effective
 from cfgtool.provisioning.models import (
     FileContext,
-    comment_model,
     model_for_common_file,
     model_of,
     pn_name,

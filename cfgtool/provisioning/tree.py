@@ -17,11 +17,12 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from cfgtool.catalog import Model, all_models_common_file, find_model
+from cfgtool.directives import comment_model
 from cfgtool.errors import CfgError, CfgValueError
 from cfgtool.filenames import FileName, basename, classify, normalize_mac
 from cfgtool.inputs import expand_paths
 from cfgtool.parser import load
-from cfgtool.provisioning.models import comment_model, model_for_common_file
+from cfgtool.provisioning.models import model_for_common_file
 
 VIEW_OPTION = "provisioning"  # LintContext.options key holding the FileView
 
@@ -31,6 +32,7 @@ class OptionsContext(Protocol):
 
     @property
     def options(self) -> Mapping[str, Any]: ...
+
 
 @dataclass(frozen=True)
 class TreeDirectory:
