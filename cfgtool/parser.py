@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from cfgtool.errors import CfgDecodeError, CfgIOError, CfgValueError
+from cfgtool.format import HEADER_PREFIX
 from cfgtool.fsutil import atomic_write_text, read_bytes
 from cfgtool.nodes import (
     Blank,
@@ -33,7 +34,6 @@ from cfgtool.nodes import (
 )
 from cfgtool.resources import grammar_path
 
-HEADER_PREFIX = "#!version:"
 BOM = "\ufeff"
 _CACHE_FORMAT = "1"
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

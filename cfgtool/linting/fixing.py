@@ -16,17 +16,16 @@ from typing import TYPE_CHECKING
 
 from cfgtool.diagnostics import Diagnostic
 from cfgtool.errors import CfgError
+from cfgtool.format import DEFAULT_VERSION, HEADER_PREFIX
 from cfgtool.fsutil import atomic_write_bytes, read_bytes
 from cfgtool.inputs import InputFile, expand_paths
 from cfgtool.linting.config import ConfigResolver
 from cfgtool.linting.rule import LintContext, Rule
 from cfgtool.nodes import Blank, Comment, Document, Entry, Header, MisplacedHeader
-from cfgtool.parser import HEADER_PREFIX, decode, loads
+from cfgtool.parser import decode, loads
 
 if TYPE_CHECKING:
     from cfgtool.linting.engine import FileResult
-
-DEFAULT_VERSION = "1.0.0.1"
 
 
 def apply_fixes(

@@ -25,7 +25,6 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from cfgtool.catalog import NULL_VALUES
 from cfgtool.directives import comment_model
 from cfgtool.provisioning.effective import Setting, Source, effective
 from cfgtool.provisioning.models import (
@@ -85,7 +84,6 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "NULL_VALUES",
     "RESOURCE_KEYS",
     "RINGTONE_URL_KEY",
     "VIEW_OPTION",

@@ -9,6 +9,7 @@ from typing import Literal
 from cfgtool.catalog import Model
 from cfgtool.errors import CfgValueError
 from cfgtool.filenames import normalize_mac
+from cfgtool.format import URL_SCHEMES
 from cfgtool.provisioning.models import pn_name
 
 
@@ -56,7 +57,7 @@ def expand_url(
     scheme = SCHEME.match(text)
     if scheme is None:
         text = "tftp://" + text
-    elif scheme.group(1).lower() not in ("tftp", "ftp", "http", "https"):
+    elif scheme.group(1).lower() not in URL_SCHEMES:
         raise CfgValueError(
             f"{scheme.group(1)!r} is not a scheme phones provision from; "
             "use tftp://, ftp://, http:// or https://"

@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from cfgtool.catalog import INDEX, Param, load_catalog, normalize_key
+from cfgtool.format import NULL_VALUE
 from cfgtool.masking import is_secret_key
 from cfgtool.nodes import Document, Entry, Invalid, MisplacedHeader, Node
 from cfgtool.parser import BOM, loads
@@ -521,7 +522,7 @@ def _scan(items: list[Node], extra: frozenset[str]) -> Facts:
                 keys.append((node, owner))
             value = node.value
             value_rule = None
-            if value and value != "%NULL%":
+            if value and value != NULL_VALUE:
                 if suspect(value):
                     value_rule = value_owner(node, extra)
                     if value_rule is not None:

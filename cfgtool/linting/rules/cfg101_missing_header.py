@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterator
 
 from cfgtool.diagnostics import Severity
+from cfgtool.format import DEFAULT_VERSION, HEADER, HEADER_PREFIX
 from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.linting.rules._shared import facts, fix_newline, rebuild
 from cfgtool.nodes import Comment, Document, Header, MisplacedHeader, Node
@@ -31,8 +32,6 @@ NAME = "missing-header"
 SEVERITY: Severity = "error"
 SUMMARY = "line 1 is not the '#!version:1.0.0.1' header the phone requires"
 
-HEADER = "#!version:1.0.0.1"
-VERSION = "1.0.0.1"
 # `#!Version:1.0.0.1`, `# !version 1.0.0.1`, `#version:1.0.0.1`: a header with a slip.
 _NEAR_HEADER = re.compile(r"[ \t]*#[ \t]*!?[ \t]*version\b", re.IGNORECASE)
 
@@ -48,11 +47,11 @@ def check(doc: Document, context: LintContext) -> Iterator[Problem]:
         return
     first = doc.items[0]
     if isinstance(first, Header):
-        if first.version != VERSION:
+        if first.version != DEFAULT_VERSION:
             yield context.problem(
                 first,
                 f"header version {first.version!r}: phones read only {HEADER}",
-                column=len("#!version:") + 1,
+                column=len(HEADER_PREFIX) + 1,
                 hint=hint,
             )
         return

@@ -27,9 +27,10 @@ from collections.abc import Iterator
 
 from cfgtool.catalog import load_models
 from cfgtool.diagnostics import Severity
+from cfgtool.format import EMPTY_VALUES
 from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.nodes import Document, Entry
-from cfgtool.provisioning import NULL_VALUES, model_of
+from cfgtool.provisioning import model_of
 
 CODE = "CFG303"
 NAME = "firmware-mismatch"
@@ -51,7 +52,7 @@ def rom_prefix(url: str) -> int | None:
 
 def check(doc: Document, context: LintContext) -> Iterator[Problem]:
     for node in doc.items:
-        if type(node) is not Entry or node.key not in _KEYS or node.value in NULL_VALUES:
+        if type(node) is not Entry or node.key not in _KEYS or node.value in EMPTY_VALUES:
             continue
         prefix = rom_prefix(node.value)
         model = model_of(doc, context)

@@ -25,14 +25,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from cfgtool.catalog import URL_SCHEMES, check_value
+from cfgtool.catalog import check_value
 from cfgtool.diagnostics import Severity
 from cfgtool.filenames import basename, classify
+from cfgtool.format import EMPTY_VALUES, URL_SCHEMES
 from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.linting.rules._shared import value_owner
 from cfgtool.masking import has_url_credentials
 from cfgtool.nodes import Document, Entry
-from cfgtool.provisioning import NULL_VALUES
 
 CODE = "CFG305"
 NAME = "provisioning-url"
@@ -77,7 +77,7 @@ def _url_problems(context: LintContext, node: Entry, in_common: bool) -> tuple[_
     found = _FOUND.get(memo)
     if found is None:
         found = ()
-        if value not in NULL_VALUES and value_owner(node, context.extra_known_keys) is None:
+        if value not in EMPTY_VALUES and value_owner(node, context.extra_known_keys) is None:
             # Under `validate` CFG202 runs too: a scheme it already rejects is not reported twice.
             scheme_reported = _catalog_rejects(context, key, value)
             found = tuple(_problems(key, value, in_common, scheme_reported))

@@ -26,10 +26,10 @@ import re
 from collections.abc import Iterator
 
 from cfgtool.diagnostics import Severity
+from cfgtool.format import EMPTY_VALUES
 from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.linting.rules._shared import value_owner
 from cfgtool.nodes import Document, Entry
-from cfgtool.provisioning import NULL_VALUES
 
 CODE = "CFG306"
 NAME = "activation-code"
@@ -62,7 +62,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Problem]:
                 hint=f"renumber it to an unused index from {FIRST} to {LAST}",
             )
             continue
-        if field != "code" or node.value in NULL_VALUES:
+        if field != "code" or node.value in EMPTY_VALUES:
             continue
         if value_owner(node, context.extra_known_keys) is not None:
             continue

@@ -35,10 +35,10 @@ import re
 from collections.abc import Callable, Iterator
 
 from cfgtool.diagnostics import Severity
+from cfgtool.format import EMPTY_VALUES
 from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.linting.rules._shared import value_owner
 from cfgtool.nodes import Document, Entry
-from cfgtool.provisioning import NULL_VALUES
 
 CODE = "CFG307"
 NAME = "value-range"
@@ -126,7 +126,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Problem]:
         if type(node) is not Entry:
             continue
         check_value = _CHECK_OF_KEY.get(node.key)
-        if check_value is None or node.value in NULL_VALUES:
+        if check_value is None or node.value in EMPTY_VALUES:
             continue
         if value_owner(node, context.extra_known_keys) is not None:
             continue

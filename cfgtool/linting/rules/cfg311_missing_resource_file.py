@@ -28,9 +28,10 @@ import os
 from collections.abc import Iterator
 
 from cfgtool.diagnostics import Severity
+from cfgtool.format import EMPTY_VALUES
 from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.nodes import Document, Entry
-from cfgtool.provisioning import NULL_VALUES, file_view, resource_kind, tree_file, tree_target
+from cfgtool.provisioning import file_view, resource_kind, tree_file, tree_target
 
 CODE = "CFG311"
 NAME = "missing-resource-file"
@@ -44,7 +45,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Problem]:
     if view is None or not view.tree.checks or context.template:
         return
     for node in doc.items:
-        if type(node) is not Entry or not node.key.endswith("url") or node.value in NULL_VALUES:
+        if type(node) is not Entry or not node.key.endswith("url") or node.value in EMPTY_VALUES:
             continue
         kind = resource_kind(node.key)
         if kind is None:

@@ -26,10 +26,10 @@ import re
 from collections.abc import Iterator
 
 from cfgtool.diagnostics import Severity
+from cfgtool.format import EMPTY_VALUES
 from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.nodes import Document, Entry
 from cfgtool.provisioning import (
-    NULL_VALUES,
     RINGTONE_URL_KEY,
     FileView,
     file_view,
@@ -61,7 +61,7 @@ def extension(name: str) -> str | None:
 def check(doc: Document, context: LintContext) -> Iterator[Problem]:
     view = file_view(context)
     for node in doc.items:
-        if type(node) is not Entry or node.value in NULL_VALUES:
+        if type(node) is not Entry or node.value in EMPTY_VALUES:
             continue
         if "ring" not in node.key:
             continue

@@ -23,9 +23,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cfgtool.catalog import NULL_VALUES
 from cfgtool.diagnostics import Severity
 from cfgtool.filenames import basename, classify
+from cfgtool.format import EMPTY_VALUES
 from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.linting.rules._shared import AES_KEY, facts
 from cfgtool.masking import has_url_credentials, is_secret_key
@@ -50,7 +50,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Problem]:
     if name is None or not classify(name).is_common:
         return
     for node in facts(doc, context).entries:
-        if node.value in NULL_VALUES:
+        if node.value in EMPTY_VALUES:
             continue
         what = _what(node.key)
         if what is not None:
