@@ -11,14 +11,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
+from cfgtool.directives import ENDIF, IF, Directive, parse_directive
 from cfgtool.errors import CfgValueError
+from cfgtool.format import NULL_VALUE
 from cfgtool.nodes import Comment, Document, Entry, Invalid, Node
 
 if TYPE_CHECKING:
     pass
 
 FILTERS = ('default("text")', "lower", "upper")
-NULL_CELL = "%NULL%"
+NULL_CELL = NULL_VALUE
 MAC_COLUMN = "mac"
 MODEL_COLUMN = "model"
 Layout = Literal["flat", "pn"]
@@ -27,7 +29,6 @@ ProgressCallback = Callable[[str, int, int], None]
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _KEY_COLUMN = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+")
-_DIRECTIVE = re.compile(r"cfgtool:[ \t]*(if|endif)\b[ \t]*(.*)")
 MAC_FILE = re.compile(r"[0-9a-f]{12}\.cfg")
 SAFE_PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]*")
 ONE_LINE = re.compile(r"[^\x00-\x1f\x7f-\x9f\u2028\u2029]*")
@@ -317,13 +318,19 @@ class Template:
         return frozenset(p.name for p in (*self.placeholders, *self.conditions))
 
 
-def _directive(node: Comment, block: int | None, conditions: list[Placeholder]) -> str | None:
+def _block_directive(node: Comment) -> Directive | None:
+    """The ``# cfgtool: if=`` or ``endif`` directive ``node`` is, or None."""
+    directive = parse_directive(node)
+    return directive if directive is not None and directive.verb in (IF, ENDIF) else None
+
+
+def _directive(
+    node: Comment, directive: Directive, block: int | None, conditions: list[Placeholder]
+) -> str | None:
     """Handle an ``if=``/``endif`` comment; return a problem message, if any."""
-    match = _DIRECTIVE.fullmatch(node.text)
-    assert match is not None
-    verb, argument = match.groups()
+    verb, argument = directive.verb, directive.rest.strip(" \t")
     column = node.raw.index("#") + 1
-    if verb == "endif":
+    if verb == ENDIF:
         if argument:
             return "write the end of a block as '# cfgtool: endif', with nothing after it"
         return (
@@ -347,9 +354,9 @@ def _scan(doc: Document) -> tuple[Template, list[TemplateProblem]]:
     problems: list[TemplateProblem] = []
     block: int | None = None
     for node in doc.items:
-        if isinstance(node, Comment) and _DIRECTIVE.fullmatch(node.text):
+        if isinstance(node, Comment) and (directive := _block_directive(node)) is not None:
             count = len(conditions)
-            message = _directive(node, block, conditions)
+            message = _directive(node, directive, block, conditions)
             if message:
                 problems.append(TemplateProblem(node.line, node.raw.index("#") + 1, message))
             elif len(conditions) > count:
