@@ -226,7 +226,7 @@ def fmt(
       cfgtool fmt --check y000000000028.cfg   # in CI
     """
     from cfgtool.linting.config import ConfigOverrides, ConfigResolver
-    from cfgtool.linting.fixing import format_paths
+    from cfgtool.linting.formatting import format_paths
 
     resolver = ConfigResolver(config_path, ConfigOverrides(exclude=exclude))
     results = format_paths(

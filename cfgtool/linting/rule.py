@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from cfgtool.catalog import Catalog, load_catalog
 from cfgtool.diagnostics import Diagnostic, Severity
 from cfgtool.nodes import Document, Entry, Line
 
 if TYPE_CHECKING:
-    from cfgtool.catalog import Catalog, Model
+    from cfgtool.catalog import Model
     from cfgtool.linting.config import LintConfig
     from cfgtool.linting.rules._shared import Facts
 
@@ -95,8 +96,6 @@ class LintContext:
     @property
     def catalog(self) -> Catalog:
         """The parameter catalog (loaded once per process)."""
-        from cfgtool.catalog import load_catalog
-
         return load_catalog()
 
     def problem(

@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from cfgtool.catalog import all_models_common_file
 from cfgtool.diagnostics import Severity
 from cfgtool.filenames import basename, classify, common_filename, mac_filename, normalize_mac
+from cfgtool.inputs import matches_globs
 from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.nodes import Document
 from cfgtool.provisioning import model_for_common_file
@@ -98,6 +99,4 @@ def _allowed(name: str, context: LintContext) -> bool:
     config = context.config
     if config is None or not config.allow_names:
         return False
-    from cfgtool.linting.config import matches_globs
-
     return matches_globs(context.path or name, config.allow_names, config.root)

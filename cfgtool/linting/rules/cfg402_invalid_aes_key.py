@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from cfgtool.crypto.keys import KEY_ALPHABET, validate_aes_key
 from cfgtool.diagnostics import Severity
 from cfgtool.errors import CryptoError
 from cfgtool.linting.rule import LintContext, Problem
@@ -36,9 +37,6 @@ SUMMARY = "an AES key that is not 16 (or 32) characters of the allowed set"
 
 def check(doc: Document, context: LintContext) -> Iterator[Problem]:
     for node in facts(doc, context).aes:
-        # Imported here: cfgtool.crypto is not needed for files without AES keys.
-        from cfgtool.crypto import KEY_ALPHABET, validate_aes_key
-
         try:
             validate_aes_key(node.value)
         except CryptoError:

@@ -43,6 +43,7 @@ from cfgtool.linting.rules._shared import (
 )
 from cfgtool.masking import is_secret_key
 from cfgtool.nodes import Document, Entry, Invalid
+from cfgtool.rendering.template import template_placeholders, template_problems
 
 CODE = "CFG501"
 NAME = "template-placeholder"
@@ -112,9 +113,6 @@ def _found(context: LintContext, node: Entry, text: str, column: int, where: str
 
 def _template_checks(doc: Document, context: LintContext) -> Iterator[Problem]:
     """``{{ }}`` syntax and names, checked by the renderer's own parser."""
-    # Imported here: only templates need the renderer.
-    from cfgtool.rendering import template_placeholders, template_problems
-
     invalid_lines = {node.line for node in doc.items if isinstance(node, Invalid)}
     for problem in template_problems(doc):
         if problem.line not in invalid_lines:  # CFG103 and friends report those lines
