@@ -32,13 +32,11 @@ from cfgtool.catalog.params import (
     normalize_key,
     reboot_reason,
 )
-from cfgtool.catalog.values import NULL_VALUES, URL_SCHEMES, ValueProblem, check_value
+from cfgtool.catalog.values import ValueProblem, check_value
 
 __all__ = [
     "INDEX",
-    "NULL_VALUES",
     "SCHEMA_FORMAT",
-    "URL_SCHEMES",
     "Catalog",
     "Model",
     "Param",

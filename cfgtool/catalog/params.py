@@ -15,6 +15,7 @@ from typing import Any, Literal
 from cfgtool.catalog.models import (
     load_json,
 )
+from cfgtool.suggest import close_matches, could_match, similarity
 
 INDEX = "X"
 
@@ -107,6 +108,8 @@ def normalize_key(key: str) -> str:
 _MISSING = object()
 _LOOKUP_CACHE_LIMIT = 100_000
 _STATIC = "static."
+# Longer keys get no did-you-mean (the longest catalog key has under 100 characters).
+SUGGEST_MAX_KEY_LENGTH = 1000
 
 
 class Catalog:
@@ -117,13 +120,16 @@ class Catalog:
     :class:`Param` objects are built on first use, which keeps loading fast.
     """
 
-    __slots__ = ("_cache", "_entries", "_params", "_static_families")
+    __slots__ = ("_cache", "_entries", "_most_dots", "_params", "_static_families")
 
     def __init__(self, entries: dict[str, dict[str, Any]], static_families: frozenset[str]) -> None:
         self._entries = entries  # raw schemas/params.json items by key pattern
         self._params: dict[str, Param] = {}
         self._static_families = static_families
         self._cache: dict[str, Param | None] = {}
+        # A key with more segments than any pattern (plus a static. prefix) is unknown:
+        # checked first, so a key of a million dots costs one count.
+        self._most_dots = max((pattern.count(".") for pattern in entries), default=0) + 1
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -156,6 +162,8 @@ class Catalog:
         return found  # type: ignore[return-value]
 
     def _resolve(self, key: str) -> Param | None:
+        if key.count(".") > self._most_dots:
+            return None
         parts = key.split(".")
         for position, part in enumerate(parts):
             if part.isdigit() and part.isascii():
@@ -194,8 +202,13 @@ class Catalog:
         ``account.2.sip_server.1.adress`` → ``account.2.sip_server.1.address``.
         Handles one misspelled segment, one missing or extra segment (including
         the ``static.`` prefix) and, failing those, an overall close match.
+        The work is bounded: a key with more segments than any catalog key plus
+        one, or longer than :data:`SUGGEST_MAX_KEY_LENGTH`, gets no suggestion.
         """
-        if self.lookup(key) is not None:
+        if len(key) > SUGGEST_MAX_KEY_LENGTH:
+            return None
+        index = _suggestion_index(self)
+        if key.count(".") + 1 > index.most_segments + 1 or self.lookup(key) is not None:
             return None
         pattern = normalize_key(key)
         if pattern in self._entries:  # a literal X placeholder where an index belongs
@@ -239,12 +252,13 @@ class _SuggestionIndex:
     ``by_length``: segment count -> patterns, for the overall close match.
     """
 
-    __slots__ = ("by_length", "one_removed", "one_segment")
+    __slots__ = ("by_length", "most_segments", "one_removed", "one_segment")
 
     def __init__(self) -> None:
         self.one_segment: dict[str, list[tuple[str, str]]] = {}
         self.one_removed: dict[str, list[tuple[str, int]]] = {}
         self.by_length: dict[int, list[str]] = {}
+        self.most_segments = 0
 
 
 @cache
@@ -255,6 +269,7 @@ def _suggestion_index(catalog: Catalog) -> _SuggestionIndex:
             continue
         parts = pattern.split(".")
         index.by_length.setdefault(len(parts), []).append(pattern)
+        index.most_segments = max(index.most_segments, len(parts))
         for position, part in enumerate(parts):
             wildcard = ".".join([*parts[:position], "\0", *parts[position + 1 :]])
             index.one_segment.setdefault(wildcard, []).append((pattern, part))
@@ -273,9 +288,9 @@ def _segment_score(typed: str, known: str) -> float:
     if known == INDEX:
         # a mangled index ("1a", "01x") where the catalog has X
         return 0.75 if any(c.isdigit() for c in typed) else 0.0
-    from difflib import SequenceMatcher  # lazy: difflib is not needed on the lint path
-
-    score = SequenceMatcher(None, typed.casefold(), known.casefold()).ratio()
+    if not could_match(typed, len(known), _SEGMENT_CUTOFF):
+        return 0.0
+    score = similarity(typed, known)
     return score if typed.casefold() != known.casefold() else 0.99
 
 
@@ -310,11 +325,7 @@ def _suggest_pattern(catalog: Catalog, pattern: str) -> tuple[str, str] | None:
         best = min(options, key=lambda o: (-o[0], -o[1], o[2]))
         return best[2], best[3]
 
-    from difflib import get_close_matches  # lazy: difflib is not needed on the lint path
-
-    close = get_close_matches(
-        pattern, index.by_length.get(len(parts), []), n=1, cutoff=_OVERALL_CUTOFF
-    )
+    close = close_matches(pattern, index.by_length.get(len(parts), []), cutoff=_OVERALL_CUTOFF)
     return (close[0], "same") if close else None
 
 

@@ -10,10 +10,7 @@ from typing import Literal
 from cfgtool.catalog.params import (
     Param,
 )
-
-URL_SCHEMES = frozenset({"tftp", "ftp", "http", "https"})
-NULL_VALUES = frozenset({"", "%NULL%"})
-
+from cfgtool.format import EMPTY_VALUES, URL_SCHEMES
 
 # --------------------------------------------------------------------------- values
 
@@ -83,7 +80,7 @@ def check_value(param: Param, value: str) -> ValueProblem | None:
     the empty value are valid for every key.
     """
     value = value.strip()
-    if value in NULL_VALUES:
+    if value in EMPTY_VALUES:
         return None
     kind = param.type
     patterns = _patterns()

@@ -25,6 +25,7 @@ from cfgtool.directives import comment_model
 from cfgtool.errors import CfgError
 from cfgtool.filenames import basename, classify, common_filename
 from cfgtool.nodes import Document
+from cfgtool.suggest import did_you_mean
 
 
 class FileContext(Protocol):
@@ -37,16 +38,14 @@ class FileContext(Protocol):
     @property
     def path(self) -> str | None: ...
 
+
 def require_model(name: str) -> Model:
     """The model called ``name``; raises :class:`CfgError` naming the closest models."""
     model = find_model(name)
     if model is not None:
         return model
-    from difflib import get_close_matches  # lazy: difflib is not needed on the lint path
-
-    names = [m.name for m in load_models()]
-    close = get_close_matches(name.upper(), names, n=3, cutoff=0.6)
-    hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+    close = did_you_mean(name.upper(), [m.name for m in load_models()], n=3, quote=False)
+    hint = f" ({close})" if close else ""
     raise CfgError(f"unknown phone model {name!r}{hint}; `cfgtool models` lists them")
 
 

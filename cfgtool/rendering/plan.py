@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -28,6 +27,7 @@ from cfgtool.rendering.template import (
     TemplateError,
     TemplateProblem,
 )
+from cfgtool.suggest import did_you_mean
 
 if TYPE_CHECKING:
     pass
@@ -49,8 +49,8 @@ class Job:
 
 
 def _suggest(name: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, list(choices), n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    hint = did_you_mean(name, choices)
+    return f"; {hint}" if hint else ""
 
 
 def _model_names() -> list[str]:

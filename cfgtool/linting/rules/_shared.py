@@ -60,6 +60,8 @@ VALID_KEY = re.compile(r"[A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]+)*")
 # A segment that stands for an index: the X of the guides, printf's %d, a glob *.
 _INDEX_WORDS = frozenset({"X", "x", "Y", "y", "N", "n", "i", "I"})
 _INDEX_SYMBOL = re.compile(r"\*|%[dsiu]|#|\?|<\w*>|\{\w*\}|\[\w*\]|\$\w+")
+# The characters _INDEX_SYMBOL can start with: others need no regex (keys of many segments).
+_INDEX_SYMBOL_STARTS = frozenset("*%#?<{[$")
 
 # A pasted terminal session: `$ cmd`, `> cmd`, `>>> code`, `user@host:~$ cmd`,
 # `PS C:\> cmd`, `C:\> cmd`, or a line that starts with a shell command.
@@ -116,7 +118,12 @@ def index_placeholder(key: str) -> tuple[int, str] | None:
     for position, part in enumerate(parts):
         if part in _INDEX_WORDS:
             letters.append(position)
-        elif found is None and _INDEX_SYMBOL.fullmatch(part) and len(parts) > 1:
+        elif (
+            found is None
+            and part[:1] in _INDEX_SYMBOL_STARTS
+            and _INDEX_SYMBOL.fullmatch(part)
+            and len(parts) > 1
+        ):
             found = (position, part)
     if found is not None:
         return found
