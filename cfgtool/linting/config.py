@@ -37,6 +37,7 @@ from cfgtool.diagnostics import SEVERITIES, Severity
 from cfgtool.errors import ConfigError
 from cfgtool.inputs import matches_globs
 from cfgtool.linting import rules as registry
+from cfgtool.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from cfgtool.inputs import InputFile
@@ -384,7 +385,5 @@ def _check_selectors(values: Iterable[str], where: str) -> None:
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    from difflib import get_close_matches
-
-    close = get_close_matches(word, list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    hint = did_you_mean(word, choices)
+    return f" ({hint})" if hint else ""
