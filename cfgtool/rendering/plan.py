@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from cfgtool.catalog import Model, find_model, load_models, model_match_key
 from cfgtool.errors import CfgValueError
-from cfgtool.filenames import normalize_mac
+from cfgtool.filenames import normalize_mac, not_a_mac
 from cfgtool.rendering.inventory import (
     Inventory,
     InventoryRow,
@@ -125,10 +125,7 @@ class _RowChecker:
             return None, self.problem(row.row, self.mac_index, "the MAC is missing")
         mac = normalize_mac(cell)
         if mac is None:
-            message = character_problem(cell) or (
-                f"{cell!r} is not a MAC address; write 12 hex digits such as 0015651130F9, "
-                "00:15:65:11:30:f9, 00-15-65-11-30-F9 or 0015.6511.30f9"
-            )
+            message = character_problem(cell) or not_a_mac(cell)
             return None, self.problem(row.row, self.mac_index, message)
         return mac, None
 
