@@ -31,6 +31,7 @@ from cfgtool.nodes import (
     InvalidKind,
     MisplacedHeader,
     Node,
+    install_entry_builder,
 )
 from cfgtool.resources import grammar_path
 
@@ -278,6 +279,9 @@ def build_entry(raw: str, eol: str, line: int, key: str, value: str) -> Entry:
     raise CfgValueError(
         f"cannot write {key!r} = {value!r} as one setting line: " + _why_not_entry(key, value)
     )
+
+
+install_entry_builder(build_entry)
 
 
 def _why_not_entry(key: str, value: str) -> str:

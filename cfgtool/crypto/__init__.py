@@ -80,8 +80,6 @@ if TYPE_CHECKING:
     from cfgtool.crypto.rsa import is_rsa_envelope as is_rsa_envelope
     from cfgtool.crypto.rsa import load_rsa_private_key as load_rsa_private_key
     from cfgtool.crypto.rsa import load_rsa_public_key as load_rsa_public_key
-    from cfgtool.runners.encrypt_batch import encrypt_paths as encrypt_paths
-    from cfgtool.runners.encrypt_batch import lint_refusal as lint_refusal
     from cfgtool.sources import is_plausible_cfg as is_plausible_cfg
 
 _HOMES: dict[str, str] = {

@@ -82,9 +82,6 @@ if TYPE_CHECKING:
     from cfgtool.rendering.template import compile_template as compile_template
     from cfgtool.rendering.template import template_placeholders as template_placeholders
     from cfgtool.rendering.template import template_problems as template_problems
-    from cfgtool.runners.render_batch import RenderedFileValidator as RenderedFileValidator
-    from cfgtool.runners.render_batch import render_batch as render_batch
-    from cfgtool.runners.render_batch import render_files as render_files
 
 _HOMES: dict[str, str] = {
     **homes(
