@@ -121,14 +121,6 @@ def check_grammar() -> None:
 # --- nodes -----------------------------------------------------------------------
 
 
-def _split_eol(token: str) -> tuple[str, str]:
-    if token.endswith("\r\n"):
-        return token[:-2], "\r\n"
-    if token.endswith(("\n", "\r")):
-        return token[:-1], token[-1]
-    return token, ""
-
-
 def _entry(raw: str, eol: str, line: int) -> Entry:
     key_part, _, value_part = raw.partition("=")
     key = key_part.strip(" \t")
