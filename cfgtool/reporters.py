@@ -17,7 +17,9 @@ from typing import Protocol
 
 from cfgtool._version import __version__
 from cfgtool.diagnostics import Diagnostic
+from cfgtool.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from cfgtool.linting import rules as registry
+from cfgtool.terminal import use_color
 
 FORMATS = ("text", "json", "sarif", "github", "junit")
 MACHINE_FORMATS = frozenset(FORMATS) - {"text"}
@@ -35,8 +37,6 @@ class ReportOptions:
 
 
 Reporter = Callable[[Sequence[Diagnostic], Sequence[str], ReportOptions], str]
-
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 class FileOutcome(Protocol):
@@ -115,16 +115,6 @@ def default_format(environ: dict[str, str] | None = None) -> str:
     """``github`` inside GitHub Actions (``GITHUB_ACTIONS=true``), else ``text``."""
     env = os.environ if environ is None else environ
     return "github" if env.get("GITHUB_ACTIONS") == "true" else "text"
-
-
-def use_color(choice: str, is_tty: bool, environ: dict[str, str] | None = None) -> bool:
-    """``always``/``never`` decide; ``auto`` means a terminal and no ``NO_COLOR``."""
-    env = os.environ if environ is None else environ
-    if choice == "always":
-        return True
-    if choice == "never":
-        return False
-    return is_tty and not env.get("NO_COLOR") and env.get("TERM") != "dumb"
 
 
 def render(

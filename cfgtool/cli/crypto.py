@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import click
 
 from cfgtool import crypto
+from cfgtool.cli.output import progress_bar
 from cfgtool.fsutil import read_bytes
 from cfgtool.runners.encrypt_batch import encrypt_paths
 
@@ -130,7 +130,7 @@ def encrypt(
       cfgtool encrypt configs/ --out upload/ --mode rsa --rsa-public phone-pub.pem
     """
     key = _key(key_file, key_env, key_value)
-    with _progress(quiet) as progress:
+    with progress_bar(enabled=not quiet) as progress:
         result = encrypt_paths(
             paths,
             out_dir,
@@ -180,7 +180,7 @@ def decrypt(
       cfgtool decrypt upload/y000000000028.cfg --out plain/ --rsa-private phone.pem
     """
     key = _key(key_file, key_env, key_value)
-    with _progress(quiet) as progress:
+    with progress_bar(enabled=not quiet) as progress:
         result = crypto.decrypt_paths(
             paths,
             out_dir,
@@ -196,24 +196,6 @@ def _key(key_file: str | None, key_env: str | None, key_value: str | None) -> st
     if key_value is not None:
         click.echo(f"cfgtool: warning: {KEY_ARGV_WARNING}", err=True)
     return crypto.resolve_key(key_file=key_file, key_env=key_env, key=key_value)
-
-
-@contextlib.contextmanager
-def _progress(quiet: bool) -> Iterator[crypto.ProgressCallback | None]:
-    """A rich progress bar on stderr when it is a terminal, else nothing."""
-    if quiet or not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(transient=True, console=Console(stderr=True)) as bar:
-        task = bar.add_task("", total=None)
-
-        def update(stage: str, done: int, total: int) -> None:
-            bar.update(task, description=stage, completed=done, total=total)
-
-        yield update
 
 
 def _report(result: crypto.BatchResult, output_format: str, quiet: bool) -> None:

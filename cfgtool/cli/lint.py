@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import click
 
-from cfgtool.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fail
+from cfgtool.cli import fail
 from cfgtool.cli.options import (
     COLOR,
     CONFIG,
@@ -20,20 +19,15 @@ from cfgtool.cli.options import (
     SELECT,
     STDIN_FILENAME,
     STRICT,
+    read_stdin,
+    split_codes,
     text_or_json,
 )
+from cfgtool.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from cfgtool.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from cfgtool.linting.rule import Rule
-
-
-def _codes(values: Sequence[str]) -> tuple[str, ...]:
-    return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
-
-
-def _stdin() -> bytes:
-    return sys.stdin.buffer.read()
 
 
 @click.command()
@@ -110,7 +104,7 @@ def lint(
     from cfgtool.reporters import write_report
 
     overrides = ConfigOverrides(
-        select=_codes(select) if select else None, ignore=_codes(ignore), exclude=exclude
+        select=split_codes(select) if select else None, ignore=split_codes(ignore), exclude=exclude
     )
     options = LintOptions(
         fix=fix or diff,
@@ -124,7 +118,7 @@ def lint(
         options=options,
         jobs=jobs,
         stdin_filename=stdin_filename,
-        stdin_data=_stdin,
+        stdin_data=read_stdin,
     )
     status = write_report(
         results,
@@ -234,7 +228,7 @@ def fmt(
         write=not (check or diff),
         diff=diff,
         stdin_filename=stdin_filename,
-        stdin_data=_stdin,
+        stdin_data=read_stdin,
     )
     pending = 0
     for result in results:
