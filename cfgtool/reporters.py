@@ -22,7 +22,6 @@ from cfgtool.linting import rules as registry
 from cfgtool.terminal import use_color
 
 FORMATS = ("text", "json", "sarif", "github", "junit")
-MACHINE_FORMATS = frozenset(FORMATS) - {"text"}
 TOOL_NAME = "cfgtool"
 INFORMATION_URI = "https://github.com/cfgtool/cfgtool"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
