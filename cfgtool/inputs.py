@@ -5,6 +5,12 @@ and ``*.cfg.tmpl`` (hidden files and directories skipped); ``-`` is standard
 input. Excluded paths are dropped, also when named explicitly, so that the
 same ``exclude`` works under pre-commit (which passes every file by name).
 The order is deterministic: arguments in order, each directory sorted.
+
+:func:`walk` is the one directory walker: ``lint``/``validate``/``fmt`` use
+its defaults, and the commands that list differently on purpose say so in
+their options (``encrypt``: a directory's own ``*.cfg`` files, any letter
+case, not below it; ``diff``: every file of a tree; ``render --prune``: the
+``<mac>.cfg`` files of the output directory and, for ``$PN``, one level down).
 """
 
 from __future__ import annotations
