@@ -134,7 +134,7 @@ def inventory_delimiter(header_line: str) -> str:
 
 def read_inventory_columns(path: str) -> frozenset[str]:
     """The column names of an inventory CSV (header row; UTF-8, BOM tolerated, ``,`` or ``;``)."""
-    import csv
+    import csv  # lazy: only --inventory needs it, not the lint path
 
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:

@@ -9,11 +9,15 @@ reporter that needs them.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from io import StringIO
+from pathlib import Path
 from typing import Protocol
+from urllib.parse import quote
 
 from cfgtool._version import __version__
 from cfgtool.diagnostics import Diagnostic
@@ -187,8 +191,7 @@ def _text(diagnostics: Sequence[Diagnostic], files: Sequence[str], options: Repo
 
 
 def _rich_text(diagnostics: Sequence[Diagnostic]) -> str:
-    from io import StringIO
-
+    # lazy: rich is only needed for coloured output on a terminal
     from rich.console import Console
     from rich.text import Text
 
@@ -221,8 +224,6 @@ def _rich_text(diagnostics: Sequence[Diagnostic]) -> str:
 
 
 def _json(diagnostics: Sequence[Diagnostic], files: Sequence[str], options: ReportOptions) -> str:
-    import json
-
     return json.dumps([d.to_dict() for d in diagnostics], indent=2, ensure_ascii=False) + "\n"
 
 
@@ -232,20 +233,14 @@ _SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def _artifact_uri(path: str | None) -> str:
-    from urllib.parse import quote
-
     if not path:
         return "stdin"
     if os.path.isabs(path):
-        from pathlib import Path
-
         return Path(path).as_uri()
     return quote(path.replace(os.sep, "/"))
 
 
 def _sarif(diagnostics: Sequence[Diagnostic], files: Sequence[str], options: ReportOptions) -> str:
-    import json
-
     codes = sorted({d.code for d in diagnostics})
     rules = []
     for code in codes:

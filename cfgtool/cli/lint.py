@@ -24,6 +24,12 @@ from cfgtool.cli.options import (
     text_or_json,
 )
 from cfgtool.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
+from cfgtool.inputs import read_inventory_columns
+from cfgtool.linting.config import ConfigOverrides, ConfigResolver
+from cfgtool.linting.engine import LintOptions, lint_paths
+from cfgtool.linting.formatting import format_paths
+from cfgtool.linting.rules import RULES
+from cfgtool.reporters import write_report
 from cfgtool.suggest import did_you_mean
 
 if TYPE_CHECKING:
@@ -98,11 +104,6 @@ def lint(
       cfgtool lint --template --inventory phones.csv phone.cfg.tmpl
       cat 0015651130f9.cfg | cfgtool lint - --stdin-filename 0015651130f9.cfg
     """
-    from cfgtool.inputs import read_inventory_columns
-    from cfgtool.linting.config import ConfigOverrides, ConfigResolver
-    from cfgtool.linting.engine import LintOptions, lint_paths
-    from cfgtool.reporters import write_report
-
     overrides = ConfigOverrides(
         select=split_codes(select) if select else None, ignore=split_codes(ignore), exclude=exclude
     )
@@ -144,8 +145,6 @@ def rules(code: str | None, output_format: str) -> None:
       cfgtool rules CFG105
       cfgtool rules unknown-key
     """
-    from cfgtool.linting.rules import RULES
-
     selected = list(RULES)
     if code is not None:
         selected = [rule for rule in RULES if code in (rule.code, rule.name)]
@@ -218,9 +217,6 @@ def fmt(
       cfgtool fmt provisioning/
       cfgtool fmt --check y000000000028.cfg   # in CI
     """
-    from cfgtool.linting.config import ConfigOverrides, ConfigResolver
-    from cfgtool.linting.formatting import format_paths
-
     resolver = ConfigResolver(config_path, ConfigOverrides(exclude=exclude))
     results = format_paths(
         paths,

@@ -23,7 +23,7 @@ name, resolved on first use.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cfgtool.directives import comment_model
 from cfgtool.provisioning.effective import Setting, Source, effective
