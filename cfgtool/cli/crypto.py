@@ -121,7 +121,10 @@ def encrypt(
     """Encrypt PATHS (files, or directories of *.cfg) into DIR for Yealink phones.
 
     Files keep their names. Nothing is written unless every file succeeds; a
-    file with lint errors is refused (exit 1) unless --no-lint.
+    file with lint errors is refused (exit 1) unless --no-lint. A directory
+    gives its own *.cfg files (any letter case, hidden ones too) but not those
+    of its subdirectories, unlike `cfgtool lint DIR`: every result goes into
+    the one DIR, under its own name.
 
     \b
     Examples:
@@ -172,7 +175,8 @@ def decrypt(
 
     The format is detected per file: RSA files need --rsa-private, files with a
     NAME_Security.enc next to them need nothing, others need the key. A wrong
-    key or a file that is not encrypted exits 1 and writes nothing.
+    key or a file that is not encrypted exits 1 and writes nothing. A
+    directory gives its own *.cfg files only, as for encrypt.
 
     \b
     Examples:

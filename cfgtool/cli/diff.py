@@ -39,8 +39,10 @@ def diff(
     Order, spacing, comments, blank lines and overridden duplicates are ignored;
     each key's last value counts, as on the phone. Secrets show as ******.
     Trees are compared file by file (MD5, as phones do), with a summary of how
-    many phones will re-provision and reboot. Exit 0 when nothing differs,
-    1 when something does, 2 on errors, like diff(1). Use - for stdin.
+    many phones will re-provision and reboot; unlike `cfgtool lint DIR`, every
+    file of a tree counts (firmware, XML, ring tones), hidden ones skipped.
+    Exit 0 when nothing differs, 1 when something does, 2 on errors, like
+    diff(1). Use - for stdin.
 
     \b
     Examples:
