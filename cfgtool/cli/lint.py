@@ -160,16 +160,17 @@ def rules(code: str | None, output_format: str) -> None:
         click.echo(json.dumps([rule_info(rule) for rule in selected], indent=2))
     elif code is None:
         for rule in selected:
-            click.echo(f"{rule.code}  {rule.name:<{NAME_WIDTH}} {_label(rule):<16} {rule.summary}")
+            label = rule_label(rule)
+            click.echo(f"{rule.code}  {rule.name:<{NAME_WIDTH}} {label:<16} {rule.summary}")
     else:
-        click.echo(f"{selected[0].code} {selected[0].name} ({_label(selected[0])})\n")
+        click.echo(f"{selected[0].code} {selected[0].name} ({rule_label(selected[0])})\n")
         click.echo(selected[0].doc)
 
 
 NAME_WIDTH = 28
 
 
-def _label(rule: Rule) -> str:
+def rule_label(rule: Rule) -> str:
     """``error``, ``info, fixable``, ``error, validate`` …"""
     extras = [rule.severity] + (["fixable"] if rule.fixable else [])
     return ", ".join(extras + (["validate"] if rule.scope == "model" else []))
