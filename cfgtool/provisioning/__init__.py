@@ -25,13 +25,13 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from cfgtool.catalog.models import pn_name
 from cfgtool.directives import comment_model
 from cfgtool.provisioning.effective import Setting, Source, effective
 from cfgtool.provisioning.models import (
     FileContext,
     model_for_common_file,
     model_of,
-    pn_name,
     require_model,
     shared_model,
 )
