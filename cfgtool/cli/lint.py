@@ -25,10 +25,10 @@ from cfgtool.cli.options import (
 )
 from cfgtool.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from cfgtool.inputs import read_inventory_columns
+from cfgtool.linting import rules as registry
 from cfgtool.linting.config import ConfigOverrides, ConfigResolver
 from cfgtool.linting.engine import LintOptions, lint_paths
 from cfgtool.linting.formatting import format_paths
-from cfgtool.linting.rules import RULES
 from cfgtool.reporters import write_report
 from cfgtool.suggest import did_you_mean
 
@@ -145,11 +145,11 @@ def rules(code: str | None, output_format: str) -> None:
       cfgtool rules CFG105
       cfgtool rules unknown-key
     """
-    selected = list(RULES)
+    selected = list(registry.RULES)
     if code is not None:
-        selected = [rule for rule in RULES if code in (rule.code, rule.name)]
+        selected = [rule for rule in registry.RULES if code in (rule.code, rule.name)]
         if not selected:
-            names = [rule.code for rule in RULES] + [rule.name for rule in RULES]
+            names = [rule.code for rule in registry.RULES] + [rule.name for rule in registry.RULES]
             close = did_you_mean(code, names, quote=False)
             fail(
                 f"no rule {code!r}"
