@@ -56,6 +56,7 @@ def diff(
     elif output_format == "unified":
         click.echo(unified(result), nl=False)
     elif use_color(color, sys.stdout.isatty()):
+        # lazy: rich is only needed for coloured output on a terminal
         from rich.console import Console
         from rich.text import Text
 

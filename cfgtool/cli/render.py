@@ -127,6 +127,7 @@ def _print_text(result: BatchResult, quiet: bool) -> None:
 
 
 def _table(result: BatchResult) -> None:
+    # lazy: rich is only needed for the summary table
     from rich.console import Console
     from rich.table import Table
 
