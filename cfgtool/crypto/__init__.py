@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from cfgtool.crypto.batch import Refusal as Refusal
     from cfgtool.crypto.batch import collect_inputs as collect_inputs
     from cfgtool.crypto.batch import decrypt_paths as decrypt_paths
+    from cfgtool.crypto.batch import default_jobs as default_jobs
     from cfgtool.crypto.batch import encrypt_files as encrypt_files
     from cfgtool.crypto.formats import detect_format as detect_format
     from cfgtool.crypto.formats import phone_config_lines as phone_config_lines
@@ -144,6 +145,7 @@ _HOMES: dict[str, str] = {
             "ProgressCallback",
             "Refusal",
             "collect_inputs",
+            "default_jobs",
             "encrypt_files",
             "decrypt_paths",
         ),

@@ -40,7 +40,7 @@ from cfgtool.crypto.keys import (
 from cfgtool.crypto.results import BatchResult, FileResult
 from cfgtool.crypto.rsa import decrypt_rsa, encrypt_rsa, load_rsa_private_key, load_rsa_public_key
 from cfgtool.inputs import CFG_SUFFIX, walk
-from cfgtool.parallel import thread_map
+from cfgtool.parallel import default_threads, thread_map
 from cfgtool.sources import is_encrypted, is_plausible_cfg
 
 _In = TypeVar("_In")
@@ -55,6 +55,11 @@ class _Outcome:
     result: FileResult
     writes: list[tuple[Path, bytes]] = field(default_factory=list)
     generated_key: str | None = None
+
+
+def default_jobs() -> int:
+    """Worker threads by default: :func:`cfgtool.parallel.default_threads` (the 0.1 name)."""
+    return default_threads()
 
 
 def collect_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
