@@ -1,0 +1,120 @@
+"""No new noise: the knowledge checks on correct real-style files (issue 17).
+
+``tests/data/correct/<MODEL>/`` holds Common and MAC files as real deployments
+write them (US time zones, ``Resource:Ring1.wav``, ``lang.gui = Russian``,
+vendor firmware names, V80 names on a V80 site); ``all/`` an all-models file.
+Each directory is checked for its model and for the generation of the firmware
+its Common file names. They must give no error and warnings on at most 0.5 % of
+the entries; a catalog fact they contradict is downgraded in
+``scripts/schema_facts.py``, never special-cased here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cfgtool.catalog import Model, find_model, load_catalog
+from cfgtool.knowledge import Finding, check_entry, parse_firmware_image
+from cfgtool.nodes import Entry
+from cfgtool.parser import decode, loads
+
+CORRECT = Path(__file__).resolve().parent / "data" / "correct"
+DIRECTORIES = sorted(path for path in CORRECT.iterdir() if path.is_dir())
+FIRMWARE_KEYS = ("firmware.url", "static.firmware.url")
+NOISE_LIMIT = 0.005
+
+
+def _entries(path: Path) -> list[Entry]:
+    doc = loads(decode(path.read_bytes()), filename=str(path))
+    return [node for node in doc.items if type(node) is Entry]
+
+
+def _generation(directory: Path) -> int | None:
+    for path in directory.glob("*.cfg"):
+        for entry in _entries(path):
+            if entry.key in FIRMWARE_KEYS:
+                image = parse_firmware_image(entry.value)
+                return image.generation if image is not None else None
+    return None
+
+
+def _model(directory: Path) -> Model | None:
+    return find_model(directory.name)
+
+
+def _findings(directory: Path) -> list[tuple[str, Entry, Finding]]:
+    model, generation = _model(directory), _generation(directory)
+    return [
+        (path.name, entry, finding)
+        for path in sorted(directory.glob("*.cfg"))
+        for entry in _entries(path)
+        for finding in check_entry(entry.key, entry.value, model, generation)
+    ]
+
+
+def _all_entries() -> list[Entry]:
+    return [e for d in DIRECTORIES for p in sorted(d.glob("*.cfg")) for e in _entries(p)]
+
+
+def test_the_corpus_covers_models_generations_and_file_kinds() -> None:
+    models = [_model(d) for d in DIRECTORIES]
+    assert sum(m is not None for m in models) >= 6 and None in models
+    generations = {_generation(d) for d in DIRECTORIES} - {None}
+    assert len(generations) >= 3 and min(generations) <= 80
+    names = [p.name for d in DIRECTORIES for p in d.glob("*.cfg")]
+    assert sum(n.startswith("y0000") for n in names) >= 7
+    assert sum(len(n) == 16 for n in names) >= 6  # <12 hex digits>.cfg
+    assert len(_all_entries()) >= 400
+
+
+@pytest.mark.parametrize("directory", DIRECTORIES, ids=lambda d: d.name)
+def test_correct_files_give_no_error(directory: Path) -> None:
+    errors = [
+        f"{name}: {entry.key} = {entry.value}: {finding.message}"
+        for name, entry, finding in _findings(directory)
+        if finding.grade == "error"
+    ]
+    assert errors == []
+
+
+def test_correct_files_give_warnings_on_at_most_half_a_percent_of_entries() -> None:
+    warnings = [
+        f"{d.name}/{name}: {entry.key}: {finding.message}"
+        for d in DIRECTORIES
+        for name, entry, finding in _findings(d)
+        if finding.grade == "warning"
+    ]
+    assert len(warnings) <= NOISE_LIMIT * len(_all_entries()), warnings
+
+
+def test_correct_files_use_known_keys() -> None:
+    catalog = load_catalog()
+    unknown = [e.key for e in _all_entries() if not catalog.is_known(e.key)]
+    assert len(unknown) <= NOISE_LIMIT * len(_all_entries()), unknown
+
+
+def _mutations() -> list[tuple[str, str, str, str]]:
+    """(directory, key, a wrong value, the grade) for the mistakes the checks must catch."""
+    return [
+        ("T46G", "account.1.enable", "yes", "error"),
+        ("T46G", "account.1.dtmf.dtmf_payload", "300", "error"),
+        ("T46G", "account.17.enable", "1", "error"),
+        ("T46G", "static.firmware.url", "http://prov.example.com/fw/29.83.0.120.rom", "error"),
+        ("T54W", "account.1.sip_server.1.transport_type", "TLS", "warning"),
+        ("T54W", "static.security.user_password", "justapassword", "warning"),
+        ("T54W", "account.1.transport", "2", "warning"),
+        ("T19P_E2", "linekey.1.label", "Line", "warning"),
+        ("T42G", "static.firmware.url", "http://h/29.80.0.95.rom", "info"),  # a static. twin
+    ]
+
+
+@pytest.mark.parametrize(("directory", "key", "value", "grade"), _mutations())
+def test_the_checks_catch_a_mistake_in_the_same_setting(
+    directory: str, key: str, value: str, grade: str
+) -> None:
+    path = CORRECT / directory
+    generation = _generation(path)
+    grades = [f.grade for f in check_entry(key, value, _model(path), generation)]
+    assert grade in grades, grades
