@@ -67,7 +67,7 @@ def _allowed_values(allowed: str) -> tuple[list[str], tuple[int, int] | None]:
 
 def also_set(evidence: str) -> list[str]:
     """Values the ``{templates also set ...}`` notes of ``evidence`` name (plain ones only)."""
-    found = []
+    found: list[str] = []
     for match in _ALSO_SET.finditer(evidence):
         found.extend(v.strip() for v in match[1].split(","))
     return [v for v in found if _PLAIN_VALUE.fullmatch(v)]

@@ -118,3 +118,7 @@ def test_the_checks_catch_a_mistake_in_the_same_setting(
     generation = _generation(path)
     grades = [f.grade for f in check_entry(key, value, _model(path), generation)]
     assert grade in grades, grades
+
+
+def test_an_unknown_key_gives_no_knowledge_finding() -> None:
+    assert check_entry("no.such.key", "yes", find_model("T46G"), 84) == []

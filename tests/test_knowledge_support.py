@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from cfgtool.catalog import Model, find_model, load_models
@@ -9,6 +11,7 @@ from cfgtool.knowledge import (
     KeyFacts,
     check_indexes,
     check_model_support,
+    explain_facts,
     index_limits,
     key_facts,
     value_spec,
@@ -160,3 +163,20 @@ def test_non_numeric_and_short_keys_are_skipped() -> None:
     limits = index_limits("account.X.enable", key_facts("account.X.enable"), spec.bounded, model)
     assert check_indexes("account.X.enable", limits) == ()
     assert check_indexes("account", limits) == ()
+
+
+def test_explain_facts_shows_every_fact_with_its_source() -> None:
+    facts = explain_facts("account.1.sip_server.1.transport_type")
+    assert facts is not None and facts["pattern"] == "account.X.sip_server.X.transport_type"
+    assert facts["meanings"]["2"] == "TLS"
+    assert facts["value_check"]["grade"].startswith("open")
+    assert facts["firmware"] == {"first": "v80", "last": "v87", "source": "Wazo"}
+    assert facts["renames"][0]["old"] == "account.X.transport"
+    assert facts["evidence"] and "@" in facts["evidence"][0]
+    json.dumps(facts)
+    wifi = explain_facts("wifi.1.ssid")
+    assert wifi is not None and "T54S" in wifi["models_supported"]
+    lang = explain_facts("lang.gui")
+    assert lang is not None and lang["downgraded"]
+    assert lang["value_check"]["grade"].startswith("hint")
+    assert explain_facts("no.such.key") is None

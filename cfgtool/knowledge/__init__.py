@@ -5,6 +5,7 @@ Pure checks (no lint engine): each takes plain records from
 
 - values: :func:`check_value`, :func:`check_length`, :func:`check_shape`, :func:`number_for_name`
 - models: :func:`check_model_support`, :func:`index_limits`, :func:`check_indexes`
+- explain: :func:`explain_facts` (every fact with its source, as plain data)
 - firmware: :func:`parse_generation`, :func:`implied_generation`, :func:`check_renamed`,
   :func:`check_introduced`, :func:`parse_firmware_image`, :func:`check_firmware_image`
 
@@ -15,6 +16,7 @@ lint rule will.
 from __future__ import annotations
 
 from cfgtool.catalog import Model
+from cfgtool.knowledge.explain import explain_facts
 from cfgtool.knowledge.finding import Finding, Grade
 from cfgtool.knowledge.firmware import (
     FirmwareImage,
@@ -69,6 +71,7 @@ __all__ = [
     "check_value",
     "describe_values",
     "evidence_for",
+    "explain_facts",
     "implied_generation",
     "index_limits",
     "key_facts",
