@@ -266,3 +266,30 @@ def test_describe_values_sorts_numbers_and_adds_meanings() -> None:
     assert text == "1 (TCP), 2, 10"
     many = describe_values({str(n) for n in range(20)}, {})
     assert many.endswith(", ...") and many.count(",") == 12
+
+
+IPS = _specs(lambda s: s.type == "ip")
+
+
+@pytest.mark.parametrize("spec", IPS, ids=ids)
+@pytest.mark.parametrize(
+    ("value", "fits"),
+    [
+        ("10.20.0.15", True),
+        ("192.168.1.1", True),
+        ("fe80::1", True),
+        ("syslog.example.com", True),
+        ("ntp", True),
+        ("300.1.1.1", False),
+        ("10.0.0", False),
+        ("fe80::zz", False),
+        ("host name", False),
+    ],
+)
+def test_ip_keys_take_addresses_and_host_names(spec: ValueSpec, value: str, fits: bool) -> None:
+    finding = check_value(spec, value, {})
+    if fits:
+        assert finding is None
+    else:
+        assert finding is not None
+        assert finding.grade == ("error" if spec.closed else "warning")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 from functools import cache
+from ipaddress import IPv6Address
 
 from cfgtool.knowledge.finding import Finding, Grade
 from cfgtool.knowledge.store import ValueSpec
@@ -24,6 +25,11 @@ _URL_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*)://")
 _TIME = re.compile(r"(?:[01]?[0-9]|2[0-3]):[0-5][0-9]")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _PLACEHOLDER = re.compile(r"<[^<>]+>")
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4 = re.compile(rf"(?:{_OCTET}\.){{3}}{_OCTET}")
+_NUMERIC_DOTTED = re.compile(r"[0-9.]+")
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
+_HOST_NAME = re.compile(rf"{_LABEL}(?:\.{_LABEL})*\.?")
 
 
 def _fold(text: str) -> str:
@@ -85,7 +91,7 @@ def _miss(spec: ValueSpec, value: str, expected: str, fix: str | None, grade: Gr
 def check_value(spec: ValueSpec, value: str, meanings: Mapping[str, str]) -> Finding | None:
     """What is wrong with ``value`` for the key ``spec`` describes, or None when it fits.
 
-    bool and int (with its range) are errors when ``spec.closed``, else warnings;
+    bool, int (with its range) and ip are errors when ``spec.closed``, else warnings;
     an enum miss is a warning that lists the values and their meanings; a name
     where the vendor lists a number for it gets that number as ``fix``; a URL
     scheme phones do not fetch from is an error; facts contradicted by correct
@@ -117,9 +123,23 @@ def check_value(spec: ValueSpec, value: str, meanings: Mapping[str, str]) -> Fin
             return None
         expected = "a tftp://, ftp://, http:// or https:// URL, or a bare host (TFTP)"
         return Finding("error", f"URL scheme {scheme[1]!r} is not one phones fetch from", expected)
+    if kind == "ip" and not _is_address_or_host(text):
+        return _miss(spec, text, "an IPv4/IPv6 address or a host name", None, _grade(spec))
     if kind == "time" and _TIME.fullmatch(text) is None:
         return _miss(spec, text, "a time HH:MM", None, _grade(spec))
     return None
+
+
+def _is_address_or_host(text: str) -> bool:
+    if ":" in text:
+        try:
+            IPv6Address(text)
+        except ValueError:
+            return False
+        return True
+    if _NUMERIC_DOTTED.fullmatch(text):
+        return _IPV4.fullmatch(text) is not None
+    return _HOST_NAME.fullmatch(text) is not None
 
 
 def _check_int(spec: ValueSpec, text: str, meanings: Mapping[str, str]) -> Finding | None:
