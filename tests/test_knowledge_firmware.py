@@ -81,10 +81,12 @@ def test_the_new_name_is_unknown_to_older_firmware(rename: Rename) -> None:
     assert check_introduced(key, rename.new, facts, rename.since, RENAMES, newest) is None
 
 
-def test_an_undated_rename_is_info() -> None:
+def test_an_undated_rename_is_info_from_v80_on() -> None:
     undated = next(r for r in RENAMES if r.since is None)
-    finding = check_renamed(_concrete(undated.old), undated.old, 70, RENAMES)
+    finding = check_renamed(_concrete(undated.old), undated.old, 80, RENAMES)
     assert finding is not None and finding.grade == "info"
+    assert finding.fix == rename_key(_concrete(undated.old), undated.old, undated.new)
+    assert check_renamed(_concrete(undated.old), undated.old, 73, RENAMES) is None
 
 
 @pytest.mark.parametrize(

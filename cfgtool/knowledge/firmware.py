@@ -37,6 +37,9 @@ _IMAGE = re.compile(
     r"(?:.*[^0-9.])?([0-9]{1,3})\.([0-9]{1,3})(?:\.[0-9]+)+\.(?:rom|zip)", re.IGNORECASE
 )
 _STATIC = "static."
+# An undated rename (a FusionPBX commit: "Yealink phones replace account.1.sip_server_host on
+# the G, S, and U series phones") is applied from the first V8x generation, which those run.
+UNDATED_FROM = 80
 
 
 def parse_generation(text: str) -> int | None:
@@ -72,9 +75,13 @@ def _is_twin(rename: Rename) -> bool:
 def check_renamed(
     key: str, pattern: str, generation: int, renames: Iterable[Rename]
 ) -> Finding | None:
-    """A key renamed at or before ``generation``: the new name as ``fix``."""
+    """A key renamed at or before ``generation``: the new name as ``fix``.
+
+    An undated rename counts from v80 (:data:`UNDATED_FROM`) and is only info.
+    """
     for rename in renames:
-        if rename.old != pattern or (rename.since is not None and rename.since > generation):
+        since = rename.since if rename.since is not None else UNDATED_FROM
+        if rename.old != pattern or since > generation:
             continue
         new_key = rename_key(key, rename.old, rename.new)
         when = f"from v{rename.since} on" if rename.since is not None else "on newer phones"
