@@ -15,6 +15,8 @@ from tests.conftest import REPO
 sys.path.insert(0, str(REPO / "scripts"))
 import schema_facts
 
+from cfgtool.knowledge import resolve_pattern, value_spec
+
 SHARED = REPO.parent / "shared" / "yealink"
 SCHEMAS = REPO / "schemas"
 needs_shared = pytest.mark.skipif(not (SHARED / "params.tsv").exists(), reason="needs ../shared")
@@ -182,3 +184,24 @@ def test_importing_knowledge_reads_no_schema_file() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
     )
     assert result.stdout.split() == ["0", "0"]
+
+
+@needs_shared
+def test_keys_are_carried_exactly_as_written() -> None:
+    """Mixed-case keys (``G722_1c_24kpbs``) are never lowercased on the way."""
+    tsv = {line.split("\t", 1)[0] for line in (SHARED / "params.tsv").read_text().splitlines()[1:]}
+    for name in ("params.json", "facts.json", "evidence.json"):
+        data = json.loads((SCHEMAS / name).read_text())
+        items = data[{"params.json": "params"}.get(name, name.removesuffix(".json"))]
+        assert {item["key"] for item in items} <= tsv, name
+    mixed = sorted(k for k in tsv if any(p != "X" and p != p.lower() for p in k.split(".")))
+    assert len(mixed) >= 8
+    for key in mixed:
+        spec = value_spec(key)
+        assert spec is not None and spec.key == key
+
+
+def test_a_key_known_only_through_its_static_twin_gets_the_twins_facts() -> None:
+    assert resolve_pattern("network.vpn.mode") == "static.network.vpn.mode"
+    assert resolve_pattern("static.network.vpn.mode") == "static.network.vpn.mode"
+    assert resolve_pattern("network.1.nope") is None
