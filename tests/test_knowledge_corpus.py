@@ -128,3 +128,20 @@ def test_the_checks_catch_a_mistake_in_the_same_setting(
 
 def test_an_unknown_key_gives_no_knowledge_finding() -> None:
     assert check_entry("no.such.key", "yes", find_model("T46G"), 84) == []
+
+
+def test_a_key_matched_through_its_static_twin_keeps_its_indexes_aligned() -> None:
+    """``wifi.1.ssid`` style keys: the index check must look at the same segment."""
+    model = find_model("T23G")
+    assert model is not None
+    for key in ("static.wifi.1.ssid", "wifi.1.ssid"):
+        grades = [f.grade for f in check_entry(key, "office", model, 86)]
+        assert grades == ["warning"], key  # the T23G is not in the list, no index noise
+    t46s = find_model("T46S")
+    assert t46s is not None
+    # only static.wifi.X.eap_type is a catalog row; its comment says X1-5
+    assert check_entry("wifi.5.eap_type", "0", t46s, 86) == []
+    beyond = check_entry("wifi.6.eap_type", "0", t46s, 86)
+    assert [f.message for f in beyond] == [
+        "index 6 is outside 1-5 (Yealink's comment (no model named))"
+    ]

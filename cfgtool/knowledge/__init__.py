@@ -90,6 +90,18 @@ __all__ = [
 _FIRMWARE_KEYS = frozenset({"firmware.url", "static.firmware.url"})
 
 
+_STATIC = "static."
+
+
+def _aligned(key: str, pattern: str) -> str:
+    """``key`` spelt with or without ``static.`` like the catalog ``pattern`` it matched."""
+    if pattern.startswith(_STATIC) and not key.startswith(_STATIC):
+        return _STATIC + key
+    if key.startswith(_STATIC) and not pattern.startswith(_STATIC):
+        return key[len(_STATIC) :]
+    return key
+
+
 def check_entry(
     key: str, value: str, model: Model | None = None, generation: int | None = None
 ) -> list[Finding]:
@@ -102,6 +114,7 @@ def check_entry(
     spec = value_spec(pattern) if pattern is not None else None
     if pattern is None or spec is None:
         return []
+    key = _aligned(key, pattern)
     facts = key_facts(pattern)
     checks = [
         check_value(spec, value, facts.meanings),
