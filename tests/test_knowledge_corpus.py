@@ -44,8 +44,11 @@ def _model(directory: Path) -> Model | None:
     return find_model(directory.name)
 
 
-def _findings(directory: Path) -> list[tuple[str, Entry, Finding]]:
-    model, generation = _model(directory), _generation(directory)
+def _findings(directory: Path, *, image: bool = True) -> list[tuple[str, Entry, Finding]]:
+    """Findings for the directory's model, at its firmware image's generation (``image``)
+    or at the generation the model implies (none given, as without ``--firmware``)."""
+    model = _model(directory)
+    generation = _generation(directory) if image else None
     return [
         (path.name, entry, finding)
         for path in sorted(directory.glob("*.cfg"))
@@ -69,21 +72,23 @@ def test_the_corpus_covers_models_generations_and_file_kinds() -> None:
     assert len(_all_entries()) >= 500
 
 
+@pytest.mark.parametrize("image", [True, False], ids=["image-generation", "implied"])
 @pytest.mark.parametrize("directory", DIRECTORIES, ids=lambda d: d.name)
-def test_correct_files_give_no_error(directory: Path) -> None:
+def test_correct_files_give_no_error(directory: Path, image: bool) -> None:
     errors = [
         f"{name}: {entry.key} = {entry.value}: {finding.message}"
-        for name, entry, finding in _findings(directory)
+        for name, entry, finding in _findings(directory, image=image)
         if finding.grade == "error"
     ]
     assert errors == []
 
 
-def test_correct_files_give_warnings_on_at_most_half_a_percent_of_entries() -> None:
+@pytest.mark.parametrize("image", [True, False], ids=["image-generation", "implied"])
+def test_correct_files_give_warnings_on_at_most_half_a_percent_of_entries(image: bool) -> None:
     warnings = [
         f"{d.name}/{name}: {entry.key}: {finding.message}"
         for d in DIRECTORIES
-        for name, entry, finding in _findings(d)
+        for name, entry, finding in _findings(d, image=image)
         if finding.grade == "warning"
     ]
     assert len(warnings) <= NOISE_LIMIT * len(_all_entries()), warnings
