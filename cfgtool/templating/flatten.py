@@ -1,0 +1,281 @@
+"""Template tree → output lines, each with its source line, placeholders and branch path.
+
+A line is cut at every line break of the output. A line that holds only tags
+(and blanks) is structure, not output. A conditional or loop in the middle of a
+line forks the line: ``key = {if $a}1{else}0{/if}`` gives two output lines, one
+per arm, on mutually exclusive paths.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+from dataclasses import dataclass, replace
+
+from cfgtool.templating.model import (
+    Branch,
+    Loop,
+    OutputLine,
+    PathStep,
+    Placeholder,
+    PlaceholderPosition,
+    Problem,
+)
+from cfgtool.templating.tree import (
+    BlockNode,
+    Conditional,
+    Expression,
+    Hidden,
+    LoopNode,
+    Node,
+    Tag,
+    Text,
+)
+
+#: Inline branches multiply the variants of one line; past this many the rest are dropped.
+MAX_VARIANTS = 64
+
+Segment = Text | Expression
+
+
+@dataclass(frozen=True)
+class _State:
+    """The output line being built on one path."""
+
+    segments: tuple[Segment, ...] = ()
+    path: tuple[PathStep, ...] = ()
+    blocks: tuple[str, ...] = ()
+    saw_tag: bool = False
+    has_content: bool = False
+    start: int = 0
+
+
+class _Flattener:
+    def __init__(self, source: str, origin: str) -> None:
+        self.origin = origin
+        self.line_starts = [0] + [i + 1 for i, c in enumerate(source) if c == "\n"]
+        self.lines: list[OutputLine] = []
+        self.problems: list[Problem] = []
+        self.node_ids = itertools.count(1)
+
+    def line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self.line_starts, offset)
+
+    def column_of(self, offset: int) -> int:
+        return offset - self.line_starts[self.line_of(offset) - 1] + 1
+
+    # --- walking ------------------------------------------------------------------
+
+    def walk(
+        self,
+        nodes: list[Node],
+        states: list[_State],
+        context: tuple[PathStep, ...],
+        blocks: tuple[str, ...],
+    ) -> list[_State]:
+        for node in nodes:
+            if isinstance(node, Text):
+                states = self.text(states, node, context, blocks)
+            elif isinstance(node, Expression):
+                states = [self.add(state, node, blocks, content=True) for state in states]
+            elif isinstance(node, Conditional):
+                states = self.conditional(node, states, context, blocks)
+            elif isinstance(node, LoopNode):
+                states = self.loop(node, states, context, blocks)
+            elif isinstance(node, BlockNode):
+                inner = (*blocks, node.name) if node.name else blocks
+                states = [replace(s, saw_tag=True) for s in states]
+                states = self.walk(node.body, states, context, inner)
+                states = [self.leave(s, context, blocks) for s in states]
+                states = [replace(s, saw_tag=True) for s in states]
+            elif isinstance(node, Hidden):
+                self.walk(node.body, [_State()], context, blocks)
+                states = [replace(s, saw_tag=True) for s in states]
+            elif isinstance(node, Tag):
+                states = [replace(s, saw_tag=True) for s in states]
+            states = self.distinct(states, node)
+        return states
+
+    def conditional(
+        self,
+        node: Conditional,
+        states: list[_State],
+        context: tuple[PathStep, ...],
+        blocks: tuple[str, ...],
+    ) -> list[_State]:
+        node_id = next(self.node_ids)
+        after: list[_State] = []
+        for index, arm in enumerate(node.arms):
+            step = Branch(node_id, index, arm.condition, self.origin)
+            entered = [replace(s, path=(*s.path, step), saw_tag=True) for s in states]
+            arm_states = self.walk(arm.body, entered, (*context, step), blocks)
+            after.extend(replace(self.leave(s, context, blocks), saw_tag=True) for s in arm_states)
+        if not node.exhaustive:
+            # The variant where no arm renders: a line already begun depends on that too.
+            none = Branch(node_id, len(node.arms), "none", self.origin)
+            after.extend(
+                replace(s, saw_tag=True, path=(*s.path, none) if s.segments else s.path)
+                for s in states
+            )
+        return after
+
+    def loop(
+        self,
+        node: LoopNode,
+        states: list[_State],
+        context: tuple[PathStep, ...],
+        blocks: tuple[str, ...],
+    ) -> list[_State]:
+        node_id = next(self.node_ids)
+        runs = Branch(node_id, 0, node.iterable, self.origin)
+        never = Branch(node_id, 1, f"no {node.iterable}", self.origin)
+        loop = Loop(node_id, node.variables, node.iterable, self.origin)
+        after: list[_State] = []
+        for added, body in (((runs, loop), node.body), ((never,), node.otherwise)):
+            if not body and added[0] is never:
+                # No else body: the loop may still run zero times, which a begun line sees.
+                after.extend(
+                    replace(s, saw_tag=True, path=(*s.path, never) if s.segments else s.path)
+                    for s in states
+                )
+                continue
+            entered = [replace(s, path=(*s.path, *added), saw_tag=True) for s in states]
+            body_states = self.walk(body, entered, (*context, *added), blocks)
+            after.extend(replace(self.leave(s, context, blocks), saw_tag=True) for s in body_states)
+        return after
+
+    @staticmethod
+    def leave(state: _State, context: tuple[PathStep, ...], blocks: tuple[str, ...]) -> _State:
+        """Back out of a structure: a line not yet begun sits on the outer path again."""
+        if state.segments:
+            return state
+        return replace(state, path=context, blocks=blocks)
+
+    def distinct(self, states: list[_State], node: Node) -> list[_State]:
+        # A line not yet begun that already holds a tag is dropped unless content follows,
+        # so where it began does not tell two such states apart.
+        states = [replace(s, start=0) if s.saw_tag and not s.segments else s for s in states]
+        unique = list(dict.fromkeys(states))
+        if len(unique) > MAX_VARIANTS:
+            offset = getattr(node, "offset", 0)
+            self.problems.append(
+                Problem(
+                    self.line_of(offset),
+                    self.column_of(offset),
+                    f"more than {MAX_VARIANTS} variants of one line from inline branches;"
+                    " put the branches on lines of their own",
+                )
+            )
+            unique = unique[:MAX_VARIANTS]
+        return unique
+
+    @staticmethod
+    def add(state: _State, segment: Segment, blocks: tuple[str, ...], content: bool) -> _State:
+        return replace(
+            state,
+            segments=(*state.segments, segment),
+            has_content=state.has_content or content,
+            blocks=state.blocks if state.segments else blocks,
+        )
+
+    def text(
+        self,
+        states: list[_State],
+        node: Text,
+        context: tuple[PathStep, ...],
+        blocks: tuple[str, ...],
+    ) -> list[_State]:
+        pieces = node.text.split("\n")
+        offset = node.offset
+        for index, piece in enumerate(pieces):
+            if piece:
+                segment = Text(piece, offset)
+                states = [self.add(s, segment, blocks, bool(piece.strip())) for s in states]
+            if index < len(pieces) - 1:
+                for state in states:
+                    self.emit(state)
+                # Every variant of the line ends here: the next line starts once, on the outer path.
+                states = [_State(path=context, blocks=blocks, start=offset + len(piece) + 1)]
+            offset += len(piece) + 1
+        return states
+
+    # --- emitting -----------------------------------------------------------------
+
+    def emit(self, state: _State) -> None:
+        if state.saw_tag and not state.has_content:
+            return
+        text_parts: list[str] = []
+        spans: list[tuple[int, int, Expression]] = []
+        length = 0
+        for segment in state.segments:
+            piece = segment.text if isinstance(segment, Text) else segment.source
+            if isinstance(segment, Expression):
+                spans.append((length, length + len(piece), segment))
+            text_parts.append(piece)
+            length += len(piece)
+        text = "".join(text_parts)
+        if text.endswith("\r"):
+            text = text[:-1]
+        first = state.segments[0].offset if state.segments else state.start
+        placeholders = tuple(
+            Placeholder(
+                start,
+                end,
+                segment.expression,
+                self.line_of(segment.offset),
+                self.column_of(segment.offset),
+                classify(text, start, end, [(s, e) for s, e, _ in spans]),
+                segment.names,
+            )
+            for start, end, segment in spans
+        )
+        self.lines.append(
+            OutputLine(
+                self.line_of(first),
+                text,
+                placeholders,
+                state.path,
+                state.blocks,
+                self.origin,
+            )
+        )
+
+    def finish(self, states: list[_State]) -> None:
+        for state in states:
+            if state.segments:
+                self.emit(state)
+
+
+def classify(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> PlaceholderPosition:
+    """Where the placeholder ``text[start:end]`` sits: key, key-index, value or whole line."""
+    equals = _first_equals(text, spans)
+    if equals is None:
+        return "line" if text.strip() == text[start:end] else "key"
+    if start > equals:
+        return "value"
+    key = text[:equals].rstrip(" \t")
+    key_start = len(key) - len(key.lstrip(" \t"))
+    before_dot = start > key_start and text[start - 1] == "."
+    after_dot = end == len(key) or (end < len(key) and text[end] == ".")
+    return "key-index" if before_dot and after_dot else "key"
+
+
+def _first_equals(text: str, spans: list[tuple[int, int]]) -> int | None:
+    position = 0
+    for start, end in [*spans, (len(text), len(text))]:
+        found = text.find("=", position, start)
+        if found >= 0:
+            return found
+        position = end
+    return None
+
+
+def flatten(
+    nodes: list[Node], source: str, origin: str = ""
+) -> tuple[tuple[OutputLine, ...], tuple[Problem, ...]]:
+    """The output lines of a template tree, in source order, and the problems found."""
+    flattener = _Flattener(source, origin)
+    states = flattener.walk(nodes, [_State()], (), ())
+    flattener.finish(states)
+    ordered = sorted(flattener.lines, key=lambda line: line.line)
+    return tuple(ordered), tuple(flattener.problems)
