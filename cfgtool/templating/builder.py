@@ -152,6 +152,7 @@ class TreeBuilder:
                     self._unclosed(self.stack.pop())
             else:
                 self.problem(offset, f"'{spelling}' closes nothing")
+                self.tag(offset)
                 return
         self.stack.pop()
 

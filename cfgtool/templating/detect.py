@@ -18,7 +18,7 @@ from cfgtool.templating.model import Dialect
 
 _JINJA_SUFFIXES = (".tpl", ".j2", ".jinja", ".jinja2")
 _SMARTY = re.compile(r"\{\$|\{/?(?:if|foreach|section|literal|line_loop|loop_\w+)\b|\{\*")
-_JINJA = re.compile(r"\{%|\{#")
+_JINJA = re.compile(r"\{%|(?<!\{)\{#")
 _MUSTACHE = re.compile(r"\{\{[#^/!>&{]")
 
 

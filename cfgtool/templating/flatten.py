@@ -89,7 +89,10 @@ class _Flattener:
                 states = [self.leave(s, context, blocks) for s in states]
                 states = [replace(s, saw_tag=True) for s in states]
             elif isinstance(node, Hidden):
-                self.walk(node.body, [_State()], context, blocks)
+                # Walked for its problems only: what it writes is not output here.
+                kept = len(self.lines)
+                self.walk(node.body, [_State(saw_tag=True)], context, blocks)
+                del self.lines[kept:]
                 states = [replace(s, saw_tag=True) for s in states]
             elif isinstance(node, Tag):
                 states = [replace(s, saw_tag=True) for s in states]

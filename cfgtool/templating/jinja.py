@@ -25,6 +25,7 @@ from cfgtool.templating.names import bare_names
 _WORD = re.compile(r"\s*([A-Za-z_]\w*)\s*(.*)", re.S)
 _FOR = re.compile(r"(.+?)\s+in\s+(.+?)(?:\s+if\s+.*|\s+recursive)?\s*$", re.S)
 _TARGET = re.compile(r"\s*['\"]?([^'\"\s]+)['\"]?")
+_LITERAL = re.compile(r"'([^'\\]*)'|\"([^\"\\]*)\"")
 _TRANSPARENT = frozenset({"filter", "apply", "with", "autoescape", "spaceless", "sandbox", "trans"})
 _HIDDEN = frozenset({"macro", "call", "embed"})
 _SILENT = frozenset({"do", "flush", "use", "deprecated", "break", "continue", "guard", "cache"})
@@ -128,6 +129,11 @@ def parse_jinja_family(
             builder.tag(piece.start)
         elif piece.kind == "variable":
             expression = piece.inner.strip()
+            literal = _LITERAL.fullmatch(expression)
+            if literal is not None:
+                builder.tag(piece.start)
+                builder.text(literal.group(1) or literal.group(2), piece.start)
+                continue
             source_text = source[piece.start : piece.end]
             builder.expression(source_text, expression, piece.start, bare_names(expression))
         else:

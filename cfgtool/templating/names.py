@@ -38,6 +38,6 @@ def sigil_names(expression: str) -> tuple[str, ...]:
 
 def bare_names(expression: str) -> tuple[str, ...]:
     """Bare identifier roots (Jinja, Twig, Mustache): ``line['x']|d(y)`` reads ``line``, ``y``."""
-    cleaned = _FILTER.sub("", _STRING.sub("''", expression))
+    cleaned = _FILTER.sub(" |", _STRING.sub("''", expression))
     found = (name for name in _BARE_NAME.findall(cleaned) if name not in _KEYWORDS)
     return tuple(dict.fromkeys(found))

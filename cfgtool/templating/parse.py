@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path, PurePath
 from typing import Literal
 
@@ -36,7 +37,9 @@ def parse_template(
     the ``origin`` of every line.
     """
     chosen: Dialect = detect_dialect(path, text) if dialect == "auto" else dialect
-    return _PARSERS[chosen](text.removeprefix("\ufeff"), str(path) if path is not None else "")
+    structure = _PARSERS[chosen](text.removeprefix("\ufeff"), str(path) if path is not None else "")
+    ordered = tuple(sorted(structure.problems, key=lambda p: (p.line, p.column)))
+    return replace(structure, problems=ordered)
 
 
 def load_template(path: str | Path, dialect: DialectChoice = "auto") -> TemplateStructure:

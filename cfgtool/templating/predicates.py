@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePath
 
-from cfgtool.catalog import Model, find_model, models_for_common_file
+from cfgtool.catalog import Model, all_models_common_file, find_model, models_for_common_file
 from cfgtool.templating.model import Branch, Loop, OutputLine, Placeholder
 
 _COMMON_FILE = re.compile(r"y0{10}[0-9]{2}\.cfg")
@@ -59,7 +59,8 @@ def model_from_path(path: str | PurePath) -> Model | None:
 
     - FusionPBX ``…/yealink/<model>/…`` (``yealink/t46s/{$mac}.cfg``);
     - Wazo ``…/templates/<MODEL>.tpl`` (``T19P_E2.tpl``);
-    - a Common file name ``y0000000000XX.cfg`` that one model alone uses.
+    - a Common file name ``y0000000000XX.cfg`` that one model alone uses
+      (not ``y000000000000.cfg``, which every model may read).
     """
     parts = PurePath(path).parts
     for index, part in enumerate(parts[:-2]):
@@ -72,7 +73,7 @@ def model_from_path(path: str | PurePath) -> Model | None:
         model = find_model(name.removesuffix(".tpl"))
         if model is not None:
             return model
-    if _COMMON_FILE.fullmatch(name):
+    if _COMMON_FILE.fullmatch(name) and name != all_models_common_file():
         models = models_for_common_file(name)
         if len(models) == 1:
             return models[0]
