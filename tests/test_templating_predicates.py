@@ -8,7 +8,9 @@ import pytest
 
 from cfgtool.templating import (
     OutputLine,
+    can_collide,
     is_key_index,
+    key_text,
     load_template,
     model_from_path,
     mutually_exclusive,
@@ -158,3 +160,49 @@ def test_resolve_super_and_missing_base(tmp_path: Path) -> None:
 def test_resolve_without_extends_is_the_template() -> None:
     base = JINJA_ROOT / "base.tpl"
     assert resolve_template(base, JINJA_ROOT) == load_template(base)
+
+
+@pytest.mark.parametrize(
+    ("text", "exclusive"),
+    [
+        ("{if $t == 'udp'}x = 0{/if}\n{if $t == 'tcp'}x = 1{/if}\n", True),
+        ("{if $t eq 'udp'}x = 0{/if}\n{if $t eq 'udp'}x = 1{/if}\n", False),
+        ("{if $t == 'udp'}x = 0{/if}\n{if $u == 'tcp'}x = 1{/if}\n", False),
+        ("{if $t == 1}x = 0{/if}\n{if $t == 2}x = 1{/if}\n", True),
+        ("{if isset($t)}x = 0{/if}\n{if $t == 2}x = 1{/if}\n", False),
+    ],
+)
+def test_equality_conditions_on_one_expression_are_exclusive(text: str, exclusive: bool) -> None:
+    first, second = parse_template(text, "smarty").lines
+    assert mutually_exclusive(first, second) is exclusive
+
+
+@pytest.mark.parametrize(
+    ("text", "collide"),
+    [
+        # two loops over different key lists: the ids may differ
+        (
+            "{foreach $a as $row}\nk.{$row.id}.type = 1\n{/foreach}\n"
+            "{foreach $b as $row}\nk.{$row.id}.type = 2\n{/foreach}\n",
+            False,
+        ),
+        # one loop body writing the key twice: a duplicate on every iteration
+        ("{foreach $a as $row}\nk.{$row.id}.type = 1\nk.{$row.id}.type = 2\n{/foreach}\n", True),
+        ("k.{$a}.type = 1\nk.{$b}.type = 2\n", False),
+        ("k.{$a}.type = 1\nk.{$a}.type = 2\n", True),
+        ("{if $x}\nk.1.type = 1\n{else}\nk.1.type = 2\n{/if}\n", False),
+        ("k.1.type = 1\n{if $x}\nk.1.type = 2\n{/if}\n", True),
+    ],
+)
+def test_can_collide(text: str, collide: bool) -> None:
+    first, second = parse_template(text, "smarty").lines
+    assert key_text(first) == key_text(second)
+    assert can_collide(first, second) is collide
+
+
+def test_key_text() -> None:
+    (line,) = parse_template("account.{$n}.label = {$x}\n", "smarty").lines
+    assert key_text(line) == "account.{}.label"
+    assert key_text(line, "X") == "account.X.label"
+    (comment,) = parse_template("no equals {$x}\n", "smarty").lines
+    assert key_text(comment) is None

@@ -26,7 +26,10 @@ from cfgtool.templating.model import (
 )
 from cfgtool.templating.parse import DialectChoice, load_template, parse_template
 from cfgtool.templating.predicates import (
+    can_collide,
     is_key_index,
+    key_placeholders,
+    key_text,
     loop_variables,
     loops_of,
     model_from_path,
@@ -47,8 +50,11 @@ __all__ = [
     "Problem",
     "Reference",
     "TemplateStructure",
+    "can_collide",
     "detect_dialect",
     "is_key_index",
+    "key_placeholders",
+    "key_text",
     "load_template",
     "loop_variables",
     "loops_of",

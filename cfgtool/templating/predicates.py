@@ -8,20 +8,71 @@ from pathlib import PurePath
 from cfgtool.catalog import Model, all_models_common_file, find_model, models_for_common_file
 from cfgtool.templating.model import Branch, Loop, OutputLine, Placeholder
 
+_EQUALITY = re.compile(r"\s*\(?\s*(.+?)\s*(?:===?|\beq\b)\s*('[^']*'|\"[^\"]*\"|-?\d+)\s*\)?\s*")
 _COMMON_FILE = re.compile(r"y0{10}[0-9]{2}\.cfg")
 _MODEL_DIRECTORY_PARENTS = ("yealink",)
 
 
 def mutually_exclusive(first: OutputLine, second: OutputLine) -> bool:
-    """True when no rendering writes both lines: they sit on different arms of one conditional.
+    """True when no rendering writes both lines.
 
-    >>> # {if $a}x = 1{else}x = 0{/if}: the two 'x' lines are exclusive, so not duplicates.
+    They sit on different arms of one conditional (``{if}``/``{else}``), or on
+    conditions that compare one expression with different constants
+    (``{if $t == 'udp'}…{/if}`` then ``{if $t == 'tcp'}…{/if}``).
     """
     arms = {(step.origin, step.node): step.arm for step in first.path if isinstance(step, Branch)}
-    return any(
-        isinstance(step, Branch) and arms.get((step.origin, step.node), step.arm) != step.arm
-        for step in second.path
-    )
+    second_branches = [step for step in second.path if isinstance(step, Branch)]
+    if any(arms.get((step.origin, step.node), step.arm) != step.arm for step in second_branches):
+        return True
+    tests = {_equality(step.condition) for step in first.path if isinstance(step, Branch)}
+    compared = {test[0]: test[1] for test in tests if test is not None}
+    for step in second_branches:
+        test = _equality(step.condition)
+        if test is not None and compared.get(test[0], test[1]) != test[1]:
+            return True
+    return False
+
+
+def _equality(condition: str) -> tuple[str, str] | None:
+    match = _EQUALITY.fullmatch(condition)
+    if match is None:
+        return None
+    return match.group(1), match.group(2).strip("'\"")
+
+
+def key_text(line: OutputLine, fill: str = "{}") -> str | None:
+    """The key of ``line`` with each placeholder as ``fill``, or None when it has no ``=``."""
+    text = line.static_text("\0")
+    if "=" not in text:
+        return None
+    return text.split("=", 1)[0].strip(" \t").replace("\0", fill)
+
+
+def key_placeholders(line: OutputLine) -> tuple[Placeholder, ...]:
+    """The placeholders in the key of ``line`` (index or not)."""
+    return tuple(p for p in line.placeholders if p.position in ("key", "key-index"))
+
+
+def can_collide(first: OutputLine, second: OutputLine) -> bool:
+    """True when one rendering can write both lines with the same key, given equal key texts.
+
+    Not when they are :func:`mutually_exclusive`; not when their key placeholders
+    differ (``{$a}`` and ``{$b}`` may be different numbers); and not when a key
+    placeholder reads a loop variable unless both lines are in that same loop
+    (two loops over different key lists, each writing ``key.{$row.id}.type``).
+    """
+    if mutually_exclusive(first, second):
+        return False
+    first_keys, second_keys = key_placeholders(first), key_placeholders(second)
+    if [p.expression for p in first_keys] != [p.expression for p in second_keys]:
+        return False
+    first_loops = {(loop.origin, loop.node): loop for loop in loops_of(first)}
+    second_loops = {(loop.origin, loop.node) for loop in loops_of(second)}
+    for placeholder in first_keys:
+        for identity, loop in first_loops.items():
+            if set(placeholder.names) & set(loop.variables) and identity not in second_loops:
+                return False
+    return True
 
 
 def loops_of(line: OutputLine) -> tuple[Loop, ...]:
