@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from cfgtool.templating import Dialect, OutputLine, load_template, parse_template
+from cfgtool.templating.lark_cache import lark_tokens, tokens
 
 TEMPLATES = Path(__file__).resolve().parent / "data" / "templates"
 T46S = TEMPLATES / "smarty" / "yealink" / "t46s" / "{$mac}.cfg"
@@ -282,3 +283,19 @@ def test_inline_branch_variants_are_capped() -> None:
     structure = parse_template(text, "smarty")
     assert len(structure.lines) == 64
     assert "more than 64 variants" in structure.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("grammar", "name"),
+    [
+        ("smarty", "smarty/yealink/t46s/{$mac}.cfg"),
+        ("smarty", "smarty/broken.cfg"),
+        ("smarty", "smarty/provisioner/t4x/$mac.cfg"),
+        ("mustache", "mustache/phone.mustache"),
+        ("mustache", "mustache/broken.mustache"),
+    ],
+)
+def test_scanner_matches_lark(grammar: str, name: str) -> None:
+    text = (TEMPLATES / name).read_text(encoding="utf-8")
+    assert tokens(grammar, text) == lark_tokens(grammar, text)
+    assert "".join(token[1] for token in tokens(grammar, text)) == text

@@ -6,11 +6,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cfgtool.templating import DIALECTS, Dialect, mutually_exclusive, parse_template
+from cfgtool.templating.lark_cache import lark_tokens, tokens
 
 # No braces and no carriage returns: text without a single tag in any dialect.
 _PLAIN_CHAR = st.characters(blacklist_characters="{}\r", blacklist_categories=("Cs",))
 _PLAIN_LINE = st.text(_PLAIN_CHAR.filter(lambda c: c != "\n"), max_size=30)
-_NAME = st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True)
+_NAME = st.builds(str.__add__, st.sampled_from("abcxyz"), st.text("abcz09_", max_size=6))
 
 _PLACEHOLDER = {
     "smarty": "{{${}}}",
@@ -72,3 +73,20 @@ def test_if_else_arms_are_exclusive_everywhere(pairs: list[tuple[str, str]]) -> 
         for other, second in enumerate(lines):
             same_conditional = index // 2 == other // 2
             assert mutually_exclusive(first, second) is (same_conditional and index != other)
+
+
+_TEMPLATE_CHAR = st.sampled_from([*"{}$*#!^/%=ab \n.'\"", "literal", "{*", "*}", "{{", "}}"])
+
+
+@given(st.sampled_from(["smarty", "mustache"]), st.lists(_TEMPLATE_CHAR, max_size=40).map("".join))
+def test_grammar_scanner_is_lark(grammar: str, text: str) -> None:
+    assert tokens(grammar, text) == lark_tokens(grammar, text)
+
+
+@given(st.sampled_from(DIALECTS), st.lists(_TEMPLATE_CHAR, max_size=40).map("".join))
+def test_any_text_parses_without_raising(dialect: Dialect, text: str) -> None:
+    structure = parse_template(text, dialect)
+    for line in structure.lines:
+        assert line.line >= 1
+        for placeholder in line.placeholders:
+            assert 0 <= placeholder.start < placeholder.end <= len(line.text)

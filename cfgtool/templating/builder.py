@@ -21,6 +21,7 @@ from cfgtool.templating.tree import (
     Node,
     Tag,
     Text,
+    line_starts,
 )
 
 
@@ -43,7 +44,7 @@ class TreeBuilder:
         self.references: list[Reference] = []
         self.problems: list[Problem] = []
         self.macros: list[str] = []
-        self._line_starts = [0] + [i + 1 for i, c in enumerate(source) if c == "\n"]
+        self._line_starts = line_starts(source)
 
     # --- positions ---------------------------------------------------------------
 

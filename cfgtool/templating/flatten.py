@@ -30,6 +30,7 @@ from cfgtool.templating.tree import (
     Node,
     Tag,
     Text,
+    line_starts,
 )
 
 #: Inline branches multiply the variants of one line; past this many the rest are dropped.
@@ -50,10 +51,17 @@ class _State:
     start: int = 0
 
 
+def _tagged(state: _State) -> _State:
+    """``state`` once its line holds a tag."""
+    if state.saw_tag:
+        return state
+    return _State(state.segments, state.path, state.blocks, True, state.has_content, state.start)
+
+
 class _Flattener:
     def __init__(self, source: str, origin: str) -> None:
         self.origin = origin
-        self.line_starts = [0] + [i + 1 for i, c in enumerate(source) if c == "\n"]
+        self.line_starts = line_starts(source)
         self.lines: list[OutputLine] = []
         self.problems: list[Problem] = []
         self.node_ids = itertools.count(1)
@@ -84,19 +92,20 @@ class _Flattener:
                 states = self.loop(node, states, context, blocks)
             elif isinstance(node, BlockNode):
                 inner = (*blocks, node.name) if node.name else blocks
-                states = [replace(s, saw_tag=True) for s in states]
+                states = [_tagged(s) for s in states]
                 states = self.walk(node.body, states, context, inner)
                 states = [self.leave(s, context, blocks) for s in states]
-                states = [replace(s, saw_tag=True) for s in states]
+                states = [_tagged(s) for s in states]
             elif isinstance(node, Hidden):
                 # Walked for its problems only: what it writes is not output here.
                 kept = len(self.lines)
                 self.walk(node.body, [_State(saw_tag=True)], context, blocks)
                 del self.lines[kept:]
-                states = [replace(s, saw_tag=True) for s in states]
+                states = [_tagged(s) for s in states]
             elif isinstance(node, Tag):
-                states = [replace(s, saw_tag=True) for s in states]
-            states = self.distinct(states, node)
+                states = [_tagged(s) for s in states]
+            if len(states) > 1:
+                states = self.distinct(states, node)
         return states
 
     def conditional(
@@ -174,11 +183,13 @@ class _Flattener:
 
     @staticmethod
     def add(state: _State, segment: Segment, blocks: tuple[str, ...], content: bool) -> _State:
-        return replace(
-            state,
-            segments=(*state.segments, segment),
-            has_content=state.has_content or content,
-            blocks=state.blocks if state.segments else blocks,
+        return _State(
+            (*state.segments, segment),
+            state.path,
+            state.blocks if state.segments else blocks,
+            state.saw_tag,
+            state.has_content or content,
+            state.start,
         )
 
     def text(
@@ -188,19 +199,28 @@ class _Flattener:
         context: tuple[PathStep, ...],
         blocks: tuple[str, ...],
     ) -> list[_State]:
-        pieces = node.text.split("\n")
-        offset = node.offset
-        for index, piece in enumerate(pieces):
-            if piece:
-                segment = Text(piece, offset)
-                states = [self.add(s, segment, blocks, bool(piece.strip())) for s in states]
-            if index < len(pieces) - 1:
-                for state in states:
-                    self.emit(state)
-                # Every variant of the line ends here: the next line starts once, on the outer path.
-                states = [_State(path=context, blocks=blocks, start=offset + len(piece) + 1)]
+        first, *middle_and_last = node.text.split("\n")
+        if first:
+            segment = Text(first, node.offset)
+            states = [self.add(s, segment, blocks, bool(first.strip())) for s in states]
+        if not middle_and_last:
+            return states
+        for state in states:
+            self.emit(state)
+        # Every variant of the line ends at the line break: the rest is one line per piece,
+        # each on the outer path, written out here without building a state for it.
+        *middle, last = middle_and_last
+        offset = node.offset + len(first) + 1
+        line = self.line_of(offset)
+        for piece in middle:
+            text = piece[:-1] if piece.endswith("\r") else piece
+            self.lines.append(OutputLine(line, text, (), context, blocks, self.origin))
             offset += len(piece) + 1
-        return states
+            line += 1
+        state = _State(path=context, blocks=blocks, start=offset)
+        if last:
+            state = self.add(state, Text(last, offset), blocks, bool(last.strip()))
+        return [state]
 
     # --- emitting -----------------------------------------------------------------
 

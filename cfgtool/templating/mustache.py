@@ -36,16 +36,15 @@ def _follows_section(builder: TreeBuilder, name: str) -> Conditional | None:
 def parse_mustache(source: str, origin: str = "") -> TemplateStructure:
     """The output lines and structure of a Mustache template."""
     builder = TreeBuilder(source)
-    for item in tokens("mustache", source) if source else []:
-        text, offset = str(item), item.start_pos
-        if item.type == "TEXT":
+    for kind, text, offset in tokens("mustache", source):
+        if kind == "TEXT":
             builder.text(text, offset)
-        elif item.type == "COMMENT":
+        elif kind == "COMMENT":
             builder.tag(offset)
-        elif item.type == "OPEN":
+        elif kind == "OPEN":
             builder.problem(offset, "'{{' opens a tag that no '}}' closes on its line")
             builder.text(text, offset)
-        elif item.type == "TRIPLE":
+        elif kind == "TRIPLE":
             inner = text[3:-3].strip()
             builder.expression(text, inner, offset, bare_names(inner))
         else:

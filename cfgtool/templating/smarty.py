@@ -59,26 +59,25 @@ class _SmartyReader:
         items = tokens("smarty", source) if source else []
         self.closers = {
             match.group(2)
-            for item in items
-            if item.type == "TAG" and (match := _TAG_NAME.match(str(item)[1:-1])) and match.group(1)
+            for kind, text, _ in items
+            if kind == "TAG" and (match := _TAG_NAME.match(text[1:-1])) and match.group(1)
         }
         previous_text = ""
-        for index, item in enumerate(items):
-            text, offset = str(item), item.start_pos
-            if item.type == "TEXT":
+        for index, (kind, text, offset) in enumerate(items):
+            if kind == "TEXT":
                 self.builder.text(text, offset)
-            elif item.type == "LITERAL":
+            elif kind == "LITERAL":
                 self.builder.tag(offset)
                 self.builder.text(text[len("{literal}") : -len("{/literal}")], offset + 9)
                 self.builder.tag(offset + len(text) - 10)
-            elif item.type == "COMMENT":
+            elif kind == "COMMENT":
                 self.builder.tag(offset)
-            elif item.type == "OPEN_BRACE":
-                following = str(items[index + 1]) if index + 1 < len(items) else ""
+            elif kind == "OPEN_BRACE":
+                following = items[index + 1][1] if index + 1 < len(items) else ""
                 if _UNCLOSED_START.match(following):
                     self.builder.problem(offset, "'{' opens a tag that no '}' closes on its line")
                 self.builder.text(text, offset)
-            elif item.type == "CLOSE_BRACE":
+            elif kind == "CLOSE_BRACE":
                 if _BROKEN_PLACEHOLDER.search(previous_text.rsplit("\n", 1)[-1]):
                     start = offset - len(_BROKEN_PLACEHOLDER.search(previous_text).group())  # type: ignore[union-attr]
                     self.builder.problem(start, "placeholder without its opening '{'")

@@ -6,7 +6,15 @@ turns the tree into output lines.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+_LINE_BREAK = re.compile("\n")
+
+
+def line_starts(source: str) -> list[int]:
+    """The offset where each line of ``source`` starts (line 1 at index 0)."""
+    return [0, *(match.end() for match in _LINE_BREAK.finditer(source))]
 
 
 @dataclass(frozen=True)
