@@ -9,8 +9,9 @@ outside comments), the dialects detected, structure problems, and three
 previews of lint noise phase B must avoid: output lines without ``=`` that are
 not comments or blank (CFG103), lines whose static text still holds template
 syntax (CFG502), and keys written twice on paths that are not mutually
-exclusive (CFG105 candidates; a key with a per-iteration index placeholder is
-not counted as its own duplicate). A child template that extends a base in its
+exclusive (CFG105 candidates, by ``can_collide``), keys the catalog does not
+know (CFG201/204, a key-index placeholder read as ``1``), and placeholders in a
+key that are not a whole index segment. A child template that extends a base in its
 own directory is read as its base renders it. ``--verbose`` lists each item.
 """
 
@@ -27,15 +28,18 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from cfgtool.catalog import load_catalog  # noqa: E402
 from cfgtool.templating import (  # noqa: E402
     OutputLine,
     TemplateStructure,
     can_collide,
+    key_placeholders,
     key_text,
     load_template,
     resolve_template,
 )
 
+CATALOG = load_catalog()
 TEMPLATE_SUFFIXES = (".cfg", ".tpl", ".tmpl", ".twig", ".mustache", ".j2")
 _TEMPLATE_SYNTAX = re.compile(r"\{[{%#$*/]|[}%#]\}|\{/?(?:if|foreach|else)\b")
 
@@ -51,12 +55,24 @@ class ProjectReport:
     no_equals: list[str] = field(default_factory=list)
     leftovers: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
+    unknown_keys: list[str] = field(default_factory=list)
+    other_key_placeholders: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
 
 def _is_comment_or_blank(line: OutputLine) -> bool:
     text = line.static_text("x").strip()
     return not text or text.startswith("#")
+
+
+def _check_key(report: ProjectReport, line: OutputLine, where: str) -> None:
+    placeholders = key_placeholders(line)
+    if any(p.position == "key" for p in placeholders):
+        report.other_key_placeholders.append(f"{where}: {line.text.strip()[:80]}")
+        return
+    key = key_text(line, "1")
+    if key is not None and CATALOG.lookup(key) is None:
+        report.unknown_keys.append(f"{where}: {key}")
 
 
 def _duplicates(structure: TemplateStructure) -> list[tuple[OutputLine, OutputLine]]:
@@ -109,6 +125,7 @@ def measure(name: str, root: Path) -> ProjectReport:
             static = line.static_text("x")
             if "=" in static:
                 report.setting_lines += 1
+                _check_key(report, line, f"{relative} {where}")
             elif not line.placeholders or any(p.position != "line" for p in line.placeholders):
                 report.no_equals.append(f"{relative} {where}: {line.text.strip()[:80]}")
             if _TEMPLATE_SYNTAX.search(static):
@@ -131,6 +148,8 @@ def _print(report: ProjectReport, verbose: bool) -> None:
         ("lines without '=' (CFG103 preview)", report.no_equals),
         ("template syntax left in static text (CFG502 preview)", report.leftovers),
         ("keys twice on one path (CFG105 preview)", report.duplicates),
+        ("keys the catalog does not know (CFG201/204 preview)", report.unknown_keys),
+        ("placeholders in a key, not as an index", report.other_key_placeholders),
         ("files that could not be read", report.errors),
     ):
         print(f"   {label}: {len(items)}")
