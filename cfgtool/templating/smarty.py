@@ -23,6 +23,7 @@ _TAG_NAME = re.compile(r"(/?)([A-Za-z_]\w*)\s*(.*)", re.S)
 _FOREACH_AS = re.compile(r"(\S+)\s+as\s+\$(\w+)(?:\s*=>\s*\$(\w+))?")
 _ATTRIBUTE = re.compile(r"(\w+)\s*=\s*(?:'([^']*)'|\"([^\"]*)\"|(\S+))")
 _BROKEN_PLACEHOLDER = re.compile(r"\$[A-Za-z_][\w.\[\]'\"]*$")
+_LITERAL_OPEN, _LITERAL_CLOSE = "{literal}", "{/literal}"
 _UNCLOSED_START = re.compile(r"[$#/A-Za-z_]")
 
 #: provisioner.net's loops and the per-iteration variables its PHP side sets.
@@ -68,8 +69,9 @@ class _SmartyReader:
                 self.builder.text(text, offset)
             elif kind == "LITERAL":
                 self.builder.tag(offset)
-                self.builder.text(text[len("{literal}") : -len("{/literal}")], offset + 9)
-                self.builder.tag(offset + len(text) - 10)
+                body = text[len(_LITERAL_OPEN) : -len(_LITERAL_CLOSE)]
+                self.builder.text(body, offset + len(_LITERAL_OPEN))
+                self.builder.tag(offset + len(text) - len(_LITERAL_CLOSE))
             elif kind == "COMMENT":
                 self.builder.tag(offset)
             elif kind == "OPEN_BRACE":
@@ -78,8 +80,9 @@ class _SmartyReader:
                     self.builder.problem(offset, "'{' opens a tag that no '}' closes on its line")
                 self.builder.text(text, offset)
             elif kind == "CLOSE_BRACE":
-                if _BROKEN_PLACEHOLDER.search(previous_text.rsplit("\n", 1)[-1]):
-                    start = offset - len(_BROKEN_PLACEHOLDER.search(previous_text).group())  # type: ignore[union-attr]
+                broken = _BROKEN_PLACEHOLDER.search(previous_text)
+                if broken is not None:
+                    start = offset - len(broken.group())
                     self.builder.problem(start, "placeholder without its opening '{'")
                 self.builder.text(text, offset)
             else:
