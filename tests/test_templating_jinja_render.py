@@ -33,11 +33,20 @@ def _blocks(depth: int) -> st.SearchStrategy[list[str]]:
     ).map(lambda parts: [line for part in parts for line in part])
 
 
-def _numbered(lines: list[str]) -> tuple[str, int]:
+def _numbered(lines: list[str], trims: list[str]) -> tuple[str, int]:
+    """Number the conditions; give the tags whitespace control from ``trims`` in turn."""
     counter = itertools.count()
-    numbered = [
-        line.replace("COND", f"c{next(counter)}") if "COND" in line else line for line in lines
-    ]
+    trim = itertools.cycle(trims or [""])
+    numbered = []
+    for line in lines:
+        if "COND" in line:
+            line = line.replace("COND", f"c{next(counter)}")
+        if line.startswith("{%"):
+            mode = next(trim)
+            line = line.replace("{%", "{%-" if "<" in mode else "{%").replace(
+                "%}", "-%}" if ">" in mode else "%}"
+            )
+        numbered.append(line)
     return "\n".join(numbered) + "\n", next(counter)
 
 
@@ -51,9 +60,11 @@ def _renders(line: OutputLine, chosen: dict[str, bool], conditions: dict[int, st
 
 
 @settings(max_examples=40, deadline=None)
-@given(_blocks(2), st.data())
-def test_lines_on_a_path_are_what_jinja2_renders(lines: list[str], data: st.DataObject) -> None:
-    text, count = _numbered(lines)
+@given(_blocks(2), st.lists(st.sampled_from(["", "<", ">", "<>"]), max_size=4), st.data())
+def test_lines_on_a_path_are_what_jinja2_renders(
+    lines: list[str], trims: list[str], data: st.DataObject
+) -> None:
+    text, count = _numbered(lines, trims)
     chosen = {f"c{index}": data.draw(st.booleans()) for index in range(count)}
     structure = parse_template(text, "jinja")
     assert structure.problems == ()
