@@ -18,6 +18,7 @@ _LINE = st.one_of(
     st.builds("{} = {{{{ value }}}}".format, _KEY),
     st.builds("{}.{{{{ value }}}}.label = x".format, _KEY),
     st.just("# a comment"),
+    st.builds("{} = {{% if COND %}}1{{% else %}}0{{% endif %}}".format, _KEY),
 )
 
 

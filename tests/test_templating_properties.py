@@ -22,6 +22,7 @@ _PLACEHOLDER = {
 }
 
 
+@settings(deadline=None)  # the first example compiles a grammar or imports Jinja2
 @given(st.sampled_from(DIALECTS), st.lists(_PLAIN_LINE, max_size=12), st.booleans())
 def test_text_without_tags_is_its_own_output(
     dialect: Dialect, lines: list[str], final_newline: bool
@@ -46,7 +47,7 @@ def _template_lines(draw: st.DrawFn, dialect: Dialect) -> str:
     return "".join(p + s for p, s in zip(rendered, separators, strict=False))
 
 
-@settings(max_examples=60)
+@settings(max_examples=60, deadline=None)
 @given(st.data())
 def test_placeholder_spans_lie_inside_their_line(data: st.DataObject) -> None:
     dialect: Dialect = data.draw(st.sampled_from(["smarty", "jinja", "twig", "mustache"]))
@@ -61,6 +62,7 @@ def test_placeholder_spans_lie_inside_their_line(data: st.DataObject) -> None:
         assert "{" not in line.static_text()
 
 
+@settings(deadline=None)  # the first example compiles a grammar or imports Jinja2
 @given(st.lists(st.tuples(_NAME, _NAME), min_size=1, max_size=5))
 def test_if_else_arms_are_exclusive_everywhere(pairs: list[tuple[str, str]]) -> None:
     text = "".join(
@@ -78,11 +80,13 @@ def test_if_else_arms_are_exclusive_everywhere(pairs: list[tuple[str, str]]) -> 
 _TEMPLATE_CHAR = st.sampled_from([*"{}$*#!^/%=ab \n.'\"", "literal", "{*", "*}", "{{", "}}"])
 
 
+@settings(deadline=None)  # the first example compiles a grammar or imports Jinja2
 @given(st.sampled_from(["smarty", "mustache"]), st.lists(_TEMPLATE_CHAR, max_size=40).map("".join))
 def test_grammar_scanner_is_lark(grammar: str, text: str) -> None:
     assert tokens(grammar, text) == lark_tokens(grammar, text)
 
 
+@settings(deadline=None)  # the first example compiles a grammar or imports Jinja2
 @given(st.sampled_from(DIALECTS), st.lists(_TEMPLATE_CHAR, max_size=40).map("".join))
 def test_any_text_parses_without_raising(dialect: Dialect, text: str) -> None:
     structure = parse_template(text, dialect)

@@ -93,9 +93,7 @@ class _Flattener:
             elif isinstance(node, BlockNode):
                 inner = (*blocks, node.name) if node.name else blocks
                 states = [_tagged(s) for s in states]
-                states = self.walk(node.body, states, context, inner)
-                states = [self.leave(s, context, blocks) for s in states]
-                states = [_tagged(s) for s in states]
+                states = self.rejoin(self.walk(node.body, states, context, inner), context, blocks)
             elif isinstance(node, Hidden):
                 # Walked for its problems only: what it writes is not output here.
                 kept = len(self.lines)
@@ -120,16 +118,11 @@ class _Flattener:
         for index, arm in enumerate(node.arms):
             step = Branch(node_id, index, arm.condition, self.origin)
             entered = [replace(s, path=(*s.path, step), saw_tag=True) for s in states]
-            arm_states = self.walk(arm.body, entered, (*context, step), blocks)
-            after.extend(replace(self.leave(s, context, blocks), saw_tag=True) for s in arm_states)
+            after.extend(self.walk(arm.body, entered, (*context, step), blocks))
         if not node.exhaustive:
-            # The variant where no arm renders: a line already begun depends on that too.
             none = Branch(node_id, len(node.arms), "none", self.origin)
-            after.extend(
-                replace(s, saw_tag=True, path=(*s.path, none) if s.segments else s.path)
-                for s in states
-            )
-        return after
+            after.extend(replace(s, saw_tag=True, path=(*s.path, none)) for s in states)
+        return self.rejoin(after, context, blocks)
 
     def loop(
         self,
@@ -142,26 +135,26 @@ class _Flattener:
         runs = Branch(node_id, 0, node.iterable, self.origin)
         never = Branch(node_id, 1, f"no {node.iterable}", self.origin)
         loop = Loop(node_id, node.variables, node.iterable, self.origin)
-        after: list[_State] = []
-        for added, body in (((runs, loop), node.body), ((never,), node.otherwise)):
-            if not body and added[0] is never:
-                # No else body: the loop may still run zero times, which a begun line sees.
-                after.extend(
-                    replace(s, saw_tag=True, path=(*s.path, never) if s.segments else s.path)
-                    for s in states
-                )
-                continue
-            entered = [replace(s, path=(*s.path, *added), saw_tag=True) for s in states]
-            body_states = self.walk(body, entered, (*context, *added), blocks)
-            after.extend(replace(self.leave(s, context, blocks), saw_tag=True) for s in body_states)
-        return after
+        entered = [replace(s, path=(*s.path, runs, loop), saw_tag=True) for s in states]
+        after = self.walk(node.body, entered, (*context, runs, loop), blocks)
+        skipped = [replace(s, path=(*s.path, never), saw_tag=True) for s in states]
+        if node.otherwise:
+            skipped = self.walk(node.otherwise, skipped, (*context, never), blocks)
+        return self.rejoin([*after, *skipped], context, blocks)
 
     @staticmethod
-    def leave(state: _State, context: tuple[PathStep, ...], blocks: tuple[str, ...]) -> _State:
-        """Back out of a structure: a line not yet begun sits on the outer path again."""
-        if state.segments:
-            return state
-        return replace(state, path=context, blocks=blocks)
+    def rejoin(
+        states: list[_State], context: tuple[PathStep, ...], blocks: tuple[str, ...]
+    ) -> list[_State]:
+        """Back out of a structure.
+
+        When no variant has begun a line, the next line starts on the outer path,
+        once. Otherwise every variant keeps its path: whether the next text starts a
+        line of its own or ends a line begun on another arm depends on the arm.
+        """
+        if all(not s.segments for s in states):
+            return [replace(s, path=context, blocks=blocks, saw_tag=True) for s in states]
+        return [_tagged(s) for s in states]
 
     def distinct(self, states: list[_State], node: Node) -> list[_State]:
         # A line not yet begun that already holds a tag is dropped unless content follows,
