@@ -10,7 +10,8 @@ Dev-time only: the installed tool reads the generated JSON, never the TSV files.
 Files, by when the tool reads them (start-up speed, issue 15):
 - ``models.json``, ``params.json``: every lint run. params.json stays compact: type,
   allowed values, default, static twin and the value-check fields of
-  ``schema_facts.check_facts`` (``closed``, ``also``, ``wide``, ``contradicted``, ``max_len``).
+  ``schema_facts.check_facts`` (``closed``, ``also``, ``wide``, ``contradicted``,
+  ``max_len``, ``shape``).
 - ``facts.json``: read when a rule needs a vendor fact: enum meanings, model support,
   per-model index ranges (shared sets, referenced by number), value shapes, firmware
   generations, and per model its firmware image prefixes and lowest generation.

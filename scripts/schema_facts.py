@@ -105,7 +105,16 @@ def check_facts(row: dict[str, str]) -> dict[str, Any]:
         record["closed"] = True
     if row["vendor_max_len"]:
         record["max_len"] = max(int(n) for n in row["vendor_max_len"].split(","))
+    shape = value_shape(row)
+    if shape is not None:
+        record["shape"] = shape  # on params.json too: CFG205 needs no facts.json to check it
     return record
+
+
+def value_shape(row: dict[str, str]) -> str | None:
+    """The documented ``value_shape`` of a row; a URL shape is the type check's business."""
+    shape = row.get("value_shape", "")
+    return shape if shape and not re.match(r"[a-z]+://", shape) else None
 
 
 def _in_range(value: str, bounds: tuple[int, int]) -> bool:
@@ -188,8 +197,8 @@ def key_facts(
             record[column] = sorted({display.get(n, n) for n in row[column].split(",")})
     if index_set is not None:
         record["index"] = index_set
-    shape = row["value_shape"]
-    if shape and not re.match(r"[a-z]+://", shape):
+    shape = value_shape(row)
+    if shape is not None:
         record["shape"] = shape
     first, last = generation(row["fw_first"]), generation(row["fw_last"])
     if first is not None and last is not None:

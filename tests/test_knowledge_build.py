@@ -177,8 +177,8 @@ def test_rule_files_stay_small_and_load_fast() -> None:
 
 def test_importing_knowledge_reads_no_schema_file() -> None:
     code = (
-        "import cfgtool.knowledge.store as s, cfgtool.knowledge;"
-        "print(s._params.cache_info().currsize, s._facts_data.cache_info().currsize)"
+        "import cfgtool.knowledge.store as s, cfgtool.knowledge, cfgtool.catalog.params as c;"
+        "print(c.load_catalog.cache_info().currsize, s._facts_data.cache_info().currsize)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO

@@ -60,6 +60,7 @@ __all__ = [
     "ModelFirmware",
     "Rename",
     "ValueSpec",
+    "aligned_key",
     "check_entry",
     "check_firmware_image",
     "check_indexes",
@@ -93,8 +94,12 @@ _FIRMWARE_KEYS = frozenset({"firmware.url", "static.firmware.url"})
 _STATIC = "static."
 
 
-def _aligned(key: str, pattern: str) -> str:
-    """``key`` spelt with or without ``static.`` like the catalog ``pattern`` it matched."""
+def aligned_key(key: str, pattern: str) -> str:
+    """``key`` spelt with or without ``static.`` like the catalog ``pattern`` it matched.
+
+    The catalog finds a key through its ``static.`` twin; the index and rename checks
+    compare segments with the pattern, so they take the key in the pattern's form.
+    """
     if pattern.startswith(_STATIC) and not key.startswith(_STATIC):
         return _STATIC + key
     if key.startswith(_STATIC) and not pattern.startswith(_STATIC):
@@ -114,7 +119,7 @@ def check_entry(
     spec = value_spec(pattern) if pattern is not None else None
     if pattern is None or spec is None:
         return []
-    key = _aligned(key, pattern)
+    key = aligned_key(key, pattern)
     facts = key_facts(pattern)
     checks = [
         check_value(spec, value, facts.meanings),

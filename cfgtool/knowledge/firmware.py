@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cfgtool.knowledge.finding import Finding, Grade
 from cfgtool.knowledge.store import KeyFacts, ModelFirmware, Rename
@@ -30,12 +30,11 @@ __all__ = [
     "rename_key",
 ]
 
-_GENERATION = re.compile(r"[vV]?([0-9]{2})(?:\.[xX0-9]*)?")
-_VERSION = re.compile(r"[0-9]{1,3}\.([0-9]{2})\.[0-9]+\.[0-9]+")
-# The file name: an optional label ("T46G-"), then XX.<generation>.<x>.<y>.rom
-_IMAGE = re.compile(
-    r"(?:.*[^0-9.])?([0-9]{1,3})\.([0-9]{1,3})(?:\.[0-9]+)+\.(?:rom|zip)", re.IGNORECASE
-)
+# Patterns as text: ``re`` compiles each on first use (nothing at import, see values.py).
+_GENERATION = r"[vV]?([0-9]{2})(?:\.[xX0-9]*)?"
+_VERSION = r"[0-9]{1,3}\.([0-9]{2})\.[0-9]+\.[0-9]+"
+# The file name: an optional label ("T46G-"), then XX.<generation>.<x>.<y>.rom (any case)
+_IMAGE = r"(?i:.*[^0-9.])?([0-9]{1,3})\.([0-9]{1,3})(?:\.[0-9]+)+\.(?i:rom|zip)"
 _STATIC = "static."
 # An undated rename (a FusionPBX commit: "Yealink phones replace account.1.sip_server_host on
 # the G, S, and U series phones") is applied from the first V8x generation, which those run.
@@ -45,10 +44,10 @@ UNDATED_FROM = 80
 def parse_generation(text: str) -> int | None:
     """``84``, ``v84``, ``V84``, ``84.x`` or a firmware version ``28.84.0.10`` -> 84."""
     text = text.strip()
-    version = _VERSION.fullmatch(text)
+    version = re.fullmatch(_VERSION, text)
     if version:
         return int(version[1])
-    match = _GENERATION.fullmatch(text)
+    match = re.fullmatch(_GENERATION, text)
     return int(match[1]) if match else None
 
 
@@ -117,8 +116,7 @@ def check_introduced(
     return Finding("info", message, f"firmware v{first} or newer")
 
 
-@dataclass(frozen=True, slots=True)
-class FirmwareImage:
+class FirmwareImage(NamedTuple):
     """A firmware file name's model prefix and generation: ``28.84.0.10.rom`` -> 28, 84."""
 
     name: str
@@ -129,7 +127,7 @@ class FirmwareImage:
 def parse_firmware_image(url: str) -> FirmwareImage | None:
     """The :class:`FirmwareImage` a ``firmware.url`` names, or None (no ``XX.G.x.y.rom``)."""
     name = url.strip().split("?", 1)[0].split("#", 1)[0].rstrip("/").rpartition("/")[2]
-    match = _IMAGE.fullmatch(name)
+    match = re.fullmatch(_IMAGE, name)
     return FirmwareImage(name, int(match[1]), int(match[2])) if match else None
 
 

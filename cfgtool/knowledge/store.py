@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from cfgtool.catalog import load_catalog
 from cfgtool.errors import SchemaError
@@ -35,16 +35,21 @@ __all__ = [
 
 SCHEMA_FORMAT = 1
 Spans = tuple[tuple[int, int], ...]
+_NOTHING: Mapping[str, Any] = MappingProxyType({})  # the shared, read-only empty default
+
+# NamedTuple, not a dataclass: the lint rules import this module at start-up, and a
+# dataclass costs ~1 ms to create (as Problem in cfgtool.linting.rule).
 
 
-@dataclass(frozen=True, slots=True)
-class ValueSpec:
+class ValueSpec(NamedTuple):
     """What a key's value may be, and how sure the catalog is (params.json).
 
     ``closed``: a value the type rejects is an error (firm bool/int/ip, or Yealink's
     own bool/int-range statement). ``contradicted``: correct real files use values
     outside the list, so a miss is only a hint. ``also``: values accepted besides the
-    type's own (``int_range`` is already the widest stated range).
+    type's own (``int_range`` is already the widest stated range). ``shape``: how
+    templates build the value from parts (also in facts.json; here so that checking
+    it needs no facts.json).
     """
 
     key: str
@@ -57,10 +62,10 @@ class ValueSpec:
     contradicted: bool = False
     max_len: int | None = None
     bounded: tuple[int, str] | None = None
+    shape: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class KeyFacts:
+class KeyFacts(NamedTuple):
     """The vendor's statements about one key pattern (facts.json); empty = not known.
 
     ``index_ranges`` maps a model name (``*`` = a statement naming no model) to the
@@ -68,18 +73,17 @@ class KeyFacts:
     """
 
     key: str
-    vendor: Mapping[str, str] = field(default_factory=dict)
-    meanings: Mapping[str, str] = field(default_factory=dict)
+    vendor: Mapping[str, str] = _NOTHING
+    meanings: Mapping[str, str] = _NOTHING
     models_supported: tuple[str, ...] = ()
     models_excluded: tuple[str, ...] = ()
-    index_ranges: Mapping[str, Mapping[str, Spans]] = field(default_factory=dict)
+    index_ranges: Mapping[str, Mapping[str, Spans]] = _NOTHING
     shape: str | None = None
     firmware: tuple[int, int] | None = None
     downgraded: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Rename:
+class Rename(NamedTuple):
     """``old`` became ``new`` in the templates from firmware generation ``since`` on."""
 
     old: str
@@ -89,8 +93,7 @@ class Rename:
     evidence: str
 
 
-@dataclass(frozen=True, slots=True)
-class ModelFirmware:
+class ModelFirmware(NamedTuple):
     """The firmware image prefixes a model takes and its lowest firmware generation."""
 
     name: str
@@ -108,11 +111,6 @@ def _load(filename: str) -> dict[str, Any]:
     if data.get("format") != SCHEMA_FORMAT:
         raise SchemaError(f"{path}: schema format {data.get('format')!r}, expected {SCHEMA_FORMAT}")
     return data
-
-
-@cache
-def _params() -> dict[str, dict[str, Any]]:
-    return {item["key"]: item for item in _load("params.json")["params"]}
 
 
 @cache
@@ -139,7 +137,7 @@ def _pair(value: list[int] | None) -> tuple[int, int] | None:
 @cache
 def value_spec(pattern: str) -> ValueSpec | None:
     """The :class:`ValueSpec` of a catalog pattern exactly as written, or None."""
-    item = _params().get(pattern)
+    item = load_catalog().raw_entry(pattern)
     if item is None:
         return None
     bounded = item.get("bounded")
@@ -154,6 +152,7 @@ def value_spec(pattern: str) -> ValueSpec | None:
         contradicted=item.get("contradicted", False),
         max_len=item.get("max_len"),
         bounded=(bounded[0], bounded[1]) if bounded is not None else None,
+        shape=item.get("shape"),
     )
 
 

@@ -10,7 +10,7 @@ warning.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cfgtool.catalog import Model
 from cfgtool.knowledge.finding import Finding, Grade
@@ -22,8 +22,7 @@ _LETTERS = ("X", "Y")
 _SHOWN = 6  # model names shown in a message
 
 
-@dataclass(frozen=True, slots=True)
-class IndexLimit:
+class IndexLimit(NamedTuple):
     """The allowed values of the index at ``segment`` (0-based) of a key, and their source."""
 
     segment: int

@@ -20,20 +20,22 @@ __all__ = ["check_length", "check_shape", "check_value", "describe_values", "num
 NULL_VALUES = frozenset({"", "%NULL%"})
 URL_SCHEMES = frozenset({"tftp", "ftp", "http", "https"})
 _LISTED = 12  # values shown in a message before "..."
-_INTEGER = re.compile(r"[+-]?[0-9]+")
-_URL_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*)://")
-_TIME = re.compile(r"(?:[01]?[0-9]|2[0-3]):[0-5][0-9]")
-_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
-_PLACEHOLDER = re.compile(r"<[^<>]+>")
+# Patterns as text: ``re`` compiles each on first use and caches it, so importing this
+# module (every lint run imports the rules that use it) compiles nothing.
+_INTEGER = r"[+-]?[0-9]+"
+_URL_SCHEME = r"([A-Za-z][A-Za-z0-9+.\-]*)://"
+_TIME = r"(?:[01]?[0-9]|2[0-3]):[0-5][0-9]"
+_NOT_ALNUM = r"[^0-9a-z]+"
+_PLACEHOLDER = r"<[^<>]+>"
 _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
-_IPV4 = re.compile(rf"(?:{_OCTET}\.){{3}}{_OCTET}")
-_NUMERIC_DOTTED = re.compile(r"[0-9.]+")
+_IPV4 = rf"(?:{_OCTET}\.){{3}}{_OCTET}"
+_NUMERIC_DOTTED = r"[0-9.]+"
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
-_HOST_NAME = re.compile(rf"{_LABEL}(?:\.{_LABEL})*\.?")
+_HOST_NAME = rf"{_LABEL}(?:\.{_LABEL})*\.?"
 
 
 def _fold(text: str) -> str:
-    return _NOT_ALNUM.sub("", text.casefold())
+    return re.sub(_NOT_ALNUM, "", text.casefold())
 
 
 def number_for_name(
@@ -58,19 +60,27 @@ def number_for_name(
 
 def describe_values(values: Collection[str], meanings: Mapping[str, str]) -> str:
     """``0 (UDP), 1 (TCP), 2 (TLS)``: the values with their vendor meanings, the first 12."""
-    ordered = sorted(values, key=lambda v: (not _INTEGER.fullmatch(v), _as_number(v), v))
+    ordered = sorted(values, key=lambda v: (not re.fullmatch(_INTEGER, v), _as_number(v), v))
     shown = [f"{v} ({meanings[v]})" if v in meanings else v for v in ordered[:_LISTED]]
     return ", ".join(shown) + (", ..." if len(ordered) > _LISTED else "")
 
 
 def _as_number(value: str) -> int:
-    return int(value) if _INTEGER.fullmatch(value) else 0
+    return int(value) if re.fullmatch(_INTEGER, value) else 0
 
 
 def _grade(spec: ValueSpec) -> Grade:
     if spec.contradicted:
         return "info"
     return "error" if spec.closed else "warning"
+
+
+def _enum_grade(spec: ValueSpec, meanings: Mapping[str, str]) -> Grade:
+    """An enum Yealink's comment states (its type or its value meanings) warns; a list
+    only public projects give is open by nature (real phones take values they lack)."""
+    if spec.contradicted:
+        return "info"
+    return "warning" if spec.type_source == "vendor-comment" or meanings else "info"
 
 
 def _why(spec: ValueSpec) -> str:
@@ -92,7 +102,9 @@ def check_value(spec: ValueSpec, value: str, meanings: Mapping[str, str]) -> Fin
     """What is wrong with ``value`` for the key ``spec`` describes, or None when it fits.
 
     bool, int (with its range) and ip are errors when ``spec.closed``, else warnings;
-    an enum miss is a warning that lists the values and their meanings; a name
+    an enum miss lists the values and their meanings: a warning where Yealink's
+    comment states the enum (its type or ``meanings``), else an info (a list from
+    public projects is open); a name
     where the vendor lists a number for it gets that number as ``fix``; a URL
     scheme phones do not fetch from is an error; facts contradicted by correct
     files give info only.
@@ -116,16 +128,16 @@ def check_value(spec: ValueSpec, value: str, meanings: Mapping[str, str]) -> Fin
             return None
         fix = number_for_name(text, meanings, accepted)
         listed = f"one of the listed values: {describe_values(accepted, meanings)}"
-        return _miss(spec, text, listed, fix, "info" if spec.contradicted else "warning")
+        return _miss(spec, text, listed, fix, _enum_grade(spec, meanings))
     if kind == "url":
-        scheme = _URL_SCHEME.match(text)
+        scheme = re.match(_URL_SCHEME, text)
         if scheme is None or scheme[1].lower() in URL_SCHEMES:
             return None
         expected = "a tftp://, ftp://, http:// or https:// URL, or a bare host (TFTP)"
         return Finding("error", f"URL scheme {scheme[1]!r} is not one phones fetch from", expected)
     if kind == "ip" and not _is_address_or_host(text):
         return _miss(spec, text, "an IPv4/IPv6 address or a host name", None, _grade(spec))
-    if kind == "time" and _TIME.fullmatch(text) is None:
+    if kind == "time" and re.fullmatch(_TIME, text) is None:
         return _miss(spec, text, "a time HH:MM", None, _grade(spec))
     return None
 
@@ -137,15 +149,15 @@ def _is_address_or_host(text: str) -> bool:
         except ValueError:
             return False
         return True
-    if _NUMERIC_DOTTED.fullmatch(text):
-        return _IPV4.fullmatch(text) is not None
-    return _HOST_NAME.fullmatch(text) is not None
+    if re.fullmatch(_NUMERIC_DOTTED, text):
+        return re.fullmatch(_IPV4, text) is not None
+    return re.fullmatch(_HOST_NAME, text) is not None
 
 
 def _check_int(spec: ValueSpec, text: str, meanings: Mapping[str, str]) -> Finding | None:
     if text in spec.also:
         return None
-    if _INTEGER.fullmatch(text) is None:
+    if re.fullmatch(_INTEGER, text) is None:
         accepted = {*meanings, *spec.also}
         fix = number_for_name(text, meanings, accepted)
         return _miss(spec, text, "an integer", fix, _grade(spec))
@@ -170,7 +182,7 @@ def check_length(spec: ValueSpec, value: str) -> Finding | None:
 
 @cache
 def _shape_pattern(shape: str) -> re.Pattern[str]:
-    literals = _PLACEHOLDER.split(shape)
+    literals = re.split(_PLACEHOLDER, shape)
     return re.compile(".+".join(re.escape(part) for part in literals), re.DOTALL)
 
 
