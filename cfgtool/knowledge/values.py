@@ -183,13 +183,14 @@ def check_length(spec: ValueSpec, value: str) -> Finding | None:
 @cache
 def _shape_pattern(shape: str) -> re.Pattern[str]:
     literals = re.split(_PLACEHOLDER, shape)
-    return re.compile(".+".join(re.escape(part) for part in literals), re.DOTALL)
+    return re.compile(".*".join(re.escape(part) for part in literals), re.DOTALL)
 
 
 def check_shape(shape: str, value: str) -> Finding | None:
     """A value that is not built like the documented ``value_shape`` (a warning).
 
-    ``<name>`` in the shape is any non-empty text, the rest literal:
+    ``<name>`` in the shape is any text (an empty part, such as an empty password, is
+    another rule's business), the rest literal:
     ``<admin_name>:<admin_password>`` wants ``admin:secret``.
     """
     text = value.strip()
