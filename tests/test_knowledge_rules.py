@@ -173,3 +173,30 @@ def test_linting_a_clean_file_reads_no_vendor_facts() -> None:
     )
     facts_loaded, _ = result.stdout.split()
     assert facts_loaded == "0"
+
+
+def test_explain_shows_the_vendor_facts_with_their_sources() -> None:
+    runner = CliRunner()
+    text = runner.invoke(main, ["explain", "account.1.sip_server.1.transport_type"]).stdout
+    assert "0 (UDP), 1 (TCP), 2 (TLS), 3 (DNS-NAPTR)" in text
+    assert "type from Yealink's comment" in text
+    assert "renamed:         from account.X.transport in v80 (wazo generations)" in text
+    assert "first set in v80, last in v87 (Wazo templates)" in text
+    assert "fusionpbx/fusionpbx@" in text  # the quoted comment and where it is
+    expansion = runner.invoke(main, ["explain", "expansion_module.1.key.2.label"]).stdout
+    assert "T46G,T46S,T48G,T48S: X1-6 Y1-40" in expansion and "other models: X1-16" in expansion
+    assert "only T27G, T27P" in expansion
+    shape = runner.invoke(main, ["explain", "static.security.user_password"]).stdout
+    assert "shape:           <admin_name>:<admin_password>" in shape
+
+
+def test_explain_json_has_every_fact_under_knowledge() -> None:
+    result = CliRunner().invoke(
+        main, ["explain", "--format", "json", "static.security.user_password"]
+    )
+    knowledge = json.loads(result.stdout)["knowledge"]
+    assert knowledge["shape"] == "<admin_name>:<admin_password>"
+    assert knowledge["renames"][0]["old"] == "security.user_password"
+    assert knowledge["evidence"] and all("@" in item for item in knowledge["evidence"])
+    unknown = CliRunner().invoke(main, ["explain", "--format", "json", "no.such.key"])
+    assert json.loads(unknown.stdout)["knowledge"] is None
