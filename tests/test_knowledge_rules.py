@@ -8,8 +8,10 @@ the real engine under lint and validate, the five kinds of mistake of the issue,
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -200,3 +202,56 @@ def test_explain_json_has_every_fact_under_knowledge() -> None:
     assert knowledge["evidence"] and all("@" in item for item in knowledge["evidence"])
     unknown = CliRunner().invoke(main, ["explain", "--format", "json", "no.such.key"])
     assert json.loads(unknown.stdout)["knowledge"] is None
+
+
+SITE = """
+[tool.cfgtool.known-keys]
+"custom.X.level" = { type = "int", allowed = "0..5|9" }
+"custom.site.mode" = { type = "enum", allowed = "day|night" }
+"custom.site.flag" = { type = "bool" }
+"custom.site.label" = { type = "string" }
+"""
+
+
+def test_typed_local_keys_are_known_and_their_values_checked(in_tmp: Path) -> None:
+    Path("pyproject.toml").write_text(SITE)
+    Path("0015651130f9.cfg").write_text(
+        "#!version:1.0.0.1\ncustom.1.level = 7\ncustom.2.level = 9\ncustom.3.level = 5\n"
+        "custom.site.mode = dusk\ncustom.site.flag = yes\ncustom.site.label = Hello\n"
+    )
+    result = CliRunner().invoke(main, ["lint", "--format", "json", "."])
+    found = [(d["code"], d["line"], d["severity"]) for d in json.loads(result.stdout)]
+    assert found == [("CFG202", 2, "error"), ("CFG202", 5, "error"), ("CFG202", 6, "error")]
+    assert result.exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("entry", "words"),
+    [
+        ('{ type = "float" }', "type must be one of bool, int, enum"),
+        ('{ type = "int", allowed = "low..high" }', 'a range "min..max"'),
+        ('{ type = "enum" }', "an enum needs its values"),
+        ('{ type = "string", allowed = "a|b" }', "int and enum types only"),
+        ('{ type = "int", range = "1..2" }', "{ type = ..., allowed = ... }"),
+        ('"int"', "{ type = ..., allowed = ... }"),
+    ],
+)
+def test_bad_typed_local_keys_say_what_to_write(entry: str, words: str) -> None:
+    table = tomllib.loads(f'[known-keys]\n"custom.x" = {entry}\n')
+    with pytest.raises(ConfigError, match=re.escape(words)):
+        config_from_table(table, source=".cfgtool.toml")
+
+
+def test_typed_local_keys_parse() -> None:
+    config = config_from_table(
+        {"known-keys": {"custom.X.level": {"type": "int", "allowed": "5..0|9"}}}
+    )
+    [spec] = config.known_keys
+    assert (spec.key, spec.type, spec.int_range, spec.also, spec.closed) == (
+        "custom.X.level",
+        "int",
+        (0, 5),
+        ("9",),
+        True,
+    )
+    assert "custom.X.level" in config.extend_known_keys

@@ -80,6 +80,8 @@ def _enum_grade(spec: ValueSpec, meanings: Mapping[str, str]) -> Grade:
     only public projects give is open by nature (real phones take values they lack)."""
     if spec.contradicted:
         return "info"
+    if spec.closed:
+        return "error"  # a closed list (a site's own typed key): the catalog has none
     return "warning" if spec.type_source == "vendor-comment" or meanings else "info"
 
 

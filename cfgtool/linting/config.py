@@ -20,6 +20,9 @@ is kept for one run (one :class:`ConfigResolver`). Example::
     [tool.cfgtool.severity]
     CFG201 = "error"
 
+    [tool.cfgtool.known-keys]        # the site's own keys, typed: CFG202 checks them
+    "custom.X.level" = { type = "int", allowed = "0..5" }
+
 In ``.cfgtool.toml`` the same keys sit at the top level. Command-line options
 are applied after the file (see :meth:`LintConfig.with_overrides`).
 """
@@ -39,10 +42,12 @@ from cfgtool.errors import ConfigError
 from cfgtool.inputs import matches_globs
 from cfgtool.knowledge import parse_generation
 from cfgtool.linting import rules as registry
+from cfgtool.linting.known_keys import parse_known_keys
 from cfgtool.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from cfgtool.inputs import InputFile
+    from cfgtool.knowledge import ValueSpec
     from cfgtool.linting.rule import Rule
 
 LineEndings = Literal["keep", "lf", "crlf"]
@@ -76,6 +81,7 @@ class LintConfig:
     selections: tuple[RuleSelection, ...] = ()
     severity: tuple[tuple[str, Severity], ...] = ()
     extend_known_keys: frozenset[str] = frozenset()
+    known_keys: tuple[ValueSpec, ...] = ()
     firmware: int | None = None
     exclude: tuple[str, ...] = ()
     allow_names: tuple[str, ...] = ()
@@ -295,6 +301,7 @@ _KNOWN_KEYS = (
     "ignore",
     "severity",
     "extend-known-keys",
+    "known-keys",
     "firmware",
     "exclude",
     "allow-names",
@@ -330,6 +337,7 @@ def config_from_table(table: dict[str, Any], *, source: str | None = None) -> Li
                 f"{where}: extend-known-keys: {key!r} is not a key "
                 "(no spaces, '=' or '#'; write it as it appears in a cfg file)"
             )
+    typed_keys = parse_known_keys(table.get("known-keys", {}), where)
     line_endings = table.get("line-endings", "keep")
     if line_endings not in LINE_ENDINGS:
         raise ConfigError(
@@ -339,7 +347,8 @@ def config_from_table(table: dict[str, Any], *, source: str | None = None) -> Li
         selections=(RuleSelection(select, ignore),) if select is not None or ignore else (),
         severity=severity,
         firmware=_firmware(table.get("firmware"), where),
-        extend_known_keys=frozenset(known_keys),
+        extend_known_keys=frozenset(known_keys) | {spec.key for spec in typed_keys},
+        known_keys=typed_keys,
         exclude=strings("exclude"),
         allow_names=strings("allow-names"),
         template_patterns=(

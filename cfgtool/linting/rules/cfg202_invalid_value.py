@@ -14,7 +14,9 @@
 
 An enumeration given by the *name* Yealink's comment lists for a number
 (``transport_type = TLS`` where the comment says ``2=TLS``) gets the number as a
-fix (``--fix``). ``%NULL%`` and the empty value are valid for every key. The
+fix (``--fix``). A site's own keys typed in the configuration
+(``[tool.cfgtool.known-keys]``) are checked as closed types: a miss is an
+error. ``%NULL%`` and the empty value are valid for every key. The
 format has no inline comments: ``1 # on`` is the value. The provisioning
 settings whose ranges Yealink's guide gives are CFG307's (under validate).
 
@@ -38,8 +40,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from cfgtool.catalog import normalize_key
 from cfgtool.diagnostics import Severity
-from cfgtool.knowledge import Finding, check_value, key_facts, value_spec
+from cfgtool.format import EMPTY_VALUES
+from cfgtool.knowledge import Finding, ValueSpec, check_value, key_facts, value_spec
 from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.linting.rules._knowledge import with_values
 from cfgtool.linting.rules._shared import facts
@@ -75,9 +79,26 @@ def _verdict(pattern: str, value: str) -> Finding | None:
     return finding
 
 
+def _local_types(context: LintContext) -> dict[str, ValueSpec]:
+    """The site's typed keys (``[tool.cfgtool.known-keys]``), by key pattern."""
+    config = context.config
+    return {spec.key: spec for spec in config.known_keys} if config is not None else {}
+
+
 def _findings(doc: Document, context: LintContext) -> Iterator[tuple[Entry, Finding]]:
-    for node, param in facts(doc, context).typed:
-        if node.key in GUIDE_KEYS:
+    found = facts(doc, context)
+    local = _local_types(context)
+    if local:
+        owned = {id(node) for node, _ in (*found.keys, *found.values)}
+        for node in found.entries:
+            spec = local.get(node.key) or local.get(normalize_key(node.key))
+            if spec is None or id(node) in owned or node.value in EMPTY_VALUES:
+                continue
+            finding = check_value(spec, node.value, {})
+            if finding is not None:
+                yield node, finding._replace(message=finding.message + " (the site's known-keys)")
+    for node, param in found.typed:
+        if node.key in GUIDE_KEYS or (local and (node.key in local or param.key in local)):
             continue
         finding = _verdict(param.key, node.value)
         if finding is not None:
