@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import cfgtool
 from cfgtool.linting import engine
+from cfgtool.parser import parse_line
 from cfgtool.rendering import compile_template, parse_inventory
 from cfgtool.rendering.plan import plan_jobs
 from cfgtool.rendering.row import Renderer
@@ -93,3 +94,30 @@ def test_every_line_rule_is_a_registered_rule() -> None:
     """A renamed or removed rule must leave the list, or the fast path checks too little."""
     codes = {rule.code for rule in engine.registered_rules(("lint", "model"))}
     assert codes >= LINE_RULES
+
+
+SLOT_LINES = st.sampled_from(
+    [
+        "k.v = {{ x }}",
+        "  k.v\t=\t{{ x }}  ",
+        "k.v={{ x }}",
+        "a_1.b = pre {{ x }} post",
+        "k = {{ x }}",
+    ]
+)
+VALUE_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cc", "Zl", "Zp", "Cs")), min_size=0, max_size=8
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(line=SLOT_LINES, value=st.one_of(VALUE_TEXT, st.sampled_from(["=x", " x", "x ", "[x]"])))
+def test_rendered_lines_are_the_nodes_the_parser_makes(line: str, value: str) -> None:
+    """A rendered setting is built without parsing it again when that is safe: the node
+    must be exactly the one the parser makes of the line (or the row is refused)."""
+    compiled = compile_template(cfgtool.loads("#!version:1.0.0.1\n" + line + "\n"))
+    rendered = Renderer(compiled).render_row({"x": value}, {})
+    if isinstance(rendered, list):
+        return
+    node = rendered.doc.items[1]
+    assert node == parse_line(node.raw, node.eol, node.line)
