@@ -1,7 +1,8 @@
 """Turning command-line paths into the list of files a command works on.
 
 Files are taken as given; directories are searched recursively for ``*.cfg``
-and ``*.cfg.tmpl`` (hidden files and directories skipped); ``-`` is standard
+and ``*.cfg.tmpl`` in any letter case, as ``decrypt`` does (hidden files and
+directories skipped); ``-`` is standard
 input. Excluded paths are dropped, also when named explicitly, so that the
 same ``exclude`` works under pre-commit (which passes every file by name).
 The order is deterministic: arguments in order, each directory sorted.
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 from cfgtool.errors import CfgIOError
+from cfgtool.reading import describe_missing, read_bytes
 
 CFG_SUFFIX = ".cfg"
 TEMPLATE_SUFFIX = ".cfg.tmpl"
@@ -66,11 +68,11 @@ def expand_paths(
         elif os.path.isdir(path):
             for file_path in walk(path, is_excluded=is_excluded):
                 add(file_path)
-        elif os.path.exists(path):
+        elif os.path.lexists(path):
             if not is_excluded(path):
-                add(path)
+                add(path)  # a FIFO, device or link loop is refused when it is read
         else:
-            raise CfgIOError(f"{path}: no such file or directory")
+            raise CfgIOError(describe_missing(path))
     return found
 
 
@@ -78,7 +80,7 @@ def walk(
     top: str,
     *,
     suffixes: tuple[str, ...] | None = (CFG_SUFFIX, TEMPLATE_SUFFIX),
-    ignore_case: bool = False,
+    ignore_case: bool = True,
     max_depth: int | None = None,
     hidden: bool = False,
     symlinks: bool = True,
@@ -87,8 +89,9 @@ def walk(
 ) -> list[str]:
     """The files under directory ``top``: the one walker every command lists its inputs with.
 
-    ``suffixes`` are the name endings taken (None: every file; ``ignore_case``
-    compares them case-insensitively); ``max_depth`` 0 is ``top`` alone, None
+    ``suffixes`` are the name endings taken (None: every file; compared
+    case-insensitively, ``*.CFG`` too, unless ``ignore_case`` is False);
+    ``max_depth`` 0 is ``top`` alone, None
     every level; ``hidden`` also takes names starting with ``.`` (files and
     directories); ``symlinks`` False skips symbolic links to files;
     ``is_excluded`` drops directories and files; ``strict`` raises
@@ -137,14 +140,10 @@ def read_inventory_columns(path: str) -> frozenset[str]:
     import csv  # lazy: only --inventory needs it, not the lint path
 
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            first_line = handle.readline()
-    except FileNotFoundError:
-        raise CfgIOError(f"{path}: no such file") from None
+        text = read_bytes(path).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CfgIOError(f"{path}: inventory is not UTF-8 text") from None
-    except OSError as exc:
-        raise CfgIOError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    first_line = text.split("\n", 1)[0]
     header = next(csv.reader([first_line], delimiter=inventory_delimiter(first_line)), [])
     columns = frozenset(name.strip() for name in header if name.strip())
     if not columns:

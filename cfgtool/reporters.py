@@ -106,11 +106,16 @@ def write_report(
         if not quiet:
             fixed = sum(1 for outcome in outcomes if outcome.changed)
             summary_stream = stream if output_format == "text" else err
-            summary_stream.write(summary_line(len(files), diagnostics, fixed=fixed) + "\n")
+            unreadable = sum(1 for outcome in outcomes if outcome.error)
+            summary_stream.write(
+                summary_line(len(files), diagnostics, fixed=fixed, unreadable=unreadable) + "\n"
+            )
         status = exit_status(outcomes, strict=strict)
     for outcome in outcomes:
         if outcome.error:
             err.write(f"cfgtool: error: {outcome.error}\n")
+    if not outcomes:
+        err.write(f"cfgtool: warning: {NOTHING_CHECKED}\n")
     return EXIT_ERROR if any(outcome.error for outcome in outcomes) else status
 
 
@@ -145,11 +150,21 @@ def _plural(number: int, word: str) -> str:
     return f"{number} {word}" if number == 1 else f"{number} {word}s"
 
 
-def summary_line(files: int, diagnostics: Sequence[Diagnostic], *, fixed: int = 0) -> str:
-    """``Checked 3 files: 1 error, 2 warnings, 0 info.`` (plus fixed files, when any)."""
+NOTHING_CHECKED = "no files checked (directories are searched for *.cfg and *.cfg.tmpl, any case)"
+
+
+def summary_line(
+    files: int, diagnostics: Sequence[Diagnostic], *, fixed: int = 0, unreadable: int = 0
+) -> str:
+    """``Checked 3 files: 1 error, 2 warnings, 0 info.`` (plus fixed files, when any).
+
+    A file that could not be read counts as an error, as in ``validate``'s table.
+    """
     counts = count(diagnostics)
+    errors = counts["error"] + unreadable
+    read_note = f" ({unreadable} could not be read)" if unreadable else ""
     text = (
-        f"Checked {_plural(files, 'file')}: {_plural(counts['error'], 'error')}, "
+        f"Checked {_plural(files, 'file')}{read_note}: {_plural(errors, 'error')}, "
         f"{_plural(counts['warning'], 'warning')}, {counts['info']} info"
     )
     if fixed:

@@ -13,8 +13,8 @@ from cfgtool.terminal import use_color
 
 
 @click.command()
-@click.argument("old", type=click.Path(allow_dash=True))
-@click.argument("new", type=click.Path(allow_dash=True))
+@click.argument("old", type=click.Path(allow_dash=True, readable=False))
+@click.argument("new", type=click.Path(allow_dash=True, readable=False))
 @click.option(
     "--format",
     "output_format",

@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 )
 @click.option(
     "--inventory",
-    type=click.Path(dir_okay=False),
+    type=click.Path(dir_okay=False, readable=False),
     metavar="CSV",
     help="Inventory whose columns are the template variables placeholders may use.",
 )

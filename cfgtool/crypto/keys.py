@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Literal
 
 from cfgtool.errors import CryptoError
-from cfgtool.fsutil import read_bytes
+from cfgtool.reading import read_bytes
 
 if TYPE_CHECKING:
     pass
@@ -59,26 +59,21 @@ def validate_aes_key(key: str) -> str:
 
     A key is 16 (AES-128) or 32 (AES-256) characters from ``0-9 A-Z a-z`` and
     ``# $ % * + , - . : = ? @ [ ] ^ _ { } ~``. The error names the rule broken:
-    the first bad character and its 1-based position, or the length.
+    the 1-based position of the first bad character (never the character: no
+    part of a key is printed), or the length.
     """
     if len(key) in KEY_LENGTHS and _KEY_PATTERN.fullmatch(key):
         return key
     for position, char in enumerate(key, start=1):
         if char not in KEY_ALPHABET:
             raise CryptoError(
-                f"AES key character {position} is {_describe_char(char)}, which is not allowed; "
+                f"AES key character {position} is not allowed; "
                 f"a key uses only 0-9 A-Z a-z and {' '.join(KEY_SPECIAL_CHARACTERS)}"
             )
     raise CryptoError(
         f"AES key is {len(key)} characters long; it must be exactly 16 (AES-128) "
         "or 32 (AES-256) characters"
     )
-
-
-def _describe_char(char: str) -> str:
-    if char.isprintable() and not char.isspace():
-        return repr(char)
-    return f"{char!r} (U+{ord(char):04X})"
 
 
 def generate_key(length: int = 16) -> str:

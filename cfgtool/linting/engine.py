@@ -23,7 +23,7 @@ from functools import lru_cache
 from cfgtool.diagnostics import Diagnostic
 from cfgtool.directives import has_directives
 from cfgtool.errors import CfgDecodeError, CfgError
-from cfgtool.fsutil import atomic_write_bytes, read_bytes
+from cfgtool.fsutil import atomic_write_bytes
 from cfgtool.inputs import InputFile, expand_paths
 from cfgtool.linting import rules as registry
 from cfgtool.linting.config import ConfigResolver, LintConfig
@@ -40,6 +40,7 @@ from cfgtool.linting.suppressions import (
 from cfgtool.nodes import Document
 from cfgtool.parallel import default_jobs, process_pool
 from cfgtool.parser import decode, dumps, loads
+from cfgtool.reading import read_bytes
 from cfgtool.sources import not_text_reason
 
 ENCODING_CODE = "CFG107"

@@ -28,6 +28,7 @@ from cfgtool.provisioning.tree import (
     scan_tree,
     with_separator,
 )
+from cfgtool.provisioning.urls import check_url
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,8 @@ def validate_paths(
     an unknown model, a missing path or a bad configuration.
     """
     explicit = require_model(model) if model else None
+    if server_url is not None:
+        server_url = check_url(server_url)
     resolver = resolver or ConfigResolver()
     items = expand_paths(paths, is_excluded=resolver.is_excluded, stdin_filename=stdin_filename)
     trees: list[ProvisioningTree] = []
