@@ -17,6 +17,7 @@ case, not below it; ``diff``: every file of a tree; ``render --prune``: the
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -26,6 +27,12 @@ from cfgtool.reading import describe_missing, read_bytes
 
 CFG_SUFFIX = ".cfg"
 TEMPLATE_SUFFIX = ".cfg.tmpl"
+# PBX template names (Wazo *.tpl, Tancredi *.tmpl, Twig, Mustache): `lint DIR` takes such a
+# file only when it writes a cfg file (see is_cfg_template), not a vendor's XML template.
+PBX_TEMPLATE_SUFFIXES = (".tpl", ".tmpl", ".twig", ".mustache")
+_HEADER = re.compile(rb"^[ \t]*#!version:", re.MULTILINE)
+_EXTENDS = re.compile(rb"\{%-?\s*extends\s+['\"]([^'\"]+)['\"]")
+_SNIFF_BYTES = 8192
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 
@@ -49,8 +56,13 @@ def expand_paths(
     *,
     is_excluded: Callable[[str], bool] = lambda path: False,
     stdin_filename: str | None = None,
+    templates: bool = False,
 ) -> list[InputFile]:
-    """Expand files, directories and ``-`` into input files; raises :class:`CfgIOError`."""
+    """Expand files, directories and ``-`` into input files; raises :class:`CfgIOError`.
+
+    ``templates`` (lint) also takes the PBX templates under a directory that write
+    cfg files (:func:`is_cfg_template`), and drops named ones that do not.
+    """
     found: list[InputFile] = []
     seen: set[str] = set()
 
@@ -66,9 +78,17 @@ def expand_paths(
                 seen.add(STDIN)
                 found.append(InputFile(stdin_filename or STDIN_NAME, True, stdin_filename))
         elif os.path.isdir(path):
-            for file_path in walk(path, is_excluded=is_excluded):
-                add(file_path)
+            suffixes = (CFG_SUFFIX, TEMPLATE_SUFFIX)
+            for file_path in walk(
+                path,
+                suffixes=(*suffixes, *PBX_TEMPLATE_SUFFIXES) if templates else suffixes,
+                is_excluded=is_excluded,
+            ):
+                if not _other_template(file_path):
+                    add(file_path)
         elif os.path.lexists(path):
+            if templates and _other_template(path):
+                continue  # pre-commit names a vendor's XML *.tpl too: not a cfg file
             if not is_excluded(path):
                 add(path)  # a FIFO, device or link loop is refused when it is read
         else:
@@ -124,6 +144,31 @@ def walk(
             if not is_excluded(path):
                 files.append(path)
     return sorted(files, key=lambda path: path.split(os.sep))
+
+
+def _other_template(path: str) -> bool:
+    """A PBX template name (*.tpl …) on a file that writes no cfg file."""
+    lowered = path.lower()
+    if not lowered.endswith(PBX_TEMPLATE_SUFFIXES) or lowered.endswith(TEMPLATE_SUFFIX):
+        return False
+    return not is_cfg_template(path)
+
+
+def is_cfg_template(path: str, depth: int = 0) -> bool:
+    """True when the template at ``path`` writes a cfg file: a ``#!version:`` line near its
+    start, or an ``{% extends %}`` of a template next to it that has one."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except OSError:
+        return False
+    if _HEADER.search(head):
+        return True
+    extends = _EXTENDS.search(head)
+    if extends is None or depth >= 4:
+        return False
+    base = os.path.join(os.path.dirname(path), os.fsdecode(extends.group(1)))
+    return os.path.isfile(base) and is_cfg_template(base, depth + 1)
 
 
 def _raise(error: OSError) -> None:

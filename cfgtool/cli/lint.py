@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -27,7 +28,7 @@ from cfgtool.cli.options import (
 from cfgtool.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from cfgtool.inputs import read_inventory_columns
 from cfgtool.linting import rules as registry
-from cfgtool.linting.config import ConfigOverrides, ConfigResolver
+from cfgtool.linting.config import TEMPLATE_SYNTAXES, ConfigOverrides, ConfigResolver
 from cfgtool.linting.engine import LintOptions, lint_paths
 from cfgtool.linting.formatting import format_paths
 from cfgtool.reporters import write_report
@@ -53,6 +54,19 @@ if TYPE_CHECKING:
     "--template",
     is_flag=True,
     help="Treat every file as a template (placeholders allowed), like *.cfg.tmpl.",
+)
+@click.option(
+    "--template-syntax",
+    type=click.Choice(TEMPLATE_SYNTAXES),
+    default=None,
+    help="Template dialect of the files (default auto: by name and content, e.g. "
+    "FusionPBX {$mac}.cfg is Smarty, Wazo *.tpl Jinja, Tancredi *.tmpl Twig).",
+)
+@click.option(
+    "--template-root",
+    type=click.Path(file_okay=False, exists=True),
+    metavar="DIR",
+    help="Where {% extends %} bases are: a child template is linted as its base renders it.",
 )
 @click.option(
     "--inventory",
@@ -83,6 +97,8 @@ def lint(
     diff: bool,
     stdin_filename: str | None,
     template: bool,
+    template_syntax: str | None,
+    template_root: str | None,
     inventory: str | None,
     config_path: str | None,
     jobs: int,
@@ -90,8 +106,11 @@ def lint(
 ) -> None:
     """Check provisioning files for mistakes a phone silently ignores.
 
-    PATHS are files, directories (searched for *.cfg and *.cfg.tmpl) or - for
-    standard input. Settings come from the nearest .cfgtool.toml or
+    PATHS are files, directories (searched for *.cfg, *.cfg.tmpl and the PBX
+    templates *.tpl, *.tmpl, *.twig, *.mustache) or - for standard input.
+    Smarty, Jinja, Twig and Mustache templates are linted on what they write:
+    tags are structure, placeholders stand for unknown values, and branches
+    of one condition are not duplicates. Settings come from the nearest .cfgtool.toml or
     [tool.cfgtool] in pyproject.toml; options override them. Silence a
     finding with a comment: `# cfgtool: disable-next-line=CFG201`.
 
@@ -106,6 +125,8 @@ def lint(
       cfgtool lint --fix --select CFG108 *.cfg
       cfgtool lint --firmware 84 --fix --select CFG315 provisioning/
       cfgtool lint --template --inventory phones.csv phone.cfg.tmpl
+      cfgtool lint resources/templates/provision/yealink/      # FusionPBX (Smarty)
+      cfgtool lint --template-root templates templates/T46G.tpl  # Wazo (Jinja)
       cat 0015651130f9.cfg | cfgtool lint - --stdin-filename 0015651130f9.cfg
     """
     overrides = ConfigOverrides(
@@ -113,6 +134,8 @@ def lint(
         ignore=split_codes(ignore),
         firmware=firmware,
         exclude=exclude,
+        template_syntax=template_syntax,
+        template_root=os.path.abspath(template_root) if template_root else None,
     )
     options = LintOptions(
         fix=fix or diff,
