@@ -33,17 +33,22 @@ def pattern_of(key: str) -> str | None:
 def checked_entries(doc: Document, context: LintContext) -> Iterator[tuple[Entry, str]]:
     """``(entry, pattern)`` for each known key whose key and value no other rule owns.
 
-    Empty and ``%NULL%`` values are skipped: they are valid for every key.
+    Empty and ``%NULL%`` values are skipped: they are valid for every key. Found once
+    per file (the engine's facts keep them): six rules ask for every file.
     """
     found = facts(doc, context)
-    owned = {id(node) for node, _ in found.keys}
-    owned.update(id(node) for node, _ in found.values)
-    for node in found.entries:
-        if id(node) in owned or node.value in EMPTY_VALUES:
-            continue
-        pattern = pattern_of(node.key)
-        if pattern is not None:
-            yield node, pattern
+    if found.checked is None:
+        owned = {id(node) for node, _ in found.keys}
+        owned.update(id(node) for node, _ in found.values)
+        checked = []
+        for node in found.entries:
+            if id(node) in owned or node.value in EMPTY_VALUES:
+                continue
+            pattern = pattern_of(node.key)
+            if pattern is not None:
+                checked.append((node, pattern))
+        found.checked = checked
+    return iter(found.checked)
 
 
 def file_generation(doc: Document, context: LintContext) -> int | None:

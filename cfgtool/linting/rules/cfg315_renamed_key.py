@@ -27,6 +27,7 @@ Passing example::
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 
 from cfgtool.diagnostics import Severity
 from cfgtool.knowledge import Rename, aligned_key, check_renamed, load_renames
@@ -47,6 +48,7 @@ def _is_twin(rename: Rename) -> bool:
     return rename.new == _STATIC + rename.old or rename.old == _STATIC + rename.new
 
 
+@cache
 def _renames() -> dict[str, tuple[Rename, ...]]:
     table: dict[str, tuple[Rename, ...]] = {}
     for rename in load_renames():
