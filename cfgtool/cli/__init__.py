@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "validate": "cfgtool.cli.validate:validate",
     "effective": "cfgtool.cli.validate:effective",
     "url": "cfgtool.cli.validate:url",
+    "phone": "cfgtool.cli.phone:phone",
 }
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2

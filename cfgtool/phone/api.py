@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 
+from cfgtool.catalog import Model, model_match_key
 from cfgtool.errors import CfgValueError
 from cfgtool.filenames import normalize_mac
 from cfgtool.phone.decrypt import PhoneKeys
@@ -46,7 +47,7 @@ def make_spec(
     if normalized is None:
         raise CfgValueError(f"{mac!r} is not a MAC address; write 12 hex digits, e.g. 0015651130f9")
     found = require_model(model)
-    agent_model = model.strip().upper().removeprefix("SIP-") if "/" in found.name else found.name
+    agent_model = _agent_model(found, model)
     return PhoneSpec(
         url=url,
         mac=normalized,
@@ -64,6 +65,16 @@ def make_spec(
         check_external=check_external,
         upload=upload,
     )
+
+
+def _agent_model(model: Model, spelling: str) -> str:
+    """The model as its User-Agent names it: the ``$PN`` name like ``spelling`` (T23G), else
+    the first (``T19P_E2`` for the catalog's ``T19(P) E2``)."""
+    wanted = model_match_key(spelling)
+    for name in model.pn_names:
+        if model_match_key(name) == wanted:
+            return name
+    return model.pn_names[0] if model.pn_names else model.name
 
 
 def provision(

@@ -35,41 +35,33 @@ def print_result(
     all_settings: bool = True,
 ) -> None:
     """The whole story of one phone (see the module docstring)."""
+    # rich is loaded only when a result is printed as text.
     from rich.markup import escape
-    from rich.table import Table
 
     console.print(
         f"[bold]{escape(result.model)}[/] {result.mac}  firmware {result.firmware}  "
         f"User-Agent: {escape(result.user_agent)}"
     )
-    requests = Table(title="Requests", title_justify="left", show_edge=False)
-    for column in ("#", "method", "url", "status", "bytes", "md5", "changed", "ms"):
-        requests.add_column(column, justify="right" if column in ("#", "bytes", "ms") else "left")
-    for number, request in enumerate(result.requests, 1):
-        changed = "-" if request.changed is None else ("yes" if request.changed else "no")
-        requests.add_row(
-            str(number),
-            request.method,
-            escape(mask_url_credentials(request.url)),
-            f"[green]{request.status}[/]" if request.ok else f"[red]{escape(request.status)}[/]",
-            _size(request.bytes) if request.ok else "",
-            (request.md5 or "")[:8],
-            changed,
-            f"{request.seconds * 1000:.1f}",
+    console.print(f"[bold]Requests[/] ({len(result.requests)}):")
+    for request in result.requests:
+        status = (
+            f"[green]{request.status}[/]" if request.ok else f"[red]{escape(request.status)}[/]"
         )
-    console.print(requests)
+        facts = [f"{request.seconds * 1000:.1f} ms"]
+        if request.ok and request.method != "HEAD":
+            facts[:0] = [_size(request.bytes), f"md5 {(request.md5 or '')[:12]}"]
+        if request.changed is not None:
+            facts.append("changed" if request.changed else "unchanged")
+        console.print(
+            f"  {request.method} {escape(mask_url_credentials(request.url))} {status} "
+            f"[dim]{request.kind}[/]  {', '.join(facts)}"
+        )
     if result.settings and all_settings:
-        settings = Table(
-            title=f"Settings ({len(result.settings)})", title_justify="left", show_edge=False
-        )
-        for column in ("key", "value", "from"):
-            settings.add_column(column)
+        console.print(f"[bold]Settings[/] ({len(result.settings)}; file:line that set each):")
         for source in result.settings.values():
             value = source.value if show_secrets else mask_value(source.key, source.value)
-            settings.add_row(
-                escape(source.key), escape(value), f"{escape(source.file)}:{source.line}"
-            )
-        console.print(settings)
+            where = f"{escape(source.file)}:{source.line}"
+            console.print(f"  {escape(source.key)} = {escape(value)}  [dim]{where}[/]")
     if result.outcome == "no update":
         console.print(
             "No update: the Common and MAC files have the MD5s of the last run; "
@@ -130,6 +122,7 @@ def print_fleet(console: Console, fleet: FleetResult) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    # rich is loaded only when a result is printed as text.
     summary = fleet.summary()
     table = Table(title=f"{summary.phones} phones in {summary.seconds:.2f} s", title_justify="left")
     table.add_column("")
