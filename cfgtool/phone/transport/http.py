@@ -36,7 +36,7 @@ def _authorization(challenges: list[str], method: str, uri: str, user: str, pass
     for header in challenges:
         if header[:6].lower() == "digest":
             try:
-                return authorization(parse_challenge(header[6:]), method, uri, user, password)
+                return authorization(parse_challenge(header), method, uri, user, password)
             except DigestError:
                 continue
     token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
