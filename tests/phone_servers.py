@@ -240,6 +240,7 @@ def ftp_server(root: Path, user: str, password: str) -> Iterator[Running]:
     Handler.passive_ports = None
     Handler.masquerade_address = None
     Handler.timeout = 10
+    Handler.auth_failed_timeout = 0.05
     server = ThreadedFTPServer((LOOPBACK, 0), Handler)
     port = server.address[1]
     thread = threading.Thread(target=server.serve_forever, kwargs={"timeout": 0.05})
