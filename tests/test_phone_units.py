@@ -14,10 +14,12 @@ from cfgtool.errors import CfgValueError
 from cfgtool.phone.boot import Include, boot_includes
 from cfgtool.phone.decrypt import PhoneKeys, aes_key_for, is_plain_cfg, mode_of
 from cfgtool.phone.firmware import Firmware, resolve_firmware
-from cfgtool.phone.merge import Layer, flag, merge_layers
+from cfgtool.phone.merge import flag, merge_layers
 from cfgtool.phone.reboot import decide_reboot, setting_changes
+from cfgtool.phone.result import SettingSource
 from cfgtool.phone.state import PhoneState, is_unchanged, load_state, save_state
 from cfgtool.phone.urls import plan_urls, resolve, split_credentials
+from cfgtool.phone.workers import Layer, make_layer, parse_text
 
 
 def model(name: str):  # type: ignore[no-untyped-def]
@@ -111,6 +113,7 @@ def test_boot_file_without_includes_and_other_lines() -> None:
         (b"#!encrypt:1.0.0.0\r\n", "rsa"),
         (cfgtool.encrypt_bytes(b"#!version:1.0.0.1\n", "0123456789abcdef"), "aes"),
         (b"\xff\xfe\x00", "aes"),
+        (b"<html>not found</html>", "plain"),
     ],
 )
 def test_mode_of(data: bytes, mode: str) -> None:
@@ -133,7 +136,7 @@ def test_aes_key_for_prefers_keys_csv_then_role() -> None:
 
 
 def layer(name: str, kind: str, text: str) -> Layer:
-    return Layer(name, kind, cfgtool.loads(text, filename=name))  # type: ignore[arg-type]
+    return make_layer(name, kind, text, parse_text(name, text, None))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(("protect", "winner"), [(True, "local"), (False, "mac")])
@@ -179,23 +182,20 @@ def test_broken_state_file_is_an_error(tmp_path: Path) -> None:
         load_state(str(tmp_path), "0015651130f9")
 
 
-def test_setting_changes_against_defaults_and_last_run() -> None:
-    first = setting_changes(
-        {"static.network.vlan.internet_port_enable": "1", "lang.gui": "x"}, None
-    )
-    assert {c.key: c.reboot for c in first} == {
-        "static.network.vlan.internet_port_enable": True,
-        "lang.gui": False,
+def sources(values: dict[str, str]) -> dict[str, SettingSource]:
+    return {
+        key: SettingSource(key, value, "y000000000028.cfg", "common", 1)
+        for key, value in values.items()
     }
-    later = setting_changes(
-        {"lang.gui": "y"}, {"lang.gui": "x", "static.network.vlan.internet_port_enable": "1"}
-    )
-    assert [(c.key, c.new) for c in later] == [
-        ("lang.gui", "y"),
-        ("static.network.vlan.internet_port_enable", None),
-    ]
-    assert decide_reboot({"lang.gui": "y"}, later).keys == (
-        "static.network.vlan.internet_port_enable",
-    )
-    forced = decide_reboot({"auto_provision.reboot_force.enable": "1"}, [])
+
+
+def test_setting_changes_against_defaults_and_last_run() -> None:
+    vlan = "static.network.vlan.internet_port_enable"
+    first = setting_changes(sources({vlan: "1", "lang.gui": "x"}), None)
+    assert {c.key: c.reboot for c in first} == {vlan: True, "lang.gui": False}
+    assert setting_changes(sources({vlan: "0"}), None) == []  # the catalog's default
+    later = setting_changes(sources({"lang.gui": "y"}), {"lang.gui": "x", vlan: "1"})
+    assert [(c.key, c.new) for c in later] == [("lang.gui", "y"), (vlan, None)]
+    assert decide_reboot(sources({"lang.gui": "y"}), later).keys == (vlan,)
+    forced = decide_reboot(sources({"auto_provision.reboot_force.enable": "1"}), [])
     assert forced.needed and forced.forced and forced.keys == ()

@@ -20,9 +20,13 @@ from cfgtool.phone.result import ProvisionResult
 from cfgtool.phone.sequence import play
 from cfgtool.phone.spec import BootMode, PhoneSpec
 from cfgtool.phone.transport import ClientOptions, Transports
+from cfgtool.phone.workers import default_processes
 from cfgtool.provisioning import require_model
 
-__all__ = ["make_spec", "provision", "provision_fleet"]
+__all__ = ["PARALLEL_PHONES", "make_spec", "provision", "provision_fleet"]
+
+# Below this many phones worker processes cost more than they save.
+PARALLEL_PHONES = 50
 
 
 def make_spec(
@@ -115,13 +119,22 @@ def provision_fleet(
     ca: str | None = None,
     insecure: bool = False,
     timeout: float = 10.0,
+    processes: int | None = None,
     progress: Callable[[ProvisionResult], None] | None = None,
 ) -> FleetResult:
-    """Play every phone of ``specs`` at once, at most ``concurrency`` at a time."""
+    """Play every phone of ``specs`` at once, at most ``concurrency`` at a time.
+
+    ``processes`` parse and lint the downloaded files (None: one per CPU when
+    there are at least :data:`PARALLEL_PHONES` phones, else none).
+    """
     client = ClientOptions(ca=ca, insecure=insecure, timeout=timeout, connections=concurrency)
+    if processes is None:
+        processes = default_processes() if len(specs) >= PARALLEL_PHONES else 0
 
     async def main() -> FleetResult:
         async with Transports(client) as transports:
-            return await play_fleet(specs, transports, concurrency=concurrency, progress=progress)
+            return await play_fleet(
+                specs, transports, concurrency=concurrency, processes=processes, progress=progress
+            )
 
     return asyncio.run(main())

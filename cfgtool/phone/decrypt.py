@@ -17,7 +17,6 @@ from typing import Literal
 import cfgtool
 from cfgtool.errors import CfgDecodeError, CryptoError
 from cfgtool.fsutil import read_bytes
-from cfgtool.nodes import Entry
 
 __all__ = [
     "KeyProblem",
@@ -65,15 +64,19 @@ def is_rsa_envelope(data: bytes) -> bool:
 
 
 def is_plain_cfg(data: bytes) -> bool:
-    """True when ``data`` is UTF-8 text with a ``#!version`` header or a setting line."""
+    """True when ``data`` is a text file, not an encrypted one: UTF-8 and no RSA envelope.
+
+    AES ciphertext is uniformly random bytes, which is never valid UTF-8 for a file of
+    two or more blocks (the odds are below 2 ** -20); a text file that is not a cfg file
+    is left to the lint rules.
+    """
+    if is_rsa_envelope(data):
+        return False
     try:
-        text = data.decode("utf-8")
+        data.decode("utf-8")
     except UnicodeDecodeError:
         return False
-    if text.startswith(RSA_MAGIC.decode()):
-        return False
-    doc = cfgtool.loads(text)
-    return doc.header is not None or any(type(item) is Entry for item in doc.items)
+    return True
 
 
 def mode_of(data: bytes) -> EncryptionMode:

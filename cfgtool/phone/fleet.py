@@ -23,6 +23,7 @@ from cfgtool.phone.result import ProvisionResult
 from cfgtool.phone.sequence import play
 from cfgtool.phone.spec import PhoneSpec
 from cfgtool.phone.transport import Transports
+from cfgtool.phone.workers import FileParser
 
 __all__ = ["FleetResult", "FleetSummary", "inventory_phones", "play_fleet"]
 
@@ -67,12 +68,15 @@ class FleetSummary:
         }
 
 
-@dataclass
+@dataclass(repr=False)
 class FleetResult:
     """Every phone's :class:`ProvisionResult`, in inventory order, and the wall time."""
 
     results: list[ProvisionResult] = field(default_factory=list)
     seconds: float = 0.0
+
+    def __repr__(self) -> str:
+        return f"FleetResult(phones={len(self.results)}, seconds={self.seconds:.3f})"
 
     def summary(self) -> FleetSummary:
         times = sorted(result.seconds for result in self.results)
@@ -153,19 +157,25 @@ async def play_fleet(
     transports: Transports,
     *,
     concurrency: int = 50,
+    processes: int = 0,
     progress: Callable[[ProvisionResult], None] | None = None,
 ) -> FleetResult:
-    """Play every phone in ``specs``, at most ``concurrency`` at once."""
+    """Play every phone in ``specs``, at most ``concurrency`` at once; files are
+    parsed and linted in ``processes`` worker processes (0: in this one)."""
     loop = asyncio.get_running_loop()
     started = loop.time()
     gate = asyncio.Semaphore(max(1, concurrency))
+    parser = FileParser(processes)
 
     async def one(spec: PhoneSpec) -> ProvisionResult:
         async with gate:
-            result = await play(spec, transports)
+            result = await play(spec, transports, parser)
         if progress is not None:
             progress(result)
         return result
 
-    results = await asyncio.gather(*(one(spec) for spec in specs))
+    try:
+        results = await asyncio.gather(*(one(spec) for spec in specs))
+    finally:
+        parser.close()
     return FleetResult(list(results), loop.time() - started)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from cfgtool.catalog import Model
 from cfgtool.linting.rules.cfg303_firmware_mismatch import rom_prefix
@@ -30,10 +30,16 @@ _NULL = frozenset({"", "%NULL%"})
 FIRMWARE = "firmware"
 
 
-def resource_settings(settings: Mapping[str, SettingSource]) -> list[tuple[str, str, str]]:
-    """``(key, kind, value)`` for every setting that names a resource file."""
+def resource_settings(
+    settings: Mapping[str, SettingSource], keys: Iterable[str] | None = None
+) -> list[tuple[str, str, str]]:
+    """``(key, kind, value)`` for every setting that names a resource file; ``keys``
+    limits the search to these keys (those ending in ``url`` are enough)."""
     found: list[tuple[str, str, str]] = []
-    for key, source in settings.items():
+    for key in dict.fromkeys(keys) if keys is not None else settings:
+        source = settings[key]
+        if not key.endswith("url"):
+            continue
         kind = resource_kind(key) or ("phone book" if _PHONE_BOOK.fullmatch(key) else None)
         if kind is not None and source.value.strip() not in _NULL:
             found.append((key, kind, source.value.strip()))
@@ -80,12 +86,13 @@ async def check_resources(
     transports: Transports,
     identity: Identity,
     *,
+    keys: Iterable[str] | None = None,
     check_external: bool = False,
 ) -> list[ResourceCheck]:
-    """Check every resource the settings name (see the module docstring)."""
+    """Check every resource the settings (limited to ``keys``) name; see the module docstring."""
     server = host_of(directory)
     pending: list[asyncio.Task[ResourceCheck] | ResourceCheck] = []
-    for key, kind, value in resource_settings(settings):
+    for key, kind, value in resource_settings(settings, keys):
         if "$" in value:
             pending.append(ResourceCheck(key, kind, value, "not checked", detail="has a wildcard"))
             continue

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from cfgtool.diagnostics import Diagnostic
 from cfgtool.masking import mask_url_credentials, mask_value
@@ -65,9 +65,11 @@ class Request:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class SettingSource:
-    """The value a phone ends up with for a key, and the file (``kind``) and line that set it."""
+class SettingSource(NamedTuple):
+    """The value a phone ends up with for a key, and the file (``kind``) and line that set it.
+
+    A named tuple: a fleet makes one per setting per phone, so it must be cheap.
+    """
 
     key: str
     value: str
@@ -140,7 +142,7 @@ class ResourceCheck:
         }
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False)
 class ProvisionResult:
     """Everything one played phone did and ended up with (see the module docstring)."""
 
@@ -158,6 +160,13 @@ class ProvisionResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     failure: str | None = None
     seconds: float = 0.0
+
+    def __repr__(self) -> str:
+        # Short on purpose: asyncio may repr a finished task's result, settings and all.
+        return (
+            f"ProvisionResult(mac={self.mac!r}, model={self.model!r}, outcome={self.outcome!r}, "
+            f"requests={len(self.requests)}, settings={len(self.settings)})"
+        )
 
     @property
     def ok(self) -> bool:

@@ -18,15 +18,15 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Mapping
 
 import cfgtool
 from cfgtool.diagnostics import Diagnostic
 from cfgtool.filenames import classify
 from cfgtool.phone import decrypt, state
 from cfgtool.phone.boot import boot_includes
-from cfgtool.phone.checks import check_downloaded
 from cfgtool.phone.firmware import boot_files_from
-from cfgtool.phone.merge import PROTECT_KEY, SYNC_KEY, Layer, flag, merge_layers
+from cfgtool.phone.merge import PROTECT_KEY, SYNC_KEY, flag, merge_layers
 from cfgtool.phone.problems import (
     FAILURE_REASONS,
     decrypt_problem,
@@ -35,10 +35,11 @@ from cfgtool.phone.problems import (
 )
 from cfgtool.phone.reboot import decide_reboot, setting_changes
 from cfgtool.phone.resources import check_resources
-from cfgtool.phone.result import FileKind, ProvisionResult, Request
+from cfgtool.phone.result import FileKind, ProvisionResult, Request, SettingSource
 from cfgtool.phone.spec import PhoneSpec
 from cfgtool.phone.transport import Fetched, Identity, Method, Transports
 from cfgtool.phone.urls import plan_urls, resolve, scheme_of, sibling
+from cfgtool.phone.workers import FileParser, Layer
 from cfgtool.useragent import phone_user_agent
 
 __all__ = ["play"]
@@ -62,9 +63,10 @@ def _kind_of(name: str) -> FileKind:
 class _Run:
     """One phone's run: the result being filled in, and the requests it makes."""
 
-    def __init__(self, spec: PhoneSpec, transports: Transports) -> None:
+    def __init__(self, spec: PhoneSpec, transports: Transports, parser: FileParser) -> None:
         self.spec = spec
         self.transports = transports
+        self.parser = parser
         agent = phone_user_agent(spec.agent_model, spec.firmware.version, spec.mac)
         self.result = ProvisionResult(
             url=spec.url,
@@ -164,7 +166,7 @@ class _Run:
             self.fail(decrypt_problem(problem.kind, str(problem), fetched.url), reason)
             return None
 
-    def parse(self, data: bytes, name: str, kind: FileKind) -> Layer | None:
+    async def parse(self, data: bytes, name: str, kind: FileKind, md5: str | None) -> Layer | None:
         try:
             text = decrypt.decode_text(data, name)
         except cfgtool.CfgDecodeError as exc:
@@ -173,9 +175,11 @@ class _Run:
                 "not a cfg file",
             )
             return None
-        return Layer(name, kind, cfgtool.loads(text, filename=name))
+        lint_model = self.spec.model.name if self.spec.lint and kind in RULE_KINDS else None
+        digest = md5 or hashlib.md5(data).hexdigest()
+        return await self.parser.layer(name, kind, text, digest, lint_model)
 
-    async def local_layer(self, downloaded: dict[str, str]) -> Layer | None:
+    async def local_layer(self, downloaded: Mapping[str, SettingSource]) -> Layer | None:
         """The phone's ``<mac>-local.cfg``, updated from the server's copy under custom sync."""
         own = self.spec.local
         if own is None and self.spec.state_dir:
@@ -187,21 +191,22 @@ class _Run:
             except FileNotFoundError:
                 own = None
         name = _file_name(self.plan.local)
-        layers = [cfgtool.loads(own, filename=name)] if own is not None else []
+        layers = [await self.local_text(name, own)] if own is not None else []
         if flag(downloaded, SYNC_KEY):
             fetched = await self.request("GET", self.plan.local, "local")
             if fetched.ok:
-                text = decrypt.decode_text(fetched.data, name)
-                layers.append(cfgtool.loads(text, filename=name))
+                layers.append(await self.local_text(name, decrypt.decode_text(fetched.data, name)))
             elif fetched.failure != "not found":
                 self.result.diagnostics.append(fetch_problem(fetched, "local", severity="warning"))
-        if not layers:
-            return None
-        if len(layers) == 1:
-            return Layer(name, "local", layers[0])
-        merged = merge_layers([Layer(name, "local", doc) for doc in layers], None, protect=False)
+        if len(layers) < 2:
+            return layers[0] if layers else None
+        merged = merge_layers(layers)
         lines = ["#!version:1.0.0.1"] + [f"{key} = {s.value}" for key, s in merged.items()]
-        return Layer(name, "local", cfgtool.loads("\n".join(lines) + "\n", filename=name))
+        return await self.local_text(name, "\n".join(lines) + "\n")
+
+    async def local_text(self, name: str, text: str) -> Layer:
+        md5 = hashlib.md5(text.encode("utf-8")).hexdigest()
+        return await self.parser.layer(name, "local", text, md5, None)
 
     async def run(self) -> ProvisionResult:
         result = self.result
@@ -218,11 +223,14 @@ class _Run:
                 if self.fatal(fetched, kind):
                     return result
                 continue
+            digest = result.requests[-1].md5 or ""
             plain = await self.plaintext(fetched, name, kind)
-            layer = None if plain is None else self.parse(plain, name, kind)
+            if plain is None:
+                return result
+            layer = await self.parse(plain, name, kind, digest if plain is fetched.data else None)
             if layer is None:
                 return result
-            md5s[name] = hashlib.md5(fetched.data).hexdigest()
+            md5s[name] = digest
             layers.append(layer)
         if not layers:
             self.fail(
@@ -237,46 +245,53 @@ class _Run:
                 "file not found",
             )
             return result
-        downloaded = {k: s.value for k, s in merge_layers(layers, None, protect=False).items()}
+        downloaded = merge_layers(layers)
         local = await self.local_layer(downloaded)
-        result.settings = merge_layers(layers, local, protect=flag(downloaded, PROTECT_KEY))
-        if self.spec.lint:
-            for layer in layers:
-                result.diagnostics.extend(
-                    check_downloaded(layer.doc, layer.name, md5s[layer.name], self.spec.model)
-                )
-        values = {key: source.value for key, source in result.settings.items()}
+        order = list(layers)
+        if local is None:
+            result.settings = downloaded
+        else:
+            protect = flag(downloaded, PROTECT_KEY)
+            order = [*layers, local] if protect else [local, *layers]
+            result.settings = merge_layers(order)
+        for layer in layers:
+            result.diagnostics.extend(layer.diagnostics)
         if state.is_unchanged(self.previous, md5s):
             result.outcome = "no update"
         else:
             previous = self.previous.settings if self.previous is not None else None
-            result.changes = setting_changes(values, previous)
-            result.reboot = decide_reboot(values, result.changes)
+            result.changes = setting_changes(result.settings, previous, order)
+            result.reboot = decide_reboot(result.settings, result.changes)
         result.resources = await check_resources(
             result.settings,
             self.plan.directory,
             self.spec.model,
             self.transports,
             self.identity,
+            keys=[key for layer in (*layers, local) if layer is not None for key in layer.url_keys],
             check_external=self.spec.check_external,
         )
         result.diagnostics.extend(resource_problems(result.resources, result.settings))
         if local is not None and flag(downloaded, SYNC_KEY) and self.spec.upload:
-            body = cfgtool.dumps(local.doc).encode("utf-8")
+            body = local.text.encode("utf-8")
             uploaded = await self.request("PUT", self.plan.local, "upload", body)
             if not uploaded.ok:
                 result.diagnostics.append(fetch_problem(uploaded, "upload", severity="warning"))
         if self.spec.state_dir and result.outcome == "provisioned":
+            values = {key: source.value for key, source in result.settings.items()}
             state.save_state(self.spec.state_dir, self.spec.mac, state.PhoneState(md5s, values))
             if local is not None:
-                state.save_local(self.spec.state_dir, self.spec.mac, cfgtool.dumps(local.doc))
+                state.save_local(self.spec.state_dir, self.spec.mac, local.text)
         return result
 
 
-async def play(spec: PhoneSpec, transports: Transports) -> ProvisionResult:
-    """Play ``spec``'s phone against its server (see the module docstring)."""
+async def play(
+    spec: PhoneSpec, transports: Transports, parser: FileParser | None = None
+) -> ProvisionResult:
+    """Play ``spec``'s phone against its server (see the module docstring); ``parser``
+    is shared by a fleet (default: parse in this process)."""
     started = time.perf_counter()
-    run = _Run(spec, transports)
+    run = _Run(spec, transports, parser or FileParser())
     result = await run.run()
     result.seconds = time.perf_counter() - started
     return result
