@@ -205,7 +205,8 @@ def main() -> int:
         "parse every phone needs)"
     )
     print(
-        f"cfgtool phone --no-lint:   {no_lint:7.2f} s   ratio {ratio:.2f} (target <= {TARGET_RATIO})"
+        f"cfgtool phone --no-lint:   {no_lint:7.2f} s   ratio {ratio:.2f} "
+        f"(target <= {TARGET_RATIO})"
     )
     print(
         f"cfgtool phone (linted):    {with_lint:7.2f} s   (target <= {TARGET_LINT_SECONDS:g} s; "
