@@ -62,7 +62,7 @@ def free_port(kind: int = socket.SOCK_STREAM) -> int:
         return port
 
 
-def _wait_tcp(port: int, process: subprocess.Popen[bytes] | None = None) -> None:
+def wait_tcp(port: int, process: subprocess.Popen[bytes] | None = None) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
@@ -320,7 +320,7 @@ http {{
         stderr=subprocess.DEVNULL,
     )
     try:
-        _wait_tcp(port, process)
+        wait_tcp(port, process)
         scheme = "https" if tls else "http"
         yield Running(f"{scheme}://{LOOPBACK}:{port}", port, root)
     finally:

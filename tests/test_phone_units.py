@@ -199,3 +199,24 @@ def test_setting_changes_against_defaults_and_last_run() -> None:
     assert decide_reboot(sources({"lang.gui": "y"}), later).keys == (vlan,)
     forced = decide_reboot(sources({"auto_provision.reboot_force.enable": "1"}), [])
     assert forced.needed and forced.forced and forced.keys == ()
+
+
+entry_lines = st.lists(
+    st.tuples(st.sampled_from(["a", "b", "c", "static.a"]), st.sampled_from(["1", "2", "x y"])),
+    max_size=8,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(entry_lines, min_size=1, max_size=4))
+def test_merge_follows_cfgtool_effective(files: list[list[tuple[str, str]]]) -> None:
+    texts = ["".join(f"{key} = {value}\n" for key, value in lines) for lines in files]
+    names = [f"f{index}.cfg" for index in range(len(texts))]
+    layers = [layer(name, "include", text) for name, text in zip(names, texts, strict=True)]
+    docs = [cfgtool.loads(text, filename=name) for name, text in zip(names, texts, strict=True)]
+    expected = cfgtool.effective(docs, None)
+    merged = merge_layers(layers)
+    assert list(merged) == list(expected)
+    assert {k: (s.value, s.file, s.line) for k, s in merged.items()} == {
+        k: (s.value, s.file, s.line) for k, s in expected.items()
+    }
