@@ -40,7 +40,7 @@ def tree(tmp_path: Path) -> Path:
 
 def play(url: str, **options: object) -> cfgtool.phone.ProvisionResult:  # type: ignore[name-defined]
     options.setdefault("model", "T46G")
-    return provision(url, options.pop("mac", MAC), timeout=5, **options)  # type: ignore[arg-type]
+    return provision(url, options.pop("mac", MAC), timeout=5, **options)
 
 
 # --------------------------------------------------------------------------- sequence

@@ -30,7 +30,7 @@ def tree(tmp_path: Path) -> Path:
 
 def play(url: str, **options: object):  # type: ignore[no-untyped-def]
     options.setdefault("model", "T46G")
-    return provision(url, options.pop("mac", MAC), timeout=3, **options)  # type: ignore[arg-type]
+    return provision(url, options.pop("mac", MAC), timeout=3, **options)
 
 
 # --------------------------------------------------------------------------- tftpd-hpa

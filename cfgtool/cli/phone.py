@@ -22,8 +22,9 @@ Examples:
   cfgtool phone 'http://127.0.0.1:8080/$PN/' --mac 0015651130f9 --model T46G
   cfgtool phone 'http://127.0.0.1:8080/$PN/' --mac 0015651130f9 --model T46G --state st/
   cfgtool phone 'tftp://127.0.0.1/$PN/' --mac 00:15:65:11:30:F9 --model T42G --firmware 81
-  cfgtool phone 'https://prov.example.com/' --mac 0015651130f9 --model T46G --ca ca.pem \\
-      --user phone --password-env PROV_PASSWORD --keys upload/keys.csv --format json
+  CFGTOOL_PHONE_PASSWORD=... cfgtool phone 'https://prov.example.com/' \\
+      --mac 0015651130f9 --model T46G --ca ca.pem --user phone --keys upload/keys.csv \\
+      --format json
   cfgtool phone 'http://127.0.0.1:8080/$PN/' --inventory phones.csv --concurrency 200
 \b
 Exit codes: 0 the phone(s) would provision (a missing <mac>.cfg alone is a

@@ -86,23 +86,49 @@ def provision(
     mac: str,
     *,
     model: str,
+    firmware: str | None = None,
+    pn: str | None = None,
+    user: str | None = None,
+    password: str | None = None,
+    keys: PhoneKeys | None = None,
+    local: str | None = None,
+    state_dir: str | None = None,
+    boot: BootMode = "auto",
+    lint: bool = True,
+    check_external: bool = False,
+    upload: bool = True,
     ca: str | None = None,
     insecure: bool = False,
     timeout: float = 10.0,
-    **options: object,
 ) -> ProvisionResult:
     """Play one phone of ``model`` with ``mac`` against provisioning URL ``url``.
 
-    Keyword options are those of :func:`make_spec` (``firmware``, ``user``,
-    ``password``, ``keys``, ``local``, ``state_dir``, ``boot``, ``lint``…);
-    ``ca``/``insecure`` set how HTTPS certificates are checked.
+    The options are those of :func:`make_spec` and :class:`PhoneSpec`;
+    ``ca``/``insecure`` set how HTTPS certificates are checked, ``timeout``
+    bounds each request (seconds). Nothing raises for what the server does:
+    a 404, a 401 or a wrong key is a diagnostic in the result.
 
         >>> result = provision("http://127.0.0.1:8080/$PN/", "0015651130f9", model="T46G")
         ... # doctest: +SKIP
         >>> result.outcome, result.reboot.needed  # doctest: +SKIP
         ('provisioned', True)
     """
-    spec = make_spec(url, mac, model=model, **options)  # type: ignore[arg-type]
+    spec = make_spec(
+        url,
+        mac,
+        model=model,
+        firmware=firmware,
+        pn=pn,
+        user=user,
+        password=password,
+        keys=keys,
+        local=local,
+        state_dir=state_dir,
+        boot=boot,
+        lint=lint,
+        check_external=check_external,
+        upload=upload,
+    )
     client = ClientOptions(ca=ca, insecure=insecure, timeout=timeout)
 
     async def main() -> ProvisionResult:
