@@ -166,6 +166,7 @@ async def play_fleet(
     started = loop.time()
     gate = asyncio.Semaphore(max(1, concurrency))
     parser = FileParser(processes)
+    parser.start()
 
     async def one(spec: PhoneSpec) -> ProvisionResult:
         async with gate:

@@ -30,6 +30,7 @@ from cfgtool.phone.result import FileKind, SettingSource
 __all__ = ["FileParser", "Layer", "default_processes", "make_layer", "parse_text"]
 
 CACHE_SIZE = 256
+_WARM_UP = "#!version:1.0.0.1\nlang.gui = English\n"
 Parsed = tuple[list[tuple[str, str, int]], list[Diagnostic], list[str]]
 
 
@@ -94,14 +95,25 @@ class FileParser:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
+    def start(self) -> None:
+        """Start the worker processes now, before any request: forking later, while
+        the event loop's helper threads run, could copy a lock some thread holds."""
+        if self._processes <= 0 or self._pool is not None:
+            return
+        # Parse once here first, so that forked workers inherit the compiled scanner.
+        parse_text("warm-up.cfg", _WARM_UP, "T46G")
+        context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
+        self._pool = ProcessPoolExecutor(max_workers=self._processes, mp_context=context)
+        for started in [
+            self._pool.submit(parse_text, "warm-up.cfg", _WARM_UP, None)
+            for _ in range(self._processes)
+        ]:
+            started.result()
+
     def _executor(self) -> ProcessPoolExecutor | None:
         if self._processes <= 0:
             return None
-        if self._pool is None:
-            # Parse once here first, so that forked workers inherit the compiled scanner.
-            parse_text("warm-up.cfg", "#!version:1.0.0.1\nlang.gui = English\n", None)
-            context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
-            self._pool = ProcessPoolExecutor(max_workers=self._processes, mp_context=context)
+        self.start()
         return self._pool
 
     async def layer(
