@@ -93,3 +93,20 @@ def test_fleet_inventory_without_model_needs_model_option(tmp_path: Path) -> Non
         main, ["phone", "http://127.0.0.1:9/", "--inventory", str(inventory)]
     )
     assert result.exit_code == 2 and "no model" in result.output
+
+
+def test_fleet_inventory_columns_give_each_phone_its_credentials(tmp_path: Path) -> None:
+    root = write_tree(tmp_path / "srv", {"T46G/y000000000028.cfg": COMMON})
+    inventory = tmp_path / "phones.csv"
+    inventory.write_text(
+        "mac,model,user,password,firmware\n"
+        "0015651130f1,T46G,phone,right,\n"
+        "0015651130f2,T46G,phone,wrong,80\n"
+    )
+    with http_server(root, basic=("phone", "right")) as server:
+        specs = inventory_phones(str(inventory), make_spec, url=server.url + "/$PN/", model=None)
+        fleet = provision_fleet(specs, timeout=5)
+    assert [r.ok for r in fleet.results] == [True, False]
+    assert fleet.results[1].failure == "authentication"
+    assert fleet.results[1].firmware == "28.80.0.95"
+    assert fleet.summary().failed_by_reason == {"authentication": 1}

@@ -118,3 +118,17 @@ def test_https_through_nginx(tree: Path, tmp_path: Path) -> None:
     with nginx(tree, tmp_path / "nginx", tls=pair) as server:
         result = play(server.url + "/$PN/", ca=ca_file)
     assert result.ok and result.requests[-1].protocol == "https"
+
+
+def test_resources_over_tftp_and_ftp_are_checked(tree: Path) -> None:
+    write_tree(tree, {"T46G/fw/28.83.0.120.rom": b"\0" * 64})
+    (tree / "T46G/y000000000028.cfg").write_text(
+        "#!version:1.0.0.1\nstatic.firmware.url = fw/28.83.0.120.rom\nringtone.url = fw/Ring1.wav\n"
+    )
+    with tftpd(tree) as server:
+        over_tftp = play(server.url + "/$PN/", boot="never")
+    with ftp_server(tree, "phone", "pw") as server:
+        over_ftp = play(server.url + "/$PN/", boot="never", user="phone", password="pw")
+    for result in (over_tftp, over_ftp):
+        statuses = {check.kind: (check.status, check.bytes) for check in result.resources}
+        assert statuses == {"firmware": ("ok", 64), "ring tone": ("missing", None)}
