@@ -132,3 +132,14 @@ def test_resources_over_tftp_and_ftp_are_checked(tree: Path) -> None:
     for result in (over_tftp, over_ftp):
         statuses = {check.kind: (check.status, check.bytes) for check in result.resources}
         assert statuses == {"firmware": ("ok", 64), "ring tone": ("missing", None)}
+
+
+def test_a_fleet_over_tftp_runs_phones_at_once(tree: Path) -> None:
+    from cfgtool.phone import make_spec, provision_fleet
+
+    macs = [f"0015651130{index:02x}" for index in range(24)]
+    with tftpd(tree) as server:
+        specs = [make_spec(server.url + "/$PN/", mac, model="T46G", boot="never") for mac in macs]
+        fleet = provision_fleet(specs, concurrency=24, timeout=3, processes=0)
+    assert fleet.summary().provisioned == 24
+    assert all(result.requests[0].status == "ok" for result in fleet.results)

@@ -1,17 +1,19 @@
 """How a played phone talks to the provisioning server: one call per request, any protocol.
 
 :class:`Transports` dispatches by scheme to :mod:`.http` (aiohttp, Basic and
-Digest, TLS), :mod:`.tftp` (tftpy in a worker thread) and :mod:`.ftp` (stdlib
-ftplib in a worker thread), and always answers with a :class:`Fetched`: a
-failure is data (``failure`` says which kind, for the troubleshooting hint),
-never an exception. One :class:`Transports` serves a whole fleet, so HTTP
-connections are pooled across phones.
+Digest, TLS), :mod:`.tftp` (tftpy) and :mod:`.ftp` (stdlib ftplib), the last two
+in a thread per request in flight (up to the connection limit), and always
+answers with a :class:`Fetched`: a failure is data (``failure`` says which
+kind, for the troubleshooting hint), never an exception. One
+:class:`Transports` serves a whole fleet, so HTTP connections are pooled
+across phones.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 from cfgtool.phone.transport.base import ClientOptions, Failure, Fetched, Identity, Method
@@ -29,6 +31,7 @@ class Transports:
     def __init__(self, options: ClientOptions | None = None) -> None:
         self.options = options or ClientOptions()
         self._http: HttpClient | None = None
+        self._threads: ThreadPoolExecutor | None = None
 
     async def __aenter__(self) -> Transports:
         return self
@@ -40,6 +43,18 @@ class Transports:
         if self._http is not None:
             await self._http.close()
             self._http = None
+        if self._threads is not None:
+            self._threads.shutdown(wait=False, cancel_futures=True)
+            self._threads = None
+
+    def _blocking(self) -> ThreadPoolExecutor:
+        # TFTP and FTP clients block: one thread per request in flight, up to the
+        # connection limit (asyncio's default executor has only a few threads).
+        if self._threads is None:
+            self._threads = ThreadPoolExecutor(
+                max_workers=self.options.connections, thread_name_prefix="cfgtool-phone"
+            )
+        return self._threads
 
     def _http_client(self) -> HttpClient:
         if self._http is None:
@@ -56,12 +71,18 @@ class Transports:
             if scheme in ("http", "https"):
                 fetched = await self._http_client().request(method, url, identity, data)
             elif scheme == "tftp":
-                fetched = await asyncio.to_thread(
-                    tftp_request, method, url, data, self.options.timeout
+                fetched = await asyncio.get_running_loop().run_in_executor(
+                    self._blocking(), tftp_request, method, url, data, self.options.timeout
                 )
             elif scheme == "ftp":
-                fetched = await asyncio.to_thread(
-                    ftp_request, method, url, identity, data, self.options.timeout
+                fetched = await asyncio.get_running_loop().run_in_executor(
+                    self._blocking(),
+                    ftp_request,
+                    method,
+                    url,
+                    identity,
+                    data,
+                    self.options.timeout,
                 )
             else:
                 fetched = Fetched(
