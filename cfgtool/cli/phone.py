@@ -11,7 +11,7 @@ import click
 import cfgtool
 from cfgtool.cli.options import text_or_json
 from cfgtool.fsutil import read_bytes
-from cfgtool.phone import PhoneKeys, make_spec, provision_fleet
+from cfgtool.phone import FleetResult, PhoneKeys, PhoneSpec, make_spec, provision_fleet
 from cfgtool.phone.decrypt import read_keys_csv
 from cfgtool.phone.fleet import inventory_phones
 from cfgtool.phone.report import print_fleet, print_result
@@ -220,14 +220,15 @@ def phone(
 
 
 def _run(
-    specs: list[Any],
+    specs: list[PhoneSpec],
     concurrency: int,
     ca: str | None,
     insecure: bool,
     timeout: float,
     *,
     progress: bool,
-) -> Any:
+) -> FleetResult:
+    """Play ``specs``; a progress bar on stderr when ``progress`` and it is a terminal."""
     if not (progress and sys.stderr.isatty()):
         return provision_fleet(
             specs, concurrency=concurrency, ca=ca, insecure=insecure, timeout=timeout
