@@ -65,8 +65,10 @@ class Transports:
         self, method: Method, url: str, identity: Identity, data: bytes | None = None
     ) -> Fetched:
         """``method`` (GET, PUT or HEAD) on ``url``; failures come back as :class:`Fetched`."""
-        started = time.perf_counter()
         scheme = scheme_of(url)
+        if scheme in ("http", "https"):
+            self._http_client().session()  # opened (aiohttp imported) before the clock starts
+        started = time.perf_counter()
         try:
             if scheme in ("http", "https"):
                 fetched = await self._http_client().request(method, url, identity, data)
