@@ -165,6 +165,9 @@ def main() -> int:
     parser.add_argument("--phones", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--processes", type=int, default=None, help="parse/lint workers (default: one per CPU)"
+    )
     args = parser.parse_args()
     rng = random.Random(13)
     with tempfile.TemporaryDirectory(prefix="bench-phone-") as temp:
@@ -180,7 +183,9 @@ def main() -> int:
 
             def fleet(lint: bool) -> None:
                 specs = [make_spec(url, mac, model=MODEL, boot="never", lint=lint) for mac in macs]
-                result = provision_fleet(specs, concurrency=args.concurrency, timeout=60)
+                result = provision_fleet(
+                    specs, concurrency=args.concurrency, timeout=60, processes=args.processes
+                )
                 fetched = [r for r in result.results if r.failure is None and r.settings]
                 if len(fetched) != len(macs):
                     first = next(r for r in result.results if r.failure is not None)
