@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from cfgtool._version import __version__
-from cfgtool.errors import CfgError
+from cfgtool.errors import EXIT_ERROR, EXIT_FINDINGS, CfgError
 
 COMMANDS: dict[str, str] = {
     "parse": "cfgtool.cli.parse:parse",
@@ -32,8 +32,6 @@ COMMANDS: dict[str, str] = {
     "url": "cfgtool.cli.validate:url",
     "phone": "cfgtool.cli.phone:phone",
 }
-
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 class LazyGroup(click.Group):

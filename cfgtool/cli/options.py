@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import click
 
+from cfgtool.knowledge import parse_generation
+from cfgtool.linting.config import FIRMWARE_FORMS
 from cfgtool.reporters import FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -60,3 +63,32 @@ SELECT = click.option(
     help="Run only these rules: codes, prefixes (CFG1), names or ALL; comma-separated.",
 )
 IGNORE = click.option("--ignore", multiple=True, metavar="CODES", help="Do not run these rules.")
+
+
+def _generation(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    if value is None:
+        return None
+    generation = parse_generation(value)
+    if generation is None:
+        raise click.BadParameter(f"{value!r} is not {FIRMWARE_FORMS}")
+    return generation
+
+
+FIRMWARE = click.option(
+    "--firmware",
+    metavar="GEN",
+    callback=_generation,
+    help="Firmware generation the phones run: 84, v84, or a version such as 28.84.0.10 "
+    "(default: the firmware = setting, else the generation of the firmware.url image the "
+    "file sets, else the model's lowest).",
+)
+
+
+def split_codes(values: Sequence[str]) -> tuple[str, ...]:
+    """``--select``/``--ignore`` values, each possibly comma-separated, as single codes."""
+    return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
+
+
+def read_stdin() -> bytes:
+    """All of standard input, as bytes (``-`` as a path)."""
+    return sys.stdin.buffer.read()

@@ -13,30 +13,32 @@ from cfgtool.cli.options import (
     COLOR,
     CONFIG,
     EXCLUDE,
+    FIRMWARE,
     IGNORE,
     PATHS,
     REPORT_FORMAT,
     SELECT,
     STDIN_FILENAME,
     STRICT,
+    read_stdin,
+    split_codes,
     text_or_json,
 )
+from cfgtool.cli.output import format_table
+from cfgtool.linting.config import ConfigOverrides, ConfigResolver
+from cfgtool.masking import mask_value
+from cfgtool.provisioning import effective as merge
+from cfgtool.provisioning import expand_url, phone_files, require_model
+from cfgtool.reporters import default_format, write_report
+from cfgtool.runners.validate import validate_paths
 
 if TYPE_CHECKING:
-    from cfgtool.provisioning import DirectorySummary
+    from cfgtool.runners.validate import DirectorySummary
 
 MODEL = click.option(
     "--model", metavar="MODEL", help="Phone model of every file (T46G, SIP-T46G, t46g…)."
 )
 JSON_OR_TEXT = text_or_json()
-
-
-def _codes(values: Sequence[str]) -> tuple[str, ...]:
-    return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
-
-
-def _stdin() -> bytes:
-    return sys.stdin.buffer.read()
 
 
 @click.command()
@@ -51,6 +53,7 @@ def _stdin() -> bytes:
 @REPORT_FORMAT
 @COLOR
 @STRICT
+@FIRMWARE
 @SELECT
 @IGNORE
 @EXCLUDE
@@ -67,6 +70,7 @@ def validate(
     output_format: str | None,
     color: str,
     strict: bool,
+    firmware: int | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     exclude: tuple[str, ...],
@@ -97,12 +101,11 @@ def validate(
       cfgtool validate --model T42G 0015651130f9.cfg
       cfgtool validate --format json /srv/tftp | jq '.[].code'
     """
-    from cfgtool.linting.config import ConfigOverrides, ConfigResolver
-    from cfgtool.provisioning import validate_paths
-    from cfgtool.reporters import default_format, write_report
-
     overrides = ConfigOverrides(
-        select=_codes(select) if select else None, ignore=_codes(ignore), exclude=exclude
+        select=split_codes(select) if select else None,
+        ignore=split_codes(ignore),
+        firmware=firmware,
+        exclude=exclude,
     )
     validation = validate_paths(
         paths,
@@ -111,7 +114,7 @@ def validate(
         resolver=ConfigResolver(config_path, overrides),
         jobs=jobs,
         stdin_filename=stdin_filename,
-        stdin_data=_stdin,
+        stdin_data=read_stdin,
     )
     status = write_report(
         validation.results, output_format, color=color, strict=strict, quiet=quiet
@@ -134,11 +137,7 @@ def directory_table(rows: Sequence[DirectorySummary]) -> str:
         )
         for row in rows
     ]
-    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
-        for line in table
-    )
+    return format_table(table)
 
 
 @click.command()
@@ -176,10 +175,6 @@ def effective(
       cfgtool effective --common y000000000028.cfg --mac-file 0015651130f9.cfg
       cfgtool effective /srv/tftp --mac 0015651130f9 --format json | jq '."lang.gui"'
     """
-    from cfgtool.masking import mask_value
-    from cfgtool.provisioning import effective as merge
-    from cfgtool.provisioning import phone_files
-
     if directory is not None:
         if mac is None or common or mac_file or local:
             raise click.UsageError("give DIRECTORY with --mac, or --common/--mac-file/--local")
@@ -227,8 +222,6 @@ def url(url: str, model: str, mac: str, pn: str | None, output_format: str) -> N
       cfgtool url 'tftp://192.168.1.100/$PN/' --model T42G --mac 00156543EC97
       cfgtool url 'https://prov.example.com/$PN/$MAC.cfg' --model T46G --mac 0015651130f9
     """
-    from cfgtool.provisioning import expand_url, require_model
-
     phone_model = require_model(model)
     requested = expand_url(url, phone_model, mac, pn=pn, model_spelling=model)
     if output_format == "json":

@@ -7,6 +7,7 @@ without that table is skipped. Configurations are not merged; what is found
 is kept for one run (one :class:`ConfigResolver`). Example::
 
     [tool.cfgtool]
+    firmware = "84"                  # generation the phones run: 84, v84 or 28.84.0.10
     select = ["ALL"]                 # codes, code prefixes ("CFG1") or rule names
     ignore = ["CFG108"]
     extend-known-keys = ["custom.site.label"]
@@ -29,13 +30,16 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from fnmatch import fnmatchcase
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from cfgtool.diagnostics import SEVERITIES, Severity
 from cfgtool.errors import ConfigError
+from cfgtool.inputs import matches_globs
+from cfgtool.knowledge import parse_generation
+from cfgtool.linting import rules as registry
+from cfgtool.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from cfgtool.inputs import InputFile
@@ -50,6 +54,7 @@ ALL = "ALL"
 
 _CODE_PREFIX = re.compile(r"CFG\d{0,3}")
 _KEY = re.compile(r"[^\s=#]+")
+FIRMWARE_FORMS = "a generation such as 84 or v84, or a firmware version such as 28.84.0.10"
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,7 @@ class LintConfig:
     selections: tuple[RuleSelection, ...] = ()
     severity: tuple[tuple[str, Severity], ...] = ()
     extend_known_keys: frozenset[str] = frozenset()
+    firmware: int | None = None
     exclude: tuple[str, ...] = ()
     allow_names: tuple[str, ...] = ()
     template_patterns: tuple[str, ...] = DEFAULT_TEMPLATE_PATTERNS
@@ -103,6 +109,7 @@ class LintConfig:
         *,
         select: Sequence[str] | None = None,
         ignore: Sequence[str] | None = None,
+        firmware: int | None = None,
         exclude: Sequence[str] = (),
         extend_known_keys: Iterable[str] = (),
         template_variables: Iterable[str] = (),
@@ -122,6 +129,7 @@ class LintConfig:
         return replace(
             self,
             selections=selections,
+            firmware=firmware if firmware is not None else self.firmware,
             exclude=(*self.exclude, *exclude),
             extend_known_keys=self.extend_known_keys | frozenset(extend_known_keys),
             template_variables=self.template_variables | frozenset(template_variables),
@@ -150,32 +158,11 @@ def _enabled_rules(
     return tuple(enabled)
 
 
-def matches_globs(path: str | os.PathLike[str], globs: Sequence[str], root: str) -> bool:
-    """Whether ``path`` matches one of ``globs``, gitignore-like.
-
-    A glob without ``/`` matches any single path component (``*.orig.cfg``,
-    ``archive``); a glob with ``/`` matches the path relative to ``root``
-    (``sites/old/*``), and ``dir/`` matches everything below ``dir``. ``*``
-    crosses ``/``, as in :mod:`fnmatch`.
-    """
-    absolute = os.path.abspath(path)
-    relative = os.path.relpath(absolute, root).replace(os.sep, "/")
-    parts = relative.split("/") if not relative.startswith("../") else [os.path.basename(absolute)]
-    for glob in globs:
-        pattern = glob.removeprefix("./").strip("/")
-        if "/" in glob.rstrip("/"):
-            if fnmatchcase(relative, pattern) or fnmatchcase(relative, pattern + "/*"):
-                return True
-        elif any(fnmatchcase(part, pattern) for part in parts):
-            return True
-    return False
-
-
 # --- reading configuration files -------------------------------------------------
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    import tomllib
+    import tomllib  # lazy: only a configuration file on disk needs it, not the lint path
 
     try:
         with path.open("rb") as handle:
@@ -240,6 +227,7 @@ class ConfigOverrides:
 
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
+    firmware: int | None = None
     exclude: tuple[str, ...] = ()
     extend_known_keys: tuple[str, ...] = ()
     template_variables: tuple[str, ...] = ()
@@ -249,6 +237,7 @@ class ConfigOverrides:
         return config.with_overrides(
             select=self.select,
             ignore=self.ignore,
+            firmware=self.firmware,
             exclude=self.exclude,
             extend_known_keys=self.extend_known_keys,
             template_variables=self.template_variables,
@@ -306,6 +295,7 @@ _KNOWN_KEYS = (
     "ignore",
     "severity",
     "extend-known-keys",
+    "firmware",
     "exclude",
     "allow-names",
     "template-patterns",
@@ -348,6 +338,7 @@ def config_from_table(table: dict[str, Any], *, source: str | None = None) -> Li
     return LintConfig(
         selections=(RuleSelection(select, ignore),) if select is not None or ignore else (),
         severity=severity,
+        firmware=_firmware(table.get("firmware"), where),
         extend_known_keys=frozenset(known_keys),
         exclude=strings("exclude"),
         allow_names=strings("allow-names"),
@@ -361,6 +352,20 @@ def config_from_table(table: dict[str, Any], *, source: str | None = None) -> Li
         source=source,
         root=os.path.dirname(os.path.abspath(source)) if source else os.getcwd(),
     )
+
+
+def _firmware(value: object, where: str) -> int | None:
+    """The ``firmware`` setting as a generation (``"84"``, ``"v84"``, ``"28.84.0.10"`` -> 84)."""
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # firmware = 84 means "84"
+    generation = parse_generation(value) if isinstance(value, str) else None
+    if generation is None:
+        raise ConfigError(
+            f'{where}: firmware must be {FIRMWARE_FORMS} (firmware = "84"), not {value!r}'
+        )
+    return generation
 
 
 def _severity_table(value: object, where: str) -> tuple[tuple[str, Severity], ...]:
@@ -383,9 +388,7 @@ def _severity_table(value: object, where: str) -> tuple[tuple[str, Severity], ..
 
 def _known_codes() -> dict[str, str]:
     """Every registered rule: code -> name."""
-    from cfgtool.linting.rules import RULES_BY_CODE
-
-    return {code: rule.name for code, rule in RULES_BY_CODE.items()}
+    return {code: rule.name for code, rule in registry.RULES_BY_CODE.items()}
 
 
 def _check_selectors(values: Iterable[str], where: str) -> None:
@@ -406,7 +409,5 @@ def _check_selectors(values: Iterable[str], where: str) -> None:
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    from difflib import get_close_matches
-
-    close = get_close_matches(word, list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    hint = did_you_mean(word, choices)
+    return f" ({hint})" if hint else ""

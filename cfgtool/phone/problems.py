@@ -130,7 +130,7 @@ def resource_problems(
                 Diagnostic(
                     "PHONE303",
                     "error",
-                    f"{check.key}: {url} is {check.detail}; the phone will refuse it",
+                    f"{check.key}: {check.detail}; the phone will refuse it",
                     path,
                     line,
                     hint="point the setting at this model's firmware",

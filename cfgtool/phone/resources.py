@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from cfgtool.catalog import Model
-from cfgtool.linting.rules.cfg303_firmware_mismatch import rom_prefix
+from cfgtool.knowledge import check_firmware_image, model_firmware
 from cfgtool.phone.result import ResourceCheck, SettingSource
 from cfgtool.phone.transport import Identity, Method, Transports
 from cfgtool.phone.urls import host_of, resolve
@@ -64,18 +64,9 @@ async def _check_one(
     if not fetched.ok:
         return ResourceCheck(key, kind, url, "error", detail=fetched.error or fetched.status)
     if kind == FIRMWARE:
-        prefix = rom_prefix(url)
-        wanted = {*model.firmware_prefixes} or ({model.hw_id} if model.hw_id is not None else set())
-        if prefix is not None and wanted and prefix not in wanted:
-            expected = " or ".join(f"{p}.x" for p in sorted(wanted))
-            return ResourceCheck(
-                key,
-                kind,
-                url,
-                "wrong model",
-                fetched.size,
-                f"{prefix}.x firmware; the {model.name} takes {expected}",
-            )
+        wrong = check_firmware_image(url, model.name, model_firmware())
+        if wrong is not None:
+            return ResourceCheck(key, kind, url, "wrong model", fetched.size, wrong.message)
     return ResourceCheck(key, kind, url, "ok", fetched.size)
 
 

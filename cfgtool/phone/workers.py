@@ -5,27 +5,29 @@
 downloads the same Common file once per phone: identical files (same name,
 kind, MD5 and model) are parsed once, and phones asking at the same time wait
 for the same parse. With ``processes`` > 0 the parsing runs in a process pool
-(forked on Linux, so workers start with the grammar, rules and catalog loaded)
+(:func:`cfgtool.parallel.process_pool`: forked on Linux, so workers start with
+the grammar, rules and catalog loaded)
 while the event loop keeps downloading; a single phone parses in-process.
 """
 
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
-import os
-import sys
 from collections import OrderedDict
 from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import cfgtool
 from cfgtool.catalog import find_model
 from cfgtool.diagnostics import Diagnostic
 from cfgtool.nodes import Entry
+from cfgtool.parallel import default_jobs, process_pool
 from cfgtool.phone.checks import check_downloaded
 from cfgtool.phone.result import FileKind, SettingSource
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 __all__ = ["FileParser", "Layer", "default_processes", "make_layer", "parse_text"]
 
@@ -74,10 +76,7 @@ def make_layer(name: str, kind: FileKind, text: str, parsed: Parsed) -> Layer:
 
 def default_processes() -> int:
     """Worker processes for a fleet: one per CPU this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
+    return default_jobs()
 
 
 class FileParser:
@@ -102,8 +101,7 @@ class FileParser:
             return
         # Parse once here first, so that forked workers inherit the compiled scanner.
         parse_text("warm-up.cfg", _WARM_UP, "T46G")
-        context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
-        self._pool = ProcessPoolExecutor(max_workers=self._processes, mp_context=context)
+        self._pool = process_pool(self._processes)
         for started in [
             self._pool.submit(parse_text, "warm-up.cfg", _WARM_UP, None)
             for _ in range(self._processes)

@@ -27,6 +27,7 @@ RULE_MODULES: tuple[str, ...] = (
     "cfg202_invalid_value",
     "cfg203_index_placeholder",
     "cfg204_misspelled_key",
+    "cfg205_value_shape",
     "cfg301_bad_filename",
     "cfg302_account_out_of_range",
     "cfg303_firmware_mismatch",
@@ -39,6 +40,10 @@ RULE_MODULES: tuple[str, ...] = (
     "cfg310_orphan_local_file",
     "cfg311_missing_resource_file",
     "cfg312_ringtone_not_wav",
+    "cfg313_model_unsupported",
+    "cfg314_index_out_of_range",
+    "cfg315_renamed_key",
+    "cfg316_key_newer_than_firmware",
     "cfg401_secret_in_common_file",
     "cfg402_invalid_aes_key",
     "cfg403_default_password",
@@ -50,3 +55,5 @@ RULES: tuple[Rule, ...] = tuple(
     Rule.from_module(importlib.import_module(f"{__name__}.{name}")) for name in RULE_MODULES
 )
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
+# Which rule reports each kind of problem that exactly one rule may report (see _shared).
+OWNERS: dict[str, str] = {kind: rule.code for rule in RULES for kind in rule.owns}
