@@ -31,6 +31,7 @@ COMMANDS: dict[str, str] = {
     "validate": "cfgtool.cli.validate:validate",
     "effective": "cfgtool.cli.validate:effective",
     "url": "cfgtool.cli.validate:url",
+    "phone": "cfgtool.cli.phone:phone",
 }
 
 
