@@ -163,11 +163,13 @@ def test_rules_registry_has_the_new_codes() -> None:
 
 
 def test_linting_a_clean_file_reads_no_vendor_facts() -> None:
-    """facts.json (128 KB) and evidence.json stay off the lint path of a clean file."""
+    """facts.json (128 KB) and evidence.json stay off the lint path of a clean file, and of
+    a correct one whose infos are facts real files contradict (US time zones)."""
     code = (
         "import cfgtool.knowledge.store as s;"
         "from cfgtool.linting.engine import lint_paths;"
-        "lint_paths(['examples/y000000000028.cfg', 'tests/rules/good/0015651130f9.cfg']);"
+        "lint_paths(['examples/y000000000028.cfg', 'tests/rules/good/0015651130f9.cfg',"
+        " 'tests/data/correct/T46G/y000000000028.cfg']);"
         "print(s._facts_data.cache_info().currsize, s.load_renames.cache_info().currsize)"
     )
     result = subprocess.run(
