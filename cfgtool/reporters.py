@@ -23,6 +23,7 @@ from cfgtool._version import __version__
 from cfgtool.diagnostics import Diagnostic
 from cfgtool.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from cfgtool.linting import rules as registry
+from cfgtool.masking import mask_diff
 from cfgtool.terminal import use_color
 
 FORMATS = ("text", "json", "sarif", "github", "junit")
@@ -77,13 +78,15 @@ def write_report(
     quiet: bool = False,
     diff: bool = False,
     stdout_is_data: bool = False,
+    show_secrets: bool = False,
 ) -> int:
     """Print the report of a run and return the exit status.
 
     The report goes to stdout, and the summary line too for ``text``; machine
     formats get the summary on stderr. With ``diff`` stdout gets the diffs
     instead (status 1 when any file would change). ``stdout_is_data``: stdout
-    carries the fixed standard input, so the report moves to stderr.
+    carries the fixed standard input, so the report moves to stderr. Diffs are
+    masked (:func:`~cfgtool.masking.mask_diff`) unless ``show_secrets``.
     """
     out, err = sys.stdout, sys.stderr
     output_format = output_format or default_format()
@@ -91,7 +94,8 @@ def write_report(
     files = [outcome.path for outcome in outcomes]
     if diff:
         pending = [outcome for outcome in outcomes if outcome.changed]
-        out.write("".join(outcome.diff for outcome in pending))
+        diffs = "".join(outcome.diff for outcome in pending)
+        out.write(diffs if show_secrets else mask_diff(diffs))
         if not quiet:
             err.write(f"{_plural(len(pending), 'file')} would be changed by --fix.\n")
         status = EXIT_FINDINGS if pending else EXIT_OK

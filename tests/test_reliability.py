@@ -101,3 +101,33 @@ def test_validate_server_url_is_checked(tmp_path: Path, url: str) -> None:
     write_tree(tmp_path, {"y000000000028.cfg": CFG})
     code, _, stderr = cli("validate", "--server-url", url + "x", str(tmp_path))
     assert code == 2 and "cfgtool: error:" in stderr and "provisioning URL" in stderr
+
+
+# --- 11, 12: every printed line is masked, context lines included -------------------
+
+SECRET_CFG = "#!version:1.0.0.1\naccount.2.password = SameSecret\naccount.1.label =  a  \n"
+
+
+def test_unified_diff_masks_unchanged_context_lines(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {"old.cfg": SECRET_CFG, "new.cfg": SECRET_CFG.replace("=  a  ", "= b")},
+    )
+    old, new = str(tmp_path / "old.cfg"), str(tmp_path / "new.cfg")
+    code, stdout, _ = cli("diff", "--format", "unified", old, new)
+    assert code == 1
+    assert " account.2.password = ******" in stdout and "SameSecret" not in stdout
+    assert "SameSecret" in cli("diff", "--format", "unified", "--show-secrets", old, new)[1]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("parse",), ("parse", "--format", "json"), ("fmt", "--diff"), ("lint", "--diff")],
+)
+def test_parse_and_diffs_mask_secrets_by_default(tmp_path: Path, args: tuple[str, ...]) -> None:
+    path = write_tree(tmp_path, {"a.cfg": SECRET_CFG + "account.3.password == x3\n"}) / "a.cfg"
+    _, stdout, stderr = cli(*args, str(path))
+    assert "SameSecret" not in stdout + stderr and "x3" not in stdout + stderr
+    assert "******" in stdout
+    _, shown, _ = cli(*args, "--show-secrets", str(path))
+    assert "SameSecret" in shown

@@ -26,6 +26,10 @@ TEMPLATE = (
     "#!version:1.0.0.1\n"
     "account.1.enable = {{ a }}\n"
     "account.1.label = {{ b }}\n"
+    "account.1.display_name =\t{{ b }}  \n"
+    "account.1.auth_name = {{ a }}\t\n"
+    "path = {{ b }}\n"
+    "static.auto_provision.server.url = tftp://{{ c }}/$PN\n"
     "account.17.label = {{ a }}\n"
     "account.2.label = {{ b | upper }}\n"
     "account.1.sip_server.1.port = {{ c }}\n"
@@ -46,6 +50,7 @@ VALUES = [
     *("", "1", "0", "17", "yes", "5061", "99999", "abc", "ü", "%NULL%", "a\u200bb"),
     *("}}", "{{ x }}", "${HOME}", "x = y", "account.1.label = z", "0123456789abcdef"),
     *("admin:admin", "tftp://h/x", "gopher://h/x", "http://h/T46-28.83.0.50.rom", "r.mp3"),
+    *("http://user:pw@h/x", "ftp:///x", "\tx", "a\tb", "[s]", "<<<<<<< x"),
 ]
 CELL = st.one_of(st.sampled_from(VALUES), st.text(max_size=5))
 MODELS = st.sampled_from(["T46G", "T19P E2", "T54W", "CP860", ""])
@@ -77,7 +82,7 @@ def _rows_both_ways(tmp_path: Path, rows: list[tuple[str, ...]]) -> int:
     return compared
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
 @given(rows=st.lists(ROW, min_size=1, max_size=6))
 def test_random_inventories_give_the_same_findings_both_ways(
     tmp_path: Path, rows: list[tuple[str, ...]]

@@ -54,7 +54,11 @@ HEAVY = (
 CFGTOOL_MODULE_BUDGET = 90
 
 LINT_ONE_FILE = """\
-import contextlib, io, json, sys
+import contextlib, io, json, os, sys
+opened = set()
+sys.addaudithook(
+    lambda event, args: event == "open" and isinstance(args[0], str) and opened.add(args[0])
+)
 from cfgtool.cli import main
 from cfgtool.linting import rules
 sys.argv = ["cfgtool", "lint", sys.argv[1]]
@@ -66,6 +70,7 @@ with contextlib.redirect_stdout(io.StringIO()) as out:
 print(json.dumps({
     "status": status, "out": out.getvalue(), "modules": sorted(sys.modules),
     "rules": sorted(rules._loaded),
+    "schemas": sorted(os.path.basename(p) for p in opened if p.endswith(".json")),
 }))
 """
 
@@ -80,7 +85,7 @@ linekey.1.type = 15
 """
 
 
-Outcome = tuple[int, str, list[str], list[str]]
+Outcome = tuple[int, str, list[str], list[str], list[str]]
 
 
 def _lint_in_fresh_interpreter(tmp_path: Path) -> Outcome:
@@ -93,7 +98,7 @@ def _lint_in_fresh_interpreter(tmp_path: Path) -> Outcome:
         command, cwd=tmp_path, env=env, check=True, capture_output=True, text=True
     )
     found = json.loads(completed.stdout)
-    return found["status"], found["out"], found["modules"], found["rules"]
+    return found["status"], found["out"], found["modules"], found["rules"], found["schemas"]
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +107,7 @@ def one_file_lint(tmp_path_factory: pytest.TempPathFactory) -> Outcome:
 
 
 def test_the_one_file_lint_really_linted(one_file_lint: Outcome) -> None:
-    status, out, modules, _ = one_file_lint
+    status, out, modules, _, _ = one_file_lint
     assert (status, out) == (0, "Checked 1 file: 0 errors, 0 warnings, 0 info.\n")
     assert "cfgtool.linting.rules.cfg201_unknown_key" in modules  # the lint rules ran
 
@@ -116,6 +121,13 @@ def test_the_one_file_lint_loads_no_validate_only_rule(one_file_lint: Outcome) -
     loaded = set(one_file_lint[3])
     assert "cfg201_unknown_key" in loaded
     assert not loaded & registry.MODEL_SCOPE_MODULES
+
+
+@pytest.mark.parametrize("data", ["facts.json", "evidence.json"])
+def test_the_one_file_lint_reads_no_bulky_vendor_facts(one_file_lint: Outcome, data: str) -> None:
+    # the knowledge rules read facts.json only for a value its type cannot settle
+    assert "params.json" in one_file_lint[4]  # the audit hook saw the catalog being read
+    assert data not in one_file_lint[4]
 
 
 def test_the_one_file_lint_stays_within_its_module_budget(

@@ -19,6 +19,7 @@ from cfgtool.cli.options import (
     PATHS,
     REPORT_FORMAT,
     SELECT,
+    SHOW_SECRETS,
     STDIN_FILENAME,
     STRICT,
     read_stdin,
@@ -31,7 +32,8 @@ from cfgtool.linting import rules as registry
 from cfgtool.linting.config import TEMPLATE_SYNTAXES, ConfigOverrides, ConfigResolver
 from cfgtool.linting.engine import LintOptions, lint_paths
 from cfgtool.linting.formatting import format_paths
-from cfgtool.reporters import write_report
+from cfgtool.masking import mask_diff
+from cfgtool.reporters import NOTHING_CHECKED, write_report
 from cfgtool.suggest import did_you_mean
 
 if TYPE_CHECKING:
@@ -49,6 +51,7 @@ if TYPE_CHECKING:
 @EXCLUDE
 @click.option("--fix", is_flag=True, help="Rewrite files to fix what fixable rules report.")
 @click.option("--diff", is_flag=True, help="Print the changes --fix would make; write nothing.")
+@SHOW_SECRETS
 @STDIN_FILENAME
 @click.option(
     "--template",
@@ -95,6 +98,7 @@ def lint(
     exclude: tuple[str, ...],
     fix: bool,
     diff: bool,
+    show_secrets: bool,
     stdin_filename: str | None,
     template: bool,
     template_syntax: str | None,
@@ -159,6 +163,7 @@ def lint(
         quiet=quiet,
         diff=diff,
         stdout_is_data=fix and any(result.output is not None for result in results),
+        show_secrets=show_secrets,
     )
     sys.exit(status)
 
@@ -225,6 +230,7 @@ def rule_info(rule: Rule) -> dict[str, object]:
 @click.option(
     "--diff", is_flag=True, help="Write nothing; print what would change (exit 1 if any)."
 )
+@SHOW_SECRETS
 @STDIN_FILENAME
 @CONFIG
 @EXCLUDE
@@ -232,6 +238,7 @@ def fmt(
     paths: tuple[str, ...],
     check: bool,
     diff: bool,
+    show_secrets: bool,
     stdin_filename: str | None,
     config_path: str | None,
     exclude: tuple[str, ...],
@@ -266,11 +273,13 @@ def fmt(
         elif result.changed:
             pending += 1
             if diff:
-                click.echo(result.diff, nl=False)
+                click.echo(result.diff if show_secrets else mask_diff(result.diff), nl=False)
             else:
                 click.echo(
                     f"{'would reformat' if check else 'reformatted'}: {result.path}", err=True
                 )
+    if not results:
+        click.echo(f"cfgtool: warning: {NOTHING_CHECKED}", err=True)
     if any(result.error for result in results):
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if pending and (check or diff) else EXIT_OK)

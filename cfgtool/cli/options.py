@@ -65,6 +65,11 @@ SELECT = click.option(
     metavar="CODES",
     help="Run only these rules: codes, prefixes (CFG1), names or ALL; comma-separated.",
 )
+SHOW_SECRETS = click.option(
+    "--show-secrets",
+    is_flag=True,
+    help="Print passwords, AES keys and URL credentials (masked by default; CI logs keep them).",
+)
 IGNORE = click.option("--ignore", multiple=True, metavar="CODES", help="Do not run these rules.")
 
 

@@ -29,16 +29,18 @@ __all__ = ["RenderedFileValidator", "render_batch", "render_files"]
 
 
 # Rules whose findings on a line depend only on that line (its key, value and
-# text) and on the row's model and configuration: never on other lines, the
-# file name or the document as a whole. A rendered file is checked with these
-# on its varying lines only (the template's fixed lines were checked once per
-# shape); every other rule, and any rule added later, sees the whole file.
-# test_render_paths.py holds both ways equal on random inventories.
+# text), the row's model and the configuration, and on the file name only
+# through whether it is a Common file (a rendered <mac>.cfg never is): never
+# on other lines or the document as a whole. A rendered file is checked with
+# these on its varying lines only (the template's fixed lines were checked
+# once per shape); every other rule, and any rule added later, sees the whole
+# file. test_render_paths.py holds both ways equal on random inventories.
 LINE_RULES = frozenset(
     {
-        "CFG103", "CFG104", "CFG109", "CFG110", "CFG111",
+        "CFG103", "CFG104", "CFG106", "CFG108", "CFG109", "CFG110", "CFG111",
         "CFG201", "CFG202", "CFG203", "CFG204", "CFG205",
-        "CFG307", "CFG312", "CFG313", "CFG314", "CFG402", "CFG403", "CFG502",
+        "CFG302", "CFG303", "CFG305", "CFG307", "CFG312", "CFG313", "CFG314",
+        "CFG401", "CFG402", "CFG403", "CFG502",
     }
 )  # fmt: skip
 
