@@ -18,6 +18,7 @@ import cfgtool
 from cfgtool.linting import engine
 from cfgtool.parser import parse_line
 from cfgtool.rendering import compile_template, parse_inventory
+from cfgtool.rendering.batch import FilledRowValidator
 from cfgtool.rendering.plan import plan_jobs
 from cfgtool.rendering.row import Renderer
 from cfgtool.runners.render_batch import LINE_RULES, RenderedFileValidator
@@ -73,10 +74,10 @@ def _rows_both_ways(tmp_path: Path, rows: list[tuple[str, ...]]) -> int:
         rendered = renderer.render_row(job.variables, job.overrides, filename=job.relative_path)
         if isinstance(rendered, list):
             continue
-        fast = validator.check(
+        fast = validator.check_filled(
             rendered.doc, job.relative_path, job.model, rendered.varying, rendered.origins
         )
-        whole = validator.check_whole(rendered.doc, job.relative_path, job.model)
+        whole = validator.check(rendered.doc, job.relative_path, job.model)
         assert fast == whole, (job, cfgtool.dumps(rendered.doc))
         compared += 1
     return compared
@@ -93,6 +94,10 @@ def test_random_inventories_give_the_same_findings_both_ways(
 def test_the_fast_path_is_taken_and_compares_something(tmp_path: Path) -> None:
     rows = [("T46G", "1", "Desk", "5060", "", "", "", ""), ("T54W", "x", "", "", "k", "", "", "")]
     assert _rows_both_ways(tmp_path, rows) == 2
+
+
+def test_a_batch_uses_the_fast_check_of_a_validator_that_has_one() -> None:
+    assert isinstance(RenderedFileValidator("."), FilledRowValidator)
 
 
 def test_every_line_rule_is_a_registered_rule() -> None:
