@@ -30,6 +30,8 @@ COMMANDS: dict[str, str] = {
     "validate": "cfgtool.cli.validate:validate",
     "effective": "cfgtool.cli.validate:effective",
     "url": "cfgtool.cli.validate:url",
+    "serve": "cfgtool.cli.serve:serve",
+    "passwd": "cfgtool.cli.passwd:passwd",
 }
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2

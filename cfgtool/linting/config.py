@@ -311,6 +311,7 @@ _KNOWN_KEYS = (
     "template-patterns",
     "template-variables",
     "line-endings",
+    "serve",  # cfgtool serve's own table (cfgtool/server/config.py), not lint settings
 )
 
 
