@@ -171,11 +171,11 @@ def _auth_pairs(value: object, base: Path) -> tuple[tuple[str, Path], ...]:
     else:
         raise ConfigError("auth must be a table of DIR = FILE")
     pairs = []
-    for name, file in items:
+    for name, target in items:
         cleaned = str(name).strip("/")
         if not cleaned or any(part in ("", ".", "..") for part in cleaned.split("/")):
             raise ConfigError(f"--auth {name!r}: DIR is a directory inside ROOT, e.g. T23G_1")
-        pairs.append((cleaned, _path(file, base, "auth")))
+        pairs.append((cleaned, _path(target, base, "auth")))
     return tuple(pairs)
 
 

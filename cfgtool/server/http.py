@@ -130,20 +130,20 @@ class HttpFrontend:
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         # aiohttp is the serve extra: imported when a request arrives, never by `cfgtool --help`.
-        from aiohttp import web
+        from aiohttp import web as aio
 
         guard = self.guards.get(request.transport)
         if guard is not None:
             guard.started()
             guard._busy = True
         try:
-            return await self._handle(request, web)
+            return await self._handle(request, aio)
         finally:
             if guard is not None:
                 guard._busy = False
                 guard.finished()
 
-    async def _handle(self, request: web.Request, web: Any) -> web.StreamResponse:
+    async def _handle(self, request: web.Request, aio: Any) -> web.StreamResponse:
         service = self.service
         client = request.remote or "-"
         protocol = "https" if request.secure else "http"
@@ -152,30 +152,30 @@ class HttpFrontend:
         record = Record(client, protocol, request.method, raw_path.lstrip("/"), 0)
         user_agent = request.headers.get("User-Agent")
         if not service.allowed(client):
-            return self._refuse(web, record, Refusal(403, "client not in --allow"))
+            return self._refuse(aio, record, Refusal(403, "client not in --allow"))
         identify(record, user_agent)
         if request.method not in METHODS:
             response = self._refuse(
-                web, record, Refusal(405, f"method {request.method} not allowed")
+                aio, record, Refusal(405, f"method {request.method} not allowed")
             )
             response.headers["Allow"] = ", ".join(METHODS)
             return response
         try:
             parts = request_parts(raw_path)
         except Refusal as refusal:
-            return self._refuse(web, record, refusal)
+            return self._refuse(aio, record, refusal)
         record.path = "/".join(parts)
         if parts[:1] == (STATUS_PREFIX,):
-            return await self._status(request, web, record, parts)
+            return await self._status(request, aio, record, parts)
         protection = service.protections.for_parts(parts)
         if protection is not None:
             verdict = self._authenticate(request, record, protection[1])
             if verdict.user is None:
-                return self._challenge(web, record, protection[1], verdict)
+                return self._challenge(aio, record, protection[1], verdict)
             record.user = verdict.user
         if request.method == "PUT":
-            return await self._put(request, web, record, parts)
-        return await self._get(request, web, record, parts)
+            return await self._put(request, aio, record, parts)
+        return await self._get(request, aio, record, parts)
 
     def _authenticate(
         self, request: web.Request, record: Record, credentials: CredentialFile
@@ -204,12 +204,12 @@ class HttpFrontend:
         return verdict
 
     def _challenge(
-        self, web: Any, record: Record, credentials: CredentialFile, verdict: Verdict
+        self, aio: Any, record: Record, credentials: CredentialFile, verdict: Verdict
     ) -> web.StreamResponse:
         blocked = verdict.reason is not None and verdict.reason.startswith("too many")
         status = 429 if blocked else 401
         response = self._refuse(
-            web, record, Refusal(status, verdict.reason or "credentials needed")
+            aio, record, Refusal(status, verdict.reason or "credentials needed")
         )
         if not blocked:
             for value in challenges(credentials, self.service.nonces, stale=verdict.stale):
@@ -218,7 +218,7 @@ class HttpFrontend:
             response.headers["Retry-After"] = str(int(self.service.config.failure_window))
         return response
 
-    def _refuse(self, web: Any, record: Record, refusal: Refusal) -> web.StreamResponse:
+    def _refuse(self, aio: Any, record: Record, refusal: Refusal) -> web.StreamResponse:
         record.status, record.reason = refusal.status, refusal.reason
         record.level = "debug" if refusal.debug else "warning"
         self.service.log.write(record)
@@ -234,13 +234,13 @@ class HttpFrontend:
             429: "Too Many Requests",
             503: "Service Unavailable",
         }.get(refusal.status, "Error")
-        response = web.Response(
+        response = aio.Response(
             status=refusal.status, text=f"{refusal.status} {text}\n", content_type="text/plain"
         )
         return cast("web.StreamResponse", response)
 
     async def _get(
-        self, request: web.Request, web: Any, record: Record, parts: tuple[str, ...]
+        self, request: web.Request, aio: Any, record: Record, parts: tuple[str, ...]
     ) -> web.StreamResponse:
         content = self.service.content
         try:
@@ -251,7 +251,7 @@ class HttpFrontend:
             else:
                 served = content.get(parts, record.mac)
         except Refusal as refusal:
-            return self._refuse(web, record, refusal)
+            return self._refuse(aio, record, refusal)
         record.md5 = served.md5
         headers = {
             "ETag": served.etag,
@@ -261,7 +261,7 @@ class HttpFrontend:
         if _not_modified(request, served.etag, served.mtime):
             record.status = 304
             self.service.log.write(record)
-            return web.Response(status=304, headers=headers)  # type: ignore[no-any-return]
+            return aio.Response(status=304, headers=headers)  # type: ignore[no-any-return]
         record.status = 200
         record.bytes = 0 if request.method == "HEAD" else len(served.data)
         if served.source != "file":
@@ -269,7 +269,7 @@ class HttpFrontend:
         if served.encrypted:
             record.details["encrypted"] = True
         self.service.log.write(record)
-        return web.Response(  # type: ignore[no-any-return]
+        return aio.Response(  # type: ignore[no-any-return]
             body=served.data,
             headers=headers,
             content_type="text/plain",
@@ -277,7 +277,7 @@ class HttpFrontend:
         )
 
     async def _put(
-        self, request: web.Request, web: Any, record: Record, parts: tuple[str, ...]
+        self, request: web.Request, aio: Any, record: Record, parts: tuple[str, ...]
     ) -> web.StreamResponse:
         service = self.service
         try:
@@ -293,9 +293,9 @@ class HttpFrontend:
                 None, service.uploads.store, parts, data
             )
         except TimeoutError:
-            return self._refuse(web, record, Refusal(408, "upload too slow"))
+            return self._refuse(aio, record, Refusal(408, "upload too slow"))
         except Refusal as refusal:
-            return self._refuse(web, record, refusal)
+            return self._refuse(aio, record, refusal)
         record.status = 204 if stored.previous or stored.unchanged else 201
         record.bytes, record.md5 = stored.size, stored.md5
         record.details.update(stored.details())
@@ -303,7 +303,7 @@ class HttpFrontend:
         if stored.findings:
             record.reason = f"lint: {len(stored.findings)} findings in the upload"
         service.log.write(record)
-        return web.Response(status=record.status, headers={"ETag": f'"{stored.md5}"'})  # type: ignore[no-any-return]
+        return aio.Response(status=record.status, headers={"ETag": f'"{stored.md5}"'})  # type: ignore[no-any-return]
 
     @staticmethod
     async def _read_body(request: web.Request, limit: int) -> bytes:
@@ -319,19 +319,19 @@ class HttpFrontend:
             chunks.append(chunk)
 
     async def _status(
-        self, request: web.Request, web: Any, record: Record, parts: tuple[str, ...]
+        self, request: web.Request, aio: Any, record: Record, parts: tuple[str, ...]
     ) -> web.StreamResponse:
         service = self.service
         if request.method not in ("GET", "HEAD"):
-            return self._refuse(web, record, Refusal(405, "the status page is read-only"))
+            return self._refuse(aio, record, Refusal(405, "the status page is read-only"))
         if service.status_credentials is not None:
             verdict = self._authenticate(request, record, service.status_credentials)
             if verdict.user is None:
-                return self._challenge(web, record, service.status_credentials, verdict)
+                return self._challenge(aio, record, service.status_credentials, verdict)
             record.user = verdict.user
         elif not is_loopback(record.client):
             return self._refuse(
-                web, record, Refusal(403, "status page: loopback only (or --status-auth)")
+                aio, record, Refusal(403, "status page: loopback only (or --status-auth)")
             )
         data = service.board.to_dict()
         if parts == (STATUS_PREFIX, "status"):
@@ -339,10 +339,10 @@ class HttpFrontend:
         elif parts == (STATUS_PREFIX,) or parts == (STATUS_PREFIX, "index.html"):
             body, kind = render_html(data), "text/html"
         else:
-            return self._refuse(web, record, Refusal(404, "not found"))
+            return self._refuse(aio, record, Refusal(404, "not found"))
         record.status, record.level = 200, "debug"
         service.log.write(record)
-        return web.Response(text=body, content_type=kind, headers={"Cache-Control": "no-store"})  # type: ignore[no-any-return]
+        return aio.Response(text=body, content_type=kind, headers={"Cache-Control": "no-store"})  # type: ignore[no-any-return]
 
 
 def _agent_mac(request: web.Request) -> str | None:
