@@ -17,11 +17,11 @@ from cfgtool.server.auth import parse_credentials_file
 BCRYPT_ROUNDS = 12
 
 
-def _bcrypt_hash(password: str) -> str:
+def _bcrypt_hash(password: str, rounds: int) -> str:
     # bcrypt is the serve extra: loaded only when a password is hashed.
     import bcrypt
 
-    hashed: bytes = bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(BCRYPT_ROUNDS))
+    hashed: bytes = bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds))
     return hashed.decode("ascii")
 
 
@@ -30,17 +30,25 @@ def _check_name(what: str, value: str) -> None:
         raise ConfigError(f"{what} {value!r}: must be non-empty, without ':' or control characters")
 
 
-def password_line(user: str, password: str, *, realm: str | None = None) -> str:
+def password_line(
+    user: str, password: str, *, realm: str | None = None, rounds: int = BCRYPT_ROUNDS
+) -> str:
     """``user:$2b$...`` (htpasswd) or, with ``realm``, ``user:realm:HA1`` (htdigest)."""
     _check_name("user", user)
     if realm is not None:
         _check_name("realm", realm)
         return f"{user}:{realm}:{ha1(user, realm, password)}"
-    return f"{user}:{_bcrypt_hash(password)}"
+    return f"{user}:{_bcrypt_hash(password, rounds)}"
 
 
 def set_password(
-    path: Path, user: str, password: str, *, realm: str | None = None, keep: bool = False
+    path: Path,
+    user: str,
+    password: str,
+    *,
+    realm: str | None = None,
+    keep: bool = False,
+    rounds: int = BCRYPT_ROUNDS,
 ) -> str:
     """Add ``user``'s line to ``path`` (created if missing).
 
@@ -63,7 +71,7 @@ def set_password(
     if realm is not None and not keep:
         mine = [line for line in mine if line.split(":")[1] == realm]
     kept = existing if keep else [line for line in existing if line not in mine]
-    lines = [*kept, password_line(user, password, realm=realm)]
+    lines = [*kept, password_line(user, password, realm=realm, rounds=rounds)]
     atomic_write_text(path, "\n".join(lines) + "\n", mode=0o600)
     if not existing:
         return "created"

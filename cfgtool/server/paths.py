@@ -50,9 +50,10 @@ def request_parts(raw: str, *, encoded: bool = True) -> tuple[str, ...]:
             raise Refusal(400, "path is not UTF-8") from None
     if "\\" in text or any(ord(char) < 0x20 or ord(char) == 0x7F for char in text):
         raise Refusal(400, "backslash or control character in the path")
-    parts = text.lstrip("/").split("/") if text.strip("/") else []
     if text.startswith("//"):
         raise Refusal(400, "absolute path refused")
+    body = text.removeprefix("/").removesuffix("/")  # a trailing slash names a directory
+    parts = body.split("/") if body else []
     if len(parts) > MAX_DEPTH:
         raise Refusal(400, "path too deep")
     for part in parts:
