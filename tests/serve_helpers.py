@@ -116,6 +116,23 @@ def start(lab: Lab, request: pytest.FixtureRequest) -> Any:
     return starter
 
 
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """One server over one lab for a module's read-only tests: ``(lab, server)``."""
+    lab = make_lab(tmp_path_factory.mktemp("lab"))
+    config = ServeConfig(
+        root=lab.root,
+        http=LOOPBACK_ANY,
+        tftp=LOOPBACK_ANY,
+        ftp=LOOPBACK_ANY,
+        auth=lab.auth,
+        log=lab.base / "serve.jsonl",
+    )
+    running = RunningServer(config)
+    yield lab, running
+    running.stop()
+
+
 @dataclass
 class Fetched:
     status: int
@@ -127,8 +144,20 @@ class Fetched:
 def curl(url: str, *args: str, cwd: Path | None = None) -> Fetched:
     """curl with a time limit; ``status`` is the HTTP or FTP response code (0: none)."""
     command = [
-        "curl", "-s", "-S", "--path-as-is", "--max-time", "5", "--connect-timeout", "3",
-        "-o", "-", "-w", "\n%{response_code}", *args, url,
+        "curl",
+        "-s",
+        "-S",
+        "--path-as-is",
+        "--max-time",
+        "5",
+        "--connect-timeout",
+        "3",
+        "-o",
+        "-",
+        "-w",
+        "\n%{response_code}",
+        *args,
+        url,
     ]
     done = subprocess.run(command, capture_output=True, timeout=CLIENT_TIMEOUT, cwd=cwd)
     body, _, code = done.stdout.rpartition(b"\n")
@@ -139,14 +168,18 @@ def tftp_get(port: int, remote: str, local: Path) -> subprocess.CompletedProcess
     """tftp-hpa's client: ``tftp 127.0.0.1 PORT -m binary -c get REMOTE LOCAL``."""
     return subprocess.run(
         ["tftp", "127.0.0.1", str(port), "-m", "binary", "-c", "get", remote, str(local)],
-        capture_output=True, text=True, timeout=CLIENT_TIMEOUT,
+        capture_output=True,
+        text=True,
+        timeout=CLIENT_TIMEOUT,
     )
 
 
 def tftp_put(port: int, local: Path, remote: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         ["tftp", "127.0.0.1", str(port), "-m", "binary", "-c", "put", str(local), remote],
-        capture_output=True, text=True, timeout=CLIENT_TIMEOUT,
+        capture_output=True,
+        text=True,
+        timeout=CLIENT_TIMEOUT,
     )
 
 

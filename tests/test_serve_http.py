@@ -38,7 +38,9 @@ def test_head_has_the_headers_and_no_body(start: Any) -> None:
 def test_if_none_match_gives_304(start: Any) -> None:
     server = start()
     url = server.url(path="/T46G/y000000000028.cfg")
-    first = subprocess.run(["curl", "-s", "-D", "-", "-o", "/dev/null", url], capture_output=True, timeout=10)
+    first = subprocess.run(
+        ["curl", "-s", "-D", "-", "-o", "/dev/null", url], capture_output=True, timeout=10
+    )
     etag = next(
         line.split(":", 1)[1].strip()
         for line in first.stdout.decode().splitlines()
@@ -75,10 +77,28 @@ def test_boot_file_probe_misses_are_debug_records(lab: Lab, start: Any) -> None:
 def test_log_has_every_field_and_reads_the_user_agent(lab: Lab, start: Any) -> None:
     server = start()
     assert curl(server.url(path=f"/T46G/{MAC}.cfg"), "-A", USER_AGENT).status == 200
-    assert curl(server.url(path="/T46G/y000000000028.cfg"), "-A", "yealink  SIP VP-T49G 51.80.0.10").status == 200
+    assert (
+        curl(
+            server.url(path="/T46G/y000000000028.cfg"), "-A", "yealink  SIP VP-T49G 51.80.0.10"
+        ).status
+        == 200
+    )
     first, second = log_records(lab)
-    expected = {"time", "client", "protocol", "method", "path", "status", "bytes", "md5", "mac",
-                "model", "firmware", "user", "reason"}
+    expected = {
+        "time",
+        "client",
+        "protocol",
+        "method",
+        "path",
+        "status",
+        "bytes",
+        "md5",
+        "mac",
+        "model",
+        "firmware",
+        "user",
+        "reason",
+    }
     assert expected <= set(first)
     assert first["mac"] == MAC and first["model"] == "T46G" and first["firmware"] == "28.83.0.50"
     assert first["client"] == "127.0.0.1" and first["protocol"] == "http" and first["bytes"] == 41

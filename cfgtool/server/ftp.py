@@ -10,9 +10,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
+import socket
 import threading
 from typing import Any
 
@@ -147,6 +149,7 @@ class FtpFrontend:
         handler = _handler_class(self)
         self.server = FTPServer((host, port), handler)
         bound = int(self.server.socket.getsockname()[1])
+        self.address = (host, bound)
         self.thread = threading.Thread(target=self._run, name="cfgtool-ftp", daemon=True)
         self.thread.start()
         return bound
@@ -159,6 +162,10 @@ class FtpFrontend:
     def stop(self) -> None:
         self._stop.set()
         if self.thread is not None:
+            host, port = self.address
+            wake = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+            with contextlib.suppress(OSError):  # wakes the poll loop so it sees the stop
+                socket.create_connection((wake, port), timeout=1).close()
             self.thread.join(5)
 
 
@@ -265,6 +272,7 @@ def _handler_class(frontend: FtpFrontend) -> Any:
         use_sendfile = False
         timeout = 60
         max_login_attempts = 3
+        auth_failed_timeout = 0.5  # the FailureLimiter blocks guessing; no long stall
         banner = "cfgtool serve ready."
         _cfgtool_upload: _FtpUpload | None = None
 

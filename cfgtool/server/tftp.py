@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import shutil
 import socket
 import tempfile
@@ -28,7 +29,25 @@ START_TIMEOUT = 5.0
 _WAKE = b"\x00\x05\x00\x00stop\x00"
 
 
-class _Upload(io.RawIOBase):
+class _FileLike:
+    """tftpy's server sessions flock() their file object at the end, whatever the server's
+    ``flock`` says (tftpy 0.8.x does not pass it on), and an in-memory buffer has no file
+    descriptor: ours lend one open on /dev/null, so a finished or aborted transfer ends
+    cleanly instead of killing the server's thread."""
+
+    devnull: int = -1
+
+    def fileno(self) -> int:
+        if _FileLike.devnull < 0:
+            _FileLike.devnull = os.open(os.devnull, os.O_RDONLY)
+        return _FileLike.devnull
+
+
+class _Download(_FileLike, io.BytesIO):
+    pass
+
+
+class _Upload(_FileLike, io.RawIOBase):
     """Collects a TFTP write in memory; stores it (atomically) only when it completed."""
 
     def __init__(
@@ -50,8 +69,11 @@ class _Upload(io.RawIOBase):
         chunk = bytes(data)
         if len(self.buffer) + len(chunk) > self.frontend.service.config.max_upload:
             self.too_big = True
-            from tftpy import TftpException  # tftpy: the serve extra, loaded with the server
+            # tftpy: the serve extra, loaded with the server. An ERROR packet stops the client
+            # at once (it would retry for half a minute), the exception ends the session.
+            from tftpy import TftpErrors, TftpException
 
+            self.context.state.sendError(TftpErrors.DiskFull)
             raise TftpException("upload too large")
         self.buffer += chunk
         if len(chunk) < self.context.getBlocksize() and not self.complete:
@@ -101,7 +123,7 @@ class TftpFrontend:
 
     def read(
         self, filename: str, raddress: str = "-", rport: int = 0, **_: Any
-    ) -> io.BytesIO | None:
+    ) -> _Download | None:
         """tftpy's ``dyn_file_func``: the bytes to send, or None (File not found)."""
         record = self._record("RRQ", filename, raddress)
         parts = self._parts(record, filename)
@@ -114,7 +136,7 @@ class TftpFrontend:
             return None
         record.status, record.bytes, record.md5 = 200, len(served.data), served.md5
         self.service.log.write(record)
-        return io.BytesIO(served.data)
+        return _Download(served.data)
 
     def open_upload(self, path: str, context: Any) -> _Upload | None:
         """tftpy's ``upload_open``: a buffer for an allowed upload, else None (refused)."""
