@@ -183,6 +183,16 @@ def tftp_put(port: int, local: Path, remote: str) -> subprocess.CompletedProcess
     )
 
 
+def wait_for(path: Path, timeout: float = 3.0) -> bool:
+    """TFTP acknowledges the last block before the server stores it: wait a moment."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not path.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return path.exists()
+
+
 def needs(*programs: str) -> pytest.MarkDecorator:
     missing = [program for program in programs if shutil.which(program) is None]
     return pytest.mark.skipif(bool(missing), reason=f"needs {', '.join(missing)}")
