@@ -44,7 +44,9 @@ class _FileLike:
 
 
 class _Download(_FileLike, io.BytesIO):
-    pass
+    def __init__(self, data: bytes, name: str) -> None:
+        super().__init__(data)
+        self.name = name  # tftpy logs it
 
 
 class _Upload(_FileLike, io.RawIOBase):
@@ -136,7 +138,7 @@ class TftpFrontend:
             return None
         record.status, record.bytes, record.md5 = 200, len(served.data), served.md5
         self.service.log.write(record)
-        return _Download(served.data)
+        return _Download(served.data, record.path)
 
     def open_upload(self, path: str, context: Any) -> _Upload | None:
         """tftpy's ``upload_open``: a buffer for an allowed upload, else None (refused)."""
