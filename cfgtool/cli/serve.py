@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from cfgtool.errors import CfgIOError
 from cfgtool.server.app import ProvisioningServer, run
 from cfgtool.server.config import build_config, read_serve_table
 
@@ -127,7 +128,7 @@ def serve(root: str | None, verbose: bool, quiet: bool, **options: Any) -> None:
     try:
         run(server, on_ready=_print_lines)
     except OSError as exc:
-        raise click.ClickException(f"cannot listen: {exc.strerror or exc}") from None
+        raise CfgIOError(f"cannot listen: {exc.strerror or exc}") from None
     _echo("cfgtool serve: stopped")
 
 
