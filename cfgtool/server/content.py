@@ -3,6 +3,8 @@ encrypted when ``--keys`` says so. Shared by HTTP, TFTP and FTP."""
 
 from __future__ import annotations
 
+import email.utils
+import functools
 import hashlib
 import os
 import threading
@@ -20,7 +22,7 @@ CACHE_FILE_MAX = 4 * 1024 * 1024
 CACHE_TOTAL_MAX = 256 * 1024 * 1024
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Served:
     """One response body and what HTTP caching needs about it."""
 
@@ -33,6 +35,10 @@ class Served:
     @property
     def etag(self) -> str:
         return f'"{self.md5}"'
+
+    @functools.cached_property
+    def last_modified(self) -> str:
+        return email.utils.formatdate(self.mtime, usegmt=True)
 
 
 class Content:
@@ -51,6 +57,7 @@ class Content:
         self.ondemand = ondemand
         self.keys = keys
         self.private = private  # real paths never served (credential files, keys, log)
+        self._real_root = os.path.realpath(root)
         self._cache: dict[str, tuple[tuple[int, int], Served]] = {}
         self._cached_bytes = 0
         self._lock = threading.Lock()
@@ -69,7 +76,7 @@ class Content:
                 return self._encrypted(
                     name, Served(rendered.data, rendered.md5, rendered.mtime, "rendered")
                 )
-        found = resolve_file(self.root, parts)
+        found = resolve_file(self.root, parts, self._real_root)
         if found is None or str(found) in self.private:
             raise self._missing(parts)
         return self._file(found, name, "file")

@@ -97,10 +97,6 @@ class SlowClientGuard(asyncio.Protocol):
         self.inner.resume_writing()
 
 
-def _http_date(timestamp: float) -> str:
-    return email.utils.formatdate(timestamp, usegmt=True)
-
-
 def _not_modified(request: web.Request, etag: str, mtime: float) -> bool:
     match = request.headers.get("If-None-Match")
     if match is not None:
@@ -255,7 +251,7 @@ class HttpFrontend:
         record.md5 = served.md5
         headers = {
             "ETag": served.etag,
-            "Last-Modified": _http_date(served.mtime),
+            "Last-Modified": served.last_modified,
             "Cache-Control": "no-cache",
         }
         if _not_modified(request, served.etag, served.mtime):

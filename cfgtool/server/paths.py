@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
 # One path segment: what phone file names, $PN directories and firmware names use.
 _SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._+~@()-]*")
+_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f\\]")  # control characters and backslash
 MAX_PATH = 1024
 MAX_DEPTH = 8
 
@@ -48,7 +50,7 @@ def request_parts(raw: str, *, encoded: bool = True) -> tuple[str, ...]:
             text = unquote(raw, errors="strict")
         except UnicodeDecodeError:
             raise Refusal(400, "path is not UTF-8") from None
-    if "\\" in text or any(ord(char) < 0x20 or ord(char) == 0x7F for char in text):
+    if _FORBIDDEN.search(text):
         raise Refusal(400, "backslash or control character in the path")
     if text.startswith("//"):
         raise Refusal(400, "absolute path refused")
@@ -69,23 +71,40 @@ def is_inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def resolve_file(root: Path, parts: tuple[str, ...]) -> Path | None:
+def resolve_file(
+    root: Path, parts: tuple[str, ...], real_root: str | None = None
+) -> Path | None:
     """The regular file ``parts`` names under ``root``, symlinks followed; None if missing.
 
     Raises :class:`Refusal` (404, never a listing) for ROOT or a directory,
-    and (403) when the real path leaves ROOT.
+    and (403) when a symlink on the way leads out of ROOT. Components are
+    checked one by one with ``lstat`` (cheaper than ``realpath`` of the whole
+    path on every request); a symlink is resolved and must stay inside.
     """
     if not parts:
         raise Refusal(404, "ROOT itself: no directory listing")
-    real_root = os.path.realpath(root)
-    candidate = os.path.realpath(os.path.join(real_root, *parts))
-    if not is_inside(candidate, real_root):
-        raise Refusal(403, "symlink leads outside the tree")
-    if os.path.isdir(candidate):
+    real_root = real_root or os.path.realpath(root)
+    current = real_root
+    for part in parts:
+        candidate = os.path.join(current, part)
+        try:
+            mode = os.lstat(candidate).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        if stat.S_ISLNK(mode):
+            candidate = os.path.realpath(candidate)
+            if not is_inside(candidate, real_root):
+                raise Refusal(403, "symlink leads outside the tree")
+            try:
+                mode = os.stat(candidate).st_mode
+            except OSError:
+                return None
+        current = candidate
+    if stat.S_ISDIR(mode):
         raise Refusal(404, "a directory: no directory listing")
-    if not os.path.isfile(candidate):
+    if not stat.S_ISREG(mode):
         return None
-    return Path(candidate)
+    return Path(current)
 
 
 def upload_target(base: Path, parts: tuple[str, ...], *, create: bool) -> Path:

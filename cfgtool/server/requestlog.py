@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -50,9 +50,10 @@ class Record:
     details: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        if not self.details:
-            del data["details"]
+        # Field by field: dataclasses.asdict deep-copies, and this runs once per request.
+        data = {name: getattr(self, name) for name in _FIELDS}
+        if self.details:
+            data["details"] = self.details
         return data
 
     def human(self) -> str:
@@ -67,6 +68,9 @@ class Record:
         if self.reason:
             line += f" — {self.reason}"
         return line
+
+
+_FIELDS = tuple(f.name for f in fields(Record) if f.name != "details")
 
 
 def identify(record: Record, user_agent: str | None) -> Record:
@@ -110,9 +114,9 @@ class RequestLog:
         self._observers = (*self._observers, observer)
 
     def write(self, record: Record) -> None:
-        line = json.dumps(record.to_dict(), ensure_ascii=False, separators=(",", ":"))
         with self._lock:
             if self._file is not None:
+                line = json.dumps(record.to_dict(), ensure_ascii=False, separators=(",", ":"))
                 self._file.write(line + "\n")
             if self._echo is not None and (self._verbose or record.level != "debug"):
                 self._echo(record.human())
