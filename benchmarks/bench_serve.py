@@ -3,7 +3,7 @@
 The tree (a temporary directory, deleted afterwards) is in the ``$PN`` layout:
 1,000 phones over three models, each with a ``<mac>.cfg`` and a
 ``<mac>-local.cfg``, three Common files and 20 shared files (directories,
-ring tones), every file 2–60 KB of random printable text.
+ring tones), every file 2-60 KB of random printable text.
 
 HTTP: each phone makes 10 GETs (its Common file, ``<mac>.cfg``,
 ``<mac>-local.cfg`` and 7 shared files): 10,000 GETs from 200 concurrent

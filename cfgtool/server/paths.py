@@ -71,9 +71,7 @@ def is_inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def resolve_file(
-    root: Path, parts: tuple[str, ...], real_root: str | None = None
-) -> Path | None:
+def resolve_file(root: Path, parts: tuple[str, ...], real_root: str | None = None) -> Path | None:
     """The regular file ``parts`` names under ``root``, symlinks followed; None if missing.
 
     Raises :class:`Refusal` (404, never a listing) for ROOT or a directory,
