@@ -340,3 +340,19 @@ def test_ftp_failed_logins_are_logged_and_rate_limited(lab: Lab, start: Any) -> 
     assert good.body == b""  # blocked for the window, even with the right password
     failures = [r for r in log_records(lab) if r["event"] == "auth-failure"]
     assert len(failures) >= 2 and all(r["client"] == "127.0.0.1" for r in failures)
+
+
+def test_ftp_idle_connection_is_cut_off(start: Any) -> None:
+    server = start(header_timeout=0.3)
+    with socket.create_connection(("127.0.0.1", server.ports["ftp"]), timeout=5) as sock:
+        began = time.monotonic()
+        assert sock.recv(200).startswith(b"220")
+        while sock.recv(200):
+            pass
+        assert time.monotonic() - began < 4
+
+
+@needs("curl")
+def test_ftp_huge_command_is_refused(start: Any) -> None:
+    fetched = curl(start().url("ftp", "/T46G/y000000000028.cfg"), "-Q", "NOOP " + "a" * 5000)
+    assert fetched.body == b""

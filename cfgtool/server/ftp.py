@@ -270,7 +270,7 @@ def _handler_class(frontend: FtpFrontend) -> Any:
         authorizer = Authorizer()
         abstracted_fs = PhoneFS
         use_sendfile = False
-        timeout = 60
+        timeout = frontend.service.config.header_timeout * 3  # an idle control connection
         max_login_attempts = 3
         auth_failed_timeout = 0.5  # the FailureLimiter blocks guessing; no long stall
         banner = "cfgtool serve ready."
