@@ -20,7 +20,6 @@ from pathlib import Path
 import cfgtool
 from cfgtool.errors import CfgError
 from cfgtool.filenames import normalize_mac
-from cfgtool.parser import dumps
 from cfgtool.rendering import Inventory, Phone
 from cfgtool.server.layout import is_pn_layout
 from cfgtool.server.paths import Refusal
@@ -149,7 +148,9 @@ class OnDemand:
             if cached is not None:
                 return cached
             assert self._template is not None
-            data = dumps(cfgtool.render(self._template, self._variables[phone.mac])).encode("utf-8")
+            data = cfgtool.dumps(cfgtool.render(self._template, self._variables[phone.mac])).encode(
+                "utf-8"
+            )
             md5 = hashlib.md5(data, usedforsecurity=False).hexdigest()
             if md5 != phone.md5:
                 raise Refusal(500, "on-request rendering differs from cfgtool render; not served")
