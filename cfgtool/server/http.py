@@ -23,6 +23,7 @@ from cfgtool.server.requestlog import Record, identify
 from cfgtool.server.service import Service, is_loopback
 from cfgtool.server.status import render_html
 from cfgtool.server.uploads import upload_mac
+from cfgtool.useragent import parse_user_agent
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -117,6 +118,7 @@ class HttpFrontend:
     def __init__(self, service: Service) -> None:
         self.service = service
         self.guards: dict[object, SlowClientGuard] = {}
+        self.aio: Any = None  # aiohttp.web, set by start_http
 
     def protocol(
         self, inner_factory: Callable[[], asyncio.Protocol]
@@ -125,9 +127,7 @@ class HttpFrontend:
         return lambda: SlowClientGuard(inner_factory(), timeout, self.guards)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
-        # aiohttp is the serve extra: imported when a request arrives, never by `cfgtool --help`.
-        from aiohttp import web as aio
-
+        aio = self.aio
         guard = self.guards.get(request.transport)
         if guard is not None:
             guard.started()
@@ -342,8 +342,6 @@ class HttpFrontend:
 
 
 def _agent_mac(request: web.Request) -> str | None:
-    from cfgtool.useragent import parse_user_agent
-
     agent = request.headers.get("User-Agent")
     return parse_user_agent(agent).mac if agent else None
 
@@ -355,6 +353,7 @@ async def start_http(
     # aiohttp is the serve extra: imported when the server starts, not by `cfgtool --help`.
     from aiohttp import web
 
+    frontend.aio = web
     app = web.Application(client_max_size=frontend.service.config.max_upload + 1)
     app.router.add_route("*", "/{tail:.*}", frontend.handle)
     runner = web.AppRunner(
