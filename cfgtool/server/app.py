@@ -118,7 +118,7 @@ class ProvisioningServer:
             reachable = [s for s in self.listening if s != "tftp"]
             where = ", ".join(f"{self.listening[s]}/{directory}/" for s in reachable) or "none"
             lines.append(
-                f"protected: {directory}/ needs auto_provision.server.user_name/password "
+                f"protected: {directory}/ needs auto_provision.server.username/password "
                 f"({where}); TFTP refuses it (no credentials in TFTP)"
             )
         lines.append(

@@ -121,7 +121,9 @@ class UploadStore:
             except OSError:
                 shutil.copy2(target, previous)
         try:
-            atomic_write_bytes(target, data, mode=0o640)
+            # A new upload may hold the phone's passwords: not world-readable; a replaced one
+            # keeps its mode.
+            atomic_write_bytes(target, data, mode=None if previous else 0o640)
         except CfgError as exc:
             raise Refusal(500, str(exc)) from None
         return Stored(target, md5, len(data), previous, False, findings)
