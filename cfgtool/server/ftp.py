@@ -142,12 +142,15 @@ class FtpFrontend:
 
     def start(self, host: str, port: int) -> int:
         # pyftpdlib is the serve extra: imported when an FTP server starts.
+        from pyftpdlib.ioloop import IOLoop
         from pyftpdlib.servers import FTPServer
 
         logging.getLogger("pyftpdlib").setLevel(logging.WARNING)
 
         handler = _handler_class(self)
-        self.server = FTPServer((host, port), handler)
+        # An IOLoop of its own: pyftpdlib's default is one per process, and close_all() on it
+        # would close every other FTP server's sockets too (two servers in one process).
+        self.server = FTPServer((host, port), handler, ioloop=IOLoop())
         bound = int(self.server.socket.getsockname()[1])
         self.address = (host, bound)
         self.thread = threading.Thread(target=self._run, name="cfgtool-ftp", daemon=True)
