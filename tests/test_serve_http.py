@@ -127,3 +127,11 @@ def test_https_with_a_throwaway_ca(lab: Lab, start: Any, tmp_path: Path) -> None
     refused = curl(server.url("https", "/T46G/y000000000028.cfg"))  # no trust in the CA
     assert refused.status == 0 and "certificate" in refused.stderr.lower()
     assert log_records(lab)[-1]["protocol"] == "https"
+
+
+def test_a_changed_file_is_served_new(lab: Lab, start: Any) -> None:
+    server = start()
+    path = lab.root / "T46G" / f"{MAC}.cfg"
+    assert curl(server.url(path=f"/T46G/{MAC}.cfg")).body == path.read_bytes()
+    path.write_text("#!version:1.0.0.1\naccount.1.label = Changed desk\n")
+    assert curl(server.url(path=f"/T46G/{MAC}.cfg")).body == path.read_bytes()

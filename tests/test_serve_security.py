@@ -356,3 +356,14 @@ def test_ftp_idle_connection_is_cut_off(start: Any) -> None:
 def test_ftp_huge_command_is_refused(start: Any) -> None:
     fetched = curl(start().url("ftp", "/T46G/y000000000028.cfg"), "-Q", "NOOP " + "a" * 5000)
     assert fetched.body == b""
+
+
+@needs("curl")
+def test_a_served_file_swapped_for_a_symlink_out_is_refused(lab: Lab, start: Any) -> None:
+    server = start()
+    target = lab.root / "T46G" / "y000000000028.cfg"
+    assert curl(server.url(path="/T46G/y000000000028.cfg")).status == 200  # now cached
+    target.unlink()
+    target.symlink_to(lab.secret)
+    fetched = curl(server.url(path="/T46G/y000000000028.cfg"))
+    assert fetched.status == 403 and SECRET.encode() not in fetched.body

@@ -58,7 +58,10 @@ class Content:
         self.keys = keys
         self.private = private  # real paths never served (credential files, keys, log)
         self._real_root = os.path.realpath(root)
-        self._cache: dict[str, tuple[tuple[int, int], Served]] = {}
+        # relative path -> (device, inode, mtime, size) of the file it resolved to, and the
+        # bytes. One stat() of the joined path revalidates it: the same inode is the same
+        # file that was resolved inside ROOT, whatever symlinks changed since.
+        self._cache: dict[str, tuple[tuple[int, int, int, int], Served]] = {}
         self._cached_bytes = 0
         self._lock = threading.Lock()
 
@@ -76,10 +79,18 @@ class Content:
                 return self._encrypted(
                     name, Served(rendered.data, rendered.md5, rendered.mtime, "rendered")
                 )
+        cached = self._cache.get(relative)
+        if cached is not None:
+            try:
+                status = os.stat(os.path.join(self._real_root, relative))
+            except OSError:
+                status = None
+            if status is not None and cached[0] == _stamp(status):
+                return cached[1]
         found = resolve_file(self.root, parts, self._real_root)
         if found is None or str(found) in self.private:
             raise self._missing(parts)
-        return self._file(found, name, "file")
+        return self._file(found, name, "file", relative)
 
     def _missing(self, parts: tuple[str, ...]) -> Refusal:
         if is_boot_probe(parts[-1]):
@@ -93,29 +104,22 @@ class Content:
             )
         return Refusal(404, "not found")
 
-    def _file(self, path: Path, name: str, source: str) -> Served:
+    def _file(self, path: Path, name: str, source: str, relative: str | None = None) -> Served:
         try:
-            status = os.stat(path)
-        except OSError:
-            raise Refusal(404, "not found") from None
-        stamp = (status.st_mtime_ns, status.st_size)
-        key = str(path)
-        with self._lock:
-            cached = self._cache.get(key)
-        if cached is not None and cached[0] == stamp:
-            return cached[1]
-        try:
-            data = path.read_bytes()
+            with path.open("rb") as handle:
+                status = os.fstat(handle.fileno())
+                data = handle.read()
         except OSError as exc:
             raise Refusal(403, f"cannot read: {exc.strerror}") from None
         md5 = hashlib.md5(data, usedforsecurity=False).hexdigest()
         served = self._encrypted(name, Served(data, md5, status.st_mtime, source))
-        if len(data) <= CACHE_FILE_MAX and self.keys is None:  # keys.csv may change
+        # Not cached with --keys (keys.csv may change) or for uploads (served from --uploads).
+        if relative is not None and len(data) <= CACHE_FILE_MAX and self.keys is None:
             with self._lock:
                 if self._cached_bytes + len(data) > CACHE_TOTAL_MAX:
                     self._cache.clear()
                     self._cached_bytes = 0
-                self._cache[key] = (stamp, served)
+                self._cache[relative] = (_stamp(status), served)
                 self._cached_bytes += len(data)
         return served
 
@@ -125,3 +129,7 @@ class Content:
         data = self.keys.encrypt(name, served.data)
         md5 = hashlib.md5(data, usedforsecurity=False).hexdigest()
         return Served(data, md5, served.mtime, served.source, encrypted=True)
+
+
+def _stamp(status: os.stat_result) -> tuple[int, int, int, int]:
+    return (status.st_dev, status.st_ino, status.st_mtime_ns, status.st_size)
