@@ -98,7 +98,7 @@ class SlowClientGuard(asyncio.Protocol):
         self.inner.resume_writing()
 
 
-def _not_modified(request: web.Request, etag: str, mtime: float) -> bool:
+def _not_modified(request: web.BaseRequest, etag: str, mtime: float) -> bool:
     match = request.headers.get("If-None-Match")
     if match is not None:
         return etag in [tag.strip() for tag in match.split(",")] or match.strip() == "*"
@@ -126,7 +126,7 @@ class HttpFrontend:
         timeout = self.service.config.header_timeout
         return lambda: SlowClientGuard(inner_factory(), timeout, self.guards)
 
-    async def handle(self, request: web.Request) -> web.StreamResponse:
+    async def handle(self, request: web.BaseRequest) -> web.StreamResponse:
         aio = self.aio
         guard = self.guards.get(request.transport)
         if guard is not None:
@@ -139,7 +139,7 @@ class HttpFrontend:
                 guard._busy = False
                 guard.finished()
 
-    async def _handle(self, request: web.Request, aio: Any) -> web.StreamResponse:
+    async def _handle(self, request: web.BaseRequest, aio: Any) -> web.StreamResponse:
         service = self.service
         client = request.remote or "-"
         protocol = "https" if request.secure else "http"
@@ -174,7 +174,7 @@ class HttpFrontend:
         return await self._get(request, aio, record, parts)
 
     def _authenticate(
-        self, request: web.Request, record: Record, credentials: CredentialFile
+        self, request: web.BaseRequest, record: Record, credentials: CredentialFile
     ) -> Verdict:
         service = self.service
         if service.limiter.blocked(record.client):
@@ -236,7 +236,7 @@ class HttpFrontend:
         return cast("web.StreamResponse", response)
 
     async def _get(
-        self, request: web.Request, aio: Any, record: Record, parts: tuple[str, ...]
+        self, request: web.BaseRequest, aio: Any, record: Record, parts: tuple[str, ...]
     ) -> web.StreamResponse:
         content = self.service.content
         try:
@@ -273,7 +273,7 @@ class HttpFrontend:
         )
 
     async def _put(
-        self, request: web.Request, aio: Any, record: Record, parts: tuple[str, ...]
+        self, request: web.BaseRequest, aio: Any, record: Record, parts: tuple[str, ...]
     ) -> web.StreamResponse:
         service = self.service
         try:
@@ -302,7 +302,7 @@ class HttpFrontend:
         return aio.Response(status=record.status, headers={"ETag": f'"{stored.md5}"'})  # type: ignore[no-any-return]
 
     @staticmethod
-    async def _read_body(request: web.Request, limit: int) -> bytes:
+    async def _read_body(request: web.BaseRequest, limit: int) -> bytes:
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -315,7 +315,7 @@ class HttpFrontend:
             chunks.append(chunk)
 
     async def _status(
-        self, request: web.Request, aio: Any, record: Record, parts: tuple[str, ...]
+        self, request: web.BaseRequest, aio: Any, record: Record, parts: tuple[str, ...]
     ) -> web.StreamResponse:
         service = self.service
         if request.method not in ("GET", "HEAD"):
@@ -341,7 +341,7 @@ class HttpFrontend:
         return aio.Response(text=body, content_type=kind, headers={"Cache-Control": "no-store"})  # type: ignore[no-any-return]
 
 
-def _agent_mac(request: web.Request) -> str | None:
+def _agent_mac(request: web.BaseRequest) -> str | None:
     agent = request.headers.get("User-Agent")
     return parse_user_agent(agent).mac if agent else None
 
@@ -354,16 +354,16 @@ async def start_http(
     from aiohttp import web
 
     frontend.aio = web
-    app = web.Application(client_max_size=frontend.service.config.max_upload + 1)
-    app.router.add_route("*", "/{tail:.*}", frontend.handle)
-    runner = web.AppRunner(
-        app,
-        handle_signals=False,
+    # aiohttp's low-level server: every request goes to one handler, so there is no
+    # router or middleware chain to run (nor a route that could match differently).
+    handler = web.Server(
+        frontend.handle,
         access_log=None,
         keepalive_timeout=KEEPALIVE_TIMEOUT,
         max_line_size=MAX_LINE,
         max_field_size=MAX_FIELD,
     )
+    runner = web.ServerRunner(handler, handle_signals=False)
     await runner.setup()
     assert runner.server is not None
     loop = asyncio.get_running_loop()
