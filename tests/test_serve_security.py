@@ -367,3 +367,49 @@ def test_a_served_file_swapped_for_a_symlink_out_is_refused(lab: Lab, start: Any
     target.symlink_to(lab.secret)
     fetched = curl(server.url(path="/T46G/y000000000028.cfg"))
     assert fetched.status == 403 and SECRET.encode() not in fetched.body
+
+
+@needs("tftp")
+@pytest.mark.parametrize(
+    "packet",
+    [
+        b"\x00\x03\x00\x01data",  # DATA to the server port
+        b"\x00\x04\x00\x01",  # ACK
+        b"\x00\x09whatever\x00",  # no such opcode
+        b"\x00\x01" + b"a" * 2000 + b"\x00octet\x00",  # RRQ with a huge name
+        b"\x00\x01T46G/y000000000028.cfg",  # RRQ without its mode
+    ],
+)
+def test_tftp_packets_other_than_read_and_write_requests_change_nothing(
+    lab: Lab, start: Any, tmp_path: Path, packet: bytes
+) -> None:
+    server = start()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.settimeout(0.5)
+        sock.sendto(packet, ("127.0.0.1", server.ports["tftp"]))
+        try:
+            answer = sock.recv(600)
+        except TimeoutError:
+            answer = b""
+    assert answer == b"" or answer[:2] == b"\x00\x05"  # nothing, or an ERROR packet
+    tftp_get(server.ports["tftp"], "T46G/y000000000028.cfg", tmp_path / "after")
+    assert (tmp_path / "after").read_bytes() == (
+        lab.root / "T46G" / "y000000000028.cfg"
+    ).read_bytes()
+
+
+@needs("tftp")
+def test_tftp_client_that_never_acknowledges_does_not_block_others(
+    lab: Lab, start: Any, tmp_path: Path
+) -> None:
+    server = start()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as stalled:
+        stalled.sendto(
+            b"\x00\x01T46G/y000000000028.cfg\x00octet\x00", ("127.0.0.1", server.ports["tftp"])
+        )
+        began = time.monotonic()
+        tftp_get(server.ports["tftp"], "T42G/y000000000029.cfg", tmp_path / "other")
+        assert time.monotonic() - began < 3
+    assert (tmp_path / "other").read_bytes() == (
+        lab.root / "T42G" / "y000000000029.cfg"
+    ).read_bytes()
