@@ -53,6 +53,7 @@ class SlowClientGuard(asyncio.Protocol):
         self.transport: asyncio.BaseTransport | None = None
         self.loop = asyncio.get_running_loop()
         self.timer: asyncio.TimerHandle | None = None
+        self.busy = False  # a request is being handled: its body has its own timeout
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport
@@ -71,16 +72,16 @@ class SlowClientGuard(asyncio.Protocol):
 
     def started(self) -> None:
         self.waiting_since = None
+        self.busy = True
 
     def finished(self) -> None:
         self.waiting_since = None  # keep-alive idleness is aiohttp's keepalive_timeout
+        self.busy = False
 
     def data_received(self, data: bytes) -> None:
-        if self.waiting_since is None and not self._busy:
+        if self.waiting_since is None and not self.busy:
             self.waiting_since = self.loop.time()
         self.inner.data_received(data)
-
-    _busy = False
 
     def eof_received(self) -> bool | None:
         return self.inner.eof_received()
@@ -131,12 +132,10 @@ class HttpFrontend:
         guard = self.guards.get(request.transport)
         if guard is not None:
             guard.started()
-            guard._busy = True
         try:
             return await self._handle(request, aio)
         finally:
             if guard is not None:
-                guard._busy = False
                 guard.finished()
 
     async def _handle(self, request: web.BaseRequest, aio: Any) -> web.StreamResponse:
