@@ -154,3 +154,28 @@ def test_longest_protected_prefix_wins(tmp_path: Path) -> None:
     assert protections.for_parts(("site", "x.cfg"))[0] == "site"  # type: ignore[index]
     assert protections.for_parts(("site2", "x.cfg")) is None
     assert protections.for_parts(("T46G", "site", "x.cfg")) is None
+
+
+def test_a_replayed_digest_answer_is_refused(start: Any) -> None:
+    import urllib.error
+    import urllib.request
+
+    server = start()
+    url = server.url(path=PROTECTED)
+    with pytest.raises(urllib.error.HTTPError) as first:
+        urllib.request.urlopen(url, timeout=5)
+    challenge = parse_challenge(
+        next(v for v in first.value.headers.get_all("WWW-Authenticate") if v.startswith("Digest"))
+    )
+    header = authorization(challenge, "GET", PROTECTED, "t23g", "activate")
+    request = urllib.request.Request(url, headers={"Authorization": header})
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        assert answer.status == 200
+    with pytest.raises(urllib.error.HTTPError) as replayed:
+        urllib.request.urlopen(request, timeout=5)
+    assert replayed.value.code == 401
+    assert "stale=true" in replayed.value.headers.get("WWW-Authenticate", "")
+    next_count = authorization(challenge, "GET", PROTECTED, "t23g", "activate", nc=2)
+    request = urllib.request.Request(url, headers={"Authorization": next_count})
+    with urllib.request.urlopen(request, timeout=5) as answer:
+        assert answer.status == 200

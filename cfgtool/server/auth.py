@@ -133,10 +133,12 @@ class CredentialFile:
 
 
 class NonceStore:
-    """Nonces this server issued, so a Digest answer is only accepted for a live one."""
+    """Nonces this server issued, so a Digest answer is only accepted for a live one, and
+    each nonce count only once (a replayed ``Authorization`` header is refused)."""
 
     def __init__(self) -> None:
         self._issued: dict[str, float] = {}
+        self._counts: dict[str, int] = {}
         self._lock = threading.Lock()
 
     def issue(self) -> str:
@@ -154,6 +156,23 @@ class NonceStore:
         with self._lock:
             issued = self._issued.get(nonce)
         return issued is not None and time.monotonic() - issued < NONCE_LIFETIME
+
+    def use(self, nonce: str, count: str | None) -> bool:
+        """Record nonce count ``count`` (hex) for ``nonce``; False when it is not a new one."""
+        if count is None:
+            return True  # RFC 2069 clients send no count
+        try:
+            number = int(count, 16)
+        except ValueError:
+            return False
+        with self._lock:
+            if number <= self._counts.get(nonce, 0):
+                return False
+            self._counts[nonce] = number
+            if len(self._counts) > MAX_NONCES:
+                live = set(self._issued)
+                self._counts = {n: c for n, c in self._counts.items() if n in live}
+        return True
 
 
 @dataclass(frozen=True)
@@ -192,8 +211,8 @@ def check_authorization(
             verify(params, method, value) for value in credentials.ha1_values(user, params["realm"])
         ):
             return Verdict(None, f"wrong password for user {user!r}")
-        if not nonces.live(params["nonce"]):
-            return Verdict(None, "stale Digest nonce", stale=True)
+        if not nonces.live(params["nonce"]) or not nonces.use(params["nonce"], params.get("nc")):
+            return Verdict(None, "stale or replayed Digest nonce", stale=True)
         return Verdict(user)
     return Verdict(None, f"unsupported authentication scheme {scheme!r}")
 
