@@ -1,22 +1,38 @@
 """Turning command-line paths into the list of files a command works on.
 
 Files are taken as given; directories are searched recursively for ``*.cfg``
-and ``*.cfg.tmpl`` (hidden files and directories skipped); ``-`` is standard
+and ``*.cfg.tmpl`` in any letter case, as ``decrypt`` does (hidden files and
+directories skipped); ``-`` is standard
 input. Excluded paths are dropped, also when named explicitly, so that the
 same ``exclude`` works under pre-commit (which passes every file by name).
 The order is deterministic: arguments in order, each directory sorted.
+
+:func:`walk` is the one directory walker: ``lint``/``validate``/``fmt`` use
+its defaults, and the commands that list differently on purpose say so in
+their options (``encrypt``: a directory's own ``*.cfg`` files, any letter
+case, not below it; ``diff``: every file of a tree; ``render --prune``: the
+``<mac>.cfg`` files of the output directory and, for ``$PN``, one level down).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 
 from cfgtool.errors import CfgIOError
+from cfgtool.reading import describe_missing, read_bytes
 
 CFG_SUFFIX = ".cfg"
 TEMPLATE_SUFFIX = ".cfg.tmpl"
+# PBX template names (Wazo *.tpl, Tancredi *.tmpl, Twig, Mustache): `lint DIR` takes such a
+# file only when it writes a cfg file (see is_cfg_template), not a vendor's XML template.
+PBX_TEMPLATE_SUFFIXES = (".tpl", ".tmpl", ".twig", ".mustache")
+_HEADER = re.compile(rb"^[ \t]*#!version:", re.MULTILINE)
+_EXTENDS = re.compile(rb"\{%-?\s*extends\s+['\"]([^'\"]+)['\"]")
+_SNIFF_BYTES = 8192
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 
@@ -35,18 +51,18 @@ class InputFile:
         return self.stdin_filename if self.stdin else self.path
 
 
-def is_cfg_name(name: str) -> bool:
-    """Whether a directory search picks up a file of this name."""
-    return name.endswith((CFG_SUFFIX, TEMPLATE_SUFFIX)) and not name.startswith(".")
-
-
 def expand_paths(
     paths: Sequence[str],
     *,
     is_excluded: Callable[[str], bool] = lambda path: False,
     stdin_filename: str | None = None,
+    templates: bool = False,
 ) -> list[InputFile]:
-    """Expand files, directories and ``-`` into input files; raises :class:`CfgIOError`."""
+    """Expand files, directories and ``-`` into input files; raises :class:`CfgIOError`.
+
+    ``templates`` (lint) also takes the PBX templates under a directory that write
+    cfg files (:func:`is_cfg_template`), and drops named ones that do not.
+    """
     found: list[InputFile] = []
     seen: set[str] = set()
 
@@ -62,32 +78,97 @@ def expand_paths(
                 seen.add(STDIN)
                 found.append(InputFile(stdin_filename or STDIN_NAME, True, stdin_filename))
         elif os.path.isdir(path):
-            for file_path in _walk(path, is_excluded):
-                add(file_path)
-        elif os.path.exists(path):
+            suffixes = (CFG_SUFFIX, TEMPLATE_SUFFIX)
+            for file_path in walk(
+                path,
+                suffixes=(*suffixes, *PBX_TEMPLATE_SUFFIXES) if templates else suffixes,
+                is_excluded=is_excluded,
+            ):
+                if not _other_template(file_path):
+                    add(file_path)
+        elif os.path.lexists(path):
+            if templates and _other_template(path):
+                continue  # pre-commit names a vendor's XML *.tpl too: not a cfg file
             if not is_excluded(path):
-                add(path)
+                add(path)  # a FIFO, device or link loop is refused when it is read
         else:
-            raise CfgIOError(f"{path}: no such file or directory")
+            raise CfgIOError(describe_missing(path))
     return found
 
 
-def _walk(top: str, is_excluded: Callable[[str], bool]) -> list[str]:
+def walk(
+    top: str,
+    *,
+    suffixes: tuple[str, ...] | None = (CFG_SUFFIX, TEMPLATE_SUFFIX),
+    ignore_case: bool = True,
+    max_depth: int | None = None,
+    hidden: bool = False,
+    symlinks: bool = True,
+    is_excluded: Callable[[str], bool] = lambda path: False,
+    strict: bool = True,
+) -> list[str]:
+    """The files under directory ``top``: the one walker every command lists its inputs with.
+
+    ``suffixes`` are the name endings taken (None: every file; compared
+    case-insensitively, ``*.CFG`` too, unless ``ignore_case`` is False);
+    ``max_depth`` 0 is ``top`` alone, None
+    every level; ``hidden`` also takes names starting with ``.`` (files and
+    directories); ``symlinks`` False skips symbolic links to files;
+    ``is_excluded`` drops directories and files; ``strict`` raises
+    :class:`CfgIOError` for a directory that cannot be read (else skips it).
+    Paths are ``top`` joined with the path below it, normalised, sorted by
+    their components.
+    """
     if is_excluded(top):
         return []
+    wanted = tuple(s.lower() for s in suffixes) if suffixes and ignore_case else suffixes
     files: list[str] = []
-    for directory, dirnames, filenames in os.walk(top, onerror=_raise):
+    for directory, dirnames, filenames in os.walk(top, onerror=_raise if strict else None):
+        depth = 0 if directory == top else os.path.relpath(directory, top).count(os.sep) + 1
+        if max_depth is not None and depth >= max_depth:
+            dirnames[:] = []
         dirnames[:] = sorted(
             name
             for name in dirnames
-            if not name.startswith(".") and not is_excluded(os.path.join(directory, name))
+            if (hidden or not name.startswith("."))
+            and not is_excluded(os.path.join(directory, name))
         )
         for name in sorted(filenames):
-            if is_cfg_name(name):
-                path = os.path.normpath(os.path.join(directory, name))
-                if not is_excluded(path):
-                    files.append(path)
+            if not hidden and name.startswith("."):
+                continue
+            if wanted is not None and not (name.lower() if ignore_case else name).endswith(wanted):
+                continue
+            path = os.path.normpath(os.path.join(directory, name))
+            if not symlinks and os.path.islink(path):
+                continue
+            if not is_excluded(path):
+                files.append(path)
     return sorted(files, key=lambda path: path.split(os.sep))
+
+
+def _other_template(path: str) -> bool:
+    """A PBX template name (*.tpl …) on a file that writes no cfg file."""
+    lowered = path.lower()
+    if not lowered.endswith(PBX_TEMPLATE_SUFFIXES) or lowered.endswith(TEMPLATE_SUFFIX):
+        return False
+    return not is_cfg_template(path)
+
+
+def is_cfg_template(path: str, depth: int = 0) -> bool:
+    """True when the template at ``path`` writes a cfg file: a ``#!version:`` line near its
+    start, or an ``{% extends %}`` of a template next to it that has one."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+    except OSError:
+        return False
+    if _HEADER.search(head):
+        return True
+    extends = _EXTENDS.search(head)
+    if extends is None or depth >= 4:
+        return False
+    base = os.path.join(os.path.dirname(path), os.fsdecode(extends.group(1)))
+    return os.path.isfile(base) and is_cfg_template(base, depth + 1)
 
 
 def _raise(error: OSError) -> None:
@@ -101,19 +182,39 @@ def inventory_delimiter(header_line: str) -> str:
 
 def read_inventory_columns(path: str) -> frozenset[str]:
     """The column names of an inventory CSV (header row; UTF-8, BOM tolerated, ``,`` or ``;``)."""
-    import csv
+    import csv  # lazy: only --inventory needs it, not the lint path
 
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            first_line = handle.readline()
-    except FileNotFoundError:
-        raise CfgIOError(f"{path}: no such file") from None
+        text = read_bytes(path).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CfgIOError(f"{path}: inventory is not UTF-8 text") from None
-    except OSError as exc:
-        raise CfgIOError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    first_line = text.split("\n", 1)[0]
     header = next(csv.reader([first_line], delimiter=inventory_delimiter(first_line)), [])
     columns = frozenset(name.strip() for name in header if name.strip())
     if not columns:
         raise CfgIOError(f"{path}: inventory has no header row")
     return columns
+
+
+def matches_globs(path: str | os.PathLike[str], globs: Sequence[str], root: str) -> bool:
+    """Whether ``path`` matches one of ``globs``, gitignore-like.
+
+    A glob without ``/`` matches any single path component (``*.orig.cfg``,
+    ``archive``); a glob with ``/`` matches the path relative to ``root``
+    (``sites/old/*``), and ``dir/`` matches everything below ``dir``. ``*``
+    crosses ``/``, as in :mod:`fnmatch`.
+    """
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute, root).replace(os.sep, "/")
+    parts = relative.split("/") if not relative.startswith("../") else [os.path.basename(absolute)]
+    for glob in globs:
+        pattern = glob.removeprefix("./").strip("/")
+        if "/" in glob.rstrip("/"):
+            if fnmatchcase(relative, pattern) or fnmatchcase(relative, pattern + "/*"):
+                return True
+        elif any(fnmatchcase(part, pattern) for part in parts):
+            return True
+    return False
+
+
+# --- reading configuration files -------------------------------------------------

@@ -9,16 +9,23 @@ reporter that needs them.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from io import StringIO
+from pathlib import Path
 from typing import Protocol
+from urllib.parse import quote
 
+from cfgtool._version import __version__
 from cfgtool.diagnostics import Diagnostic
+from cfgtool.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
+from cfgtool.linting import rules as registry
+from cfgtool.terminal import use_color
 
 FORMATS = ("text", "json", "sarif", "github", "junit")
-MACHINE_FORMATS = frozenset(FORMATS) - {"text"}
 TOOL_NAME = "cfgtool"
 INFORMATION_URI = "https://github.com/cfgtool/cfgtool"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -34,11 +41,9 @@ class ReportOptions:
 
 Reporter = Callable[[Sequence[Diagnostic], Sequence[str], ReportOptions], str]
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
 
 class FileOutcome(Protocol):
-    """What a command found in one file (``cfgtool.linting.engine.FileResult`` is one)."""
+    """What a command found in one file (``cfgtool.linting.results.FileResult`` is one)."""
 
     @property
     def path(self) -> str: ...
@@ -101,11 +106,16 @@ def write_report(
         if not quiet:
             fixed = sum(1 for outcome in outcomes if outcome.changed)
             summary_stream = stream if output_format == "text" else err
-            summary_stream.write(summary_line(len(files), diagnostics, fixed=fixed) + "\n")
+            unreadable = sum(1 for outcome in outcomes if outcome.error)
+            summary_stream.write(
+                summary_line(len(files), diagnostics, fixed=fixed, unreadable=unreadable) + "\n"
+            )
         status = exit_status(outcomes, strict=strict)
     for outcome in outcomes:
         if outcome.error:
             err.write(f"cfgtool: error: {outcome.error}\n")
+    if not outcomes:
+        err.write(f"cfgtool: warning: {NOTHING_CHECKED}\n")
     return EXIT_ERROR if any(outcome.error for outcome in outcomes) else status
 
 
@@ -113,16 +123,6 @@ def default_format(environ: dict[str, str] | None = None) -> str:
     """``github`` inside GitHub Actions (``GITHUB_ACTIONS=true``), else ``text``."""
     env = os.environ if environ is None else environ
     return "github" if env.get("GITHUB_ACTIONS") == "true" else "text"
-
-
-def use_color(choice: str, is_tty: bool, environ: dict[str, str] | None = None) -> bool:
-    """``always``/``never`` decide; ``auto`` means a terminal and no ``NO_COLOR``."""
-    env = os.environ if environ is None else environ
-    if choice == "always":
-        return True
-    if choice == "never":
-        return False
-    return is_tty and not env.get("NO_COLOR") and env.get("TERM") != "dumb"
 
 
 def render(
@@ -150,11 +150,21 @@ def _plural(number: int, word: str) -> str:
     return f"{number} {word}" if number == 1 else f"{number} {word}s"
 
 
-def summary_line(files: int, diagnostics: Sequence[Diagnostic], *, fixed: int = 0) -> str:
-    """``Checked 3 files: 1 error, 2 warnings, 0 info.`` (plus fixed files, when any)."""
+NOTHING_CHECKED = "no files checked (directories are searched for *.cfg and *.cfg.tmpl, any case)"
+
+
+def summary_line(
+    files: int, diagnostics: Sequence[Diagnostic], *, fixed: int = 0, unreadable: int = 0
+) -> str:
+    """``Checked 3 files: 1 error, 2 warnings, 0 info.`` (plus fixed files, when any).
+
+    A file that could not be read counts as an error, as in ``validate``'s table.
+    """
     counts = count(diagnostics)
+    errors = counts["error"] + unreadable
+    read_note = f" ({unreadable} could not be read)" if unreadable else ""
     text = (
-        f"Checked {_plural(files, 'file')}: {_plural(counts['error'], 'error')}, "
+        f"Checked {_plural(files, 'file')}{read_note}: {_plural(errors, 'error')}, "
         f"{_plural(counts['warning'], 'warning')}, {counts['info']} info"
     )
     if fixed:
@@ -196,8 +206,7 @@ def _text(diagnostics: Sequence[Diagnostic], files: Sequence[str], options: Repo
 
 
 def _rich_text(diagnostics: Sequence[Diagnostic]) -> str:
-    from io import StringIO
-
+    # lazy: rich is only needed for coloured output on a terminal
     from rich.console import Console
     from rich.text import Text
 
@@ -230,8 +239,6 @@ def _rich_text(diagnostics: Sequence[Diagnostic]) -> str:
 
 
 def _json(diagnostics: Sequence[Diagnostic], files: Sequence[str], options: ReportOptions) -> str:
-    import json
-
     return json.dumps([d.to_dict() for d in diagnostics], indent=2, ensure_ascii=False) + "\n"
 
 
@@ -241,27 +248,18 @@ _SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def _artifact_uri(path: str | None) -> str:
-    from urllib.parse import quote
-
     if not path:
         return "stdin"
     if os.path.isabs(path):
-        from pathlib import Path
-
         return Path(path).as_uri()
     return quote(path.replace(os.sep, "/"))
 
 
 def _sarif(diagnostics: Sequence[Diagnostic], files: Sequence[str], options: ReportOptions) -> str:
-    import json
-
-    from cfgtool._version import __version__
-    from cfgtool.linting.rules import RULES_BY_CODE
-
     codes = sorted({d.code for d in diagnostics})
     rules = []
     for code in codes:
-        known = RULES_BY_CODE.get(code)
+        known = registry.RULES_BY_CODE.get(code)
         descriptor: dict[str, object] = {"id": code}
         if known is not None:
             descriptor.update(

@@ -94,7 +94,7 @@ def test_key_on_the_command_line_warns(plain: Path, tmp_path: Path) -> None:
     ("key", "message"),
     [
         ("0123456789abcde", "AES key is 15 characters long"),
-        ("0123456789abcde!", "AES key character 16 is '!'"),
+        ("0123456789abcde!", "AES key character 16 is not allowed"),
     ],
 )
 def test_bad_key_is_a_usage_error(plain: Path, tmp_path: Path, key: str, message: str) -> None:
@@ -235,19 +235,6 @@ def test_help_teaches() -> None:
         result = run(command, "--help")
         assert result.exit_code == 0
         assert "Examples:" in result.output and f"cfgtool {command} " in result.output
-
-
-def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    from cfgtool.cli import crypto as cli_crypto
-
-    with cli_crypto._progress(quiet=False) as progress:
-        assert progress is None  # pytest's stderr is not a terminal
-    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
-    with cli_crypto._progress(quiet=True) as progress:
-        assert progress is None
-    with cli_crypto._progress(quiet=False) as progress:
-        assert progress is not None
-        progress("encrypting", 1, 2)
 
 
 def test_commands_do_not_import_crypto_libraries_early() -> None:

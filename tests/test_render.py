@@ -311,6 +311,16 @@ def test_render_is_exported_as_cfgtool_render() -> None:
     assert cfgtool.render is render
 
 
+def test_the_render_function_is_no_module_once_the_batch_is_loaded() -> None:
+    """No module of the package is named like a name it exports: importing the batch
+    modules first (as a test module may) once left ``cfgtool.rendering.render`` a module."""
+    import importlib
+
+    import cfgtool.rendering.batch  # noqa: F401
+
+    assert callable(importlib.import_module("cfgtool.rendering").render)
+
+
 # --- the hypothesis property ------------------------------------------------------------------
 
 NAMES = ("v1", "v2", "v3")
@@ -771,9 +781,8 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
 def test_parallel_rendering_gives_the_same_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(rendering, "_PARALLEL_MIN_ROWS", 10)
-    monkeypatch.setattr(rendering, "_CHUNK_MAX", 7)
-    monkeypatch.setattr(rendering, "_WRITE_CHUNK_MIN", 5)
+    monkeypatch.setattr(rendering.batch, "_PARALLEL_MIN_ROWS", 10)
+    monkeypatch.setattr(rendering.batch, "_CHUNK_MAX", 7)
     rows = [f"{0x001565000000 + i:012x},T46G,Desk {i},{i},,{i if i % 2 else ''}" for i in range(40)]
     rows.append("bad,T46G,x,1,,")
     inv = inventory(*rows)

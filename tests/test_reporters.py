@@ -15,7 +15,7 @@ import pytest
 
 from cfgtool import __version__
 from cfgtool.diagnostics import Diagnostic
-from cfgtool.linting.engine import FileResult
+from cfgtool.linting.results import FileResult
 from cfgtool.reporters import (
     FORMATS,
     ReportOptions,
@@ -23,8 +23,8 @@ from cfgtool.reporters import (
     exit_status,
     render,
     summary_line,
-    use_color,
 )
+from cfgtool.terminal import use_color
 from tests.lint_fakes import fake_registry
 
 __all__ = ["fake_registry"]

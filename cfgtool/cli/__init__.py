@@ -14,7 +14,8 @@ from typing import Any
 import click
 
 from cfgtool._version import __version__
-from cfgtool.errors import CfgError
+from cfgtool.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, CfgError
+from cfgtool.reading import DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE_ENV, parse_size, set_max_file_size
 
 COMMANDS: dict[str, str] = {
     "parse": "cfgtool.cli.parse:parse",
@@ -33,8 +34,6 @@ COMMANDS: dict[str, str] = {
     "serve": "cfgtool.cli.serve:serve",
     "passwd": "cfgtool.cli.passwd:passwd",
 }
-
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 class LazyGroup(click.Group):
@@ -56,6 +55,10 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except CfgError as exc:
             fail(str(exc))
+        except KeyboardInterrupt:
+            # The command has removed its temp files on the way out: every file is old or new.
+            click.echo("cfgtool: interrupted; every file is as it was or wholly new", err=True)
+            raise SystemExit(EXIT_INTERRUPTED) from None
         except BrokenPipeError:
             # The reader went away (`cfgtool ... | head`): stop quietly, like other Unix tools.
             devnull = os.open(os.devnull, os.O_WRONLY)
@@ -63,6 +66,15 @@ class LazyGroup(click.Group):
             raise SystemExit(EXIT_FINDINGS) from None
         except OSError as exc:
             fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
+
+
+def _max_file_size(value: str | None) -> None:
+    if value is None:
+        return
+    try:
+        set_max_file_size(parse_size(value))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--max-file-size") from None
 
 
 def fail(message: str, code: int = EXIT_ERROR) -> None:
@@ -73,10 +85,22 @@ def fail(message: str, code: int = EXIT_ERROR) -> None:
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="cfgtool")
+@click.option(
+    "--max-file-size",
+    metavar="SIZE",
+    envvar=MAX_FILE_SIZE_ENV,
+    callback=lambda ctx, param, value: _max_file_size(value),
+    expose_value=False,
+    is_eager=True,
+    help=f"Refuse any input file (or stdin) larger than this (64M, 512k, bytes)"
+    f" [default: {DEFAULT_MAX_FILE_SIZE // 2**20}M; env {MAX_FILE_SIZE_ENV}].",
+)
 def main() -> None:
     """Lint, validate, render, diff and encrypt Yealink provisioning files.
 
     \b
     Exit codes: 0 clean, 1 findings (or differences), 2 usage or I/O error.
+    Only regular files are read (never a FIFO or device), each at most
+    --max-file-size bytes; anything else is a one-line error, exit 2.
     Run `cfgtool COMMAND --help` for each command's options and examples.
     """

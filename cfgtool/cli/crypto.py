@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import click
 
 from cfgtool import crypto
-from cfgtool.fsutil import read_bytes
+from cfgtool.cli.output import progress_bar
+from cfgtool.reading import read_bytes
+from cfgtool.runners.encrypt_batch import encrypt_paths
 
 KEY_ARGV_WARNING = (
     "--key shows the key in the process list and shell history; "
@@ -25,7 +26,7 @@ def key_options(command: Callable[..., Any]) -> Callable[..., Any]:
         [
             click.option(
                 "--key-file",
-                type=click.Path(dir_okay=False),
+                type=click.Path(dir_okay=False, readable=False),
                 help="File whose first line is the key.",
             ),
             click.option("--key-env", metavar="VAR", help="Environment variable holding the key."),
@@ -72,7 +73,7 @@ def batch_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False))
 @batch_options
 @key_options
 @click.option(
@@ -91,7 +92,7 @@ def batch_options(command: Callable[..., Any]) -> Callable[..., Any]:
 )
 @click.option(
     "--rsa-public",
-    type=click.Path(exists=True, dir_okay=False),
+    type=click.Path(dir_okay=False, readable=False),
     metavar="PEM",
     help="RSA public key or certificate (PEM) for --mode rsa.",
 )
@@ -120,7 +121,10 @@ def encrypt(
     """Encrypt PATHS (files, or directories of *.cfg) into DIR for Yealink phones.
 
     Files keep their names. Nothing is written unless every file succeeds; a
-    file with lint errors is refused (exit 1) unless --no-lint.
+    file with lint errors is refused (exit 1) unless --no-lint. A directory
+    gives its own *.cfg files (any letter case, hidden ones too) but not those
+    of its subdirectories, unlike `cfgtool lint DIR`: every result goes into
+    the one DIR, under its own name.
 
     \b
     Examples:
@@ -129,8 +133,8 @@ def encrypt(
       cfgtool encrypt configs/ --out upload/ --mode rsa --rsa-public phone-pub.pem
     """
     key = _key(key_file, key_env, key_value)
-    with _progress(quiet) as progress:
-        result = crypto.encrypt_paths(
+    with progress_bar(enabled=not quiet) as progress:
+        result = encrypt_paths(
             paths,
             out_dir,
             mode=mode,
@@ -147,14 +151,21 @@ def encrypt(
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False))
 @batch_options
 @key_options
 @click.option(
     "--rsa-private",
-    type=click.Path(exists=True, dir_okay=False),
+    type=click.Path(dir_okay=False, readable=False),
     metavar="PEM",
     help="RSA private key (PEM, unencrypted) for RSA-mode files.",
+)
+@click.option(
+    "--keys",
+    "keys_file",
+    type=click.Path(dir_okay=False, readable=False),
+    metavar="CSV",
+    help="keys.csv from encrypt --generate-key: each file's own key (others: --key...).",
 )
 def decrypt(
     paths: tuple[str, ...],
@@ -166,20 +177,24 @@ def decrypt(
     key_env: str | None,
     key_value: str | None,
     rsa_private: str | None,
+    keys_file: str | None,
 ) -> None:
     """Decrypt PATHS (files, or directories of *.cfg) into DIR (files made 0600).
 
     The format is detected per file: RSA files need --rsa-private, files with a
-    NAME_Security.enc next to them need nothing, others need the key. A wrong
-    key or a file that is not encrypted exits 1 and writes nothing.
+    NAME_Security.enc next to them need nothing, others need their key: the
+    one --keys keys.csv lists for them (encrypt --generate-key writes it), else
+    the key given. A wrong key or a file that is not encrypted exits 1 and
+    writes nothing. A directory gives its own *.cfg files only, as for encrypt.
 
     \b
     Examples:
       cfgtool decrypt upload/ --out plain/ --key-env CFG_AES_KEY
+      cfgtool decrypt upload/ --out plain/ --keys upload/keys.csv
       cfgtool decrypt upload/y000000000028.cfg --out plain/ --rsa-private phone.pem
     """
     key = _key(key_file, key_env, key_value)
-    with _progress(quiet) as progress:
+    with progress_bar(enabled=not quiet) as progress:
         result = crypto.decrypt_paths(
             paths,
             out_dir,
@@ -187,6 +202,7 @@ def decrypt(
             jobs=jobs,
             progress=progress,
             rsa_private_key=read_bytes(rsa_private) if rsa_private else None,
+            keys=crypto.read_keys_csv(keys_file) if keys_file else None,
         )
     _report(result, output_format, quiet)
 
@@ -195,24 +211,6 @@ def _key(key_file: str | None, key_env: str | None, key_value: str | None) -> st
     if key_value is not None:
         click.echo(f"cfgtool: warning: {KEY_ARGV_WARNING}", err=True)
     return crypto.resolve_key(key_file=key_file, key_env=key_env, key=key_value)
-
-
-@contextlib.contextmanager
-def _progress(quiet: bool) -> Iterator[crypto.ProgressCallback | None]:
-    """A rich progress bar on stderr when it is a terminal, else nothing."""
-    if quiet or not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(transient=True, console=Console(stderr=True)) as bar:
-        task = bar.add_task("", total=None)
-
-        def update(stage: str, done: int, total: int) -> None:
-            bar.update(task, description=stage, completed=done, total=total)
-
-        yield update
 
 
 def _report(result: crypto.BatchResult, output_format: str, quiet: bool) -> None:

@@ -3,36 +3,39 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import click
 
-from cfgtool.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fail
+from cfgtool.cli import fail
 from cfgtool.cli.options import (
     COLOR,
     CONFIG,
     EXCLUDE,
+    FIRMWARE,
     IGNORE,
     PATHS,
     REPORT_FORMAT,
     SELECT,
     STDIN_FILENAME,
     STRICT,
+    read_stdin,
+    split_codes,
     text_or_json,
 )
+from cfgtool.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
+from cfgtool.inputs import read_inventory_columns
+from cfgtool.linting import rules as registry
+from cfgtool.linting.config import TEMPLATE_SYNTAXES, ConfigOverrides, ConfigResolver
+from cfgtool.linting.engine import LintOptions, lint_paths
+from cfgtool.linting.formatting import format_paths
+from cfgtool.reporters import write_report
+from cfgtool.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from cfgtool.linting.rule import Rule
-
-
-def _codes(values: Sequence[str]) -> tuple[str, ...]:
-    return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
-
-
-def _stdin() -> bytes:
-    return sys.stdin.buffer.read()
 
 
 @click.command()
@@ -40,6 +43,7 @@ def _stdin() -> bytes:
 @REPORT_FORMAT
 @COLOR
 @STRICT
+@FIRMWARE
 @SELECT
 @IGNORE
 @EXCLUDE
@@ -52,8 +56,21 @@ def _stdin() -> bytes:
     help="Treat every file as a template (placeholders allowed), like *.cfg.tmpl.",
 )
 @click.option(
+    "--template-syntax",
+    type=click.Choice(TEMPLATE_SYNTAXES),
+    default=None,
+    help="Template dialect of the files (default auto: by name and content, e.g. "
+    "FusionPBX {$mac}.cfg is Smarty, Wazo *.tpl Jinja, Tancredi *.tmpl Twig).",
+)
+@click.option(
+    "--template-root",
+    type=click.Path(file_okay=False, exists=True),
+    metavar="DIR",
+    help="Where {% extends %} bases are: a child template is linted as its base renders it.",
+)
+@click.option(
     "--inventory",
-    type=click.Path(dir_okay=False),
+    type=click.Path(dir_okay=False, readable=False),
     metavar="CSV",
     help="Inventory whose columns are the template variables placeholders may use.",
 )
@@ -72,6 +89,7 @@ def lint(
     output_format: str | None,
     color: str,
     strict: bool,
+    firmware: int | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     exclude: tuple[str, ...],
@@ -79,6 +97,8 @@ def lint(
     diff: bool,
     stdin_filename: str | None,
     template: bool,
+    template_syntax: str | None,
+    template_root: str | None,
     inventory: str | None,
     config_path: str | None,
     jobs: int,
@@ -86,8 +106,11 @@ def lint(
 ) -> None:
     """Check provisioning files for mistakes a phone silently ignores.
 
-    PATHS are files, directories (searched for *.cfg and *.cfg.tmpl) or - for
-    standard input. Settings come from the nearest .cfgtool.toml or
+    PATHS are files, directories (searched for *.cfg, *.cfg.tmpl and the PBX
+    templates *.tpl, *.tmpl, *.twig, *.mustache) or - for standard input.
+    Smarty, Jinja, Twig and Mustache templates are linted on what they write:
+    tags are structure, placeholders stand for unknown values, and branches
+    of one condition are not duplicates. Settings come from the nearest .cfgtool.toml or
     [tool.cfgtool] in pyproject.toml; options override them. Silence a
     finding with a comment: `# cfgtool: disable-next-line=CFG201`.
 
@@ -100,16 +123,19 @@ def lint(
       cfgtool lint provisioning/
       cfgtool lint --format json y000000000028.cfg | jq '.[].code'
       cfgtool lint --fix --select CFG108 *.cfg
+      cfgtool lint --firmware 84 --fix --select CFG315 provisioning/
       cfgtool lint --template --inventory phones.csv phone.cfg.tmpl
+      cfgtool lint resources/templates/provision/yealink/      # FusionPBX (Smarty)
+      cfgtool lint --template-root templates templates/T46G.tpl  # Wazo (Jinja)
       cat 0015651130f9.cfg | cfgtool lint - --stdin-filename 0015651130f9.cfg
     """
-    from cfgtool.inputs import read_inventory_columns
-    from cfgtool.linting.config import ConfigOverrides, ConfigResolver
-    from cfgtool.linting.engine import LintOptions, lint_paths
-    from cfgtool.reporters import write_report
-
     overrides = ConfigOverrides(
-        select=_codes(select) if select else None, ignore=_codes(ignore), exclude=exclude
+        select=split_codes(select) if select else None,
+        ignore=split_codes(ignore),
+        firmware=firmware,
+        exclude=exclude,
+        template_syntax=template_syntax,
+        template_root=os.path.abspath(template_root) if template_root else None,
     )
     options = LintOptions(
         fix=fix or diff,
@@ -123,7 +149,7 @@ def lint(
         options=options,
         jobs=jobs,
         stdin_filename=stdin_filename,
-        stdin_data=_stdin,
+        stdin_data=read_stdin,
     )
     status = write_report(
         results,
@@ -149,35 +175,32 @@ def rules(code: str | None, output_format: str) -> None:
       cfgtool rules CFG105
       cfgtool rules unknown-key
     """
-    from cfgtool.linting.rules import RULES
-
-    selected = list(RULES)
+    selected = list(registry.RULES)
     if code is not None:
-        selected = [rule for rule in RULES if code in (rule.code, rule.name)]
+        selected = [rule for rule in registry.RULES if code in (rule.code, rule.name)]
         if not selected:
-            from difflib import get_close_matches
-
-            names = [rule.code for rule in RULES] + [rule.name for rule in RULES]
-            close = get_close_matches(code, names, n=1)
+            names = [rule.code for rule in registry.RULES] + [rule.name for rule in registry.RULES]
+            close = did_you_mean(code, names, quote=False)
             fail(
                 f"no rule {code!r}"
-                + (f" (did you mean {close[0]}?)" if close else "")
+                + (f" ({close})" if close else "")
                 + "; `cfgtool rules` lists them"
             )
     if output_format == "json":
         click.echo(json.dumps([rule_info(rule) for rule in selected], indent=2))
     elif code is None:
         for rule in selected:
-            click.echo(f"{rule.code}  {rule.name:<{NAME_WIDTH}} {_label(rule):<16} {rule.summary}")
+            label = rule_label(rule)
+            click.echo(f"{rule.code}  {rule.name:<{NAME_WIDTH}} {label:<16} {rule.summary}")
     else:
-        click.echo(f"{selected[0].code} {selected[0].name} ({_label(selected[0])})\n")
+        click.echo(f"{selected[0].code} {selected[0].name} ({rule_label(selected[0])})\n")
         click.echo(selected[0].doc)
 
 
 NAME_WIDTH = 28
 
 
-def _label(rule: Rule) -> str:
+def rule_label(rule: Rule) -> str:
     """``error``, ``info, fixable``, ``error, validate`` …"""
     extras = [rule.severity] + (["fixable"] if rule.fixable else [])
     return ", ".join(extras + (["validate"] if rule.scope == "model" else []))
@@ -225,9 +248,6 @@ def fmt(
       cfgtool fmt provisioning/
       cfgtool fmt --check y000000000028.cfg   # in CI
     """
-    from cfgtool.linting.config import ConfigOverrides, ConfigResolver
-    from cfgtool.linting.fixing import format_paths
-
     resolver = ConfigResolver(config_path, ConfigOverrides(exclude=exclude))
     results = format_paths(
         paths,
@@ -235,7 +255,7 @@ def fmt(
         write=not (check or diff),
         diff=diff,
         stdin_filename=stdin_filename,
-        stdin_data=_stdin,
+        stdin_data=read_stdin,
     )
     pending = 0
     for result in results:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import click
 
+from cfgtool.knowledge import parse_generation
+from cfgtool.linting.config import FIRMWARE_FORMS
+from cfgtool.reading import read_stream
 from cfgtool.reporters import FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -24,7 +28,9 @@ def text_or_json(help: str = "json: machine-readable output on stdout.") -> Call
     )
 
 
-PATHS = click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
+PATHS = click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(allow_dash=True, readable=False)
+)
 STDIN_FILENAME = click.option(
     "--stdin-filename",
     metavar="NAME",
@@ -33,7 +39,7 @@ STDIN_FILENAME = click.option(
 CONFIG = click.option(
     "--config",
     "config_path",
-    type=click.Path(dir_okay=False),
+    type=click.Path(dir_okay=False, readable=False),
     help="Use this .cfgtool.toml or pyproject.toml for every file instead of searching.",
 )
 EXCLUDE = click.option(
@@ -60,3 +66,32 @@ SELECT = click.option(
     help="Run only these rules: codes, prefixes (CFG1), names or ALL; comma-separated.",
 )
 IGNORE = click.option("--ignore", multiple=True, metavar="CODES", help="Do not run these rules.")
+
+
+def _generation(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    if value is None:
+        return None
+    generation = parse_generation(value)
+    if generation is None:
+        raise click.BadParameter(f"{value!r} is not {FIRMWARE_FORMS}")
+    return generation
+
+
+FIRMWARE = click.option(
+    "--firmware",
+    metavar="GEN",
+    callback=_generation,
+    help="Firmware generation the phones run: 84, v84, or a version such as 28.84.0.10 "
+    "(default: the firmware = setting, else the generation of the firmware.url image the "
+    "file sets, else the model's lowest).",
+)
+
+
+def split_codes(values: Sequence[str]) -> tuple[str, ...]:
+    """``--select``/``--ignore`` values, each possibly comma-separated, as single codes."""
+    return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
+
+
+def read_stdin() -> bytes:
+    """All of standard input, as bytes (``-`` as a path), at most the maximum file size."""
+    return read_stream(sys.stdin.buffer)

@@ -7,14 +7,20 @@ import sys
 
 import click
 
-from cfgtool.cli import EXIT_FINDINGS, EXIT_OK
 from cfgtool.cli.options import text_or_json
+from cfgtool.errors import EXIT_FINDINGS, EXIT_OK
 from cfgtool.nodes import Entry, Invalid, Node
 from cfgtool.parser import decode, load, loads
+from cfgtool.reading import read_stream
 
 
 @click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument(
+    "files",
+    nargs=-1,
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True, readable=False),
+)
 @text_or_json("json: one array with one object per file.")
 def parse(files: tuple[str, ...], output_format: str) -> None:
     """Parse FILES and print every line as the AST sees it.
@@ -28,7 +34,7 @@ def parse(files: tuple[str, ...], output_format: str) -> None:
       cfgtool parse --format json examples/*.cfg | jq '.[0].entries'
     """
     docs = [
-        loads(decode(sys.stdin.buffer.read(), path="<stdin>"), filename="<stdin>")
+        loads(decode(read_stream(sys.stdin.buffer), path="<stdin>"), filename="<stdin>")
         if name == "-"
         else load(name)
         for name in files

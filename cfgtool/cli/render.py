@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import click
 
-from cfgtool.cli import EXIT_FINDINGS, EXIT_OK
-from cfgtool.rendering import BatchResult, ProgressCallback, RowProblem, render_files
+from cfgtool.cli.output import progress_bar
+from cfgtool.errors import EXIT_FINDINGS, EXIT_OK
+from cfgtool.rendering import BatchResult, RowProblem
+from cfgtool.runners.render_batch import render_files
 
 SHOWN_PROBLEMS = 50
 
 
 @click.command()
-@click.argument("template", type=click.Path(dir_okay=False))
+@click.argument("template", type=click.Path(dir_okay=False, readable=False))
 @click.option(
     "--inventory",
     required=True,
-    type=click.Path(dir_okay=False),
+    type=click.Path(dir_okay=False, readable=False),
     help="CSV with a header row: mac (required), model, variables, key-columns.",
 )
 @click.option(
@@ -38,7 +38,11 @@ SHOWN_PROBLEMS = 50
 @click.option("--dry-run", is_flag=True, help="Render and validate; write nothing.")
 @click.option("--keep-going", is_flag=True, help="Write the good rows even if some rows fail.")
 @click.option("--prune", is_flag=True, help="Delete stale <mac>.cfg files (no longer produced).")
-@click.option("--manifest", type=click.Path(dir_okay=False), help="Write mac → file, model, md5.")
+@click.option(
+    "--manifest",
+    type=click.Path(dir_okay=False, readable=False),
+    help="Write mac → file, model, md5.",
+)
 @click.option(
     "--format",
     "output_format",
@@ -78,7 +82,7 @@ def render(
       cfgtool render phones.cfg.tmpl --inventory phones.csv --out tftp/ \\
           --layout pn --manifest tftp/manifest.json --prune
     """
-    with _progress(enabled=not quiet and sys.stderr.isatty()) as progress:
+    with progress_bar(enabled=not quiet) as progress:
         result = render_files(
             template,
             inventory,
@@ -97,24 +101,6 @@ def render(
     else:
         _print_text(result, quiet)
     sys.exit(EXIT_FINDINGS if result.problems else EXIT_OK)
-
-
-@contextmanager
-def _progress(enabled: bool) -> Iterator[ProgressCallback | None]:
-    if not enabled:
-        yield None
-        return
-    from rich.progress import Progress, TaskID
-
-    with Progress(transient=True) as bar:
-        tasks: dict[str, TaskID] = {}
-
-        def update(phase: str, done: int, total: int) -> None:
-            if phase not in tasks:
-                tasks[phase] = bar.add_task(f"{phase:<8}", total=total)
-            bar.update(tasks[phase], completed=done)
-
-        yield update
 
 
 def _print_text(result: BatchResult, quiet: bool) -> None:
@@ -145,6 +131,7 @@ def _print_text(result: BatchResult, quiet: bool) -> None:
 
 
 def _table(result: BatchResult) -> None:
+    # lazy: rich is only needed for the summary table
     from rich.console import Console
     from rich.table import Table
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import click
@@ -13,30 +14,32 @@ from cfgtool.cli.options import (
     COLOR,
     CONFIG,
     EXCLUDE,
+    FIRMWARE,
     IGNORE,
     PATHS,
     REPORT_FORMAT,
     SELECT,
     STDIN_FILENAME,
     STRICT,
+    read_stdin,
+    split_codes,
     text_or_json,
 )
+from cfgtool.cli.output import format_table
+from cfgtool.linting.config import ConfigOverrides, ConfigResolver
+from cfgtool.masking import mask_url_credentials, mask_value
+from cfgtool.provisioning import effective as merge
+from cfgtool.provisioning import expand_url, phone_files, require_model
+from cfgtool.reporters import default_format, write_report
+from cfgtool.runners.validate import validate_paths
 
 if TYPE_CHECKING:
-    from cfgtool.provisioning import DirectorySummary
+    from cfgtool.runners.validate import DirectorySummary
 
 MODEL = click.option(
     "--model", metavar="MODEL", help="Phone model of every file (T46G, SIP-T46G, t46g…)."
 )
 JSON_OR_TEXT = text_or_json()
-
-
-def _codes(values: Sequence[str]) -> tuple[str, ...]:
-    return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
-
-
-def _stdin() -> bytes:
-    return sys.stdin.buffer.read()
 
 
 @click.command()
@@ -51,6 +54,7 @@ def _stdin() -> bytes:
 @REPORT_FORMAT
 @COLOR
 @STRICT
+@FIRMWARE
 @SELECT
 @IGNORE
 @EXCLUDE
@@ -67,6 +71,7 @@ def validate(
     output_format: str | None,
     color: str,
     strict: bool,
+    firmware: int | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     exclude: tuple[str, ...],
@@ -97,12 +102,11 @@ def validate(
       cfgtool validate --model T42G 0015651130f9.cfg
       cfgtool validate --format json /srv/tftp | jq '.[].code'
     """
-    from cfgtool.linting.config import ConfigOverrides, ConfigResolver
-    from cfgtool.provisioning import validate_paths
-    from cfgtool.reporters import default_format, write_report
-
     overrides = ConfigOverrides(
-        select=_codes(select) if select else None, ignore=_codes(ignore), exclude=exclude
+        select=split_codes(select) if select else None,
+        ignore=split_codes(ignore),
+        firmware=firmware,
+        exclude=exclude,
     )
     validation = validate_paths(
         paths,
@@ -111,7 +115,7 @@ def validate(
         resolver=ConfigResolver(config_path, overrides),
         jobs=jobs,
         stdin_filename=stdin_filename,
-        stdin_data=_stdin,
+        stdin_data=read_stdin,
     )
     status = write_report(
         validation.results, output_format, color=color, strict=strict, quiet=quiet
@@ -134,24 +138,22 @@ def directory_table(rows: Sequence[DirectorySummary]) -> str:
         )
         for row in rows
     ]
-    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
-        for line in table
-    )
+    return format_table(table)
 
 
 @click.command()
-@click.argument("directory", required=False, type=click.Path(file_okay=False, exists=True))
+@click.argument("directory", required=False, type=click.Path(file_okay=False, readable=False))
 @click.option("--mac", metavar="MAC", help="The phone, with DIRECTORY (any MAC spelling).")
 @click.option(
     "--common",
     multiple=True,
-    type=click.Path(dir_okay=False, exists=True),
+    type=click.Path(dir_okay=False, readable=False),
     help="A Common file (repeatable, applied in order).",
 )
-@click.option("--mac-file", type=click.Path(dir_okay=False, exists=True), help="The MAC file.")
-@click.option("--local", type=click.Path(dir_okay=False, exists=True), help="The MAC-local file.")
+@click.option("--mac-file", type=click.Path(dir_okay=False, readable=False), help="The MAC file.")
+@click.option(
+    "--local", type=click.Path(dir_okay=False, readable=False), help="The MAC-local file."
+)
 @JSON_OR_TEXT
 @click.option("--show-secrets", is_flag=True, help="Print passwords and keys unmasked.")
 def effective(
@@ -176,10 +178,6 @@ def effective(
       cfgtool effective --common y000000000028.cfg --mac-file 0015651130f9.cfg
       cfgtool effective /srv/tftp --mac 0015651130f9 --format json | jq '."lang.gui"'
     """
-    from cfgtool.masking import mask_value
-    from cfgtool.provisioning import effective as merge
-    from cfgtool.provisioning import phone_files
-
     if directory is not None:
         if mac is None or common or mac_file or local:
             raise click.UsageError("give DIRECTORY with --mac, or --common/--mac-file/--local")
@@ -215,22 +213,27 @@ def effective(
     help="What $PN becomes, when the phone's static.auto_provision.url_wildcard.pn is set.",
 )
 @JSON_OR_TEXT
-def url(url: str, model: str, mac: str, pn: str | None, output_format: str) -> None:
+@click.option("--show-secrets", is_flag=True, help="Print URL user names and passwords.")
+def url(
+    url: str, model: str, mac: str, pn: str | None, output_format: str, show_secrets: bool
+) -> None:
     """Print the URLs a phone requests for the provisioning URL URL.
 
     $PN becomes the model's directory name (T42G for a SIP-T42G), $MAC the
     MAC in lower case. A URL naming a directory gives the model's Common file
     and then <mac>.cfg in it. Quote the URL so the shell leaves $PN alone.
+    A user name and password in the URL are shown as ****** unless
+    --show-secrets.
 
     \b
     Examples:
       cfgtool url 'tftp://192.168.1.100/$PN/' --model T42G --mac 00156543EC97
       cfgtool url 'https://prov.example.com/$PN/$MAC.cfg' --model T46G --mac 0015651130f9
     """
-    from cfgtool.provisioning import expand_url, require_model
-
     phone_model = require_model(model)
     requested = expand_url(url, phone_model, mac, pn=pn, model_spelling=model)
+    if not show_secrets:
+        requested = [replace(item, url=mask_url_credentials(item.url)) for item in requested]
     if output_format == "json":
         click.echo(json.dumps([item.to_dict() for item in requested], indent=2))
     else:

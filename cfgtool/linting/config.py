@@ -7,6 +7,7 @@ without that table is skipped. Configurations are not merged; what is found
 is kept for one run (one :class:`ConfigResolver`). Example::
 
     [tool.cfgtool]
+    firmware = "84"                  # generation the phones run: 84, v84 or 28.84.0.10
     select = ["ALL"]                 # codes, code prefixes ("CFG1") or rule names
     ignore = ["CFG108"]
     extend-known-keys = ["custom.site.label"]
@@ -14,10 +15,15 @@ is kept for one run (one :class:`ConfigResolver`). Example::
     allow-names = ["site-*.cfg"]     # for validate's file-name rule
     template-patterns = ["*.cfg.tmpl"]
     template-variables = ["mac", "name"]
+    template-syntax = "auto"         # auto | cfgtool | smarty | jinja | twig | mustache
+    template-root = "templates"      # where {% extends %} bases are (relative to this file)
     line-endings = "keep"            # keep | lf | crlf (what --fix writes)
 
     [tool.cfgtool.severity]
     CFG201 = "error"
+
+    [tool.cfgtool.known-keys]        # the site's own keys, typed: CFG202 checks them
+    "custom.X.level" = { type = "int", allowed = "0..5" }
 
 In ``.cfgtool.toml`` the same keys sit at the top level. Command-line options
 are applied after the file (see :meth:`LintConfig.with_overrides`).
@@ -29,16 +35,21 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from fnmatch import fnmatchcase
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from cfgtool.diagnostics import SEVERITIES, Severity
 from cfgtool.errors import ConfigError
+from cfgtool.inputs import matches_globs
+from cfgtool.knowledge import parse_generation
+from cfgtool.linting import rules as registry
+from cfgtool.linting.known_keys import parse_known_keys
+from cfgtool.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from cfgtool.inputs import InputFile
+    from cfgtool.knowledge import ValueSpec
     from cfgtool.linting.rule import Rule
 
 LineEndings = Literal["keep", "lf", "crlf"]
@@ -46,10 +57,12 @@ LINE_ENDINGS: tuple[LineEndings, ...] = ("keep", "lf", "crlf")
 CONFIG_FILENAME = ".cfgtool.toml"
 PYPROJECT = "pyproject.toml"
 DEFAULT_TEMPLATE_PATTERNS = ("*.cfg.tmpl",)
+TEMPLATE_SYNTAXES = ("auto", "cfgtool", "smarty", "jinja", "twig", "mustache")
 ALL = "ALL"
 
 _CODE_PREFIX = re.compile(r"CFG\d{0,3}")
 _KEY = re.compile(r"[^\s=#]+")
+FIRMWARE_FORMS = "a generation such as 84 or v84, or a firmware version such as 28.84.0.10"
 
 
 @dataclass(frozen=True)
@@ -71,10 +84,14 @@ class LintConfig:
     selections: tuple[RuleSelection, ...] = ()
     severity: tuple[tuple[str, Severity], ...] = ()
     extend_known_keys: frozenset[str] = frozenset()
+    known_keys: tuple[ValueSpec, ...] = ()
+    firmware: int | None = None
     exclude: tuple[str, ...] = ()
     allow_names: tuple[str, ...] = ()
     template_patterns: tuple[str, ...] = DEFAULT_TEMPLATE_PATTERNS
     template_variables: frozenset[str] = frozenset()
+    template_syntax: str = "auto"
+    template_root: str | None = None
     line_endings: LineEndings = "keep"
     source: str | None = None
     root: str = field(default_factory=os.getcwd)
@@ -103,10 +120,13 @@ class LintConfig:
         *,
         select: Sequence[str] | None = None,
         ignore: Sequence[str] | None = None,
+        firmware: int | None = None,
         exclude: Sequence[str] = (),
         extend_known_keys: Iterable[str] = (),
         template_variables: Iterable[str] = (),
         line_endings: LineEndings | None = None,
+        template_syntax: str | None = None,
+        template_root: str | None = None,
     ) -> LintConfig:
         """Apply command-line options on top of this configuration.
 
@@ -122,10 +142,13 @@ class LintConfig:
         return replace(
             self,
             selections=selections,
+            firmware=firmware if firmware is not None else self.firmware,
             exclude=(*self.exclude, *exclude),
             extend_known_keys=self.extend_known_keys | frozenset(extend_known_keys),
             template_variables=self.template_variables | frozenset(template_variables),
             line_endings=line_endings or self.line_endings,
+            template_syntax=template_syntax or self.template_syntax,
+            template_root=template_root or self.template_root,
         )
 
 
@@ -150,32 +173,11 @@ def _enabled_rules(
     return tuple(enabled)
 
 
-def matches_globs(path: str | os.PathLike[str], globs: Sequence[str], root: str) -> bool:
-    """Whether ``path`` matches one of ``globs``, gitignore-like.
-
-    A glob without ``/`` matches any single path component (``*.orig.cfg``,
-    ``archive``); a glob with ``/`` matches the path relative to ``root``
-    (``sites/old/*``), and ``dir/`` matches everything below ``dir``. ``*``
-    crosses ``/``, as in :mod:`fnmatch`.
-    """
-    absolute = os.path.abspath(path)
-    relative = os.path.relpath(absolute, root).replace(os.sep, "/")
-    parts = relative.split("/") if not relative.startswith("../") else [os.path.basename(absolute)]
-    for glob in globs:
-        pattern = glob.removeprefix("./").strip("/")
-        if "/" in glob.rstrip("/"):
-            if fnmatchcase(relative, pattern) or fnmatchcase(relative, pattern + "/*"):
-                return True
-        elif any(fnmatchcase(part, pattern) for part in parts):
-            return True
-    return False
-
-
 # --- reading configuration files -------------------------------------------------
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    import tomllib
+    import tomllib  # lazy: only a configuration file on disk needs it, not the lint path
 
     try:
         with path.open("rb") as handle:
@@ -240,19 +242,25 @@ class ConfigOverrides:
 
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
+    firmware: int | None = None
     exclude: tuple[str, ...] = ()
     extend_known_keys: tuple[str, ...] = ()
     template_variables: tuple[str, ...] = ()
     line_endings: LineEndings | None = None
+    template_syntax: str | None = None
+    template_root: str | None = None
 
     def apply(self, config: LintConfig) -> LintConfig:
         return config.with_overrides(
             select=self.select,
             ignore=self.ignore,
+            firmware=self.firmware,
             exclude=self.exclude,
             extend_known_keys=self.extend_known_keys,
             template_variables=self.template_variables,
             line_endings=self.line_endings,
+            template_syntax=self.template_syntax,
+            template_root=self.template_root,
         )
 
 
@@ -306,10 +314,14 @@ _KNOWN_KEYS = (
     "ignore",
     "severity",
     "extend-known-keys",
+    "known-keys",
+    "firmware",
     "exclude",
     "allow-names",
     "template-patterns",
     "template-variables",
+    "template-syntax",
+    "template-root",
     "line-endings",
     "serve",  # cfgtool serve's own table (cfgtool/server/config.py), not lint settings
 )
@@ -341,15 +353,28 @@ def config_from_table(table: dict[str, Any], *, source: str | None = None) -> Li
                 f"{where}: extend-known-keys: {key!r} is not a key "
                 "(no spaces, '=' or '#'; write it as it appears in a cfg file)"
             )
+    typed_keys = parse_known_keys(table.get("known-keys", {}), where)
     line_endings = table.get("line-endings", "keep")
     if line_endings not in LINE_ENDINGS:
         raise ConfigError(
             f"{where}: line-endings must be one of {', '.join(LINE_ENDINGS)}, not {line_endings!r}"
         )
+    template_syntax = table.get("template-syntax", "auto")
+    if template_syntax not in TEMPLATE_SYNTAXES:
+        raise ConfigError(
+            f"{where}: template-syntax must be one of {', '.join(TEMPLATE_SYNTAXES)}, "
+            f"not {template_syntax!r}"
+        )
+    template_root = table.get("template-root")
+    if template_root is not None and not isinstance(template_root, str):
+        raise ConfigError(f'{where}: template-root must be a directory, e.g. template-root = "."')
+    base = os.path.dirname(os.path.abspath(source)) if source else os.getcwd()
     return LintConfig(
         selections=(RuleSelection(select, ignore),) if select is not None or ignore else (),
         severity=severity,
-        extend_known_keys=frozenset(known_keys),
+        firmware=_firmware(table.get("firmware"), where),
+        extend_known_keys=frozenset(known_keys) | {spec.key for spec in typed_keys},
+        known_keys=typed_keys,
         exclude=strings("exclude"),
         allow_names=strings("allow-names"),
         template_patterns=(
@@ -359,9 +384,25 @@ def config_from_table(table: dict[str, Any], *, source: str | None = None) -> Li
         ),
         template_variables=frozenset(strings("template-variables")),
         line_endings=line_endings,
+        template_syntax=template_syntax,
+        template_root=os.path.join(base, template_root) if template_root is not None else None,
         source=source,
         root=os.path.dirname(os.path.abspath(source)) if source else os.getcwd(),
     )
+
+
+def _firmware(value: object, where: str) -> int | None:
+    """The ``firmware`` setting as a generation (``"84"``, ``"v84"``, ``"28.84.0.10"`` -> 84)."""
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # firmware = 84 means "84"
+    generation = parse_generation(value) if isinstance(value, str) else None
+    if generation is None:
+        raise ConfigError(
+            f'{where}: firmware must be {FIRMWARE_FORMS} (firmware = "84"), not {value!r}'
+        )
+    return generation
 
 
 def _severity_table(value: object, where: str) -> tuple[tuple[str, Severity], ...]:
@@ -383,10 +424,8 @@ def _severity_table(value: object, where: str) -> tuple[tuple[str, Severity], ..
 
 
 def _known_codes() -> dict[str, str]:
-    """Every registered rule: code -> name."""
-    from cfgtool.linting.rules import RULES_BY_CODE
-
-    return {code: rule.name for code, rule in RULES_BY_CODE.items()}
+    """Every registered rule: code -> name (without importing the rule modules)."""
+    return registry.codes_and_names()
 
 
 def _check_selectors(values: Iterable[str], where: str) -> None:
@@ -407,7 +446,5 @@ def _check_selectors(values: Iterable[str], where: str) -> None:
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    from difflib import get_close_matches
-
-    close = get_close_matches(word, list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    hint = did_you_mean(word, choices)
+    return f" ({hint})" if hint else ""

@@ -23,20 +23,20 @@ Passing example::
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator
 
-from cfgtool.diagnostics import Diagnostic, Severity
-from cfgtool.linting.rule import LintContext
+from cfgtool.diagnostics import Severity
+from cfgtool.format import EMPTY_VALUES
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.nodes import Document, Entry
 from cfgtool.provisioning import (
-    NULL_VALUES,
     RINGTONE_URL_KEY,
     FileView,
     file_view,
     tree_file,
     tree_target,
 )
+from cfgtool.reading import read_head
 
 CODE = "CFG312"
 NAME = "ringtone-not-wav"
@@ -44,7 +44,6 @@ SEVERITY: Severity = "error"
 SUMMARY = "a ring tone that is not a .wav file (by name, or by content inside the tree)"
 SCOPE = "model"
 
-_RULE = sys.modules[__name__]
 _RING_TYPE = re.compile(
     r"(?:static\.)?(?:phone_setting\.ring_type|account\.[0-9]+\.ringtone\.ring_type)"
 )
@@ -60,10 +59,10 @@ def extension(name: str) -> str | None:
     return f".{ext.lower()}" if dot and stem and ext else None
 
 
-def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
     view = file_view(context)
     for node in doc.items:
-        if type(node) is not Entry or node.value in NULL_VALUES:
+        if type(node) is not Entry or node.value in EMPTY_VALUES:
             continue
         if "ring" not in node.key:
             continue
@@ -72,8 +71,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
             continue
         ext = extension(node.value)
         if ext is not None and ext != ".wav":
-            yield context.value_diagnostic(
-                _RULE,
+            yield context.value_problem(
                 node,
                 f"{node.key}: phones play .wav ring tones only, not {ext}",
                 hint="convert the ring tone to WAV and name it .wav",
@@ -81,8 +79,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
         elif is_url and view is not None and view.tree.checks:
             problem = _content_problem(view, node.value)
             if problem:
-                yield context.value_diagnostic(
-                    _RULE,
+                yield context.value_problem(
                     node,
                     f"{node.key}: {problem}",
                     hint="convert the ring tone to WAV (PCM) and upload it again",
@@ -93,11 +90,9 @@ def _content_problem(view: FileView, value: str) -> str | None:
     target = tree_target(view, value)
     if target is None:
         return None
-    try:
-        with open(tree_file(view, target), "rb") as handle:
-            head = handle.read(12)
-    except OSError:
-        return None  # a missing file is CFG311's
+    head = read_head(tree_file(view, target), 12)
+    if head is None:
+        return None  # a missing file is CFG311's; a FIFO or device is never opened
     if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
         return None
     return f"{target} is named like a WAV file but is not one (no RIFF/WAVE header)"

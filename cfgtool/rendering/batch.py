@@ -1,0 +1,416 @@
+"""Rendering a whole inventory: run the rows (in worker processes when it pays), write the files.
+
+One pass per row, in the worker that has it: render, check (an injected
+:class:`RowValidator`, the lint engine's from :mod:`cfgtool.runners.render_batch`,
+so this module stays below the engine), compare with the file already there
+and, when it changed, stage it (a temp file beside the target). Only each
+file's MD5, status and temp file name come back, so memory does not grow with
+the rendered bytes. When every row passed (or ``keep_going``), the parent
+commits all staged files at once, with the manifest, after one disk sync;
+otherwise it removes them, and the old tree is exactly as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import signal
+from collections.abc import Callable, Collection, Hashable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from cfgtool.diagnostics import Diagnostic
+from cfgtool.dirlock import locked
+from cfgtool.errors import CfgValueError
+from cfgtool.fsutil import Staging, remove_stale_temps
+from cfgtool.nodes import Document, Entry
+from cfgtool.parallel import default_jobs, process_pool
+from cfgtool.parser import dumps
+from cfgtool.rendering.inventory import Inventory
+from cfgtool.rendering.output import (
+    check_manifest_target,
+    compare,
+    existing_mac_files,
+    is_safe_relative,
+    make_directories,
+    manifest_bytes,
+    remove_directories,
+)
+from cfgtool.rendering.plan import Job, plan_jobs
+from cfgtool.rendering.results import BatchResult, Phone
+from cfgtool.rendering.row import Rendered, Renderer
+from cfgtool.rendering.template import (
+    Layout,
+    ProgressCallback,
+    RowProblem,
+    Status,
+    Template,
+    compile_template,
+)
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
+_PARALLEL_MIN_ROWS = 2000
+_CHUNK_MAX = 1000
+
+# --- running the rows ------------------------------------------------------------------------
+
+
+# (variable or key-column to blame, message, template line, lint code)
+Found = tuple[str | None, str, int | None, str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one row gave: its file's MD5 and status (and temp file, when staged), or problems."""
+
+    index: int
+    md5: str = ""
+    status: Status = "unchanged"
+    staged: tuple[str, str] | None = None  # (temp file, target)
+    problems: tuple[Found, ...] = ()
+
+
+class RowValidator(Protocol):
+    """Checks each rendered file before anything is written (``cfgtool.runners.render_batch``)."""
+
+    def check(
+        self,
+        doc: Document,
+        relative_path: str,
+        model: str | None,
+        varying: Collection[int] | None = None,
+        shape: Hashable = None,
+    ) -> list[Diagnostic]:
+        """The problems of ``doc``, to be written at ``relative_path`` for a phone of ``model``.
+
+        ``varying`` are the lines the row's values filled, ``shape`` names the
+        template lines the rest comes from (equal for rows that keep the same
+        blocks and set the same key-columns): a validator may check the rest once.
+        """
+        ...
+
+
+# Makes the validator for an output directory, in each worker: a module-level
+# class or function, so that any start method can hand it to the workers.
+ValidatorFactory = Callable[[str], RowValidator]
+
+
+@dataclass(frozen=True)
+class _Worker:
+    """What each worker holds for the whole batch, given once when it starts."""
+
+    renderer: Renderer
+    validator: RowValidator | None
+    jobs: Sequence[Job]
+    out_dir: str
+    write: bool  # stage changed files (False: a dry run, only compare)
+
+
+_STATE: _Worker | None = None
+
+
+def _start_worker(
+    template: Template,
+    validator_factory: ValidatorFactory | None,
+    out_dir: str,
+    jobs: Sequence[Job],
+    write: bool,
+) -> None:
+    global _STATE
+    validator = validator_factory(out_dir) if validator_factory is not None else None
+    _STATE = _Worker(Renderer(template), validator, jobs, out_dir, write)
+
+
+def _start_pool_worker(
+    template: Template,
+    validator_factory: ValidatorFactory | None,
+    out_dir: str,
+    jobs: Sequence[Job],
+    write: bool,
+) -> None:
+    # Ctrl-C is the parent's to handle: it stops handing out work, waits for the
+    # chunks in hand and removes every temp file.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _start_worker(template, validator_factory, out_dir, jobs, write)
+
+
+def _render_job(worker: _Worker, job: Job) -> bytes | tuple[Found, ...]:
+    """The bytes of ``job``'s file, or why its row is refused."""
+    filename = job.relative_path.rsplit("/", 1)[-1]
+    rendered = worker.renderer.render_row(job.variables, job.overrides, filename=filename)
+    if isinstance(rendered, list):
+        return tuple((name, message, None, None) for name, message in rendered)
+    if worker.validator is not None:
+        found = worker.validator.check(
+            rendered.doc, job.relative_path, job.model, rendered.varying, rendered.origins
+        )
+        errors = [diagnostic for diagnostic in found if diagnostic.severity == "error"]
+        if errors:
+            return tuple(_blamed(d, rendered) for d in errors)
+    return dumps(rendered.doc).encode("utf-8")
+
+
+def _run_chunk(jobs: Sequence[Job]) -> list[Outcome]:
+    """Render, check, compare and stage ``jobs``; on an error or Ctrl-C this chunk's temp
+    files are removed before it raises."""
+    worker = _STATE
+    assert worker is not None
+    outcomes: list[Outcome] = []
+    with Staging() as staging:
+        for job in jobs:
+            data = _render_job(worker, job)
+            if isinstance(data, tuple):
+                outcomes.append(Outcome(job.index, problems=data))
+                continue
+            if not is_safe_relative(job.relative_path):  # pragma: no cover - defence in depth
+                raise CfgValueError(f"refusing to write outside the output: {job.relative_path!r}")
+            md5 = hashlib.md5(data, usedforsecurity=False).hexdigest()
+            target = os.path.join(worker.out_dir, job.relative_path)
+            same, existing = compare(target, data)
+            if same:
+                outcomes.append(Outcome(job.index, md5, "unchanged"))
+            elif not worker.write:
+                outcomes.append(Outcome(job.index, md5, "new" if existing is None else "changed"))
+            else:
+                temp = staging.stage(target, data, existing=existing)
+                outcomes.append(Outcome(job.index, md5, "written", (temp, target)))
+        staging.release()
+    return outcomes
+
+
+def _run_range(start: int, stop: int) -> list[Outcome]:
+    """Run jobs ``start`` to ``stop`` of the batch: a worker has the job list from its start."""
+    assert _STATE is not None
+    return _run_chunk(_STATE.jobs[start:stop])
+
+
+def _blamed(diagnostic: Diagnostic, rendered: Rendered) -> Found:
+    """A lint error as (column to blame, message, template line, code).
+
+    A line set by a key-column is that column's; on a line with placeholders,
+    a finding inside the value is the first placeholder's column.
+    """
+    line = diagnostic.line
+    item = rendered.doc.items[line - 1] if 0 < line <= len(rendered.doc.items) else None
+    blamed = rendered.varying.get(line)
+    if (
+        blamed
+        and "." not in blamed
+        and not (isinstance(item, Entry) and diagnostic.column >= item.value_column)
+    ):
+        blamed = None
+    origin = rendered.origins[line - 1] if 0 < line <= len(rendered.origins) else None
+    message = f"{diagnostic.message} (line {line} of the rendered file)"
+    return blamed, message, origin, diagnostic.code
+
+
+def _chunks(jobs: Sequence[Job], size: int) -> list[Sequence[Job]]:
+    return [jobs[i : i + size] for i in range(0, len(jobs), size)]
+
+
+@contextlib.contextmanager
+def _worker_pool(
+    template: Template,
+    validator_factory: ValidatorFactory | None,
+    out_dir: str,
+    workers: int,
+    jobs: Sequence[Job],
+    write: bool,
+) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes for the rows, when there are enough rows to pay off."""
+    _start_worker(template, validator_factory, out_dir, jobs, write)
+    if workers <= 1 or len(jobs) < _PARALLEL_MIN_ROWS:
+        yield None
+        return
+    # Render one row here first (writing nothing): the forked workers inherit the
+    # loaded catalog, rules and line scanner instead of each loading them again.
+    assert _STATE is not None
+    _render_job(_STATE, jobs[0])
+    # Every worker builds its state in the initializer, whatever the start method.
+    initargs = (template, validator_factory, out_dir, jobs, write)
+    with process_pool(workers, initializer=_start_pool_worker, initargs=initargs) as pool:
+        try:
+            yield pool
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+
+
+def _run_jobs(
+    jobs: Sequence[Job],
+    pool: ProcessPoolExecutor | None,
+    workers: int,
+    progress: ProgressCallback | None,
+    staging: Staging,
+) -> list[Outcome]:
+    """Run every job, in the worker processes if there are some; every file they stage
+    goes into ``staging`` as it comes back."""
+    total = len(jobs)
+    outcomes: list[Outcome] = []
+
+    def collect(batch: list[Outcome]) -> None:
+        staging.adopt(outcome.staged for outcome in batch if outcome.staged is not None)
+        outcomes.extend(batch)
+        if progress:
+            progress("render", len(outcomes), total)
+
+    if pool is None:
+        for chunk in _chunks(jobs, _CHUNK_MAX):
+            collect(_run_chunk(chunk))
+        return outcomes
+    assert _STATE is not None and _STATE.jobs is jobs, "the pool was started for other jobs"
+    size = max(100, min(_CHUNK_MAX, -(-total // (workers * 4))))
+    starts = range(0, total, size)
+    for batch in pool.map(_run_range, starts, [start + size for start in starts]):
+        collect(batch)
+    return outcomes
+
+
+def render_inventory(
+    template: Document,
+    inventory: Inventory,
+    out_dir: str | os.PathLike[str],
+    *,
+    layout: Layout = "flat",
+    model: str | None = None,
+    jobs: int = 0,
+    dry_run: bool = False,
+    keep_going: bool = False,
+    prune: bool = False,
+    manifest: str | os.PathLike[str] | None = None,
+    validator: ValidatorFactory | None = None,
+    progress: ProgressCallback | None = None,
+) -> BatchResult:
+    """Render one ``<mac>.cfg`` per inventory row into ``out_dir``: plan, check, write.
+
+    Every row is rendered and, with ``validator``, checked before anything is
+    written (:func:`cfgtool.runners.render_batch.render_batch` passes the lint
+    engine's checks, as ``cfgtool render`` does). When any row fails nothing
+    is written, unless ``keep_going``: then the good rows are written and the
+    bad ones listed in ``problems``. File names come from the normalised MAC
+    only (``layout="pn"``: inside the model's ``$PN`` directory, never through
+    a symbolic link). A file whose bytes would not change is not rewritten, so
+    its mtime is kept; a rewritten one keeps its mode, owner and group. All
+    files (and ``manifest``, JSON ``{mac: {"file", "model", "md5"}}``, checked
+    before anything is written) are committed together: a failure or Ctrl-C
+    leaves the old files exactly as they were. One batch at a time writes into
+    ``out_dir`` (:func:`cfgtool.dirlock.locked`). ``<mac>.cfg`` files in
+    ``out_dir`` that this inventory does not produce are listed in ``stale``
+    and deleted only with ``prune``. ``jobs`` is the number of processes (0:
+    one per CPU). Raises :class:`TemplateError` for mistakes that concern every
+    row (template syntax, a placeholder that is no column, a bad header).
+    """
+    compiled = compile_template(template)
+    job_list, problems = plan_jobs(compiled, inventory, layout=layout, default_model=model)
+    root = Path(out_dir)
+    write = not dry_run and bool(job_list)
+    manifest_path = Path(manifest) if manifest is not None and not dry_run else None
+    if manifest_path is not None:
+        check_manifest_target(manifest_path, root)
+    workers = jobs if jobs > 0 else default_jobs()
+    result = BatchResult(os.fspath(root), len(inventory.rows) + len(inventory.problems))
+    result.dry_run = dry_run
+    directories: list[str] = []
+    made: list[Path] = []
+    with contextlib.ExitStack() as stack:
+        if write:
+            folders = {os.path.dirname(job.relative_path) for job in job_list}
+            directories, made = make_directories(root, folders)
+            try:
+                stack.enter_context(locked(root, "render"))
+            except BaseException:
+                remove_directories(made)
+                raise
+            for directory in directories:
+                remove_stale_temps(directory)
+        staging = stack.enter_context(Staging())
+        try:
+            with _worker_pool(
+                compiled, validator, os.fspath(root), workers, job_list, write
+            ) as pool:
+                outcomes = _run_jobs(job_list, pool, workers, progress, staging)
+            good = _outcome_problems(outcomes, job_list, inventory, problems)
+            result.problems = sorted(
+                [*inventory.problems, *problems], key=lambda p: (p.row, p.column or 0)
+            )
+            failed = {problem.row for problem in result.problems}
+            good = [(job, outcome) for job, outcome in good if job.row not in failed]
+            staging.drop(
+                outcome.staged
+                for outcome in outcomes
+                if outcome.staged is not None and job_list[outcome.index].row in failed
+            )
+            result.stale = _stale_files(root, layout, [job for job, _ in good], result.problems)
+            if result.problems and not keep_going:
+                staging.discard()
+                stack.close()
+                remove_directories(made)
+                result.wrote_nothing = True
+                return result
+            result.phones = [
+                Phone(job.mac, job.model, job.relative_path, outcome.md5, outcome.status)
+                for job, outcome in good
+            ]
+            if manifest_path is not None:
+                data = manifest_bytes(result.phones)
+                if not compare(os.fspath(manifest_path), data)[0]:
+                    staging.stage(manifest_path, data)
+                result.manifest = os.fspath(manifest_path)
+            if progress:
+                progress("write", len(staging), len(staging))
+            staging.commit()
+        except BaseException:
+            # Workers may have staged files whose names never came back.
+            staging.discard()
+            for directory in directories:
+                remove_stale_temps(directory)
+            stack.close()  # the lock too, so that the directories made are empty again
+            remove_directories(made)
+            raise
+        if prune and not dry_run:
+            for name in result.stale:
+                with contextlib.suppress(FileNotFoundError):
+                    (root / name).unlink()
+                result.pruned.append(name)
+    return result
+
+
+def _outcome_problems(
+    outcomes: Sequence[Outcome],
+    jobs: Sequence[Job],
+    inventory: Inventory,
+    problems: list[RowProblem],
+) -> list[tuple[Job, Outcome]]:
+    """Add each refused row's problems to ``problems``; return the rows that rendered."""
+    rendered: list[tuple[Job, Outcome]] = []
+    for outcome in outcomes:
+        job = jobs[outcome.index]
+        for name, message, template_line, code in outcome.problems:
+            index = inventory.column_index(name) if name else None
+            column_name = inventory.columns[index] if index is not None else None
+            column = index + 1 if index is not None else None
+            if template_line:
+                message += f" (template line {template_line})"
+            problems.append(
+                RowProblem(inventory.path, job.row, column, column_name, message, job.mac, code)
+            )
+        if not outcome.problems:
+            rendered.append((job, outcome))
+    return rendered
+
+
+def _stale_files(
+    root: Path, layout: Layout, produced_by: Sequence[Job], problems: list[RowProblem]
+) -> list[str]:
+    """``<mac>.cfg`` files under ``root`` that no row produces (a refused row keeps its file)."""
+    produced = {job.relative_path for job in produced_by}
+    refused = {problem.mac for problem in problems if problem.mac}
+    return [
+        name
+        for name in existing_mac_files(root, layout)
+        if name not in produced and name.rsplit("/", 1)[-1][:12] not in refused
+    ]
