@@ -57,6 +57,15 @@ def make_lab(base: Path) -> Lab:
     return Lab(base, root, secret, htpasswd, htdigest, (("T23G_1", htdigest),))
 
 
+async def _cancel_tasks() -> None:
+    """Connection tasks aiohttp left behind (a client that hung up mid-request)."""
+    current = asyncio.current_task()
+    tasks = [task for task in asyncio.all_tasks() if task is not current]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
 class RunningServer:
     """A ProvisioningServer on its own event loop thread; stop() is idempotent."""
 
@@ -84,6 +93,7 @@ class RunningServer:
             return
         self.stopped = True
         asyncio.run_coroutine_threadsafe(self.server.stop(), self.loop).result(CLIENT_TIMEOUT)
+        asyncio.run_coroutine_threadsafe(_cancel_tasks(), self.loop).result(CLIENT_TIMEOUT)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(CLIENT_TIMEOUT)
         self.loop.close()
