@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from cfgtool.errors import ConfigError
-from cfgtool.server.keys import Keys, parse_keys_csv
+from cfgtool.server.keys import Keys, read_keys
 from tests.conftest import EXAMPLES
 from tests.serve_helpers import Lab, curl, lab, log_records, needs, start, tftp_get
 
@@ -162,11 +162,11 @@ def test_uploaded_local_cfg_is_not_encrypted(lab: Lab, start: Any, tmp_path: Pat
 
 
 def test_keys_csv_is_checked(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError):
-        parse_keys_csv("name,secret\n", "k")
-    with pytest.raises(ConfigError):
-        parse_keys_csv("file,key\na.cfg,short\n", "k")
     path = tmp_path / "keys.csv"
+    for wrong in ("name,secret\n", "file,key\na.cfg,short\n"):
+        path.write_text(wrong)
+        with pytest.raises(ConfigError):
+            read_keys(path)
     path.write_text("file,key\ny000000000028.cfg,0123456789abcdef\nother.cfg,abcdef0123456789\n")
     keys = Keys(path)
     assert keys.key_for("y000000000028.cfg") == "0123456789abcdef"

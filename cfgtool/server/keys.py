@@ -10,31 +10,28 @@ but never ``<mac>-local.cfg`` (the phone's own upload, which it reads plain).
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import os
 import threading
 from pathlib import Path
 
 import cfgtool
+from cfgtool.crypto import read_keys_csv
 from cfgtool.errors import ConfigError, CryptoError
 from cfgtool.filenames import classify
 
 
-def parse_keys_csv(text: str, where: str) -> dict[str, str]:
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows or [cell.strip() for cell in rows[0]] != ["file", "key"]:
-        raise ConfigError(f"{where}: not a keys file (header file,key, as cfgtool encrypt writes)")
-    keys: dict[str, str] = {}
-    for number, row in enumerate(rows[1:], start=2):
-        if not row:
-            continue
-        if len(row) != 2:
-            raise ConfigError(f"{where}:{number}: write file,key")
+def read_keys(path: Path) -> dict[str, str]:
+    """``keys.csv`` as ``cfgtool encrypt`` writes it (:func:`cfgtool.crypto.read_keys_csv`),
+    every key checked; a :class:`ConfigError` names the row that is wrong."""
+    try:
+        keys = read_keys_csv(path)
+    except CryptoError as exc:
+        raise ConfigError(f"--keys: {exc}") from None
+    for name, key in keys.items():
         try:
-            keys[row[0]] = cfgtool.validate_aes_key(row[1])
+            cfgtool.validate_aes_key(key)
         except CryptoError as exc:
-            raise ConfigError(f"{where}:{number}: {exc}") from None
+            raise ConfigError(f"--keys {path}: the key of {name}: {exc}") from None
     return keys
 
 
@@ -54,7 +51,7 @@ class Keys:
         if stamp == self._stamp:
             return
         with self._lock:
-            self._keys = parse_keys_csv(self.path.read_text(encoding="utf-8"), str(self.path))
+            self._keys = read_keys(self.path)
             self._stamp = stamp
 
     def key_for(self, name: str) -> str | None:
