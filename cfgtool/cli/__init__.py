@@ -32,6 +32,8 @@ COMMANDS: dict[str, str] = {
     "effective": "cfgtool.cli.validate:effective",
     "url": "cfgtool.cli.validate:url",
     "phone": "cfgtool.cli.phone:phone",
+    "serve": "cfgtool.cli.serve:serve",
+    "passwd": "cfgtool.cli.passwd:passwd",
 }
 
 

@@ -323,6 +323,7 @@ _KNOWN_KEYS = (
     "template-syntax",
     "template-root",
     "line-endings",
+    "serve",  # cfgtool serve's own table (cfgtool/server/config.py), not lint settings
 )
 
 
