@@ -281,3 +281,27 @@ def test_short_rsa_key_warns_and_a_bom_envelope_decrypts(
     )
     assert code == 0, stderr
     assert (tmp_path / "dec" / "y000000000028.cfg").read_text(encoding="utf-8") == LONG_CFG
+
+
+# --- 16: a broken configuration file is one line, exit 2 ------------------------------
+
+
+@pytest.mark.parametrize("name", ["pyproject.toml", ".cfgtool.toml"])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'[tool.cfgtool]\nselect = ["\xff"]\n', "not UTF-8 text"),
+        (b"[tool.cfgtool]\nx = " + b"[" * 1000 + b"]" * 1000 + b"\n", "nested too deeply"),
+    ],
+)
+def test_broken_configuration_is_one_line(
+    tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    write_tree(tmp_path, {"y000000000028.cfg": CFG})
+    body = content if name == "pyproject.toml" else content.replace(b"[tool.cfgtool]\n", b"")
+    (tmp_path / name).write_bytes(body)
+    for command in ("lint", "validate"):
+        code, _, stderr = cli(command, str(tmp_path / "y000000000028.cfg"))
+        assert code == 2, stderr
+        assert stderr.count("\n") == 1 and stderr.startswith("cfgtool: error: ")
+        assert message in stderr and "Traceback" not in stderr
