@@ -344,3 +344,32 @@ def test_diff_formats_agree(
     if "fw.rom" in new_files:
         (old / "fw.rom").write_text("old", encoding="utf-8")
     _formats_agree(old, new, *effective)
+
+
+# --- 29: CR-only line endings: phones read one line; lint says so, as fmt --check does --
+
+
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [
+        ("#!version:1.0.0.1\raccount.1.enable = 1\raccount.1.label = x\r", 1),
+        ("#!version:1.0.0.1\naccount.1.enable = 1\raccount.1.label = x\n", 2),
+    ],
+)
+def test_lone_carriage_returns_are_an_error_lint_and_fmt_agree(
+    tmp_path: Path, content: str, line: int
+) -> None:
+    path = tmp_path / "y000000000028.cfg"
+    path.write_bytes(content.encode())
+    code, stdout, _ = cli("lint", str(path))
+    assert code == 1
+    assert f"CFG111 error line {line} ends with a carriage return alone (CR" in stdout
+    assert cli("fmt", "--check", str(path))[0] == 1
+    assert cli("fmt", str(path))[0] == 0
+    assert cli("lint", "--select", "CFG111", str(path))[0] == 0
+
+
+def test_crlf_is_not_a_lone_carriage_return(tmp_path: Path) -> None:
+    path = tmp_path / "y000000000028.cfg"
+    path.write_bytes(b"#!version:1.0.0.1\r\naccount.1.enable = 1\r\n")
+    assert "CFG111" not in cli("lint", str(path))[1]
