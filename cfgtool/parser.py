@@ -9,16 +9,13 @@ parse (:func:`lark_parse`) gives the same token stream; the tests hold both to i
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import re
 from collections.abc import Callable, Iterator
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-from cfgtool.errors import CfgDecodeError, CfgIOError, CfgValueError
+from cfgtool.errors import CfgDecodeError, CfgValueError
 from cfgtool.format import HEADER_PREFIX
 from cfgtool.fsutil import atomic_write_text
 from cfgtool.nodes import (
@@ -35,9 +32,9 @@ from cfgtool.nodes import (
 )
 from cfgtool.reading import read_bytes
 from cfgtool.resources import grammar_path
+from cfgtool.scanner_cache import load_table
 
 BOM = "\ufeff"
-_CACHE_FORMAT = "1"
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 _INVALID_REASONS: dict[str, tuple[InvalidKind, str]] = {
@@ -66,29 +63,31 @@ def _lark(strict: bool = False) -> Any:
     )
 
 
-def _cache_file(grammar_text: str) -> Path:
-    digest = hashlib.sha256((_CACHE_FORMAT + grammar_text).encode()).hexdigest()[:16]
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "cfgtool" / f"line-scanner-{digest}.json"
+# Lines the line scanner must cut into exactly these terminals, one of each: a cached
+# table that does not (planted, or from another grammar) is rebuilt.
+_SAMPLES = (
+    (
+        "#!version:1.0.0.1\nk = v\n# c\n\n[s]\n{x}\n<<<<<<< h\nno equals\nk == v\nk = \x01\n",
+        (
+            *("VERSION", "ENTRY", "COMMENT", "BLANK", "SECTION", "TEMPLATE_TAG", "MERGE_MARKER"),
+            *("NO_EQUALS", "DOUBLE_EQUALS", "CONTROL"),
+        ),
+    ),
+)
+
+
+def _build_table() -> list[list[str]]:
+    terminals = sorted(_lark().terminals, key=lambda t: (-t.priority, t.name))
+    return [[t.name, t.pattern.to_regexp()] for t in terminals]
 
 
 def _terminal_table() -> list[list[str]]:
-    """``[[name, regex], ...]`` in the order Lark's lexer tries them (priority first)."""
+    """``[[name, regex], ...]`` in the order Lark's lexer tries them (priority first).
+
+    From the checked cache (:mod:`cfgtool.scanner_cache`) when it is valid.
+    """
     grammar_text = grammar_path().read_text(encoding="utf-8")
-    cache_file = _cache_file(grammar_text)
-    try:
-        table: list[list[str]] = json.loads(cache_file.read_text(encoding="utf-8"))
-        return table
-    except (OSError, ValueError):
-        pass
-    terminals = sorted(_lark().terminals, key=lambda t: (-t.priority, t.name))
-    table = [[t.name, t.pattern.to_regexp()] for t in terminals]
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(cache_file, json.dumps(table))
-    except (OSError, CfgIOError):
-        pass  # a cache that cannot be written only makes the next start slower
-    return table
+    return load_table("line", grammar_text, _build_table, _SAMPLES)
 
 
 @cache

@@ -2,26 +2,20 @@
 
 As in :mod:`cfgtool.parser`, each grammar is a flat list of terminals: Lark
 compiles it, its terminal regexes (in the order Lark's lexer tries them) form
-one scanner, and that table is cached on disk keyed by the grammar's hash, so
+one scanner, and that table is cached on disk keyed by the grammar's hash and
+checked before use (:mod:`cfgtool.scanner_cache`), so
 a warm start neither imports Lark nor rebuilds the grammar. :func:`lark_tokens`
 is the reference (Lark's own lexer); the tests hold the scanner to it.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import re
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-from cfgtool.errors import CfgIOError
-from cfgtool.fsutil import atomic_write_text
 from cfgtool.resources import data_dir
-
-_CACHE_FORMAT = "1"
+from cfgtool.scanner_cache import load_table
 
 Token = tuple[str, str, int]
 """``(terminal, text, offset)``."""
@@ -40,28 +34,33 @@ def compiled(name: str) -> Any:
     return lark.Lark(_grammar_text(name), parser="lalr", lexer="basic")
 
 
-def _cache_file(grammar_text: str, name: str) -> Path:
-    digest = hashlib.sha256((_CACHE_FORMAT + grammar_text).encode()).hexdigest()[:16]
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "cfgtool" / f"{name}-scanner-{digest}.json"
+# Text each scanner must cut into exactly these terminals: a cached table that does
+# not (planted, or from another grammar) is rebuilt (see cfgtool.scanner_cache).
+_SAMPLES: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "smarty": (
+        (
+            "a {* c *} {literal}x{/literal} {$mac} } {",
+            (
+                *("TEXT", "COMMENT", "TEXT", "LITERAL", "TEXT", "TAG"),
+                *("TEXT", "CLOSE_BRACE", "TEXT", "OPEN_BRACE"),
+            ),
+        ),
+    ),
+    "mustache": (
+        (
+            "a {{! c }} {{{x}}} {{y}} {{",
+            ("TEXT", "COMMENT", "TEXT", "TRIPLE", "TEXT", "TAG", "TEXT", "OPEN"),
+        ),
+    ),
+}
 
 
 def _terminal_table(name: str) -> list[list[str]]:
-    grammar_text = _grammar_text(name)
-    cache_file = _cache_file(grammar_text, name)
-    try:
-        table: list[list[str]] = json.loads(cache_file.read_text(encoding="utf-8"))
-        return table
-    except (OSError, ValueError):
-        pass
-    terminals = sorted(compiled(name).terminals, key=lambda t: (-t.priority, t.name))
-    table = [[t.name, t.pattern.to_regexp()] for t in terminals]
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(cache_file, json.dumps(table))
-    except (OSError, CfgIOError):
-        pass  # a cache that cannot be written only makes the next start slower
-    return table
+    def build() -> list[list[str]]:
+        terminals = sorted(compiled(name).terminals, key=lambda t: (-t.priority, t.name))
+        return [[t.name, t.pattern.to_regexp()] for t in terminals]
+
+    return load_table(name, _grammar_text(name), build, _SAMPLES.get(name, ()))
 
 
 @cache
