@@ -30,6 +30,8 @@ COMMANDS: dict[str, str] = {
     "validate": "cfgtool.cli.validate:validate",
     "effective": "cfgtool.cli.validate:effective",
     "url": "cfgtool.cli.validate:url",
+    # point, trigger and deploy (issue 14)
+    "dhcp": "cfgtool.cli.dhcp:dhcp",
 }
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
