@@ -35,11 +35,6 @@ class InputFile:
         return self.stdin_filename if self.stdin else self.path
 
 
-def is_cfg_name(name: str) -> bool:
-    """Whether a directory search picks up a file of this name."""
-    return name.endswith((CFG_SUFFIX, TEMPLATE_SUFFIX)) and not name.startswith(".")
-
-
 def expand_paths(
     paths: Sequence[str],
     *,
@@ -62,7 +57,7 @@ def expand_paths(
                 seen.add(STDIN)
                 found.append(InputFile(stdin_filename or STDIN_NAME, True, stdin_filename))
         elif os.path.isdir(path):
-            for file_path in _walk(path, is_excluded):
+            for file_path in walk(path, is_excluded=is_excluded):
                 add(file_path)
         elif os.path.exists(path):
             if not is_excluded(path):
@@ -72,21 +67,52 @@ def expand_paths(
     return found
 
 
-def _walk(top: str, is_excluded: Callable[[str], bool]) -> list[str]:
+def walk(
+    top: str,
+    *,
+    suffixes: tuple[str, ...] | None = (CFG_SUFFIX, TEMPLATE_SUFFIX),
+    ignore_case: bool = False,
+    max_depth: int | None = None,
+    hidden: bool = False,
+    symlinks: bool = True,
+    is_excluded: Callable[[str], bool] = lambda path: False,
+    strict: bool = True,
+) -> list[str]:
+    """The files under directory ``top``: the one walker every command lists its inputs with.
+
+    ``suffixes`` are the name endings taken (None: every file; ``ignore_case``
+    compares them case-insensitively); ``max_depth`` 0 is ``top`` alone, None
+    every level; ``hidden`` also takes names starting with ``.`` (files and
+    directories); ``symlinks`` False skips symbolic links to files;
+    ``is_excluded`` drops directories and files; ``strict`` raises
+    :class:`CfgIOError` for a directory that cannot be read (else skips it).
+    Paths are ``top`` joined with the path below it, normalised, sorted by
+    their components.
+    """
     if is_excluded(top):
         return []
+    wanted = tuple(s.lower() for s in suffixes) if suffixes and ignore_case else suffixes
     files: list[str] = []
-    for directory, dirnames, filenames in os.walk(top, onerror=_raise):
+    for directory, dirnames, filenames in os.walk(top, onerror=_raise if strict else None):
+        depth = 0 if directory == top else os.path.relpath(directory, top).count(os.sep) + 1
+        if max_depth is not None and depth >= max_depth:
+            dirnames[:] = []
         dirnames[:] = sorted(
             name
             for name in dirnames
-            if not name.startswith(".") and not is_excluded(os.path.join(directory, name))
+            if (hidden or not name.startswith("."))
+            and not is_excluded(os.path.join(directory, name))
         )
         for name in sorted(filenames):
-            if is_cfg_name(name):
-                path = os.path.normpath(os.path.join(directory, name))
-                if not is_excluded(path):
-                    files.append(path)
+            if not hidden and name.startswith("."):
+                continue
+            if wanted is not None and not (name.lower() if ignore_case else name).endswith(wanted):
+                continue
+            path = os.path.normpath(os.path.join(directory, name))
+            if not symlinks and os.path.islink(path):
+                continue
+            if not is_excluded(path):
+                files.append(path)
     return sorted(files, key=lambda path: path.split(os.sep))
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+import sysconfig
 import venv
 import zipfile
 from pathlib import Path
@@ -34,9 +36,36 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
     assert any(name.startswith("cfgtool/schemas/") for name in names)
 
     env_dir = tmp_path / "venv"
-    # The dependencies come from the test environment; only cfgtool comes from the wheel.
-    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
+    # The dependencies come from the test environment itself, never from the base
+    # interpreter's site-packages (which on a fresh machine has no lark): an isolated
+    # venv, plus a .pth naming the running interpreter's own site directories. Paths
+    # from a .pth come after the venv's site-packages, so cfgtool comes from the wheel.
+    venv.EnvBuilder(system_site_packages=False, with_pip=False).create(env_dir)
     python = env_dir / "bin" / "python"
+    env_site = Path(
+        subprocess.run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
+    test_env_paths = dict.fromkeys(sysconfig.get_paths()[name] for name in ("purelib", "platlib"))
+    (env_site / "test_environment.pth").write_text("".join(f"{path}\n" for path in test_env_paths))
+    base_site = {
+        sysconfig.get_path(name, vars={"base": sys.base_prefix, "platbase": sys.base_prefix})
+        for name in ("purelib", "platlib")
+    }
+    child_path = json.loads(
+        subprocess.run(
+            [str(python), "-c", "import json, sys; print(json.dumps(sys.path))"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    if sys.prefix != sys.base_prefix:
+        assert not base_site & set(child_path), (base_site, child_path)
     subprocess.run(
         [
             sys.executable,

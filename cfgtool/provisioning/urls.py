@@ -1,0 +1,84 @@
+"""Provisioning URLs: what a phone requests for a URL (``cfgtool url``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from cfgtool.catalog import Model
+from cfgtool.errors import CfgValueError
+from cfgtool.filenames import normalize_mac
+from cfgtool.provisioning.models import pn_name
+
+
+@dataclass(frozen=True, slots=True)
+class RequestedFile:
+    """One file a phone requests: ``kind`` is ``common``, ``mac`` or ``file`` (a file URL)."""
+
+    kind: Literal["common", "mac", "file"]
+    url: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "url": self.url}
+
+
+SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*)://")
+
+
+def expand_url(
+    url: str, model: Model, mac: str, *, pn: str | None = None, model_spelling: str | None = None
+) -> list[RequestedFile]:
+    """The files a phone of ``model`` with ``mac`` requests for provisioning URL ``url``.
+
+    ``$PN`` becomes the model's directory name (``pn`` overrides it, as the
+    phone's ``static.auto_provision.url_wildcard.pn`` does), ``$MAC`` the MAC in
+    lower case. A URL that names a directory (ends in ``/``, or its last
+    segment has no file extension) yields the Common file and then
+    ``<mac>.cfg`` inside it, the order of the guide; a URL naming a file is
+    assumed to be fetched as it is (the guide documents only the directory
+    form). Firmware with boot files (80 and later) first asks for
+    ``<mac>.boot``/``y000000000000.boot``, which are not listed. A URL
+    without a scheme is fetched with TFTP, as phones do.
+
+        >>> from cfgtool.catalog import find_model
+        >>> for f in expand_url("tftp://10.0.0.1/$PN/", find_model("T42G"), "00156543EC97"):
+        ...     print(f.url)
+        tftp://10.0.0.1/T42G/y000000000029.cfg
+        tftp://10.0.0.1/T42G/00156543ec97.cfg
+    """
+    normalized = normalize_mac(mac)
+    if normalized is None:
+        raise CfgValueError(f"{mac!r} is not a MAC address; write 12 hex digits, e.g. 0015651130f9")
+    text = url.strip()
+    if not text:
+        raise CfgValueError("the provisioning URL is empty")
+    scheme = SCHEME.match(text)
+    if scheme is None:
+        text = "tftp://" + text
+    elif scheme.group(1).lower() not in ("tftp", "ftp", "http", "https"):
+        raise CfgValueError(
+            f"{scheme.group(1)!r} is not a scheme phones provision from; "
+            "use tftp://, ftp://, http:// or https://"
+        )
+    expanded = text.replace("$PN", pn or pn_name(model, model_spelling)).replace("$MAC", normalized)
+    stray = re.search(r"\$[A-Za-z_]\w*", expanded)
+    if stray:
+        raise CfgValueError(f"{stray.group()} is not a wildcard phones expand; use $PN or $MAC")
+    head, query = split_query(expanded)
+    after_host = head.split("://", 1)[1]
+    path = after_host.partition("/")[2]
+    last = path.rpartition("/")[2]
+    if last and "." in last:
+        return [RequestedFile("file", expanded)]
+    base = head if head.endswith("/") else head + "/"
+    requested: list[RequestedFile] = []
+    if model.common_file:
+        requested.append(RequestedFile("common", base + model.common_file + query))
+    requested.append(RequestedFile("mac", base + normalized + ".cfg" + query))
+    return requested
+
+
+def split_query(url: str) -> tuple[str, str]:
+    cut = min((i for i in (url.find("?"), url.find("#")) if i >= 0), default=-1)
+    return (url, "") if cut < 0 else (url[:cut], url[cut:])

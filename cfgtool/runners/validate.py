@@ -1,0 +1,191 @@
+"""``cfgtool validate``: every lint rule plus the model and tree rules, over files and trees.
+
+A runner: it drives the lint engine with what the provisioning tree knows
+about each file (its model, its place), so it sits above both.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from cfgtool.catalog import Model
+from cfgtool.diagnostics import Diagnostic
+from cfgtool.filenames import classify
+from cfgtool.inputs import STDIN, expand_paths
+from cfgtool.linting.config import ConfigResolver
+from cfgtool.linting.engine import FileResult, LintOptions, lint_files
+from cfgtool.linting.rule import LintContext
+from cfgtool.provisioning.models import require_model
+from cfgtool.provisioning.tree import (
+    VIEW_OPTION,
+    FileView,
+    ProvisioningTree,
+    resolve_model,
+    scan_tree,
+    with_separator,
+)
+
+
+@dataclass(frozen=True)
+class DirectorySummary:
+    """One row of validate's per-directory table."""
+
+    directory: str
+    model: str | None
+    common_files: tuple[str, ...]
+    phones: int
+    errors: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "directory": self.directory,
+            "model": self.model,
+            "common_files": list(self.common_files),
+            "phones": self.phones,
+            "errors": self.errors,
+        }
+
+
+@dataclass
+class Validation:
+    """The outcome of :func:`validate_paths`: per-file results and per-directory rows."""
+
+    results: list[FileResult]
+    directories: list[DirectorySummary] = field(default_factory=list)
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return [d for result in self.results for d in result.diagnostics]
+
+
+def validate_paths(
+    paths: Sequence[str],
+    *,
+    model: str | None = None,
+    server_url: str | None = None,
+    resolver: ConfigResolver | None = None,
+    jobs: int = 0,
+    stdin_filename: str | None = None,
+    stdin_data: Any = None,
+) -> Validation:
+    """Validate files and provisioning trees: every lint rule plus the model and tree rules.
+
+    A directory is checked as a provisioning tree (missing Common files,
+    duplicate phones, orphan MAC-local files, missing resource files); a file
+    is checked on its own, its model found from ``model`` (``--model``), its
+    Common file name, the Common file next to it, its directory name, or a
+    ``# cfgtool: model=`` comment, in that order. Configuration, suppressions
+    and the process pool are the lint engine's. Raises :class:`CfgError` for
+    an unknown model, a missing path or a bad configuration.
+    """
+    from cfgtool.linting.config import ConfigResolver
+
+    explicit = require_model(model) if model else None
+    resolver = resolver or ConfigResolver()
+    items = expand_paths(paths, is_excluded=resolver.is_excluded, stdin_filename=stdin_filename)
+    trees: list[ProvisioningTree] = []
+    for path in dict.fromkeys(paths):
+        if path != STDIN and os.path.isdir(path):
+            inside = [item.path for item in items if not item.stdin]
+            prefix = with_separator(path)
+            trees.append(
+                scan_tree(path, [p for p in inside if os.path.abspath(p).startswith(prefix)])
+            )
+    loose = {
+        os.path.dirname(item.name_for_rules or "") or os.curdir
+        for item in items
+        if item.name_for_rules and not any(t.relative(item.name_for_rules) for t in trees)
+    }
+    for directory in sorted(loose):
+        trees.append(scan_tree(directory, _common_files_in(directory), checks=False))
+    plan = ValidationPlan(tuple(trees), explicit, server_url)
+    options = LintOptions(scopes=("lint", "model"), context_hook=plan.context_for)
+    results = lint_files(items, resolver.for_input, options, jobs=jobs, stdin_data=stdin_data)
+    return Validation(results, _summaries(plan, results))
+
+
+def _common_files_in(directory: str) -> list[str]:
+    """The Common files of ``directory``: all a file named on its own needs for its model."""
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return []
+    return [
+        os.path.join(directory, name)
+        for name in names
+        if name[:1] in ("y", "Y") and classify(name).is_common
+    ]
+
+
+def _summaries(plan: ValidationPlan, results: Sequence[FileResult]) -> list[DirectorySummary]:
+    errors: dict[tuple[int, str], int] = {}
+    for result in results:
+        found = plan.tree_for(result.path)
+        if found is None:
+            continue
+        tree, relative = found
+        key = (id(tree), relative.rpartition("/")[0])
+        count = sum(1 for d in result.diagnostics if d.severity == "error")
+        errors[key] = errors.get(key, 0) + count + (1 if result.error else 0)
+    rows: list[DirectorySummary] = []
+    for tree in plan.trees:
+        if not tree.checks:
+            continue
+        phones: dict[str, set[str]] = {}
+        for (mac, _), paths in tree.phones.items():
+            for path in paths:
+                phones.setdefault(path.rpartition("/")[0], set()).add(mac)
+        for relative, directory in tree.directories.items():
+            models = directory.common_models
+            model = plan.model or directory.pn_model or (models[0] if len(models) == 1 else None)
+            label = os.path.join(tree.root, *relative.split("/")) if relative else tree.root
+            rows.append(
+                DirectorySummary(
+                    label,
+                    model.name if model else ("mixed" if len(models) > 1 else None),
+                    directory.commons,
+                    len(phones.get(relative, ())),
+                    errors.get((id(tree), relative), 0),
+                )
+            )
+    return rows
+
+
+@dataclass(frozen=True)
+class ValidationPlan:
+    """Everything validate adds to each file's lint context (picklable for the process pool)."""
+
+    trees: tuple[ProvisioningTree, ...]
+    model: Model | None = None
+    server_url: str | None = None
+    # (tree index, directory, Common file name or "") -> the model and how it was found
+    _models: dict[tuple[int, str, str], tuple[Model | None, str]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def tree_for(self, path: str) -> tuple[ProvisioningTree, str] | None:
+        """The innermost tree holding ``path``, with the path relative to it."""
+        best: tuple[ProvisioningTree, str] | None = None
+        for tree in self.trees:
+            relative = tree.relative(path)
+            if relative is not None and (best is None or len(relative) < len(best[1])):
+                best = (tree, relative)
+        return best
+
+    def context_for(self, context: LintContext) -> LintContext:
+        """``context`` with the file's model and :class:`FileView` (the engine's context hook)."""
+        found = self.tree_for(context.path) if context.path else None
+        if found is None:
+            return replace(context, model=self.model) if self.model else context
+        tree, relative = found
+        directory, _, name = relative.rpartition("/")
+        key = (id(tree), directory, name if classify(name).is_common else "")
+        resolved = self._models.get(key)
+        if resolved is None:
+            resolved = self._models[key] = resolve_model(tree, relative, self.model)
+        model, source = resolved
+        view = FileView(tree, relative, source, self.server_url)
+        return replace(context, model=model, options={**context.options, VIEW_OPTION: view})
