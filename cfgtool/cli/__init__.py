@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "url": "cfgtool.cli.validate:url",
     # point, trigger and deploy (issue 14)
     "dhcp": "cfgtool.cli.dhcp:dhcp",
+    "notify": "cfgtool.cli.notify:notify",
 }
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2

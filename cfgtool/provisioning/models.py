@@ -37,6 +37,7 @@ class FileContext(Protocol):
     @property
     def path(self) -> str | None: ...
 
+
 def require_model(name: str) -> Model:
     """The model called ``name``; raises :class:`CfgError` naming the closest models."""
     model = find_model(name)

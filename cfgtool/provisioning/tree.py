@@ -32,6 +32,7 @@ class OptionsContext(Protocol):
     @property
     def options(self) -> Mapping[str, Any]: ...
 
+
 @dataclass(frozen=True)
 class TreeDirectory:
     """One directory of a provisioning tree: its cfg files, and the model its name gives.
