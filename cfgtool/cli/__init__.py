@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     # point, trigger and deploy (issue 14)
     "dhcp": "cfgtool.cli.dhcp:dhcp",
     "notify": "cfgtool.cli.notify:notify",
+    "pnp": "cfgtool.cli.pnp:pnp",
 }
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
