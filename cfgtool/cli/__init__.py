@@ -34,6 +34,8 @@ COMMANDS: dict[str, str] = {
     "dhcp": "cfgtool.cli.dhcp:dhcp",
     "notify": "cfgtool.cli.notify:notify",
     "pnp": "cfgtool.cli.pnp:pnp",
+    "deploy": "cfgtool.cli.deploy:deploy",
+    "log": "cfgtool.cli.log:log",
 }
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
