@@ -36,62 +36,62 @@ _LAZY: dict[str, str] = {
     # lint and validate
     "lint": "cfgtool.linting.engine:lint",
     "lint_paths": "cfgtool.linting.engine:lint_paths",
-    "validate_paths": "cfgtool.provisioning:validate_paths",
+    "validate_paths": "cfgtool.runners.validate:validate_paths",
     # provisioning trees
-    "effective": "cfgtool.provisioning:effective",
-    "scan_tree": "cfgtool.provisioning:scan_tree",
-    "expand_url": "cfgtool.provisioning:expand_url",
+    "effective": "cfgtool.provisioning.effective:effective",
+    "scan_tree": "cfgtool.provisioning.tree:scan_tree",
+    "expand_url": "cfgtool.provisioning.urls:expand_url",
     # render
-    "render": "cfgtool.rendering:render",
-    "render_batch": "cfgtool.rendering:render_batch",
-    "read_inventory": "cfgtool.rendering:read_inventory",
+    "render": "cfgtool.rendering.render:render",
+    "render_batch": "cfgtool.runners.render_batch:render_batch",
+    "read_inventory": "cfgtool.rendering.inventory:read_inventory",
     # diff
-    "diff": "cfgtool.differ:diff",
-    "apply_changes": "cfgtool.differ:apply_changes",
-    "diff_paths": "cfgtool.differ:diff_paths",
+    "diff": "cfgtool.differ.settings:diff",
+    "apply_changes": "cfgtool.differ.settings:apply_changes",
+    "diff_paths": "cfgtool.differ.tree:diff_paths",
     # encrypt / decrypt
-    "encrypt_bytes": "cfgtool.crypto:encrypt_bytes",
-    "decrypt_bytes": "cfgtool.crypto:decrypt_bytes",
-    "encrypt_keyfile": "cfgtool.crypto:encrypt_keyfile",
-    "decrypt_keyfile": "cfgtool.crypto:decrypt_keyfile",
-    "encrypt_rsa": "cfgtool.crypto:encrypt_rsa",
-    "decrypt_rsa": "cfgtool.crypto:decrypt_rsa",
-    "generate_key": "cfgtool.crypto:generate_key",
-    "validate_aes_key": "cfgtool.crypto:validate_aes_key",
-    "encrypt_paths": "cfgtool.crypto:encrypt_paths",
-    "decrypt_paths": "cfgtool.crypto:decrypt_paths",
+    "encrypt_bytes": "cfgtool.crypto.aes:encrypt_bytes",
+    "decrypt_bytes": "cfgtool.crypto.aes:decrypt_bytes",
+    "encrypt_keyfile": "cfgtool.crypto.keyfile:encrypt_keyfile",
+    "decrypt_keyfile": "cfgtool.crypto.keyfile:decrypt_keyfile",
+    "encrypt_rsa": "cfgtool.crypto.rsa:encrypt_rsa",
+    "decrypt_rsa": "cfgtool.crypto.rsa:decrypt_rsa",
+    "generate_key": "cfgtool.crypto.keys:generate_key",
+    "validate_aes_key": "cfgtool.crypto.keys:validate_aes_key",
+    "encrypt_paths": "cfgtool.runners.encrypt_batch:encrypt_paths",
+    "decrypt_paths": "cfgtool.crypto.batch:decrypt_paths",
     # catalog
-    "find_model": "cfgtool.catalog:find_model",
-    "load_catalog": "cfgtool.catalog:load_catalog",
-    "load_models": "cfgtool.catalog:load_models",
+    "find_model": "cfgtool.catalog.models:find_model",
+    "load_catalog": "cfgtool.catalog.params:load_catalog",
+    "load_models": "cfgtool.catalog.models:load_models",
 }
 
 if TYPE_CHECKING:
-    from cfgtool.catalog import find_model as find_model
-    from cfgtool.catalog import load_catalog as load_catalog
-    from cfgtool.catalog import load_models as load_models
-    from cfgtool.crypto import decrypt_bytes as decrypt_bytes
-    from cfgtool.crypto import decrypt_keyfile as decrypt_keyfile
-    from cfgtool.crypto import decrypt_paths as decrypt_paths
-    from cfgtool.crypto import decrypt_rsa as decrypt_rsa
-    from cfgtool.crypto import encrypt_bytes as encrypt_bytes
-    from cfgtool.crypto import encrypt_keyfile as encrypt_keyfile
-    from cfgtool.crypto import encrypt_paths as encrypt_paths
-    from cfgtool.crypto import encrypt_rsa as encrypt_rsa
-    from cfgtool.crypto import generate_key as generate_key
-    from cfgtool.crypto import validate_aes_key as validate_aes_key
-    from cfgtool.differ import apply_changes as apply_changes
-    from cfgtool.differ import diff as diff
-    from cfgtool.differ import diff_paths as diff_paths
+    from cfgtool.catalog.models import find_model as find_model
+    from cfgtool.catalog.models import load_models as load_models
+    from cfgtool.catalog.params import load_catalog as load_catalog
+    from cfgtool.crypto.aes import decrypt_bytes as decrypt_bytes
+    from cfgtool.crypto.aes import encrypt_bytes as encrypt_bytes
+    from cfgtool.crypto.batch import decrypt_paths as decrypt_paths
+    from cfgtool.crypto.keyfile import decrypt_keyfile as decrypt_keyfile
+    from cfgtool.crypto.keyfile import encrypt_keyfile as encrypt_keyfile
+    from cfgtool.crypto.keys import generate_key as generate_key
+    from cfgtool.crypto.keys import validate_aes_key as validate_aes_key
+    from cfgtool.crypto.rsa import decrypt_rsa as decrypt_rsa
+    from cfgtool.crypto.rsa import encrypt_rsa as encrypt_rsa
+    from cfgtool.differ.settings import apply_changes as apply_changes
+    from cfgtool.differ.settings import diff as diff
+    from cfgtool.differ.tree import diff_paths as diff_paths
     from cfgtool.linting.engine import lint as lint
     from cfgtool.linting.engine import lint_paths as lint_paths
-    from cfgtool.provisioning import effective as effective
-    from cfgtool.provisioning import expand_url as expand_url
-    from cfgtool.provisioning import scan_tree as scan_tree
-    from cfgtool.provisioning import validate_paths as validate_paths
-    from cfgtool.rendering import read_inventory as read_inventory
-    from cfgtool.rendering import render as render
-    from cfgtool.rendering import render_batch as render_batch
+    from cfgtool.provisioning.effective import effective as effective
+    from cfgtool.provisioning.tree import scan_tree as scan_tree
+    from cfgtool.provisioning.urls import expand_url as expand_url
+    from cfgtool.rendering.inventory import read_inventory as read_inventory
+    from cfgtool.rendering.render import render as render
+    from cfgtool.runners.encrypt_batch import encrypt_paths as encrypt_paths
+    from cfgtool.runners.render_batch import render_batch as render_batch
+    from cfgtool.runners.validate import validate_paths as validate_paths
 
 
 def __getattr__(name: str) -> Any:

@@ -91,6 +91,22 @@ def normalize_mac(text: str) -> str | None:
     return None
 
 
+def not_a_mac(text: str) -> str:
+    """The one message for a value that is not a MAC address: what it is, and what to write."""
+    return (
+        f"{text!r} is not a MAC address; write 12 hex digits such as 0015651130F9, "
+        "00:15:65:11:30:f9, 00-15-65-11-30-F9 or 0015.6511.30f9"
+    )
+
+
+def require_mac(text: str) -> str:
+    """:func:`normalize_mac` of ``text``; raises :class:`CfgValueError` when it is not a MAC."""
+    normalized = normalize_mac(text)
+    if normalized is None:
+        raise CfgValueError(not_a_mac(text))
+    return normalized
+
+
 def classify(name: str) -> FileName:
     """Classify a file by its name (a path is reduced to its base name).
 
@@ -130,10 +146,5 @@ def common_filename(hw_id: int) -> str:
 
 def mac_filename(mac: str, *, local: bool = False) -> str:
     """The MAC file name for any accepted MAC spelling: ``<mac>.cfg`` or ``<mac>-local.cfg``."""
-    normalized = normalize_mac(mac)
-    if normalized is None:
-        raise CfgValueError(
-            f"{mac!r} is not a MAC address; use 12 hex digits, e.g. 0015651130f9 "
-            "or 00:15:65:11:30:f9"
-        )
+    normalized = require_mac(mac)
     return f"{normalized}-local.cfg" if local else f"{normalized}.cfg"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 
 from cfgtool.errors import CfgIOError
 
@@ -143,3 +144,27 @@ def read_inventory_columns(path: str) -> frozenset[str]:
     if not columns:
         raise CfgIOError(f"{path}: inventory has no header row")
     return columns
+
+
+def matches_globs(path: str | os.PathLike[str], globs: Sequence[str], root: str) -> bool:
+    """Whether ``path`` matches one of ``globs``, gitignore-like.
+
+    A glob without ``/`` matches any single path component (``*.orig.cfg``,
+    ``archive``); a glob with ``/`` matches the path relative to ``root``
+    (``sites/old/*``), and ``dir/`` matches everything below ``dir``. ``*``
+    crosses ``/``, as in :mod:`fnmatch`.
+    """
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute, root).replace(os.sep, "/")
+    parts = relative.split("/") if not relative.startswith("../") else [os.path.basename(absolute)]
+    for glob in globs:
+        pattern = glob.removeprefix("./").strip("/")
+        if "/" in glob.rstrip("/"):
+            if fnmatchcase(relative, pattern) or fnmatchcase(relative, pattern + "/*"):
+                return True
+        elif any(fnmatchcase(part, pattern) for part in parts):
+            return True
+    return False
+
+
+# --- reading configuration files -------------------------------------------------

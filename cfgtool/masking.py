@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+from cfgtool.format import EMPTY_VALUES
+
 __all__ = ["MASK", "has_url_credentials", "is_secret_key", "mask_url_credentials", "mask_value"]
 
 MASK = "******"
@@ -31,7 +33,6 @@ _AES_KEY_SEGMENT = re.compile(r"(?:^|\.)aes_key(?:_\d+)?\.", re.IGNORECASE)
 _USER_PASSWORD_KEYS = frozenset({"security.user_password", "static.security.user_password"})
 # scheme://userinfo@host — userinfo runs up to the last `@` before the path.
 _URL_USERINFO = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*://)([^/?#\s]*)@")
-_EMPTY_VALUES = frozenset({"", "%NULL%"})
 
 
 def is_secret_key(key: str) -> bool:
@@ -65,7 +66,7 @@ def mask_value(key: str, value: str) -> str:
     Empty values and ``%NULL%`` are shown as they are (they reveal nothing).
     For ``security.user_password`` (``user:password``) the user name stays visible.
     """
-    if value.strip() in _EMPTY_VALUES:
+    if value.strip() in EMPTY_VALUES:
         return value
     if key in _USER_PASSWORD_KEYS and ":" in value:
         return value.partition(":")[0] + ":" + MASK

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 InvalidKind = Literal[
     "no-equals",
@@ -123,6 +123,30 @@ class Invalid(Line):
 Node = Header | MisplacedHeader | Entry | Comment | Blank | Invalid
 
 
+class EntryBuilder(Protocol):
+    """Parses ``raw`` as line ``line`` and insists it reads back as ``key = value``."""
+
+    def __call__(self, raw: str, eol: str, line: int, key: str, value: str) -> Entry: ...
+
+
+# Document.set needs the parser to build a line, and the parser builds on these
+# nodes: so the parser hands its builder down when it is imported (as importing
+# any part of cfgtool does: cfgtool/__init__ imports it), and nodes never
+# imports the parser.
+_ENTRY_BUILDER: list[EntryBuilder] = []
+
+
+def install_entry_builder(builder: EntryBuilder) -> None:
+    """Set how :meth:`Document.set` builds a line (:func:`cfgtool.parser.build_entry`)."""
+    _ENTRY_BUILDER[:] = [builder]
+
+
+def _entry_builder() -> EntryBuilder:
+    if not _ENTRY_BUILDER:  # pragma: no cover - cfgtool/__init__ always imports the parser
+        raise RuntimeError("cfgtool.parser is not imported; import cfgtool first")
+    return _ENTRY_BUILDER[0]
+
+
 class Document:
     """A parsed file: its lines in order, plus the BOM flag and file name.
 
@@ -216,8 +240,7 @@ class Document:
         not read back as exactly this key and value (line breaks, control
         characters, surrounding spaces, an invalid key).
         """
-        from cfgtool.parser import build_entry
-
+        build_entry = _entry_builder()
         for index in range(len(self.items) - 1, -1, -1):
             old = self.items[index]
             if isinstance(old, Entry) and old.key == key:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from cfgtool.errors import CfgDecodeError, CfgIOError, CfgValueError
+from cfgtool.format import HEADER_PREFIX
 from cfgtool.fsutil import atomic_write_text, read_bytes
 from cfgtool.nodes import (
     Blank,
@@ -30,10 +31,10 @@ from cfgtool.nodes import (
     InvalidKind,
     MisplacedHeader,
     Node,
+    install_entry_builder,
 )
 from cfgtool.resources import grammar_path
 
-HEADER_PREFIX = "#!version:"
 BOM = "\ufeff"
 _CACHE_FORMAT = "1"
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -118,14 +119,6 @@ def check_grammar() -> None:
 
 
 # --- nodes -----------------------------------------------------------------------
-
-
-def _split_eol(token: str) -> tuple[str, str]:
-    if token.endswith("\r\n"):
-        return token[:-2], "\r\n"
-    if token.endswith(("\n", "\r")):
-        return token[:-1], token[-1]
-    return token, ""
 
 
 def _entry(raw: str, eol: str, line: int) -> Entry:
@@ -278,6 +271,9 @@ def build_entry(raw: str, eol: str, line: int, key: str, value: str) -> Entry:
     raise CfgValueError(
         f"cannot write {key!r} = {value!r} as one setting line: " + _why_not_entry(key, value)
     )
+
+
+install_entry_builder(build_entry)
 
 
 def _why_not_entry(key: str, value: str) -> str:

@@ -15,7 +15,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from cfgtool._version import __version__
 from cfgtool.diagnostics import Diagnostic
+from cfgtool.linting import rules as registry
 
 FORMATS = ("text", "json", "sarif", "github", "junit")
 MACHINE_FORMATS = frozenset(FORMATS) - {"text"}
@@ -38,7 +40,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 class FileOutcome(Protocol):
-    """What a command found in one file (``cfgtool.linting.engine.FileResult`` is one)."""
+    """What a command found in one file (``cfgtool.linting.results.FileResult`` is one)."""
 
     @property
     def path(self) -> str: ...
@@ -255,13 +257,10 @@ def _artifact_uri(path: str | None) -> str:
 def _sarif(diagnostics: Sequence[Diagnostic], files: Sequence[str], options: ReportOptions) -> str:
     import json
 
-    from cfgtool._version import __version__
-    from cfgtool.linting.rules import RULES_BY_CODE
-
     codes = sorted({d.code for d in diagnostics})
     rules = []
     for code in codes:
-        known = RULES_BY_CODE.get(code)
+        known = registry.RULES_BY_CODE.get(code)
         descriptor: dict[str, object] = {"id": code}
         if known is not None:
             descriptor.update(

@@ -7,25 +7,24 @@ from collections.abc import Iterable
 
 import pytest
 
-from cfgtool.diagnostics import Diagnostic
 from cfgtool.linting import rules as registry
-from cfgtool.linting.rule import LintContext, Rule
+from cfgtool.linting.rule import LintContext, Problem, Rule
 from cfgtool.linting.rules import cfg100_unused_suppression
 from cfgtool.nodes import Document, Entry
 from cfgtool.parser import BOM, loads
 
 
-def _no_x(doc: Document, context: LintContext) -> Iterable[Diagnostic]:
+def _no_x(doc: Document, context: LintContext) -> Iterable[Problem]:
     for item in doc.items:
         if isinstance(item, Entry) and item.value == "x":
-            yield context.diagnostic(NO_X, item, f"{item.key} is x", column=item.value_column)
+            yield context.problem(item, f"{item.key} is x", column=item.value_column)
 
 
-def _trailing(doc: Document, context: LintContext) -> Iterable[Diagnostic]:
+def _trailing(doc: Document, context: LintContext) -> Iterable[Problem]:
     for item in doc.items:
         if item.raw != item.raw.rstrip(" "):
             column = len(item.raw.rstrip(" ")) + 1
-            yield context.diagnostic(TRAILING, item, "trailing spaces", column=column)
+            yield context.problem(item, "trailing spaces", column=column)
 
 
 def _fix_trailing(doc: Document, context: LintContext) -> Document:
@@ -33,9 +32,9 @@ def _fix_trailing(doc: Document, context: LintContext) -> Document:
     return loads((BOM if doc.bom else "") + text, filename=doc.filename)
 
 
-def _header(doc: Document, context: LintContext) -> Iterable[Diagnostic]:
+def _header(doc: Document, context: LintContext) -> Iterable[Problem]:
     if doc.header is None:
-        yield context.diagnostic(HEADER, 1, "no header")
+        yield context.problem(1, "no header")
 
 
 NO_X = Rule("CFG901", "no-x", "warning", "value x", "No x.\n\nFails: `k = x`.", _no_x)

@@ -168,7 +168,7 @@ def test_generate_key_is_valid_and_random(length: int) -> None:
 
 
 def test_generate_key_draws_from_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("cfgtool.crypto.secrets.choice", lambda alphabet: alphabet[-1])
+    monkeypatch.setattr("cfgtool.crypto.keys.secrets.choice", lambda alphabet: alphabet[-1])
     assert crypto.generate_key() == "~" * 16
 
 
@@ -811,7 +811,7 @@ def test_unreadable_input_is_an_error(
             raise CfgIOError(f"{path}: cannot read: Permission denied")
         return real_read(path)
 
-    monkeypatch.setattr("cfgtool.crypto.read_bytes", read)
+    monkeypatch.setattr("cfgtool.crypto.batch.read_bytes", read)
     result = encrypt_paths([plain_dir], tmp_path / "enc", key=KEY16, lint=False)
     assert result.exit_code == 2 and not (tmp_path / "enc").exists()
     assert [f.status for f in result.files] == ["ok", "error"]

@@ -19,8 +19,9 @@ from cfgtool import fsutil
 from cfgtool.cli import main
 from cfgtool.errors import CfgIOError
 from cfgtool.inputs import read_inventory_columns
+from cfgtool.linting import engine
 from cfgtool.linting import rules as registry
-from cfgtool.linting.fixing import canonical_text
+from cfgtool.linting.formatting import canonical_text
 from cfgtool.linting.rule import LintContext, Rule
 from cfgtool.parser import loads
 from tests.lint_fakes import FAKE_RULES, fake_registry
@@ -163,7 +164,7 @@ def test_unreadable_file_is_an_io_error_after_the_others(
             raise CfgIOError(f"{path}: cannot read: Permission denied")
         return real_read_bytes(path)
 
-    monkeypatch.setattr(fsutil, "read_bytes", read_bytes)
+    monkeypatch.setattr(engine, "read_bytes", read_bytes)  # where the engine reads files
     write(Path("a.cfg"), ERROR)
     write(Path("b.cfg"), GOOD)
     code, out, err = run("lint", "a.cfg", "b.cfg")

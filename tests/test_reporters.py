@@ -15,7 +15,7 @@ import pytest
 
 from cfgtool import __version__
 from cfgtool.diagnostics import Diagnostic
-from cfgtool.linting.engine import FileResult
+from cfgtool.linting.results import FileResult
 from cfgtool.reporters import (
     FORMATS,
     ReportOptions,

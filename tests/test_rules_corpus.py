@@ -17,11 +17,12 @@ from hypothesis import strategies as st
 from cfgtool.diagnostics import Diagnostic
 from cfgtool.errors import CfgDecodeError
 from cfgtool.filenames import basename
+from cfgtool.linting import engine
 from cfgtool.linting.rule import LintContext
-from cfgtool.linting.rules import RULES, RULES_BY_CODE, _shared
-from cfgtool.linting.rules._shared import facts
+from cfgtool.linting.rules import OWNERS, RULES, RULES_BY_CODE, _shared
+from cfgtool.linting.rules._shared import facts, scan
 from cfgtool.linting.rules.cfg107_encoding import encoding_error_diagnostic
-from cfgtool.nodes import Header, MisplacedHeader
+from cfgtool.nodes import Document, Header, MisplacedHeader
 from cfgtool.parser import decode, dumps, loads
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,14 +78,36 @@ def test_values_public_lists_miss_are_never_errors(line: str) -> None:
 
 def test_scan_is_shared_and_follows_edits() -> None:
     doc = loads("#!version:1.0.0.1\naccount.1.lable = A\n")
-    first = facts(doc)
-    assert facts(doc) is first
+    context = LintContext(facts=scan(doc))
+    first = facts(doc, context)
+    assert first is context.facts
     assert [e.key for e in first.unknown] == ["account.1.lable"]
     doc.set("account.1.lable", "B")  # replaces the node in place
-    assert facts(doc) is not first
+    assert facts(doc, context) is not first
     doc.delete("account.1.lable")
-    assert facts(doc).unknown == []
-    assert facts(doc, frozenset({"x.y"})) is not facts(doc)
+    assert facts(doc, context).unknown == []
+    known = LintContext(extra_known_keys=frozenset({"x.y"}), facts=scan(doc))
+    assert facts(doc, known) is not known.facts
+
+
+def test_the_engine_sorts_each_document_once_for_all_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    scans: list[object] = []
+
+    def counting_scan(doc: Document, extra: frozenset[str] = frozenset()) -> _shared.Facts:
+        scans.append(doc)
+        return scan(doc, extra)
+
+    monkeypatch.setattr(engine, "scan", counting_scan)
+    monkeypatch.setattr(_shared, "scan", lambda *args: pytest.fail("a rule scanned again"))
+    doc = loads("#!version:1.0.0.1\naccount.1.lable = A\n$ ls\n")
+    assert {d.code for d in engine.lint(doc)} >= {"CFG110", "CFG204"}
+    assert scans == [doc]
+
+
+def test_every_owned_kind_of_problem_has_exactly_one_rule() -> None:
+    owned = [kind for rule in RULES for kind in rule.owns]
+    assert sorted(owned) == sorted(_shared.OWNED_KINDS)
+    assert OWNERS[_shared.PASTED_SHELL] == "CFG110"
 
 
 def test_scan_results_do_not_leak_between_documents() -> None:

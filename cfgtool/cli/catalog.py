@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from cfgtool.catalog import all_models_common_file, explain_key, load_models
 from cfgtool.cli import EXIT_FINDINGS, EXIT_OK
 from cfgtool.cli.options import text_or_json
 
@@ -39,8 +40,6 @@ def models(output_format: str) -> None:
       cfgtool models
       cfgtool models --format json | jq '.[] | select(.hw_id == 28)'
     """
-    from cfgtool.catalog import all_models_common_file, load_models
-
     table = load_models()
     if output_format == "json":
         click.echo(json.dumps([model.to_dict() for model in table], indent=2))
@@ -67,8 +66,6 @@ def explain(key: str, output_format: str) -> None:
       cfgtool explain account.1.enable
       cfgtool explain static.network.vlan.internet_port_vid --format json
     """
-    from cfgtool.catalog import explain_key
-
     report = explain_key(key)
     if output_format == "json":
         click.echo(json.dumps(report, indent=2))

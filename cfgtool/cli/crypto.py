@@ -12,6 +12,7 @@ import click
 
 from cfgtool import crypto
 from cfgtool.fsutil import read_bytes
+from cfgtool.runners.encrypt_batch import encrypt_paths
 
 KEY_ARGV_WARNING = (
     "--key shows the key in the process list and shell history; "
@@ -130,7 +131,7 @@ def encrypt(
     """
     key = _key(key_file, key_env, key_value)
     with _progress(quiet) as progress:
-        result = crypto.encrypt_paths(
+        result = encrypt_paths(
             paths,
             out_dir,
             mode=mode,

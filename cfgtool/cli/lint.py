@@ -22,6 +22,7 @@ from cfgtool.cli.options import (
     STRICT,
     text_or_json,
 )
+from cfgtool.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from cfgtool.linting.rule import Rule
@@ -155,13 +156,11 @@ def rules(code: str | None, output_format: str) -> None:
     if code is not None:
         selected = [rule for rule in RULES if code in (rule.code, rule.name)]
         if not selected:
-            from difflib import get_close_matches
-
             names = [rule.code for rule in RULES] + [rule.name for rule in RULES]
-            close = get_close_matches(code, names, n=1)
+            close = did_you_mean(code, names, quote=False)
             fail(
                 f"no rule {code!r}"
-                + (f" (did you mean {close[0]}?)" if close else "")
+                + (f" ({close})" if close else "")
                 + "; `cfgtool rules` lists them"
             )
     if output_format == "json":
@@ -226,7 +225,7 @@ def fmt(
       cfgtool fmt --check y000000000028.cfg   # in CI
     """
     from cfgtool.linting.config import ConfigOverrides, ConfigResolver
-    from cfgtool.linting.fixing import format_paths
+    from cfgtool.linting.formatting import format_paths
 
     resolver = ConfigResolver(config_path, ConfigOverrides(exclude=exclude))
     results = format_paths(

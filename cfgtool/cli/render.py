@@ -10,7 +10,8 @@ from contextlib import contextmanager
 import click
 
 from cfgtool.cli import EXIT_FINDINGS, EXIT_OK
-from cfgtool.rendering import BatchResult, ProgressCallback, RowProblem, render_files
+from cfgtool.rendering import BatchResult, ProgressCallback, RowProblem
+from cfgtool.runners.render_batch import render_files
 
 SHOWN_PROBLEMS = 50
 

@@ -21,9 +21,15 @@ from cfgtool.cli.options import (
     STRICT,
     text_or_json,
 )
+from cfgtool.linting.config import ConfigOverrides, ConfigResolver
+from cfgtool.masking import mask_value
+from cfgtool.provisioning import effective as merge
+from cfgtool.provisioning import expand_url, phone_files, require_model
+from cfgtool.reporters import default_format, write_report
+from cfgtool.runners.validate import validate_paths
 
 if TYPE_CHECKING:
-    from cfgtool.provisioning import DirectorySummary
+    from cfgtool.runners.validate import DirectorySummary
 
 MODEL = click.option(
     "--model", metavar="MODEL", help="Phone model of every file (T46G, SIP-T46G, t46g…)."
@@ -97,10 +103,6 @@ def validate(
       cfgtool validate --model T42G 0015651130f9.cfg
       cfgtool validate --format json /srv/tftp | jq '.[].code'
     """
-    from cfgtool.linting.config import ConfigOverrides, ConfigResolver
-    from cfgtool.provisioning import validate_paths
-    from cfgtool.reporters import default_format, write_report
-
     overrides = ConfigOverrides(
         select=_codes(select) if select else None, ignore=_codes(ignore), exclude=exclude
     )
@@ -176,10 +178,6 @@ def effective(
       cfgtool effective --common y000000000028.cfg --mac-file 0015651130f9.cfg
       cfgtool effective /srv/tftp --mac 0015651130f9 --format json | jq '."lang.gui"'
     """
-    from cfgtool.masking import mask_value
-    from cfgtool.provisioning import effective as merge
-    from cfgtool.provisioning import phone_files
-
     if directory is not None:
         if mac is None or common or mac_file or local:
             raise click.UsageError("give DIRECTORY with --mac, or --common/--mac-file/--local")
@@ -227,8 +225,6 @@ def url(url: str, model: str, mac: str, pn: str | None, output_format: str) -> N
       cfgtool url 'tftp://192.168.1.100/$PN/' --model T42G --mac 00156543EC97
       cfgtool url 'https://prov.example.com/$PN/$MAC.cfg' --model T46G --mac 0015651130f9
     """
-    from cfgtool.provisioning import expand_url, require_model
-
     phone_model = require_model(model)
     requested = expand_url(url, phone_model, mac, pn=pn, model_spelling=model)
     if output_format == "json":

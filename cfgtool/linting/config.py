@@ -29,13 +29,15 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from fnmatch import fnmatchcase
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from cfgtool.diagnostics import SEVERITIES, Severity
 from cfgtool.errors import ConfigError
+from cfgtool.inputs import matches_globs
+from cfgtool.linting import rules as registry
+from cfgtool.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from cfgtool.inputs import InputFile
@@ -148,27 +150,6 @@ def _enabled_rules(
             enabled = [r for r in rules if any(rule_matches(r, s) for s in layer.select)]
         enabled = [r for r in enabled if not any(rule_matches(r, s) for s in layer.ignore)]
     return tuple(enabled)
-
-
-def matches_globs(path: str | os.PathLike[str], globs: Sequence[str], root: str) -> bool:
-    """Whether ``path`` matches one of ``globs``, gitignore-like.
-
-    A glob without ``/`` matches any single path component (``*.orig.cfg``,
-    ``archive``); a glob with ``/`` matches the path relative to ``root``
-    (``sites/old/*``), and ``dir/`` matches everything below ``dir``. ``*``
-    crosses ``/``, as in :mod:`fnmatch`.
-    """
-    absolute = os.path.abspath(path)
-    relative = os.path.relpath(absolute, root).replace(os.sep, "/")
-    parts = relative.split("/") if not relative.startswith("../") else [os.path.basename(absolute)]
-    for glob in globs:
-        pattern = glob.removeprefix("./").strip("/")
-        if "/" in glob.rstrip("/"):
-            if fnmatchcase(relative, pattern) or fnmatchcase(relative, pattern + "/*"):
-                return True
-        elif any(fnmatchcase(part, pattern) for part in parts):
-            return True
-    return False
 
 
 # --- reading configuration files -------------------------------------------------
@@ -383,9 +364,7 @@ def _severity_table(value: object, where: str) -> tuple[tuple[str, Severity], ..
 
 def _known_codes() -> dict[str, str]:
     """Every registered rule: code -> name."""
-    from cfgtool.linting.rules import RULES_BY_CODE
-
-    return {code: rule.name for code, rule in RULES_BY_CODE.items()}
+    return {code: rule.name for code, rule in registry.RULES_BY_CODE.items()}
 
 
 def _check_selectors(values: Iterable[str], where: str) -> None:
@@ -406,7 +385,5 @@ def _check_selectors(values: Iterable[str], where: str) -> None:
 
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    from difflib import get_close_matches
-
-    close = get_close_matches(word, list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    hint = did_you_mean(word, choices)
+    return f" ({hint})" if hint else ""

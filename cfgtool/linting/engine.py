@@ -17,58 +17,44 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from cfgtool.diagnostics import Diagnostic
+from cfgtool.directives import has_directives
 from cfgtool.errors import CfgDecodeError, CfgError
+from cfgtool.fsutil import atomic_write_bytes, read_bytes
 from cfgtool.inputs import InputFile, expand_paths
+from cfgtool.linting import rules as registry
 from cfgtool.linting.config import ConfigResolver, LintConfig
+from cfgtool.linting.fixing import apply_fixes, unified_diff
+from cfgtool.linting.results import FileResult
 from cfgtool.linting.rule import LintContext, Rule
+from cfgtool.linting.rules._shared import scan
 from cfgtool.linting.suppressions import (
     UNUSED_CODE,
     apply_suppressions,
     find_suppressions,
-    has_directives,
     unused_suppressions,
 )
 from cfgtool.nodes import Document
+from cfgtool.parallel import default_jobs, process_pool
 from cfgtool.parser import decode, dumps, loads
+from cfgtool.sources import not_text_reason
 
 ENCODING_CODE = "CFG107"
-ENCRYPTED_PREFIX = "#!encrypt:"
 # Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 200
 
 
-# The answers for the last arguments, kept while they are the same objects: a
-# batch asks for the same rules, and lints with the same configuration, per file.
-_last_registered: tuple[tuple[Rule, ...], frozenset[str], tuple[Rule, ...]] | None = None
-_last_enabled: tuple[LintConfig, tuple[Rule, ...], tuple[Rule, ...]] | None = None
-
-
 def registered_rules(scopes: Iterable[str] = ("lint",)) -> tuple[Rule, ...]:
     """The registered rules of the given scopes (``"lint"``; ``validate`` adds ``"model"``)."""
-    from cfgtool.linting.rules import RULES
-
-    global _last_registered
-    wanted = frozenset(scopes)
-    last = _last_registered
-    if last is not None and last[0] is RULES and last[1] == wanted:
-        return last[2]
-    found = tuple(rule for rule in RULES if rule.scope in wanted)
-    _last_registered = (RULES, wanted, found)
-    return found
+    return _in_scopes(registry.RULES, frozenset(scopes))
 
 
-def _enabled_rules(config: LintConfig, candidates: tuple[Rule, ...]) -> tuple[Rule, ...]:
-    global _last_enabled
-    last = _last_enabled
-    if last is not None and last[0] is config and last[1] is candidates:
-        return last[2]
-    enabled = config.enabled_rules(candidates)
-    _last_enabled = (config, candidates, enabled)
-    return enabled
+@lru_cache(maxsize=16)
+def _in_scopes(rules: tuple[Rule, ...], scopes: frozenset[str]) -> tuple[Rule, ...]:
+    return tuple(rule for rule in rules if rule.scope in scopes)
 
 
 def make_context(
@@ -112,8 +98,10 @@ def lint(
     """
     config = config or LintConfig()
     context = context or make_context(config, doc.filename)
+    # The per-file state: the document's facts, sorted once for every rule.
+    context = context.with_facts(scan(doc, context.extra_known_keys))
     candidates = registered_rules() if rules is None else tuple(rules)
-    enabled = _enabled_rules(config, candidates)
+    enabled = config.enabled_rules(candidates)
     diagnostics: list[Diagnostic] = []
     for rule in enabled:
         diagnostics.extend(rule.check(doc, context))
@@ -205,17 +193,6 @@ def lint_source(
     return Linted(text, doc, lint(doc, config, context=context, rules=rules))
 
 
-def not_text_reason(text: str) -> str | None:
-    """Why decoded text is not a cfg file at all (encrypted, binary), or None."""
-    if text.lstrip("\ufeff").startswith(ENCRYPTED_PREFIX):
-        return "file is encrypted (Yealink RSA format); lint the plaintext before encrypting it"
-    nul = text.find("\x00")
-    if nul >= 0:
-        offset = len(text[:nul].encode("utf-8"))
-        return f"binary data (NUL byte at offset {offset}); is it encrypted or not a cfg file?"
-    return None
-
-
 def _not_text(
     data: bytes,
     offset: int,
@@ -252,24 +229,6 @@ class LintOptions:
     context_hook: Callable[[LintContext], LintContext] | None = None
 
 
-@dataclass
-class FileResult:
-    """The outcome for one file.
-
-    ``diagnostics`` are those left after ``--fix``; ``changed`` says the fixes
-    changed the file (written, unless ``--diff``); ``diff`` is the unified diff
-    for ``--diff``; ``output`` the resulting text for standard input with
-    ``--fix``; ``error`` a message when the file could not be read or written.
-    """
-
-    path: str
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    changed: bool = False
-    diff: str = ""
-    output: str | None = None
-    error: str | None = None
-
-
 _Task = tuple[InputFile, LintConfig, LintOptions, bytes | None]
 
 
@@ -279,8 +238,6 @@ def lint_one(
     """Lint (and fix, when asked) one input file; never raises :class:`CfgError`."""
     try:
         if data is None:
-            from cfgtool.fsutil import read_bytes
-
             data = read_bytes(item.path)
         rules = registered_rules(options.scopes)
         template = options.template
@@ -312,8 +269,6 @@ def _fix(
     rules: Sequence[Rule],
     options: LintOptions,
 ) -> None:
-    from cfgtool.linting.fixing import apply_fixes, unified_diff
-
     enabled = config.enabled_rules(rules)
     fixed_text = dumps(apply_fixes(doc, result.diagnostics, enabled, context))
     result.changed = fixed_text != text
@@ -323,8 +278,6 @@ def _fix(
     if item.stdin:
         result.output = fixed_text
     elif result.changed:
-        from cfgtool.fsutil import atomic_write_bytes
-
         atomic_write_bytes(item.path, fixed_text.encode("utf-8"))
     if result.changed:
         fixed = loads(fixed_text, filename=item.path)
@@ -333,14 +286,6 @@ def _fix(
 
 def _run_chunk(tasks: list[_Task]) -> list[FileResult]:
     return [lint_one(*task) for task in tasks]
-
-
-def default_jobs() -> int:
-    """How many processes ``--jobs 0`` means: the CPUs this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def lint_files(
@@ -369,14 +314,10 @@ def lint_files(
     shared, own = rest[: len(rest) - own_share], rest[len(rest) - own_share :]
     chunk_size = max(1, -(-len(shared) // (workers * 4)))
     chunks = [shared[i : i + chunk_size] for i in range(0, len(shared), chunk_size)]
-    import multiprocessing
-    import sys
-    from concurrent.futures import ProcessPoolExecutor
-
     # Forked workers start with everything loaded; elsewhere (or where fork is
-    # unsafe) the platform default re-imports in each worker, with the same results.
-    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
-    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
+    # unsafe) the platform default re-imports in each worker, with the same results:
+    # each task carries everything its file needs.
+    with process_pool(workers - 1) as pool:
         pending = pool.map(_run_chunk, chunks)
         own_results = _run_chunk(own)
         results = [first]

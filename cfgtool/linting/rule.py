@@ -1,10 +1,13 @@
 """What a lint rule is, and what it is given.
 
 Each rule is one module in :mod:`cfgtool.linting.rules` (yamllint style) that
-defines ``CODE``, ``NAME``, ``SEVERITY``, ``SUMMARY``, optionally ``FIXABLE``
-and ``fix(doc, context)``, a module docstring with a failing and a passing
-example, and ``check(doc, context) -> Iterable[Diagnostic]``. The explicit
-registry in ``rules/__init__.py`` turns each module into a :class:`Rule`.
+defines ``CODE``, ``NAME``, ``SEVERITY``, ``SUMMARY``, optionally ``OWNS`` (the
+kinds of problem it alone reports, see ``rules/_shared.py``) and
+``fix(doc, context)``, a module docstring with a failing and a passing example,
+and ``check(doc, context) -> Iterable[Problem]``. The explicit registry in
+``rules/__init__.py`` turns each module into a :class:`Rule`, whose
+:meth:`Rule.check` stamps each problem with the rule's code and default severity
+(as yamllint and sqlfluff do): a rule never names itself.
 """
 
 from __future__ import annotations
@@ -14,12 +17,43 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from cfgtool.catalog import Catalog, load_catalog
 from cfgtool.diagnostics import Diagnostic, Severity
 from cfgtool.nodes import Document, Entry, Line
 
 if TYPE_CHECKING:
-    from cfgtool.catalog import Catalog, Model
+    from cfgtool.catalog import Model
     from cfgtool.linting.config import LintConfig
+    from cfgtool.linting.rules._shared import Facts
+
+
+class Problem:
+    """What a rule finds: a message at a 1-based line and column, before the engine stamps it.
+
+    ``severity`` None means the rule's default severity.
+    """
+
+    # A plain class, not a dataclass: every rule module import is start-up time.
+    __slots__ = ("column", "end_column", "hint", "line", "message", "severity")
+
+    def __init__(
+        self,
+        line: int,
+        message: str,
+        column: int = 1,
+        end_column: int | None = None,
+        severity: Severity | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.line = line
+        self.message = message
+        self.column = column
+        self.end_column = end_column
+        self.severity = severity
+        self.hint = hint
+
+    def __repr__(self) -> str:
+        return f"Problem({self.line}, {self.message!r}, column={self.column})"
 
 
 @dataclass(frozen=True)
@@ -42,6 +76,17 @@ class LintContext:
     model: Model | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
     config: LintConfig | None = None
+    # The document's shared facts, built once per file by the engine (see ``rules/_shared.facts``).
+    facts: Facts | None = None
+
+    def with_facts(self, facts: Facts) -> LintContext:
+        """This context for one document, carrying its shared facts."""
+        # A copy of the fields, not dataclasses.replace: that re-runs __init__
+        # (4 us), and the engine makes one per file.
+        copy = object.__new__(LintContext)
+        copy.__dict__.update(self.__dict__)
+        copy.__dict__["facts"] = facts
+        return copy
 
     @property
     def line_endings(self) -> str:
@@ -51,13 +96,10 @@ class LintContext:
     @property
     def catalog(self) -> Catalog:
         """The parameter catalog (loaded once per process)."""
-        from cfgtool.catalog import load_catalog
-
         return load_catalog()
 
-    def diagnostic(
+    def problem(
         self,
-        rule: Rule | ModuleType,
         node: Line | int,
         message: str,
         *,
@@ -65,63 +107,82 @@ class LintContext:
         end_column: int | None = None,
         severity: Severity | None = None,
         hint: str | None = None,
-    ) -> Diagnostic:
-        """Build a diagnostic of ``rule`` at ``node`` (or a 1-based line number)."""
-        line = node if isinstance(node, int) else node.line
-        return Diagnostic(
-            code=rule.CODE if isinstance(rule, ModuleType) else rule.code,
-            severity=severity or (rule.SEVERITY if isinstance(rule, ModuleType) else rule.severity),
-            message=message,
-            path=self.path,
-            line=line,
-            column=column,
-            end_line=line,
-            end_column=end_column,
-            hint=hint,
+    ) -> Problem:
+        """A problem at ``node`` (or a 1-based line number); ``severity`` None: the rule's own."""
+        return Problem(
+            node if isinstance(node, int) else node.line,
+            message,
+            column,
+            end_column,
+            severity,
+            hint,
         )
 
-    def value_diagnostic(
+    def value_problem(
         self,
-        rule: Rule | ModuleType,
         entry: Entry,
         message: str,
         *,
         severity: Severity | None = None,
         hint: str | None = None,
-    ) -> Diagnostic:
-        """A diagnostic of ``rule`` that spans the value of ``entry``."""
-        return self.diagnostic(
-            rule,
-            entry,
+    ) -> Problem:
+        """A problem that spans the value of ``entry``."""
+        return Problem(
+            entry.line,
             message,
-            column=entry.value_column,
-            end_column=entry.value_end_column - 1,
-            severity=severity,
-            hint=hint,
+            entry.value_column,
+            entry.value_end_column - 1,
+            severity,
+            hint,
         )
 
 
-CheckFunction = Callable[[Document, LintContext], Iterable[Diagnostic]]
+CheckFunction = Callable[[Document, LintContext], Iterable[Problem]]
 FixFunction = Callable[[Document, LintContext], Document]
 
 
-@dataclass(frozen=True)
+# eq=False: a rule is its own identity, so tuples of rules hash and compare fast.
+@dataclass(frozen=True, eq=False)
 class Rule:
-    """A registered rule: stable code, name, default severity, docs and its check."""
+    """A registered rule: stable code, name, default severity, docs and its check.
+
+    ``find`` is the rule module's ``check``; ``owns`` the kinds of problem only
+    this rule reports (``OWNS``), so that one mistake gives one diagnostic.
+    """
 
     code: str
     name: str
     severity: Severity
     summary: str
     doc: str
-    check: CheckFunction
+    find: CheckFunction
     fix: FixFunction | None = None
     scope: str = "lint"  # "lint": every file; "model": only under `cfgtool validate`
+    owns: tuple[str, ...] = ()
 
     @property
     def fixable(self) -> bool:
         """Whether ``--fix`` can repair what this rule reports."""
         return self.fix is not None
+
+    def check(self, doc: Document, context: LintContext) -> list[Diagnostic]:
+        """The rule's diagnostics for ``doc``, stamped with its code and default severity."""
+        found: list[Diagnostic] = []
+        for problem in self.find(doc, context):
+            found.append(
+                Diagnostic(
+                    self.code,
+                    problem.severity or self.severity,
+                    problem.message,
+                    context.path,
+                    problem.line,
+                    problem.column,
+                    problem.line,
+                    problem.end_column,
+                    problem.hint,
+                )
+            )
+        return found
 
     @classmethod
     def from_module(cls, module: ModuleType) -> Rule:
@@ -132,7 +193,8 @@ class Rule:
             severity=module.SEVERITY,
             summary=module.SUMMARY,
             doc=(module.__doc__ or "").strip(),
-            check=module.check,
+            find=module.check,
             fix=getattr(module, "fix", None),
             scope=getattr(module, "SCOPE", "lint"),
+            owns=tuple(getattr(module, "OWNS", ())),
         )

@@ -22,26 +22,24 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from cfgtool.diagnostics import Diagnostic
-from cfgtool.nodes import Comment, Document
+from cfgtool.directives import DISABLE_FILE, DISABLE_NEXT_LINE, ENDIF, IF, MODEL, directives
+from cfgtool.nodes import Document
 
 UNUSED_CODE = "CFG100"
-MARKER = "cfgtool:"
-_DIRECTIVE = re.compile(
-    r"[ \t]*#[ \t]*cfgtool:[ \t]*(?P<kind>[A-Za-z_-]*)[ \t]*(?:=(?P<codes>.*))?",
-)
 _KINDS: dict[str, Literal["next-line", "file"]] = {
-    "disable-next-line": "next-line",
-    "disable-file": "file",
+    DISABLE_NEXT_LINE: "next-line",
+    DISABLE_FILE: "file",
 }
-ALL_CODES = "*"
+# After the verb of a suppression: nothing, or `=` and the codes.
+_CODES = re.compile(r"[ \t]*(?:=(?P<codes>.*))?")
 # Directives that are not suppressions: `# cfgtool: model=T46G` names the phone model
-# for `cfgtool validate` (read by cfgtool.provisioning); `# cfgtool: if=COLUMN` …
-# `# cfgtool: endif` mark optional blocks of a render template (cfgtool.rendering).
-OTHER_DIRECTIVES = frozenset({"model", "if", "endif"})
+# for `cfgtool validate`; `# cfgtool: if=COLUMN` … `# cfgtool: endif` mark optional
+# blocks of a render template (all parsed by cfgtool.directives).
+OTHER_DIRECTIVES = frozenset({MODEL, IF, ENDIF})
 
 
 @dataclass
-class Directive:
+class Suppression:
     """One suppression comment; ``codes`` None means every rule."""
 
     line: int
@@ -59,17 +57,12 @@ class Directive:
 class Suppressions:
     """The directives of one file, plus problems found while reading them."""
 
-    directives: list[Directive]
+    directives: list[Suppression]
     problems: list[tuple[int, int, str]]  # (line, column, message)
 
     @property
-    def file_wide(self) -> list[Directive]:
+    def file_wide(self) -> list[Suppression]:
         return [d for d in self.directives if d.kind == "file"]
-
-
-def has_directives(doc: Document) -> bool:
-    """Whether any comment of ``doc`` mentions ``cfgtool:`` (a quick test before parsing)."""
-    return any(type(item) is Comment and MARKER in item.raw for item in doc.items)
 
 
 def find_suppressions(doc: Document, rule_names: Mapping[str, str]) -> Suppressions:
@@ -79,25 +72,23 @@ def find_suppressions(doc: Document, rule_names: Mapping[str, str]) -> Suppressi
     used in directives; codes that are neither known codes nor names are
     reported as problems.
     """
-    directives: list[Directive] = []
+    found: list[Suppression] = []
     problems: list[tuple[int, int, str]] = []
     known_codes = set(rule_names.values())
-    for item in doc.items:
-        if type(item) is not Comment or MARKER not in item.raw:
-            continue
-        match = _DIRECTIVE.fullmatch(item.raw)
+    for directive in directives(doc):
+        match = _CODES.fullmatch(directive.rest)
         if match is None:
             continue  # "cfgtool:" mentioned in prose, not a directive
-        column = item.raw.index(MARKER) + 1
-        if match["kind"] in OTHER_DIRECTIVES:
+        line, column = directive.line, directive.column
+        if directive.verb in OTHER_DIRECTIVES:
             continue
-        kind = _KINDS.get(match["kind"])
+        kind = _KINDS.get(directive.verb)
         if kind is None:
             problems.append(
                 (
-                    item.line,
+                    line,
                     column,
-                    f"unknown directive {match['kind']!r}; use disable-next-line=CODE "
+                    f"unknown directive {directive.verb!r}; use disable-next-line=CODE "
                     "or disable-file=CODE",
                 )
             )
@@ -108,21 +99,21 @@ def find_suppressions(doc: Document, rule_names: Mapping[str, str]) -> Suppressi
             for word in filter(None, (part.strip() for part in match["codes"].split(","))):
                 code = rule_names.get(word, word)
                 if code not in known_codes:
-                    problems.append((item.line, column, f"unknown rule {word!r} in suppression"))
+                    problems.append((line, column, f"unknown rule {word!r} in suppression"))
                 elif code not in resolved:
                     resolved.append(code)
             if not resolved:
                 continue
             codes = tuple(resolved)
-        directives.append(Directive(item.line, column, kind, codes))
-    directive_lines = {d.line for d in directives}
-    for directive in directives:
-        if directive.kind == "next-line":
-            target = directive.line + 1
+        found.append(Suppression(line, column, kind, codes))
+    directive_lines = {d.line for d in found}
+    for suppression in found:
+        if suppression.kind == "next-line":
+            target = suppression.line + 1
             while target in directive_lines:
                 target += 1
-            directive.target = target if target <= len(doc.items) else None
-    return Suppressions(directives, problems)
+            suppression.target = target if target <= len(doc.items) else None
+    return Suppressions(found, problems)
 
 
 def apply_suppressions(
@@ -131,7 +122,7 @@ def apply_suppressions(
     """Drop suppressed diagnostics, recording on each directive what it silenced."""
     if not suppressions.directives:
         return list(diagnostics)
-    by_line: dict[int, list[Directive]] = {}
+    by_line: dict[int, list[Suppression]] = {}
     for directive in suppressions.directives:
         if directive.target is not None:
             by_line.setdefault(directive.target, []).append(directive)

@@ -10,7 +10,6 @@ guide does not name, they are assumed to be the model name as listed.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -22,9 +21,11 @@ from cfgtool.catalog import (
     model_match_key,
     models_for_common_file,
 )
+from cfgtool.directives import comment_model
 from cfgtool.errors import CfgError
 from cfgtool.filenames import basename, classify, common_filename
-from cfgtool.nodes import Comment, Document
+from cfgtool.nodes import Document
+from cfgtool.suggest import did_you_mean
 
 
 class FileContext(Protocol):
@@ -43,11 +44,8 @@ def require_model(name: str) -> Model:
     model = find_model(name)
     if model is not None:
         return model
-    from difflib import get_close_matches  # lazy: difflib is not needed on the lint path
-
-    names = [m.name for m in load_models()]
-    close = get_close_matches(name.upper(), names, n=3, cutoff=0.6)
-    hint = f" (did you mean {' or '.join(close)}?)" if close else ""
+    close = did_you_mean(name.upper(), [m.name for m in load_models()], n=3, quote=False)
+    hint = f" ({close})" if close else ""
     raise CfgError(f"unknown phone model {name!r}{hint}; `cfgtool models` lists them")
 
 
@@ -88,20 +86,6 @@ def model_for_common_file(name: str) -> Model | None:
     if canonical == all_models_common_file():
         return None
     return shared_model(models_for_common_file(canonical))
-
-
-_MODEL_COMMENT = re.compile(r"cfgtool:\s*model\s*=\s*(.+?)\s*$")
-
-
-def comment_model(doc: Document) -> str | None:
-    """The model named by a ``# cfgtool: model=T46G`` comment in ``doc`` (the last one), or None."""
-    found = None
-    for item in doc.items:
-        if type(item) is Comment and "model" in item.raw:
-            match = _MODEL_COMMENT.search(item.raw)
-            if match:
-                found = match.group(1)
-    return found
 
 
 def model_of(doc: Document, context: FileContext) -> Model | None:

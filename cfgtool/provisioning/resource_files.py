@@ -7,7 +7,7 @@ import posixpath
 import re
 from urllib.parse import unquote
 
-from cfgtool.catalog import NULL_VALUES
+from cfgtool.format import EMPTY_VALUES
 from cfgtool.provisioning.tree import FileView
 from cfgtool.provisioning.urls import SCHEME, split_query
 
@@ -43,7 +43,7 @@ def tree_target(view: FileView, value: str) -> str | None:
     points outside the tree: an absolute URL not under ``--server-url``, a bare
     host, a value with wildcards, or a path that leaves the tree."""
     text = value.strip()
-    if text in NULL_VALUES or "$" in text:
+    if text in EMPTY_VALUES or "$" in text:
         return None
     text, _ = split_query(text)
     if "://" in text:

@@ -17,11 +17,12 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from cfgtool.catalog import Model, all_models_common_file, find_model
-from cfgtool.errors import CfgError, CfgValueError
-from cfgtool.filenames import FileName, basename, classify, normalize_mac
+from cfgtool.directives import comment_model
+from cfgtool.errors import CfgError
+from cfgtool.filenames import FileName, basename, classify, require_mac
 from cfgtool.inputs import expand_paths
 from cfgtool.parser import load
-from cfgtool.provisioning.models import comment_model, model_for_common_file
+from cfgtool.provisioning.models import model_for_common_file
 
 VIEW_OPTION = "provisioning"  # LintContext.options key holding the FileView
 
@@ -306,9 +307,7 @@ def phone_files(root: str | os.PathLike[str], mac: str) -> PhoneFiles:
     model is :func:`phone_model`'s. Raises :class:`CfgError` when there is no
     file for the phone or when two files claim it.
     """
-    normalized = normalize_mac(mac)
-    if normalized is None:
-        raise CfgValueError(f"{mac!r} is not a MAC address; write 12 hex digits, e.g. 0015651130f9")
+    normalized = require_mac(mac)
     tree = scan_tree(root)
     own: dict[str, str] = {}
     for kind in ("mac", "mac-local"):

@@ -8,7 +8,8 @@ from typing import Literal
 
 from cfgtool.catalog import Model
 from cfgtool.errors import CfgValueError
-from cfgtool.filenames import normalize_mac
+from cfgtool.filenames import require_mac
+from cfgtool.format import URL_SCHEMES
 from cfgtool.provisioning.models import pn_name
 
 
@@ -47,16 +48,14 @@ def expand_url(
         tftp://10.0.0.1/T42G/y000000000029.cfg
         tftp://10.0.0.1/T42G/00156543ec97.cfg
     """
-    normalized = normalize_mac(mac)
-    if normalized is None:
-        raise CfgValueError(f"{mac!r} is not a MAC address; write 12 hex digits, e.g. 0015651130f9")
+    normalized = require_mac(mac)
     text = url.strip()
     if not text:
         raise CfgValueError("the provisioning URL is empty")
     scheme = SCHEME.match(text)
     if scheme is None:
         text = "tftp://" + text
-    elif scheme.group(1).lower() not in ("tftp", "ftp", "http", "https"):
+    elif scheme.group(1).lower() not in URL_SCHEMES:
         raise CfgValueError(
             f"{scheme.group(1)!r} is not a scheme phones provision from; "
             "use tftp://, ftp://, http:// or https://"

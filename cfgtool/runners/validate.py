@@ -16,7 +16,8 @@ from cfgtool.diagnostics import Diagnostic
 from cfgtool.filenames import classify
 from cfgtool.inputs import STDIN, expand_paths
 from cfgtool.linting.config import ConfigResolver
-from cfgtool.linting.engine import FileResult, LintOptions, lint_files
+from cfgtool.linting.engine import LintOptions, lint_files
+from cfgtool.linting.results import FileResult
 from cfgtool.linting.rule import LintContext
 from cfgtool.provisioning.models import require_model
 from cfgtool.provisioning.tree import (
@@ -81,8 +82,6 @@ def validate_paths(
     and the process pool are the lint engine's. Raises :class:`CfgError` for
     an unknown model, a missing path or a bad configuration.
     """
-    from cfgtool.linting.config import ConfigResolver
-
     explicit = require_model(model) if model else None
     resolver = resolver or ConfigResolver()
     items = expand_paths(paths, is_excluded=resolver.is_excluded, stdin_filename=stdin_filename)

@@ -50,3 +50,5 @@ RULES: tuple[Rule, ...] = tuple(
     Rule.from_module(importlib.import_module(f"{__name__}.{name}")) for name in RULE_MODULES
 )
 RULES_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
+# Which rule reports each kind of problem that exactly one rule may report (see _shared).
+OWNERS: dict[str, str] = {kind: rule.code for rule in RULES for kind in rule.owns}

@@ -2,9 +2,10 @@
 
 One mistake should give one diagnostic. A line such as ``$ account.1.label = x``
 is a pasted shell prompt (CFG110), and must not also be reported as an invalid
-key (CFG104) and an unknown key (CFG201). Each helper here returns the code of
-the rule that reports the thing; the other rules skip it. Results for keys are
-memoised: files repeat the same keys, and lint runs over thousands of files.
+key (CFG104) and an unknown key (CFG201). Each helper here returns the kind of
+problem; the one rule whose ``OWNS`` names that kind reports it, the others skip
+it. Results for keys are memoised: files repeat the same keys, and lint runs
+over thousands of files.
 """
 
 from __future__ import annotations
@@ -12,23 +13,44 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from cfgtool.catalog import INDEX, Param, load_catalog, normalize_key
+from cfgtool.format import NULL_VALUE
 from cfgtool.masking import is_secret_key
 from cfgtool.nodes import Document, Entry, Invalid, MisplacedHeader, Node
 from cfgtool.parser import BOM, loads
 
-# --- codes -------------------------------------------------------------------------
-MALFORMED_LINE = "CFG103"
-INVALID_KEY = "CFG104"
-LEGACY_FORMAT = "CFG106"
-ENCODING = "CFG107"
-MERGE_CONFLICT = "CFG109"
-PASTED_SHELL = "CFG110"
-JOINED_LINES = "CFG111"
-INDEX_PLACEHOLDER = "CFG203"
-TEMPLATE_PLACEHOLDER = "CFG501"
-TEMPLATE_LEFTOVER = "CFG502"
+if TYPE_CHECKING:
+    from cfgtool.linting.rule import LintContext
+
+# --- kinds of problem that exactly one rule reports ----------------------------------
+# Each rule module names the kinds it owns in ``OWNS``; the registry checks that
+# every kind has exactly one owner (``rules.OWNERS`` maps a kind to its rule's code).
+MALFORMED_LINE = "malformed-line"
+INVALID_KEY = "invalid-key"
+LEGACY_FORMAT = "legacy-format"
+CONTROL_CHARACTER = "control-character"
+MERGE_CONFLICT = "merge-conflict"
+PASTED_SHELL = "pasted-shell"
+JOINED_LINES = "joined-lines"
+INDEX_PLACEHOLDER = "index-placeholder"
+TEMPLATE_PLACEHOLDER = "template-placeholder"
+TEMPLATE_LEFTOVER = "template-leftover"
+OWNED_KINDS = frozenset(
+    {
+        MALFORMED_LINE,
+        INVALID_KEY,
+        LEGACY_FORMAT,
+        CONTROL_CHARACTER,
+        MERGE_CONFLICT,
+        PASTED_SHELL,
+        JOINED_LINES,
+        INDEX_PLACEHOLDER,
+        TEMPLATE_PLACEHOLDER,
+        TEMPLATE_LEFTOVER,
+    }
+)
 
 # --- keys --------------------------------------------------------------------------
 # Real keys are ASCII letters, digits and `_` in dot-separated segments (a few
@@ -38,6 +60,8 @@ VALID_KEY = re.compile(r"[A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_\-]+)*")
 # A segment that stands for an index: the X of the guides, printf's %d, a glob *.
 _INDEX_WORDS = frozenset({"X", "x", "Y", "y", "N", "n", "i", "I"})
 _INDEX_SYMBOL = re.compile(r"\*|%[dsiu]|#|\?|<\w*>|\{\w*\}|\[\w*\]|\$\w+")
+# The characters _INDEX_SYMBOL can start with: others need no regex (keys of many segments).
+_INDEX_SYMBOL_STARTS = frozenset("*%#?<{[$")
 
 # A pasted terminal session: `$ cmd`, `> cmd`, `>>> code`, `user@host:~$ cmd`,
 # `PS C:\> cmd`, `C:\> cmd`, or a line that starts with a shell command.
@@ -94,7 +118,12 @@ def index_placeholder(key: str) -> tuple[int, str] | None:
     for position, part in enumerate(parts):
         if part in _INDEX_WORDS:
             letters.append(position)
-        elif found is None and _INDEX_SYMBOL.fullmatch(part) and len(parts) > 1:
+        elif (
+            found is None
+            and part[:1] in _INDEX_SYMBOL_STARTS
+            and _INDEX_SYMBOL.fullmatch(part)
+            and len(parts) > 1
+        ):
             found = (position, part)
     if found is not None:
         return found
@@ -113,7 +142,7 @@ def is_prompt(text: str) -> bool:
 
 
 def template_kind(text: str) -> str | None:
-    """CFG501 when ``text`` holds a complete placeholder, CFG502 for a lone fragment."""
+    """A complete placeholder (CFG501's), a lone fragment (CFG502's), or None."""
     if _TEMPLATE_CHARS.search(text) is None:
         return None
     if PLACEHOLDER.search(text):
@@ -138,7 +167,7 @@ def leftover_fragment(text: str, *, secret: bool = False) -> re.Match[str] | Non
 
 @lru_cache(maxsize=65536)
 def key_owner(key: str) -> str | None:
-    """The rule that reports a problem with ``key`` itself, or None for a well-formed key.
+    """The kind of problem ``key`` itself has (one rule owns it), or None for a well-formed key.
 
     Order matters: a pasted prompt, an index placeholder, template syntax, then
     plain syntax. CFG201/CFG204 look only at keys no rule here owns.
@@ -173,7 +202,7 @@ def joined_setting(
 
 
 def value_owner(entry: Entry, extra_known_keys: frozenset[str] = frozenset()) -> str | None:
-    """The rule that reports the value of ``entry`` as something other than a value.
+    """The kind of problem that makes the value of ``entry`` something other than a value.
 
     CFG111 (another setting ran into it) or CFG501/CFG502 (template syntax);
     value checks (CFG202, CFG402) skip such values.
@@ -189,12 +218,12 @@ def value_owner(entry: Entry, extra_known_keys: frozenset[str] = frozenset()) ->
 
 
 def invalid_owner(node: Invalid) -> str:
-    """The rule that reports an invalid line: each kind of line has one."""
+    """The kind of problem an invalid line is: each kind of line has one owning rule."""
     kind = node.kind
     if kind == "section":
         return LEGACY_FORMAT
     if kind == "control-character":
-        return ENCODING
+        return CONTROL_CHARACTER
     if kind == "merge-marker":
         return MERGE_CONFLICT
     if kind == "template-tag":
@@ -410,18 +439,22 @@ def key_facts(key: str) -> KeyFacts:
 class Facts:
     """A document sorted into what each rule looks at, in file order.
 
-    ``keys``: entries whose key a rule owns, with its code (see :func:`key_owner`;
-    CFG106 for ``path = /config/...``). ``values``: entries whose value a rule
-    owns (CFG111, CFG501, CFG502). ``unknown``: well-formed keys neither the
-    catalog nor the configuration knows. ``typed``: non-empty values of known
-    keys with a checkable type. ``aes``: non-empty values of AES-key settings.
+    ``keys``: entries whose key a rule owns, with the kind of problem (see
+    :func:`key_owner`; a legacy format for ``path = /config/...``). ``values``:
+    entries whose value a rule owns (joined lines, template syntax). ``unknown``:
+    well-formed keys neither the catalog nor the configuration knows. ``typed``:
+    non-empty values of known keys with a checkable type. ``aes``: non-empty
+    values of AES-key settings.
     """
 
     __slots__ = (
         "aes",
+        "doc",
         "entries",
+        "extra_known_keys",
         "invalid",
         "invisible",
+        "items",
         "keys",
         "misplaced",
         "typed",
@@ -432,6 +465,9 @@ class Facts:
     )
 
     def __init__(self) -> None:
+        self.doc: Document | None = None
+        self.items: list[Node] = []
+        self.extra_known_keys: frozenset[str] = frozenset()
         self.entries: list[Entry] = []
         self.invalid: list[tuple[Invalid, str]] = []
         self.misplaced: list[MisplacedHeader] = []
@@ -445,23 +481,31 @@ class Facts:
         self.whitespace: list[Node] = []
 
 
-_LAST: tuple[Document, list[Node], frozenset[str], Facts] | None = None
-
-
-def facts(doc: Document, extra_known_keys: frozenset[str] = frozenset()) -> Facts:
-    """The :class:`Facts` of ``doc``, computed once for all the rules that run on it.
-
-    The last result is kept and reused only while the document holds exactly
-    the same nodes (an edit such as ``Document.set`` makes a fresh scan).
-    """
-    global _LAST
-    last = _LAST
-    if last is not None and last[0] is doc and last[2] == extra_known_keys and last[1] == doc.items:
-        return last[3]
+def scan(doc: Document, extra_known_keys: frozenset[str] = frozenset()) -> Facts:
+    """Sort ``doc`` into :class:`Facts`; the engine does it once per file for all rules."""
     snapshot = list(doc.items)
     found = _scan(snapshot, extra_known_keys)
-    _LAST = (doc, snapshot, extra_known_keys, found)
+    found.doc, found.items, found.extra_known_keys = doc, snapshot, extra_known_keys
     return found
+
+
+def facts(doc: Document, context: LintContext | None = None) -> Facts:
+    """The :class:`Facts` of ``doc``: those the engine put in ``context``, else a fresh scan.
+
+    The engine's facts are used only while ``doc`` is the document they were
+    built from and still holds exactly the same nodes (a fix that edits the
+    document, such as ``Document.set``, gets a fresh scan).
+    """
+    extra = context.extra_known_keys if context is not None else frozenset()
+    found = context.facts if context is not None else None
+    if (
+        found is not None
+        and found.doc is doc
+        and found.extra_known_keys == extra
+        and found.items == doc.items
+    ):
+        return found
+    return scan(doc, extra)
 
 
 def _scan(items: list[Node], extra: frozenset[str]) -> Facts:
@@ -485,7 +529,7 @@ def _scan(items: list[Node], extra: frozenset[str]) -> Facts:
                 keys.append((node, owner))
             value = node.value
             value_rule = None
-            if value and value != "%NULL%":
+            if value and value != NULL_VALUE:
                 if suspect(value):
                     value_rule = value_owner(node, extra)
                     if value_rule is not None:

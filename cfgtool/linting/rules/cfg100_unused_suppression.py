@@ -24,8 +24,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cfgtool.diagnostics import Diagnostic, Severity
-from cfgtool.linting.rule import LintContext
+from cfgtool.diagnostics import Severity
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.nodes import Document
 
 CODE = "CFG100"
@@ -34,6 +34,6 @@ SEVERITY: Severity = "info"
 SUMMARY = "a suppression comment that silences nothing (or names an unknown rule)"
 
 
-def check(doc: Document, context: LintContext) -> Iterable[Diagnostic]:
+def check(doc: Document, context: LintContext) -> Iterable[Problem]:
     """Nothing to do here: the engine reports unused suppressions (it knows what was silenced)."""
     return ()

@@ -19,11 +19,11 @@ Passing example::
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator
 
-from cfgtool.diagnostics import Diagnostic, Severity
-from cfgtool.linting.rule import LintContext
+from cfgtool.diagnostics import Severity
+from cfgtool.format import DEFAULT_VERSION, HEADER, HEADER_PREFIX
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.linting.rules._shared import facts, fix_newline, rebuild
 from cfgtool.nodes import Comment, Document, Header, MisplacedHeader, Node
 
@@ -31,11 +31,7 @@ CODE = "CFG101"
 NAME = "missing-header"
 SEVERITY: Severity = "error"
 SUMMARY = "line 1 is not the '#!version:1.0.0.1' header the phone requires"
-FIXABLE = True
 
-HEADER = "#!version:1.0.0.1"
-VERSION = "1.0.0.1"
-_RULE = sys.modules[__name__]
 # `#!Version:1.0.0.1`, `# !version 1.0.0.1`, `#version:1.0.0.1`: a header with a slip.
 _NEAR_HEADER = re.compile(r"[ \t]*#[ \t]*!?[ \t]*version\b", re.IGNORECASE)
 
@@ -44,34 +40,31 @@ def _near_header(node: Node) -> bool:
     return isinstance(node, Comment) and _NEAR_HEADER.match(node.raw) is not None
 
 
-def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
     hint = f"make line 1 exactly {HEADER}"
     if not doc.items:
-        yield context.diagnostic(_RULE, 1, f"empty file: no {HEADER} header", hint=hint)
+        yield context.problem(1, f"empty file: no {HEADER} header", hint=hint)
         return
     first = doc.items[0]
     if isinstance(first, Header):
-        if first.version != VERSION:
-            yield context.diagnostic(
-                _RULE,
+        if first.version != DEFAULT_VERSION:
+            yield context.problem(
                 first,
                 f"header version {first.version!r}: phones read only {HEADER}",
-                column=len("#!version:") + 1,
+                column=len(HEADER_PREFIX) + 1,
                 hint=hint,
             )
         return
-    if facts(doc, context.extra_known_keys).misplaced:
+    if facts(doc, context).misplaced:
         return  # CFG102 reports the header that is there, but in the wrong place
     if _near_header(first):
-        yield context.diagnostic(
-            _RULE,
+        yield context.problem(
             first,
             f"line 1 is not the exact header {HEADER} (found {first.raw.strip()!r})",
             hint=hint,
         )
         return
-    yield context.diagnostic(
-        _RULE,
+    yield context.problem(
         1,
         f"missing {HEADER} header on line 1: the phone ignores this file",
         hint=f"insert {HEADER} as line 1",

@@ -20,11 +20,10 @@ Passing example::
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 
-from cfgtool.diagnostics import Diagnostic, Severity
-from cfgtool.linting.rule import LintContext
+from cfgtool.diagnostics import Severity
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.linting.rules._shared import facts
 from cfgtool.nodes import Document, Header
 
@@ -33,16 +32,13 @@ NAME = "misplaced-header"
 SEVERITY: Severity = "error"
 SUMMARY = "a '#!version' line that is not on line 1, or is indented"
 
-_RULE = sys.modules[__name__]
 
-
-def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
     has_header = bool(doc.items) and isinstance(doc.items[0], Header)
-    for node in facts(doc, context.extra_known_keys).misplaced:
+    for node in facts(doc, context).misplaced:
         indent = len(node.raw) - len(node.raw.lstrip(" \t"))
         if node.line == 1:
-            yield context.diagnostic(
-                _RULE,
+            yield context.problem(
                 node,
                 "the header is indented; the phone reads it only from column 1",
                 column=1,
@@ -50,16 +46,14 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
                 hint="remove the spaces before #!version",
             )
         elif has_header:
-            yield context.diagnostic(
-                _RULE,
+            yield context.problem(
                 node,
                 "a second #!version header (were two files pasted together?)",
                 column=indent + 1,
                 hint="remove this line; the header belongs on line 1 only",
             )
         else:
-            yield context.diagnostic(
-                _RULE,
+            yield context.problem(
                 node,
                 f"the header is on line {node.line}; the phone reads it only on line 1",
                 column=indent + 1,

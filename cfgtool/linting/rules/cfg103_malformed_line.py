@@ -23,11 +23,10 @@ Passing example::
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator
 
-from cfgtool.diagnostics import Diagnostic, Severity
-from cfgtool.linting.rule import LintContext
+from cfgtool.diagnostics import Severity
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.linting.rules._shared import MALFORMED_LINE, VALID_KEY, facts
 from cfgtool.nodes import Document, Invalid
 
@@ -35,8 +34,8 @@ CODE = "CFG103"
 NAME = "malformed-line"
 SEVERITY: Severity = "error"
 SUMMARY = "a line that is neither a comment nor 'key = value'"
+OWNS = (MALFORMED_LINE,)  # one mistake, one diagnostic: see rules/_shared.py
 
-_RULE = sys.modules[__name__]
 _KEY_SPACE_VALUE = re.compile(r"(\S+)[ \t]+\S")
 _KEY_COLON_VALUE = re.compile(r"([^\s:]+)[ \t]*:[ \t]*\S")
 
@@ -70,8 +69,8 @@ def _describe(node: Invalid) -> tuple[str, str]:
     )
 
 
-def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
-    for node, owner in facts(doc, context.extra_known_keys).invalid:
-        if owner == MALFORMED_LINE:
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
+    for node, owner in facts(doc, context).invalid:
+        if owner in OWNS:
             message, hint = _describe(node)
-            yield context.diagnostic(_RULE, node, message, column=node.column, hint=hint)
+            yield context.problem(node, message, column=node.column, hint=hint)

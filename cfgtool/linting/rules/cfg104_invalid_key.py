@@ -24,11 +24,10 @@ Passing example::
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator
 
-from cfgtool.diagnostics import Diagnostic, Severity
-from cfgtool.linting.rule import LintContext
+from cfgtool.diagnostics import Severity
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.linting.rules._shared import INVALID_KEY, describe_char, facts
 from cfgtool.nodes import Document
 
@@ -36,8 +35,8 @@ CODE = "CFG104"
 NAME = "invalid-key"
 SEVERITY: Severity = "error"
 SUMMARY = "empty key, space inside the key, odd characters, or a stray dot"
+OWNS = (INVALID_KEY,)  # one mistake, one diagnostic: see rules/_shared.py
 
-_RULE = sys.modules[__name__]
 _BAD_CHAR = re.compile(r"[^A-Za-z0-9_.\-]")
 
 
@@ -62,12 +61,11 @@ def _problem(key: str) -> tuple[str, int]:
     return "two dots in a row in the key", max(double, 0)
 
 
-def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
-    for node, owner in facts(doc, context.extra_known_keys).keys:
-        if owner == INVALID_KEY:
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
+    for node, owner in facts(doc, context).keys:
+        if owner in OWNS:
             message, offset = _problem(node.key)
-            yield context.diagnostic(
-                _RULE,
+            yield context.problem(
                 node,
                 message,
                 column=node.key_column + offset,

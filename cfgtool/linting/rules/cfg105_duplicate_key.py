@@ -23,11 +23,10 @@ Passing example::
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 
-from cfgtool.diagnostics import Diagnostic, Severity
-from cfgtool.linting.rule import LintContext
+from cfgtool.diagnostics import Severity
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.linting.rules._shared import PER_USER_KEYS, facts
 from cfgtool.masking import mask_value
 from cfgtool.nodes import Document, Entry
@@ -36,8 +35,6 @@ CODE = "CFG105"
 NAME = "duplicate-key"
 SEVERITY: Severity = "error"
 SUMMARY = "a key set twice (error when the values differ, warning when identical)"
-
-_RULE = sys.modules[__name__]
 
 
 def _identity(entry: Entry) -> tuple[str, str | None]:
@@ -52,8 +49,8 @@ def _shown(entry: Entry) -> str:
     return repr(mask_value(entry.key, entry.value))
 
 
-def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
-    entries = facts(doc, context.extra_known_keys).entries
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
+    entries = facts(doc, context).entries
     if len({entry.key for entry in entries}) == len(entries):
         return  # the usual case: no key twice
     seen: dict[tuple[str, str | None], list[Entry]] = {}
@@ -67,7 +64,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
             if len(group) == 1:
                 repeated.append(identity)
             group.append(node)
-    findings: list[Diagnostic] = []
+    findings: list[Problem] = []
     for identity in repeated:
         group = seen[identity]
         last = group[-1]
@@ -77,8 +74,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
             first = earlier[0]
             if all(other.value == entry.value for other in earlier):
                 findings.append(
-                    context.diagnostic(
-                        _RULE,
+                    context.problem(
                         entry,
                         f"{subject} is set again to the same value (first on line {first.line})",
                         column=entry.key_column,
@@ -92,8 +88,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
             else:
                 winner = f"line {last.line} wins with {_shown(last)}"
             findings.append(
-                context.diagnostic(
-                    _RULE,
+                context.problem(
                     entry,
                     f"{subject} is set again, to {_shown(entry)} (line {first.line} sets "
                     f"{_shown(first)}); the phone keeps the last value: {winner}",

@@ -21,11 +21,10 @@ Passing example::
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 
-from cfgtool.diagnostics import Diagnostic, Severity
-from cfgtool.linting.rule import LintContext
+from cfgtool.diagnostics import Severity
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.linting.rules._shared import LEGACY_FORMAT, facts
 from cfgtool.nodes import Document, Entry, Invalid
 
@@ -33,20 +32,19 @@ CODE = "CFG106"
 NAME = "legacy-format"
 SEVERITY: Severity = "error"
 SUMMARY = "'[ section ]' lines or the v6x 'path = ...' layout, which firmware 70+ ignores"
+OWNS = (LEGACY_FORMAT,)  # one mistake, one diagnostic: see rules/_shared.py
 
-_RULE = sys.modules[__name__]
 _HINT = "rewrite the settings as dotted 'key = value' lines (firmware 70 and later)"
 
 
-def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
-    found = facts(doc, context.extra_known_keys)
-    lines = [node for node, owner in found.invalid if owner == LEGACY_FORMAT]
-    paths = [node for node, owner in found.keys if owner == LEGACY_FORMAT]
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
+    found = facts(doc, context)
+    lines = [node for node, owner in found.invalid if owner in OWNS]
+    paths = [node for node, owner in found.keys if owner in OWNS]
     flagged: list[Invalid | Entry] = [*lines, *paths]
     for node in sorted(flagged, key=lambda node: node.line):
         if not isinstance(node, Entry):
-            yield context.diagnostic(
-                _RULE,
+            yield context.problem(
                 node,
                 f"section line {node.raw.strip()!r} belongs to the legacy v6x format, "
                 "which firmware 70 and later ignores",
@@ -54,8 +52,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
                 hint=_HINT,
             )
         else:
-            yield context.diagnostic(
-                _RULE,
+            yield context.problem(
                 node,
                 f"'path = {node.value}' selects an internal file in the legacy v6x format, "
                 "which firmware 70 and later ignores",

@@ -27,14 +27,13 @@ Passing example::
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 
 from cfgtool.diagnostics import Diagnostic, Severity
 from cfgtool.errors import CfgDecodeError
-from cfgtool.linting.rule import LintContext
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.linting.rules._shared import (
-    ENCODING,
+    CONTROL_CHARACTER,
     INVISIBLE,
     describe_char,
     facts,
@@ -47,30 +46,27 @@ CODE = "CFG107"
 NAME = "encoding"
 SEVERITY: Severity = "error"
 SUMMARY = "BOM, control characters, invisible characters, mixed line endings, invalid UTF-8"
-FIXABLE = True
+OWNS = (CONTROL_CHARACTER,)  # one mistake, one diagnostic: see rules/_shared.py
 
-_RULE = sys.modules[__name__]
 _ENDING_NAMES = {"\n": "LF", "\r\n": "CRLF", "\r": "CR"}
 
 
-def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
     if doc.bom:
-        yield context.diagnostic(
-            _RULE,
+        yield context.problem(
             1,
             "the file starts with a UTF-8 byte-order mark (BOM) before the header",
             severity="warning",
             hint="save the file as UTF-8 without BOM (cfgtool lint --fix removes it)",
         )
-    found = facts(doc, context.extra_known_keys)
-    controls = [node for node, owner in found.invalid if owner == ENCODING]
+    found = facts(doc, context)
+    controls = [node for node, owner in found.invalid if owner in OWNS]
     flagged: list[Invalid | Entry] = [*controls, *found.invisible]
     for node in sorted(flagged, key=lambda node: node.line):
         if isinstance(node, Entry):
             invisible = INVISIBLE.search(node.value)
             if invisible:
-                yield context.diagnostic(
-                    _RULE,
+                yield context.problem(
                     node,
                     f"invisible character {describe_char(invisible.group())} in the value "
                     f"of {node.key}; the phone keeps it as part of the value",
@@ -79,8 +75,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
                     hint="retype the value; it was probably pasted from a web page or PDF",
                 )
         else:
-            yield context.diagnostic(
-                _RULE,
+            yield context.problem(
                 node,
                 node.reason + "; the phone cannot read this line",
                 column=node.column,
@@ -89,7 +84,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
     yield from _mixed_line_endings(doc, context)
 
 
-def _mixed_line_endings(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+def _mixed_line_endings(doc: Document, context: LintContext) -> Iterator[Problem]:
     endings = doc.line_endings
     if len(endings) < 2:
         return
@@ -105,8 +100,7 @@ def _mixed_line_endings(doc: Document, context: LintContext) -> Iterator[Diagnos
         f"{count} {_ENDING_NAMES[ending]}" for ending, count in sorted(counts.items())
     )
     assert first_other is not None
-    yield context.diagnostic(
-        _RULE,
+    yield context.problem(
         first_other,
         f"mixed line endings ({summary}); line {first_other.line} ends with "
         f"{_ENDING_NAMES[first_other.eol]}, the file's main line ending is {_ENDING_NAMES[main]}",

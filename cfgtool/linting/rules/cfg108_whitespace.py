@@ -23,11 +23,10 @@ Passing example::
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 
-from cfgtool.diagnostics import Diagnostic, Severity
-from cfgtool.linting.rule import LintContext
+from cfgtool.diagnostics import Severity
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.linting.rules._shared import facts, fix_newline, rebuild
 from cfgtool.nodes import Document, Entry, Node
 
@@ -35,18 +34,14 @@ CODE = "CFG108"
 NAME = "whitespace"
 SEVERITY: Severity = "info"
 SUMMARY = "trailing whitespace, tabs, or no newline at the end of the file"
-FIXABLE = True
-
-_RULE = sys.modules[__name__]
 
 
-def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
-    for node in facts(doc, context.extra_known_keys).whitespace:
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
+    for node in facts(doc, context).whitespace:
         raw = node.raw
         if raw[-1] in " \t":
             start = len(raw.rstrip(" \t"))
-            yield context.diagnostic(
-                _RULE,
+            yield context.problem(
                 node,
                 "trailing whitespace",
                 column=start + 1,
@@ -56,8 +51,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
         if "\t" in raw:
             tab = _reported_tab(node, raw.rstrip(" \t"))
             if tab >= 0:
-                yield context.diagnostic(
-                    _RULE,
+                yield context.problem(
                     node,
                     "tab character" + (" inside the value" if _in_value(node, tab) else ""),
                     column=tab + 1,
@@ -66,8 +60,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
     if doc.items:
         last = doc.items[-1]
         if not last.eol and last.raw:
-            yield context.diagnostic(
-                _RULE,
+            yield context.problem(
                 last,
                 "no newline at the end of the file",
                 column=len(last.raw) + 1,

@@ -22,11 +22,10 @@ Passing example::
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 
-from cfgtool.diagnostics import Diagnostic, Severity
-from cfgtool.linting.rule import LintContext
+from cfgtool.diagnostics import Severity
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.linting.rules._shared import MERGE_CONFLICT, facts
 from cfgtool.nodes import Document
 
@@ -34,8 +33,8 @@ CODE = "CFG109"
 NAME = "merge-conflict"
 SEVERITY: Severity = "error"
 SUMMARY = "a '<<<<<<<', '=======' or '>>>>>>>' merge conflict marker left in the file"
+OWNS = (MERGE_CONFLICT,)  # one mistake, one diagnostic: see rules/_shared.py
 
-_RULE = sys.modules[__name__]
 _MARKERS = {
     "<": "start of a merge conflict",
     "|": "common ancestor of a merge conflict",
@@ -44,12 +43,11 @@ _MARKERS = {
 }
 
 
-def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
-    for node, owner in facts(doc, context.extra_known_keys).invalid:
-        if owner == MERGE_CONFLICT:
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
+    for node, owner in facts(doc, context).invalid:
+        if owner in OWNS:
             what = _MARKERS.get(node.raw[:1], "merge conflict marker")
-            yield context.diagnostic(
-                _RULE,
+            yield context.problem(
                 node,
                 f"{what} ({node.raw[:7]}): a merge conflict was committed unresolved",
                 column=node.column,

@@ -19,11 +19,10 @@ Passing example::
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 
-from cfgtool.diagnostics import Diagnostic, Severity
-from cfgtool.linting.rule import LintContext
+from cfgtool.diagnostics import Severity
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.linting.rules._shared import PASTED_SHELL, facts
 from cfgtool.nodes import Document, Entry, Invalid
 
@@ -31,27 +30,24 @@ CODE = "CFG110"
 NAME = "pasted-shell"
 SEVERITY: Severity = "error"
 SUMMARY = "a shell prompt or command pasted into the file ('$ ...', 'user@host:~# ...')"
+OWNS = (PASTED_SHELL,)  # one mistake, one diagnostic: see rules/_shared.py
 
-_RULE = sys.modules[__name__]
 
-
-def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
-    found = facts(doc, context.extra_known_keys)
-    lines = [node for node, owner in found.invalid if owner == PASTED_SHELL]
-    keys = [node for node, owner in found.keys if owner == PASTED_SHELL]
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
+    found = facts(doc, context)
+    lines = [node for node, owner in found.invalid if owner in OWNS]
+    keys = [node for node, owner in found.keys if owner in OWNS]
     flagged: list[Invalid | Entry] = [*lines, *keys]
     for node in sorted(flagged, key=lambda node: node.line):
         if isinstance(node, Entry):
-            yield context.diagnostic(
-                _RULE,
+            yield context.problem(
                 node,
                 f"the key {node.key!r} starts with a pasted shell prompt or command",
                 column=node.key_column,
                 hint="remove the prompt so that the line starts with the key",
             )
         else:
-            yield context.diagnostic(
-                _RULE,
+            yield context.problem(
                 node,
                 f"a pasted shell prompt or command: {node.raw.strip()[:40]!r}",
                 column=node.column,

@@ -20,11 +20,10 @@ Passing example::
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 
-from cfgtool.diagnostics import Diagnostic, Severity
-from cfgtool.linting.rule import LintContext
+from cfgtool.diagnostics import Severity
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.linting.rules._shared import JOINED_LINES, facts, joined_setting
 from cfgtool.nodes import Document
 
@@ -32,20 +31,18 @@ CODE = "CFG111"
 NAME = "joined-lines"
 SEVERITY: Severity = "error"
 SUMMARY = "a value that holds another 'key = value' setting (two lines ran together)"
+OWNS = (JOINED_LINES,)  # one mistake, one diagnostic: see rules/_shared.py
 
-_RULE = sys.modules[__name__]
 
-
-def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
     extra = context.extra_known_keys
-    for node, owner in facts(doc, extra).values:
-        if owner == JOINED_LINES:
+    for node, owner in facts(doc, context).values:
+        if owner in OWNS:
             match = joined_setting(node.value, extra)
             if match is None:  # pragma: no cover - the scan found one
                 continue
             inner = match.group(1)
-            yield context.diagnostic(
-                _RULE,
+            yield context.problem(
                 node,
                 f"the value of {node.key} contains the setting {inner!r}: two lines ran "
                 f"together, so {inner} is not set",

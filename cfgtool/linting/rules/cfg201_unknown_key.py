@@ -20,11 +20,10 @@ Passing example::
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 
-from cfgtool.diagnostics import Diagnostic, Severity
-from cfgtool.linting.rule import LintContext
+from cfgtool.diagnostics import Severity
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.linting.rules._shared import facts, misspelling
 from cfgtool.nodes import Document
 
@@ -33,12 +32,10 @@ NAME = "unknown-key"
 SEVERITY: Severity = "warning"
 SUMMARY = "a key the parameter catalog does not know (did you mean ...?)"
 
-_RULE = sys.modules[__name__]
 
-
-def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
     catalog = context.catalog
-    for node in facts(doc, context.extra_known_keys).unknown:
+    for node in facts(doc, context).unknown:
         key = node.key
         if misspelling(key) is not None:
             continue  # CFG204
@@ -46,8 +43,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
         message = f"unknown key {key!r}"
         if suggestion:
             message += f"; did you mean {suggestion}?"
-        yield context.diagnostic(
-            _RULE,
+        yield context.problem(
             node,
             message,
             column=node.key_column,

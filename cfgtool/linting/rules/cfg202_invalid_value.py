@@ -25,12 +25,11 @@ Passing example::
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 
 from cfgtool.catalog import Param, ValueProblem, check_value
-from cfgtool.diagnostics import Diagnostic, Severity
-from cfgtool.linting.rule import LintContext
+from cfgtool.diagnostics import Severity
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.linting.rules._shared import facts
 from cfgtool.masking import is_secret_key
 from cfgtool.nodes import Document
@@ -40,7 +39,6 @@ NAME = "invalid-value"
 SEVERITY: Severity = "error"
 SUMMARY = "a value the key's type does not allow (error when certain, else warning)"
 
-_RULE = sys.modules[__name__]
 # Typed values repeat across files ("1", "5060", "English"): remember each verdict.
 _VERDICTS: dict[tuple[str, str], ValueProblem | None] = {}
 _VERDICTS_LIMIT = 200_000
@@ -58,8 +56,8 @@ def _verdict(param: Param, value: str) -> ValueProblem | None:
     return problem
 
 
-def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
-    for node, param in facts(doc, context.extra_known_keys).typed:
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
+    for node, param in facts(doc, context).typed:
         problem = _verdict(param, node.value)
         if problem is None:
             continue
@@ -70,8 +68,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
         hint = f"use {problem.expected}"
         if " #" in node.value:
             hint = "the format has no inline comments: move the comment to its own '#' line"
-        yield context.value_diagnostic(
-            _RULE,
+        yield context.value_problem(
             node,
             message,
             severity=problem.severity,

@@ -21,11 +21,10 @@ Passing example::
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 
-from cfgtool.diagnostics import Diagnostic, Severity
-from cfgtool.linting.rule import LintContext
+from cfgtool.diagnostics import Severity
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.linting.rules._shared import INDEX_PLACEHOLDER, facts, index_placeholder
 from cfgtool.nodes import Document
 
@@ -33,14 +32,13 @@ CODE = "CFG203"
 NAME = "index-placeholder"
 SEVERITY: Severity = "error"
 SUMMARY = "a placeholder such as 'X', '*' or '%d' where the key needs an index number"
+OWNS = (INDEX_PLACEHOLDER,)  # one mistake, one diagnostic: see rules/_shared.py
 
-_RULE = sys.modules[__name__]
 
-
-def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
     extra = context.extra_known_keys
-    for node, owner in facts(doc, extra).keys:
-        if owner != INDEX_PLACEHOLDER or node.key in extra:
+    for node, owner in facts(doc, context).keys:
+        if owner not in OWNS or node.key in extra:
             continue
         found = index_placeholder(node.key)
         if found is None:  # pragma: no cover - the scan found one
@@ -49,8 +47,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
         parts = node.key.split(".")
         offset = len(".".join(parts[:position])) + (1 if position else 0)
         example = ".".join([*parts[:position], "1", *parts[position + 1 :]])
-        yield context.diagnostic(
-            _RULE,
+        yield context.problem(
             node,
             f"{segment!r} in {node.key!r} is a placeholder, not an index: "
             "the phone matches no such key",

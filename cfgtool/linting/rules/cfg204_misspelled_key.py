@@ -22,11 +22,10 @@ Passing example::
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 
-from cfgtool.diagnostics import Diagnostic, Severity
-from cfgtool.linting.rule import LintContext
+from cfgtool.diagnostics import Severity
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.linting.rules._shared import facts, misspelling
 from cfgtool.nodes import Document
 
@@ -35,17 +34,14 @@ NAME = "misspelled-key"
 SEVERITY: Severity = "error"
 SUMMARY = "a key one slip away from a common catalog key (ccount.1.expires)"
 
-_RULE = sys.modules[__name__]
 
-
-def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
-    for node in facts(doc, context.extra_known_keys).unknown:
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
+    for node in facts(doc, context).unknown:
         key = node.key
         found = misspelling(key)
         if found is None:
             continue
-        yield context.diagnostic(
-            _RULE,
+        yield context.problem(
             node,
             f"{key!r} is not a key; did you mean {found.meant}? ({found.slip})",
             column=node.key_column,

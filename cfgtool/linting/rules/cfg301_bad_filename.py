@@ -24,13 +24,13 @@ Passing example (file 0015651130f9.cfg)::
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 
 from cfgtool.catalog import all_models_common_file
-from cfgtool.diagnostics import Diagnostic, Severity
+from cfgtool.diagnostics import Severity
 from cfgtool.filenames import basename, classify, common_filename, mac_filename, normalize_mac
-from cfgtool.linting.rule import LintContext
+from cfgtool.inputs import matches_globs
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.nodes import Document
 from cfgtool.provisioning import model_for_common_file
 
@@ -40,18 +40,17 @@ SEVERITY: Severity = "warning"
 SUMMARY = "a file name phones never request (not a Common, MAC or MAC-local file name)"
 SCOPE = "model"
 
-_RULE = sys.modules[__name__]
 _EXPECTED = "y0000000000XX.cfg, <mac>.cfg or <mac>-local.cfg"
 
 
-def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
     name = context.filename or (basename(context.path) if context.path else None)
     if not name or context.template or name == "<stdin>":
         return
     problem = _problem(name, context)
     if problem is not None:
         severity, message, hint = problem
-        yield context.diagnostic(_RULE, 1, message, severity=severity, hint=hint)
+        yield context.problem(1, message, severity=severity, hint=hint)
 
 
 def _problem(name: str, context: LintContext) -> tuple[Severity, str, str] | None:
@@ -100,6 +99,4 @@ def _allowed(name: str, context: LintContext) -> bool:
     config = context.config
     if config is None or not config.allow_names:
         return False
-    from cfgtool.linting.config import matches_globs
-
     return matches_globs(context.path or name, config.allow_names, config.root)

@@ -18,11 +18,10 @@ Passing example (file T42G/0015651130f9.cfg)::
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 
-from cfgtool.diagnostics import Diagnostic, Severity
-from cfgtool.linting.rule import LintContext
+from cfgtool.diagnostics import Severity
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.nodes import Document, Entry
 from cfgtool.provisioning import model_of
 
@@ -32,11 +31,10 @@ SEVERITY: Severity = "error"
 SUMMARY = "account.N with N outside 1..the model's account count"
 SCOPE = "model"
 
-_RULE = sys.modules[__name__]
 _PREFIX = "account."
 
 
-def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
     model = None
     count = 0
     for node in doc.items:
@@ -56,8 +54,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
             continue
         accounts = "1 account" if count == 1 else f"{count} accounts"
         allowed = "account.1" if count == 1 else f"account.1 to account.{count}"
-        yield context.diagnostic(
-            _RULE,
+        yield context.problem(
             node,
             f"account.{index} is out of range: the {model.name} has {accounts} ({allowed}), "
             "so the phone ignores this setting",

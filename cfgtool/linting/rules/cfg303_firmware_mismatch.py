@@ -23,14 +23,14 @@ Passing example (file T46G/y000000000028.cfg)::
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator
 
 from cfgtool.catalog import load_models
-from cfgtool.diagnostics import Diagnostic, Severity
-from cfgtool.linting.rule import LintContext
+from cfgtool.diagnostics import Severity
+from cfgtool.format import EMPTY_VALUES
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.nodes import Document, Entry
-from cfgtool.provisioning import NULL_VALUES, model_of
+from cfgtool.provisioning import model_of
 
 CODE = "CFG303"
 NAME = "firmware-mismatch"
@@ -38,7 +38,6 @@ SEVERITY: Severity = "error"
 SUMMARY = "firmware.url names an XX.<version>.rom whose XX is not the model's firmware prefix"
 SCOPE = "model"
 
-_RULE = sys.modules[__name__]
 _KEYS = frozenset({"firmware.url", "static.firmware.url"})
 # The file name: an optional label ("T46G-"), then XX.<version>.rom with a dotted version.
 _ROM = re.compile(r"(?:.*[^0-9.])?([0-9]{1,3})\.[0-9]+(?:\.[0-9]+)+\.rom", re.IGNORECASE)
@@ -51,9 +50,9 @@ def rom_prefix(url: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
     for node in doc.items:
-        if type(node) is not Entry or node.key not in _KEYS or node.value in NULL_VALUES:
+        if type(node) is not Entry or node.key not in _KEYS or node.value in EMPTY_VALUES:
             continue
         prefix = rom_prefix(node.value)
         model = model_of(doc, context)
@@ -64,8 +63,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
         wanted = " or ".join(f"{p}.x" for p in model.firmware_prefixes)
         owners = [m.name for m in load_models() if prefix in m.firmware_prefixes]
         whose = f"firmware for the {', '.join(owners[:4])}" if owners else "not a known model's"
-        yield context.value_diagnostic(
-            _RULE,
+        yield context.value_problem(
             node,
             f"{node.key} names {prefix}.x firmware ({whose}), but the {model.name} "
             f"takes {wanted} firmware; the phone will refuse it",

@@ -23,13 +23,12 @@ Passing example (file 0015651130f9.cfg)::
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 
 from cfgtool.catalog import all_models_common_file
-from cfgtool.diagnostics import Diagnostic, Severity
+from cfgtool.diagnostics import Severity
 from cfgtool.filenames import basename
-from cfgtool.linting.rule import LintContext
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.nodes import Document
 from cfgtool.provisioning import comment_model, model_of
 
@@ -39,10 +38,8 @@ SEVERITY: Severity = "info"
 SUMMARY = "the phone model cannot be determined; model checks are skipped"
 SCOPE = "model"
 
-_RULE = sys.modules[__name__]
 
-
-def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
     if context.template or model_of(doc, context) is not None:
         return
     name = context.filename or (basename(context.path) if context.path else "")
@@ -60,4 +57,4 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
             "pass --model, keep the model's Common file next to it, put it in a directory "
             "named after the model, or add a '# cfgtool: model=T46G' comment"
         )
-    yield context.diagnostic(_RULE, 1, message, hint=hint)
+    yield context.problem(1, message, hint=hint)

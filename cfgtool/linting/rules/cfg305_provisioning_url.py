@@ -23,17 +23,16 @@ Passing example::
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator
 
-from cfgtool.catalog import URL_SCHEMES, check_value
-from cfgtool.diagnostics import Diagnostic, Severity
+from cfgtool.catalog import check_value
+from cfgtool.diagnostics import Severity
 from cfgtool.filenames import basename, classify
-from cfgtool.linting.rule import LintContext
+from cfgtool.format import EMPTY_VALUES, URL_SCHEMES
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.linting.rules._shared import value_owner
 from cfgtool.masking import has_url_credentials
 from cfgtool.nodes import Document, Entry
-from cfgtool.provisioning import NULL_VALUES
 
 CODE = "CFG305"
 NAME = "provisioning-url"
@@ -41,14 +40,13 @@ SEVERITY: Severity = "error"
 SUMMARY = "a provisioning URL with a bad scheme, an unknown $ wildcard or credentials in it"
 SCOPE = "model"
 
-_RULE = sys.modules[__name__]
 _KEY = re.compile(r"(?:static\.)?(?:auto_provision\.server\.url|autoprovision\.[0-9]+\.url)")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):(//)?")
 _WILDCARD = re.compile(r"\$\{?\w*\}?")
 WILDCARDS = ("$PN", "$MAC")
 
 
-def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
     in_common: bool | None = None
     for node in doc.items:
         if type(node) is not Entry or "provision" not in node.key or not _KEY.fullmatch(node.key):
@@ -57,8 +55,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
             name = context.filename or (basename(context.path) if context.path else "")
             in_common = classify(name).is_common if name else False
         for column, severity, message, hint in _url_problems(context, node, in_common):
-            yield context.diagnostic(
-                _RULE,
+            yield context.problem(
                 node,
                 message,
                 column=node.value_column + column,
@@ -80,7 +77,7 @@ def _url_problems(context: LintContext, node: Entry, in_common: bool) -> tuple[_
     found = _FOUND.get(memo)
     if found is None:
         found = ()
-        if value not in NULL_VALUES and value_owner(node, context.extra_known_keys) is None:
+        if value not in EMPTY_VALUES and value_owner(node, context.extra_known_keys) is None:
             # Under `validate` CFG202 runs too: a scheme it already rejects is not reported twice.
             scheme_reported = _catalog_rejects(context, key, value)
             found = tuple(_problems(key, value, in_common, scheme_reported))

@@ -23,14 +23,13 @@ Passing example::
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator
 
-from cfgtool.diagnostics import Diagnostic, Severity
-from cfgtool.linting.rule import LintContext
+from cfgtool.diagnostics import Severity
+from cfgtool.format import EMPTY_VALUES
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.linting.rules._shared import value_owner
 from cfgtool.nodes import Document, Entry
-from cfgtool.provisioning import NULL_VALUES
 
 CODE = "CFG306"
 NAME = "activation-code"
@@ -38,14 +37,13 @@ SEVERITY: Severity = "error"
 SUMMARY = "autoprovision.N with N outside 1..50, or a code that is not digits/#/* or repeats"
 SCOPE = "model"
 
-_RULE = sys.modules[__name__]
 _KEY = re.compile(r"(?:static\.)?autoprovision\.([0-9]+)\.(\w+)")
 _CODE_VALUE = re.compile(r"[0-9#*]+")
 FIRST, LAST = 1, 50
 MAX_CODE_LENGTH = 32
 
 
-def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
     codes: dict[str, Entry] = {}  # index -> its last `.code` line
     for node in doc.items:
         if type(node) is not Entry or "autoprovision" not in node.key:
@@ -55,8 +53,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
             continue
         index, field = match.group(1), match.group(2)
         if not FIRST <= int(index) <= LAST:
-            yield context.diagnostic(
-                _RULE,
+            yield context.problem(
                 node,
                 f"{node.key}: activation-code entries are numbered {FIRST} to {LAST}, "
                 f"so the phone ignores entry {index}",
@@ -65,14 +62,13 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
                 hint=f"renumber it to an unused index from {FIRST} to {LAST}",
             )
             continue
-        if field != "code" or node.value in NULL_VALUES:
+        if field != "code" or node.value in EMPTY_VALUES:
             continue
         if value_owner(node, context.extra_known_keys) is not None:
             continue
         problem = _code_problem(node.value)
         if problem:
-            yield context.value_diagnostic(
-                _RULE,
+            yield context.value_problem(
                 node,
                 f"{node.key}: {problem}",
                 hint="use digits, # and * only, at most 32 characters (e.g. *99#)",
@@ -90,14 +86,13 @@ def _code_problem(value: str) -> str | None:
     return None
 
 
-def _repeated(codes: dict[str, Entry], context: LintContext) -> Iterator[Diagnostic]:
+def _repeated(codes: dict[str, Entry], context: LintContext) -> Iterator[Problem]:
     first: dict[str, Entry] = {}
     for entry in sorted(codes.values(), key=lambda e: e.line):
         earlier = first.setdefault(entry.value, entry)
         if earlier is entry:
             continue
-        yield context.diagnostic(
-            _RULE,
+        yield context.problem(
             entry,
             f"{entry.key} repeats the code {entry.value} of {earlier.key} (line {earlier.line}); "
             "dialling it starts only one of them",

@@ -32,14 +32,13 @@ Passing example::
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Callable, Iterator
 
-from cfgtool.diagnostics import Diagnostic, Severity
-from cfgtool.linting.rule import LintContext
+from cfgtool.diagnostics import Severity
+from cfgtool.format import EMPTY_VALUES
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.linting.rules._shared import value_owner
 from cfgtool.nodes import Document, Entry
-from cfgtool.provisioning import NULL_VALUES
 
 CODE = "CFG307"
 NAME = "value-range"
@@ -49,7 +48,6 @@ SUMMARY = (
 )
 SCOPE = "model"
 
-_RULE = sys.modules[__name__]
 _INTEGER = re.compile(r"[0-9]+")
 _TIME = re.compile(r"([0-9]{1,2}):([0-9]{2})")
 
@@ -123,20 +121,19 @@ CHECKS: dict[str, Check] = {
 _CHECK_OF_KEY = {**CHECKS, **{f"static.{key}": check for key, check in CHECKS.items()}}
 
 
-def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
     for node in doc.items:
         if type(node) is not Entry:
             continue
         check_value = _CHECK_OF_KEY.get(node.key)
-        if check_value is None or node.value in NULL_VALUES:
+        if check_value is None or node.value in EMPTY_VALUES:
             continue
         if value_owner(node, context.extra_known_keys) is not None:
             continue
         problem = check_value(node.value)
         if problem is not None:
             message, hint = problem
-            yield context.value_diagnostic(
-                _RULE,
+            yield context.value_problem(
                 node,
                 f"{node.key}: {message}",
                 hint=hint,

@@ -22,12 +22,11 @@ Passing example (tree: T46G/0015651130f9.cfg, T46G/y000000000028.cfg)::
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
 
 from cfgtool.catalog import all_models_common_file
-from cfgtool.diagnostics import Diagnostic, Severity
-from cfgtool.linting.rule import LintContext
+from cfgtool.diagnostics import Severity
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.nodes import Document
 from cfgtool.provisioning import (
     common_search_directories,
@@ -42,10 +41,8 @@ SEVERITY: Severity = "error"
 SUMMARY = "a MAC file without its model's Common file in the directory the phone reads"
 SCOPE = "model"
 
-_RULE = sys.modules[__name__]
 
-
-def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
     view = file_view(context)
     if view is None or not view.tree.checks or view.name.kind != "mac" or context.template:
         return
@@ -60,8 +57,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
     model = model or directory.pn_model or model_of(doc, context)
     if model is None:
         if not present:
-            yield context.diagnostic(
-                _RULE,
+            yield context.problem(
                 1,
                 f"no Common file in {where}: phones read their model's y0000000000XX.cfg "
                 f"before {mac_name}",
@@ -79,8 +75,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
             owner = model_for_common_file(name)
             notes.append(f"{name} there is for the {owner.name if owner else 'unknown model'}")
     note = f" ({'; '.join(notes)})" if notes else ""
-    yield context.diagnostic(
-        _RULE,
+    yield context.problem(
         1,
         f"{model.name} phones read {needed} before {mac_name}, but it is not in {where}{note}",
         hint=f"add {needed} to {where}",

@@ -20,11 +20,10 @@ Passing example (tree: T46G/0015651130f9.cfg)::
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 
-from cfgtool.diagnostics import Diagnostic, Severity
-from cfgtool.linting.rule import LintContext
+from cfgtool.diagnostics import Severity
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.nodes import Document
 from cfgtool.provisioning import file_view
 
@@ -34,10 +33,8 @@ SEVERITY: Severity = "error"
 SUMMARY = "two files for the same phone (MAC letter case variants, or two model directories)"
 SCOPE = "model"
 
-_RULE = sys.modules[__name__]
 
-
-def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
     view = file_view(context)
     if view is None or not view.tree.checks or view.name.mac is None:
         return
@@ -45,8 +42,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
     if len(paths) < 2 or paths[0] == view.relative:
         return
     others = [path for path in paths if path != view.relative]
-    yield context.diagnostic(
-        _RULE,
+    yield context.problem(
         1,
         f"another file is for the same phone {view.name.mac}: {', '.join(others)}; "
         "the phone reads only one of them",

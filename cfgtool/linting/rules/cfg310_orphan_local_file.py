@@ -18,12 +18,11 @@ Passing example (tree: 0015651130f9-local.cfg, 0015651130f9.cfg)::
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 
-from cfgtool.diagnostics import Diagnostic, Severity
+from cfgtool.diagnostics import Severity
 from cfgtool.filenames import mac_filename
-from cfgtool.linting.rule import LintContext
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.nodes import Document
 from cfgtool.provisioning import file_view
 
@@ -33,10 +32,8 @@ SEVERITY: Severity = "warning"
 SUMMARY = "a <mac>-local.cfg without its <mac>.cfg in the same directory"
 SCOPE = "model"
 
-_RULE = sys.modules[__name__]
 
-
-def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
     view = file_view(context)
     if view is None or not view.tree.checks or view.name.kind != "mac-local":
         return
@@ -44,8 +41,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
     wanted = mac_filename(view.name.mac)
     if wanted in view.directory.names:
         return
-    yield context.diagnostic(
-        _RULE,
+    yield context.problem(
         1,
         f"{view.name.name} has no {wanted} next to it: its phone is not provisioned from here",
         hint=f"add {wanted}, or delete this file if the phone is gone",

@@ -25,13 +25,13 @@ Passing example (tree: y000000000028.cfg, fw/28.83.0.50.rom)::
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
 
-from cfgtool.diagnostics import Diagnostic, Severity
-from cfgtool.linting.rule import LintContext
+from cfgtool.diagnostics import Severity
+from cfgtool.format import EMPTY_VALUES
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.nodes import Document, Entry
-from cfgtool.provisioning import NULL_VALUES, file_view, resource_kind, tree_file, tree_target
+from cfgtool.provisioning import file_view, resource_kind, tree_file, tree_target
 
 CODE = "CFG311"
 NAME = "missing-resource-file"
@@ -39,15 +39,13 @@ SEVERITY: Severity = "error"
 SUMMARY = "a firmware, ring tone, XML or image URL into the tree whose file does not exist"
 SCOPE = "model"
 
-_RULE = sys.modules[__name__]
 
-
-def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
     view = file_view(context)
     if view is None or not view.tree.checks or context.template:
         return
     for node in doc.items:
-        if type(node) is not Entry or not node.key.endswith("url") or node.value in NULL_VALUES:
+        if type(node) is not Entry or not node.key.endswith("url") or node.value in EMPTY_VALUES:
             continue
         kind = resource_kind(node.key)
         if kind is None:
@@ -56,8 +54,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
         if target is None or os.path.isfile(tree_file(view, target)):
             continue
         path = tree_file(view, target)
-        yield context.value_diagnostic(
-            _RULE,
+        yield context.value_problem(
             node,
             f"{node.key}: the {kind} {path} does not exist, so the phone's download will fail",
             hint=f"put the {kind} at {path}, or correct the URL",

@@ -23,14 +23,13 @@ Passing example::
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterator
 
-from cfgtool.diagnostics import Diagnostic, Severity
-from cfgtool.linting.rule import LintContext
+from cfgtool.diagnostics import Severity
+from cfgtool.format import EMPTY_VALUES
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.nodes import Document, Entry
 from cfgtool.provisioning import (
-    NULL_VALUES,
     RINGTONE_URL_KEY,
     FileView,
     file_view,
@@ -44,7 +43,6 @@ SEVERITY: Severity = "error"
 SUMMARY = "a ring tone that is not a .wav file (by name, or by content inside the tree)"
 SCOPE = "model"
 
-_RULE = sys.modules[__name__]
 _RING_TYPE = re.compile(
     r"(?:static\.)?(?:phone_setting\.ring_type|account\.[0-9]+\.ringtone\.ring_type)"
 )
@@ -60,10 +58,10 @@ def extension(name: str) -> str | None:
     return f".{ext.lower()}" if dot and stem and ext else None
 
 
-def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
     view = file_view(context)
     for node in doc.items:
-        if type(node) is not Entry or node.value in NULL_VALUES:
+        if type(node) is not Entry or node.value in EMPTY_VALUES:
             continue
         if "ring" not in node.key:
             continue
@@ -72,8 +70,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
             continue
         ext = extension(node.value)
         if ext is not None and ext != ".wav":
-            yield context.value_diagnostic(
-                _RULE,
+            yield context.value_problem(
                 node,
                 f"{node.key}: phones play .wav ring tones only, not {ext}",
                 hint="convert the ring tone to WAV and name it .wav",
@@ -81,8 +78,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
         elif is_url and view is not None and view.tree.checks:
             problem = _content_problem(view, node.value)
             if problem:
-                yield context.value_diagnostic(
-                    _RULE,
+                yield context.value_problem(
                     node,
                     f"{node.key}: {problem}",
                     hint="convert the ring tone to WAV (PCM) and upload it again",

@@ -21,13 +21,12 @@ Passing example (file 0015651130f9.cfg)::
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 
-from cfgtool.catalog import NULL_VALUES
-from cfgtool.diagnostics import Diagnostic, Severity
+from cfgtool.diagnostics import Severity
 from cfgtool.filenames import basename, classify
-from cfgtool.linting.rule import LintContext
+from cfgtool.format import EMPTY_VALUES
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.linting.rules._shared import AES_KEY, facts
 from cfgtool.masking import has_url_credentials, is_secret_key
 from cfgtool.nodes import Document
@@ -36,8 +35,6 @@ CODE = "CFG401"
 NAME = "secret-in-common-file"
 SEVERITY: Severity = "warning"
 SUMMARY = "an account password, AES key or URL credential in a Common file every phone fetches"
-
-_RULE = sys.modules[__name__]
 
 
 def _what(key: str) -> str | None:
@@ -48,17 +45,16 @@ def _what(key: str) -> str | None:
     return None
 
 
-def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
     name = context.filename or (basename(context.path) if context.path else None)
     if name is None or not classify(name).is_common:
         return
-    for node in facts(doc, context.extra_known_keys).entries:
-        if node.value in NULL_VALUES:
+    for node in facts(doc, context).entries:
+        if node.value in EMPTY_VALUES:
             continue
         what = _what(node.key)
         if what is not None:
-            yield context.diagnostic(
-                _RULE,
+            yield context.problem(
                 node,
                 f"{what} ({node.key}) in the Common file {name}, which every phone "
                 "of the model downloads",
@@ -66,8 +62,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
                 hint="move it to each phone's <mac>.cfg",
             )
         elif "://" in node.value and has_url_credentials(node.value):
-            yield context.diagnostic(
-                _RULE,
+            yield context.problem(
                 node,
                 f"the URL in {node.key} carries a user name or password, in the Common file "
                 f"{name} that every phone of the model downloads",

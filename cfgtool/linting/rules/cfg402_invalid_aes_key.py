@@ -20,12 +20,12 @@ Passing example::
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 
-from cfgtool.diagnostics import Diagnostic, Severity
+from cfgtool.crypto.keys import KEY_ALPHABET, validate_aes_key
+from cfgtool.diagnostics import Severity
 from cfgtool.errors import CryptoError
-from cfgtool.linting.rule import LintContext
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.linting.rules._shared import facts
 from cfgtool.nodes import Document
 
@@ -34,14 +34,9 @@ NAME = "invalid-aes-key"
 SEVERITY: Severity = "error"
 SUMMARY = "an AES key that is not 16 (or 32) characters of the allowed set"
 
-_RULE = sys.modules[__name__]
 
-
-def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
-    for node in facts(doc, context.extra_known_keys).aes:
-        # Imported here: cfgtool.crypto is not needed for files without AES keys.
-        from cfgtool.crypto import KEY_ALPHABET, validate_aes_key
-
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
+    for node in facts(doc, context).aes:
         try:
             validate_aes_key(node.value)
         except CryptoError:
@@ -51,8 +46,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
                 problem = f"character {bad} is not one an AES key may use"
             else:
                 problem = f"the key is {len(node.value)} characters long, not 16 or 32"
-            yield context.diagnostic(
-                _RULE,
+            yield context.problem(
                 node,
                 f"{node.key}: {problem}",
                 column=node.value_column + (bad - 1 if bad else 0),

@@ -18,11 +18,10 @@ Passing example::
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 
-from cfgtool.diagnostics import Diagnostic, Severity
-from cfgtool.linting.rule import LintContext
+from cfgtool.diagnostics import Severity
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.linting.rules._shared import facts
 from cfgtool.nodes import Document
 
@@ -31,12 +30,11 @@ NAME = "default-password"
 SEVERITY: Severity = "warning"
 SUMMARY = "a phone web password set to the factory default (admin:admin) or to the user name"
 
-_RULE = sys.modules[__name__]
 _FACTORY_DEFAULTS = frozenset({("admin", "admin"), ("user", "user"), ("var", "var")})
 
 
-def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
-    found = facts(doc, context.extra_known_keys)
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
+    found = facts(doc, context)
     templated = {id(node) for node, _ in found.values}
     for node in found.user_passwords:
         user, colon, password = node.value.partition(":")
@@ -51,8 +49,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
             problem = f"the user name {user!r} as its password"
         else:
             continue
-        yield context.diagnostic(
-            _RULE,
+        yield context.problem(
             node,
             f"{node.key} sets {problem}: anyone on the network can log in to the web page",
             column=node.value_column + len(node.value.partition(":")[0]) + 1,

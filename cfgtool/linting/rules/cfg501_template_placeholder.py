@@ -31,11 +31,10 @@ Passing example (template)::
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 
-from cfgtool.diagnostics import Diagnostic, Severity
-from cfgtool.linting.rule import LintContext
+from cfgtool.diagnostics import Severity
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.linting.rules._shared import (
     PLACEHOLDER,
     STRICT_PLACEHOLDER,
@@ -44,13 +43,14 @@ from cfgtool.linting.rules._shared import (
 )
 from cfgtool.masking import is_secret_key
 from cfgtool.nodes import Document, Entry, Invalid
+from cfgtool.rendering.template import template_placeholders, template_problems
 
 CODE = "CFG501"
 NAME = "template-placeholder"
 SEVERITY: Severity = "error"
 SUMMARY = "template syntax ({{ }}, {% %}, {$x}, %%x%%; ${X} warns) left in a rendered file"
+OWNS = (TEMPLATE_PLACEHOLDER,)  # one mistake, one diagnostic: see rules/_shared.py
 
-_RULE = sys.modules[__name__]
 # Variables every rendered phone has, whether or not the inventory lists them.
 IMPLICIT_VARIABLES = frozenset({"mac", "model"})
 
@@ -67,11 +67,11 @@ def _syntax(text: str) -> str:
     return "a shell-style ${...} variable"
 
 
-def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
     template = context.template
-    found = facts(doc, context.extra_known_keys)
-    keys = [(node, "key") for node, owner in found.keys if owner == TEMPLATE_PLACEHOLDER]
-    values = [(node, "value") for node, owner in found.values if owner == TEMPLATE_PLACEHOLDER]
+    found = facts(doc, context)
+    keys = [(node, "key") for node, owner in found.keys if owner in OWNS]
+    values = [(node, "value") for node, owner in found.values if owner in OWNS]
     for node, where in sorted([*keys, *values], key=lambda item: item[0].line):
         if where == "key":
             text, start, pattern = node.key, node.key_column, PLACEHOLDER
@@ -89,7 +89,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
         yield from _template_checks(doc, context)
 
 
-def _found(context: LintContext, node: Entry, text: str, column: int, where: str) -> Diagnostic:
+def _found(context: LintContext, node: Entry, text: str, column: int, where: str) -> Problem:
     shell = text.startswith("${")
     if context.template:
         message = f"{_syntax(text)} in a {where}: cfgtool templates use {{{{ name }}}} in values"
@@ -99,8 +99,7 @@ def _found(context: LintContext, node: Entry, text: str, column: int, where: str
             message += ": the template was not rendered"
     if not is_secret_key(node.key):  # never echo (part of) a password
         message += f" ({text if len(text) <= 40 else text[:40] + '...'})"
-    return context.diagnostic(
-        _RULE,
+    return context.problem(
         node,
         message,
         column=column,
@@ -112,15 +111,12 @@ def _found(context: LintContext, node: Entry, text: str, column: int, where: str
     )
 
 
-def _template_checks(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
+def _template_checks(doc: Document, context: LintContext) -> Iterator[Problem]:
     """``{{ }}`` syntax and names, checked by the renderer's own parser."""
-    # Imported here: only templates need the renderer.
-    from cfgtool.rendering import template_placeholders, template_problems
-
     invalid_lines = {node.line for node in doc.items if isinstance(node, Invalid)}
     for problem in template_problems(doc):
         if problem.line not in invalid_lines:  # CFG103 and friends report those lines
-            yield context.diagnostic(_RULE, problem.line, problem.message, column=problem.column)
+            yield context.problem(problem.line, problem.message, column=problem.column)
     columns = context.template_variables
     if columns is None:
         return
@@ -128,8 +124,7 @@ def _template_checks(doc: Document, context: LintContext) -> Iterator[Diagnostic
     for placeholder in template_placeholders(doc):
         if placeholder.name not in known:
             what = "block condition" if placeholder.key is None else "placeholder"
-            yield context.diagnostic(
-                _RULE,
+            yield context.problem(
                 placeholder.line,
                 f"the {what} {placeholder.name!r} names no inventory column",
                 column=placeholder.column,

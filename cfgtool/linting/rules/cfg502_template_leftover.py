@@ -20,11 +20,10 @@ Passing example::
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 
-from cfgtool.diagnostics import Diagnostic, Severity
-from cfgtool.linting.rule import LintContext
+from cfgtool.diagnostics import Severity
+from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.linting.rules._shared import (
     TEMPLATE_LEFTOVER,
     facts,
@@ -37,24 +36,23 @@ CODE = "CFG502"
 NAME = "template-leftover"
 SEVERITY: Severity = "error"
 SUMMARY = "a stray template fragment ('}}', '{{', '{%', '%}', '{$', '${')"
+OWNS = (TEMPLATE_LEFTOVER,)  # one mistake, one diagnostic: see rules/_shared.py
 
-_RULE = sys.modules[__name__]
 _HINT = "finish or remove the template syntax"
 
 
-def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
-    found = facts(doc, context.extra_known_keys)
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
+    found = facts(doc, context)
     flagged: list[tuple[Entry | Invalid, str]] = [
-        *[(node, "line") for node, owner in found.invalid if owner == TEMPLATE_LEFTOVER],
-        *[(node, "key") for node, owner in found.keys if owner == TEMPLATE_LEFTOVER],
-        *[(node, "value") for node, owner in found.values if owner == TEMPLATE_LEFTOVER],
+        *[(node, "line") for node, owner in found.invalid if owner in OWNS],
+        *[(node, "key") for node, owner in found.keys if owner in OWNS],
+        *[(node, "value") for node, owner in found.values if owner in OWNS],
     ]
     for node, where in sorted(flagged, key=lambda item: item[0].line):
         if isinstance(node, Entry) and where == "key":
             match = leftover_fragment(node.key)
             offset = match.start() if match else 0
-            yield context.diagnostic(
-                _RULE,
+            yield context.problem(
                 node,
                 f"stray template fragment {match.group() if match else ''!r} in the key",
                 column=node.key_column + offset,
@@ -67,16 +65,14 @@ def check(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
             if context.template and ("{{" in node.value or "}}" in node.value):
                 continue  # in a template, the renderer's checks (CFG501) cover {{ }}
             shown = "" if is_secret_key(node.key) else f" {match.group()!r}"
-            yield context.diagnostic(
-                _RULE,
+            yield context.problem(
                 node,
                 f"stray template fragment{shown} in the value of {node.key}",
                 column=node.value_column + match.start(),
                 hint=_HINT,
             )
         else:
-            yield context.diagnostic(
-                _RULE,
+            yield context.problem(
                 node,
                 f"a line with a stray template fragment: {node.raw.strip()[:40]!r}",
                 column=node.column,

@@ -1,0 +1,98 @@
+"""Parallel work, in one place: how many workers, and the one way to start them.
+
+- :func:`default_jobs` is what ``--jobs 0`` means: the CPUs this process may use.
+- :func:`process_pool` starts worker processes (lint, render). Its start
+  method is explicit: ``fork`` where the platform has it and it is safe
+  (Linux), so workers inherit what the parent already loaded (the compiled
+  line scanner, the rules, the catalog) instead of importing it again; the
+  platform's default elsewhere. Passing the context explicitly keeps the
+  pools working the same when Python changes its default start method (3.14
+  makes it ``forkserver`` on Linux); callers that keep state for their
+  workers give it through ``initializer`` so any start method gets it.
+- :func:`thread_map` runs I/O-bound work on threads (encrypt, decrypt), with
+  :func:`default_threads` of them unless told.
+
+The pools are imported on first use: ``cfgtool lint FILE`` never needs them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
+__all__ = ["default_jobs", "default_threads", "process_pool", "start_method", "thread_map"]
+
+_In = TypeVar("_In")
+_Out = TypeVar("_Out")
+
+
+def default_jobs() -> int:
+    """How many processes ``--jobs 0`` means: the CPUs this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def default_threads() -> int:
+    """Worker threads by default: enough to overlap file I/O on any machine."""
+    return min(32, (os.cpu_count() or 1) + 4)
+
+
+def start_method() -> str | None:
+    """``fork`` on Linux (workers inherit the loaded state), else None: the platform default."""
+    return "fork" if sys.platform == "linux" else None
+
+
+def process_pool(
+    workers: int,
+    *,
+    initializer: Callable[..., object] | None = None,
+    initargs: tuple[Any, ...] = (),
+) -> ProcessPoolExecutor:
+    """A process pool of ``workers`` with the explicit start method of :func:`start_method`."""
+    # lazy: multiprocessing and concurrent.futures cost start-up time that one-file lint never needs
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context(start_method())
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=initializer, initargs=initargs
+    )
+
+
+def thread_map(
+    work: Callable[[_In], _Out],
+    items: Sequence[_In],
+    jobs: int | None = None,
+    on_done: Callable[[int, int], None] | None = None,
+) -> list[_Out]:
+    """``[work(item) for item in items]`` on ``jobs`` threads (None: :func:`default_threads`).
+
+    ``on_done(done, total)`` is called from the calling thread after each item.
+    """
+    total = len(items)
+    workers = default_threads() if jobs is None else max(1, jobs)
+    if workers == 1 or total <= 1:
+        results = []
+        for done, item in enumerate(items, start=1):
+            results.append(work(item))
+            if on_done:
+                on_done(done, total)
+        return results
+    # lazy: concurrent.futures is only needed when there is more than one item to share out
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    slots: list[_Out | None] = [None] * total
+    with ThreadPoolExecutor(max_workers=min(workers, total)) as pool:
+        futures = {pool.submit(work, item): index for index, item in enumerate(items)}
+        for done, future in enumerate(as_completed(futures), start=1):
+            slots[futures[future]] = future.result()
+            if on_done:
+                on_done(done, total)
+    return cast("list[_Out]", slots)

@@ -1,0 +1,211 @@
+"""Planning a batch: each inventory row checked (MAC, model, duplicates) and turned into a job."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from cfgtool.catalog import Model, find_model, load_models, model_match_key
+from cfgtool.errors import CfgValueError
+from cfgtool.filenames import normalize_mac, not_a_mac
+from cfgtool.rendering.inventory import (
+    Inventory,
+    InventoryRow,
+)
+from cfgtool.rendering.render import (
+    character_problem,
+)
+from cfgtool.rendering.template import (
+    MAC_COLUMN,
+    MODEL_COLUMN,
+    NULL_CELL,
+    SAFE_PART,
+    Layout,
+    RowProblem,
+    Template,
+    TemplateError,
+    TemplateProblem,
+)
+from cfgtool.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    pass
+
+# --- planning the batch -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One row, ready to render in any process."""
+
+    index: int
+    row: int
+    mac: str
+    model: str | None  # the catalog's name
+    variables: dict[str, str]
+    overrides: dict[str, str]
+    relative_path: str
+
+
+def _suggest(name: str, choices: Iterable[str]) -> str:
+    hint = did_you_mean(name, choices)
+    return f"; {hint}" if hint else ""
+
+
+def _model_names() -> list[str]:
+    return [model.name for model in load_models()]
+
+
+def _model_directory(model: Model, label: str) -> str | None:
+    """The ``$PN`` directory of ``model``: the catalog's name that ``label`` spells, else
+    its first one (T23P/G reads ``T23P`` or ``T23G``); None when there is no safe one."""
+    names = model.pn_names
+    spelled = [name for name in names if model_match_key(name) == model_match_key(label)]
+    name = next(iter(spelled or names), "")
+    return name if SAFE_PART.fullmatch(name) else None
+
+
+def _undefined_names(template: Template, inventory: Inventory) -> list[TemplateProblem]:
+    known = {column for column in inventory.columns if column and "." not in column}
+    known |= {MAC_COLUMN, MODEL_COLUMN}
+    problems = []
+    everything = (*template.placeholders, *template.conditions)
+    for placeholder in sorted(everything, key=lambda p: (p.line, p.column)):
+        if placeholder.name not in known:
+            message = (
+                f"{placeholder.name!r} is no column of {inventory.path} "
+                f"(header on row {inventory.header_row})" + _suggest(placeholder.name, known)
+            )
+            problems.append(
+                TemplateProblem(placeholder.line, placeholder.column, message, template.path)
+            )
+    return problems
+
+
+def _find_model(cell: str) -> tuple[Model | None, str]:
+    """The model a model cell names, or None and what is wrong with the cell."""
+    if reason := character_problem(cell):
+        return None, reason
+    model = find_model(cell)
+    if model is None:
+        message = f"unknown model {cell!r}" + _suggest(cell.upper(), _model_names())
+        return None, message + " (`cfgtool models` lists the known ones)"
+    return model, ""
+
+
+class _RowChecker:
+    """Row-level checks before rendering: MAC, model, duplicates."""
+
+    def __init__(self, inventory: Inventory, layout: Layout, default_model: str | None) -> None:
+        self.inventory = inventory
+        self.layout = layout
+        self.mac_index = inventory.column_index(MAC_COLUMN)
+        self.model_index = inventory.column_index(MODEL_COLUMN)
+        self.default = find_model(default_model) if default_model else None
+        self.default_label = default_model or ""
+        self._models: dict[str, tuple[Model | None, str]] = {}  # cell -> model, or why none
+        if default_model and self.default is None:
+            message = f"--model {default_model!r} is not a known model" + _suggest(
+                default_model, _model_names()
+            )
+            raise CfgValueError(message + " (`cfgtool models` lists the known ones)")
+
+    def problem(
+        self, row: int, index: int | None, message: str, mac: str | None = None
+    ) -> RowProblem:
+        name = self.inventory.columns[index] if index is not None else None
+        column = index + 1 if index is not None else None
+        return RowProblem(self.inventory.path, row, column, name, message, mac)
+
+    def mac(self, row: InventoryRow) -> tuple[str | None, RowProblem | None]:
+        assert self.mac_index is not None
+        cell = row.cells[self.mac_index]
+        if not cell.strip():
+            return None, self.problem(row.row, self.mac_index, "the MAC is missing")
+        mac = normalize_mac(cell)
+        if mac is None:
+            message = character_problem(cell) or not_a_mac(cell)
+            return None, self.problem(row.row, self.mac_index, message)
+        return mac, None
+
+    def model(self, row: InventoryRow) -> tuple[Model | None, str, RowProblem | None]:
+        cell = row.cells[self.model_index] if self.model_index is not None else ""
+        if not cell:
+            return self.default, self.default_label, None
+        found = self._models.get(cell)
+        if found is None:
+            found = self._models[cell] = _find_model(cell)
+        model, message = found
+        if model is None:
+            return None, cell, self.problem(row.row, self.model_index, message)
+        return model, cell, None
+
+    def path(
+        self, row: InventoryRow, mac: str, model: Model | None, label: str
+    ) -> tuple[str, RowProblem | None]:
+        name = f"{mac}.cfg"
+        if self.layout == "flat":
+            return name, None
+        if model is None:
+            message = "the $PN layout needs the model: fill the model column or give --model"
+            return name, self.problem(row.row, self.model_index, message, mac)
+        directory = _model_directory(model, label)
+        if directory is None:
+            message = f"the catalog has no $PN directory name for {model.name}"
+            return name, self.problem(row.row, self.model_index, message, mac)
+        return f"{directory}/{name}", None
+
+
+def plan_jobs(
+    template: Template, inventory: Inventory, *, layout: Layout, default_model: str | None
+) -> tuple[list[Job], list[RowProblem]]:
+    """Turn inventory rows into jobs and collect row-level mistakes.
+
+    Rows with a duplicate MAC still become jobs, so that all their problems are
+    reported; the batch writes no row that has a problem.
+    """
+    undefined = _undefined_names(template, inventory)
+    if undefined:
+        raise TemplateError(undefined)
+    checker = _RowChecker(inventory, layout, default_model)
+    columns = inventory.columns
+    skip = {checker.mac_index, checker.model_index}
+    variable_columns = [
+        (i, c) for i, c in enumerate(columns) if c and "." not in c and i not in skip
+    ]
+    key_columns = [(i, c) for i, c in enumerate(columns) if "." in c]
+    jobs: list[Job] = []
+    problems: list[RowProblem] = []
+    rows_of_mac: dict[str, list[int]] = {}
+    for row in inventory.rows:
+        mac, mac_problem = checker.mac(row)
+        model, label, model_problem = checker.model(row)
+        row_problems = [p for p in (mac_problem, model_problem) if p]
+        relative = ""
+        if mac is not None:
+            rows_of_mac.setdefault(mac, []).append(row.row)
+            if not row_problems:
+                relative, path_problem = checker.path(row, mac, model, label)
+                row_problems += [path_problem] if path_problem else []
+        if row_problems:
+            problems.extend(replace(p, mac=mac) for p in row_problems)
+            continue
+        assert mac is not None
+        variables = {name: row.cells[i] for i, name in variable_columns}
+        variables[MAC_COLUMN] = mac
+        variables[MODEL_COLUMN] = label
+        overrides = {
+            key: "" if row.cells[i] == NULL_CELL else row.cells[i]
+            for i, key in key_columns
+            if row.cells[i]
+        }
+        name = model.name if model else None
+        jobs.append(Job(len(jobs), row.row, mac, name, variables, overrides, relative))
+    duplicated = {mac: rows for mac, rows in rows_of_mac.items() if len(rows) > 1}
+    for mac, rows in duplicated.items():
+        for number in rows:
+            others = ", ".join(str(n) for n in rows if n != number)
+            message = f"duplicate MAC {mac}, also on row {others}; each phone needs exactly one row"
+            problems.append(checker.problem(number, checker.mac_index, message, mac))
+    return jobs, problems
