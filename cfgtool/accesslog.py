@@ -6,7 +6,7 @@ serve`` adds ``mac``/``model``/``firmware``/``md5``, the nginx file from
 ``cfgtool deploy nginx`` adds ``user_agent``, from which they are read here
 (and the MAC from the file name, as the server does).
 
-    >>> summary = summarize(['{"time":"t","client":"10.0.0.5","method":"GET",'
+    >>> summary = summarize_log(['{"time":"t","client":"10.0.0.5","method":"GET",'
     ...     '"path":"/T46G/0015651130f9.cfg","status":200,"bytes":41}'])
     >>> summary.phones[0].mac, list(summary.phones[0].files)
     ('0015651130f9', ['T46G/0015651130f9.cfg'])
@@ -22,7 +22,7 @@ from typing import Any
 from cfgtool.filenames import basename, classify
 from cfgtool.useragent import parse_user_agent
 
-__all__ = ["LogSummary", "PhoneSummary", "summarize"]
+__all__ = ["LogSummary", "PhoneSummary", "summarize_log"]
 
 MAX_KEPT = 20
 _UPLOAD_METHODS = ("PUT", "STOR", "WRQ")
@@ -86,7 +86,7 @@ def _status(record: dict[str, Any]) -> int | None:
         return None
 
 
-def summarize(lines: Iterable[str]) -> LogSummary:
+def summarize_log(lines: Iterable[str]) -> LogSummary:
     """Fold log lines into per-phone summaries (lines that are not JSON records are counted)."""
     phones: dict[str, PhoneSummary] = {}
     totals = {"requests": 0, "served": 0, "uploads": 0, "failures": 0, "unidentified": 0}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cfgtool.accesslog import summarize, text_report
+from cfgtool.accesslog import summarize_log, text_report
 from cfgtool.cli import main
 
 MAC = "0015651130f9"
@@ -70,7 +70,7 @@ LINES = [
 
 
 def test_phones_files_uploads_failures() -> None:
-    summary = summarize(LINES)
+    summary = summarize_log(LINES)
     assert summary.totals == {
         "requests": 6,
         "served": 4,
@@ -95,7 +95,7 @@ def test_phones_files_uploads_failures() -> None:
 
 
 def test_most_recent_phone_first_and_table() -> None:
-    summary = summarize(LINES)
+    summary = summarize_log(LINES)
     assert summary.phones[0].mac == "00156500aaaa"
     table = text_report(summary)
     assert table.splitlines()[0].startswith("MAC")
@@ -104,7 +104,7 @@ def test_most_recent_phone_first_and_table() -> None:
 
 @pytest.mark.parametrize("line", ["[]", '{"status": "x"}', '{"path": "/a"}', "{"])
 def test_lines_that_are_not_records_are_counted(line: str) -> None:
-    assert summarize([line]).bad_lines == [1]
+    assert summarize_log([line]).bad_lines == [1]
 
 
 def test_cli_text_json_and_mac(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import bcrypt
 import pytest
 from click.testing import CliRunner
 
-from cfgtool.accesslog import summarize
+from cfgtool.accesslog import summarize_log
 from cfgtool.cli import main
 from cfgtool.deploy.nginx import check_htpasswd, nginx_config, site_from_options
 from cfgtool.errors import CfgValueError
@@ -180,7 +180,7 @@ def test_the_json_log_has_serves_fields_and_cfgtool_log_reads_it(site: Nginx) ->
         record
     )
     assert (record["client"], record["protocol"], record["status"]) == ("127.0.0.1", "http", 200)
-    summary = summarize(lines)
+    summary = summarize_log(lines)
     (phone,) = [p for p in summary.phones if p.mac == MAC]
     assert (phone.model, phone.firmware) == ("T46G", "28.83.0.50")
     assert f"T46G/{MAC}.cfg" in phone.files

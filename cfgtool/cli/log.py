@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from cfgtool.accesslog import summarize, text_report
+from cfgtool.accesslog import summarize_log, text_report
 from cfgtool.cli.options import text_or_json
 from cfgtool.filenames import normalize_mac
 
@@ -34,7 +34,7 @@ def log(file: str, mac: str | None, output_format: str) -> None:
     if mac and wanted is None:
         raise click.BadParameter(f"{mac!r} is not a MAC address", param_hint="--mac")
     with click.open_file(file, encoding="utf-8", errors="replace") as stream:
-        summary = summarize(stream)
+        summary = summarize_log(stream)
     if wanted:
         summary.phones = [phone for phone in summary.phones if phone.mac == wanted]
     if output_format == "json" or wanted:
