@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from cfgtool.cli import main
 from cfgtool.sip.message import SipMessage, parse
 from cfgtool.sip.notify import check_sync
-from cfgtool.sip.phone import build_subscribe, listen_check_sync, pnp_discover
+from cfgtool.sip.phone import build_subscribe, check_sync_action, listen_check_sync, pnp_discover
 from cfgtool.sip.pnp import AllowList, PnpResponder, parse_event, phone_mac
 from tests.sipp import LOOPBACK, free_port, sipp
 
@@ -218,3 +218,20 @@ def test_cli_requires_an_allow_list() -> None:
     result = CliRunner().invoke(main, ["pnp", "--url", URL, "--port", "0"])
     assert result.exit_code == 2
     assert "--allow-mac" in result.output
+
+
+@pytest.mark.parametrize(
+    ("setting", "reboot", "action"),
+    [
+        (None, False, "reboot"),
+        ("1", False, "reboot"),
+        ("1", True, "reboot"),
+        ("0", False, "provision"),
+        ("0", True, "reboot"),
+        ("2", True, "ignore"),
+    ],
+)
+def test_check_sync_action_follows_notify_reboot_enable(
+    setting: str | None, reboot: bool, action: str
+) -> None:
+    assert check_sync_action(setting, reboot) == action

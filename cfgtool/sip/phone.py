@@ -12,6 +12,7 @@ import select
 import socket
 import time
 from dataclasses import dataclass
+from typing import Literal
 
 from cfgtool.errors import CfgValueError
 from cfgtool.sip.addresses import refusal
@@ -29,7 +30,19 @@ from cfgtool.sip.pnp import PNP_GROUP, PNP_PORT
 from cfgtool.sip.transport import T1, T2, TIMER_F
 from cfgtool.useragent import phone_user_agent
 
-__all__ = ["CheckSync", "PnpAnswer", "build_subscribe", "listen_check_sync", "pnp_discover"]
+__all__ = [
+    "NOTIFY_REBOOT_KEY",
+    "CheckSync",
+    "CheckSyncAction",
+    "PnpAnswer",
+    "build_subscribe",
+    "check_sync_action",
+    "listen_check_sync",
+    "pnp_discover",
+]
+
+NOTIFY_REBOOT_KEY = "sip.notify_reboot_enable"
+CheckSyncAction = Literal["ignore", "provision", "reboot"]
 
 _MAX_DATAGRAM = 65535
 
@@ -52,8 +65,21 @@ class CheckSync:
     event: str
 
 
-def _colons(mac: str) -> str:
-    return ":".join(mac[i : i + 2] for i in range(0, 12, 2))
+def check_sync_action(notify_reboot_enable: str | None, reboot: bool) -> CheckSyncAction:
+    """What a phone does on check-sync, by its ``sip.notify_reboot_enable`` (default 1).
+
+    1 reboots on every check-sync; 0 reboots only for ``reboot=true`` and
+    otherwise re-provisions in place; 2 ignores the NOTIFY.
+
+        >>> check_sync_action(None, False), check_sync_action("0", False)
+        ('reboot', 'provision')
+    """
+    value = (notify_reboot_enable or "1").strip()
+    if value == "2":
+        return "ignore"
+    if value == "0":
+        return "reboot" if reboot else "provision"
+    return "reboot"
 
 
 def build_subscribe(
