@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sipp import free_port, wait_bound
+from tests.net import free_port, wait_bound
 
 
 @dataclass

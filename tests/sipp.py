@@ -4,42 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.net import LOOPBACK, free_port, wait_bound
+
+__all__ = ["LOOPBACK", "SCENARIOS", "free_port", "sipp", "wait_bound"]
+
 SCENARIOS = Path(__file__).parent / "data" / "sipp"
-LOOPBACK = "127.0.0.1"
-
-
-def free_port(kind: int = socket.SOCK_DGRAM) -> int:
-    """A port the kernel just gave out on loopback (closed again for SIPp to take)."""
-    with socket.socket(socket.AF_INET, kind) as probe:
-        probe.bind((LOOPBACK, 0))
-        return int(probe.getsockname()[1])
-
-
-def _bound(port: int, tcp: bool) -> bool:
-    table = Path("/proc/net/tcp" if tcp else "/proc/net/udp").read_text()
-    wanted = f"0100007F:{port:04X}"
-    listening = "0A" if tcp else "07"
-    return any(
-        line.split()[1] == wanted and line.split()[3] == listening
-        for line in table.splitlines()[1:]
-    )
-
-
-def wait_bound(port: int, *, tcp: bool = False, timeout: float = 5.0) -> None:
-    """Wait until something listens on 127.0.0.1:port (reads /proc; sends nothing)."""
-    deadline = time.monotonic() + timeout
-    while not _bound(port, tcp):
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"nothing listens on {LOOPBACK}:{port}")
-        time.sleep(0.02)
 
 
 @contextlib.contextmanager

@@ -17,7 +17,7 @@ from cfgtool.cli import main
 from cfgtool.deploy.tftpd import TftpdSite, tftpd_command, tftpd_defaults, tftpd_rules
 from cfgtool.errors import CfgValueError
 from tests.conftest import write_tree
-from tests.sipp import free_port, wait_bound
+from tests.net import free_port, wait_bound
 
 MAC = "0015651130f9"
 COMMON = "#!version:1.0.0.1\nlang.gui = English\n"
