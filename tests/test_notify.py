@@ -11,12 +11,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cfgtool.cli import main
 from cfgtool.sip import addresses
 from cfgtool.sip.addresses import parse_target, refusal
-from cfgtool.sip.message import parse
+from cfgtool.sip.message import SipMessage, parse
 from cfgtool.sip.notify import build_notify, check_sync, check_sync_many
+from cfgtool.sip.phone import listen_check_sync
 from cfgtool.sip.transport import retransmit_times
 from tests.sipp import LOOPBACK, free_port, sipp
 
@@ -197,3 +200,48 @@ def test_cli_help_explains_notify_reboot_enable() -> None:
 
 def test_cli_without_targets_is_a_usage_error() -> None:
     assert CliRunner().invoke(main, ["notify"]).exit_code == 2
+
+
+def test_ipv6_loopback() -> None:
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6")
+    with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as phone:
+        try:
+            phone.bind(("::1", 0))
+        except OSError:
+            pytest.skip("::1 is not configured")
+        port = phone.getsockname()[1]
+        got: list[object] = []
+        listener = threading.Thread(
+            target=lambda: got.append(listen_check_sync(sock=phone, timeout=3))
+        )
+        listener.start()
+        result = check_sync(f"[::1]:{port}", timeout=3)
+        listener.join(5)
+    assert result.ok and result.address == f"[::1]:{port}"
+    assert got and got[0] is not None
+
+
+header_text = (
+    st.text(
+        st.characters(min_codepoint=0x20, max_codepoint=0x7E, exclude_characters=":"),
+        min_size=1,
+        max_size=30,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    headers=st.lists(st.tuples(st.from_regex(r"[A-Za-z][A-Za-z-]{0,15}", fullmatch=True),
+                               header_text), max_size=8),
+    body=st.binary(max_size=64),
+)  # fmt: skip
+def test_build_and_parse_round_trip(headers: list[tuple[str, str]], body: bytes) -> None:
+    kept = [(n, v) for n, v in headers if n.lower() not in ("content-length", "l")]
+    message = SipMessage.request("NOTIFY", "sip:10.0.0.5:5060", kept, body)
+    parsed = parse(message.to_bytes())
+    assert (parsed.method, parsed.uri, parsed.body) == ("NOTIFY", "sip:10.0.0.5:5060", body)
+    assert parsed.headers[:-1] == kept
