@@ -245,3 +245,14 @@ def test_build_and_parse_round_trip(headers: list[tuple[str, str]], body: bytes)
     parsed = parse(message.to_bytes())
     assert (parsed.method, parsed.uri, parsed.body) == ("NOTIFY", "sip:10.0.0.5:5060", body)
     assert parsed.headers[:-1] == kept
+
+
+def test_a_stop_event_ends_the_wait_early() -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as silent:
+        silent.bind((LOOPBACK, 0))
+        stop = threading.Event()
+        threading.Timer(0.3, stop.set).start()
+        started = time.monotonic()
+        result = check_sync(f"{LOOPBACK}:{silent.getsockname()[1]}", timeout=10, stop=stop)
+    assert result.outcome == "timeout"
+    assert time.monotonic() - started < 1.0

@@ -11,6 +11,7 @@ default) reboots on every check-sync, 0 reboots only when the event carries
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
@@ -146,6 +147,7 @@ def check_sync(
     user: str | None = None,
     password: str | None = None,
     timeout: float = TIMER_F,
+    stop: threading.Event | None = None,
 ) -> NotifyResult:
     """Send NOTIFY check-sync to one target and wait for the answer.
 
@@ -182,7 +184,7 @@ def check_sync(
             )
 
         try:
-            first = request(sock, transport, builder(1), timeout=timeout)
+            first = request(sock, transport, builder(1), timeout=timeout, stop=stop)
             status = first.response.status if first.response else None
             if status not in (401, 407) or not (user and password) or first.response is None:
                 return _answer(first, label, shown, authenticated=False, sends=first.sends)
@@ -209,6 +211,7 @@ def check_sync(
                 transport,
                 builder(2, [(answer_name, credentials)]),
                 timeout=max(0.5, timeout - first.elapsed),
+                stop=stop,
             )
         except OSError as exc:
             return NotifyResult(label, "error", address=shown, detail=exc.strerror or str(exc))
@@ -223,16 +226,26 @@ def check_sync_many(
     on_result: Callable[[NotifyResult], None] | None = None,
     **options: Any,
 ) -> list[NotifyResult]:
-    """:func:`check_sync` for every target, ``jobs`` at a time; results in target order."""
+    """:func:`check_sync` for every target, ``jobs`` at a time; results in target order.
+
+    On Ctrl-C, NOTIFYs not sent yet are dropped and the waits end within 0.2 s.
+    """
     if not targets:
         return []
     workers = max(1, min(jobs, len(targets)))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(check_sync, target, **options) for target in targets]
+    stop = threading.Event()
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
+        futures = [pool.submit(check_sync, target, stop=stop, **options) for target in targets]
         results = []
         for future in futures:
             result = future.result()
             if on_result is not None:
                 on_result(result)
             results.append(result)
+    except BaseException:
+        stop.set()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown()
     return results

@@ -10,6 +10,7 @@ is reliable: one send, then wait up to ``timeout``.
 from __future__ import annotations
 
 import socket
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ TIMER_F = 64 * T1
 Transport = Literal["udp", "tcp"]
 _MAX_DATAGRAM = 65535
 _MAX_TCP_MESSAGE = 1 << 20
+_STOP_POLL = 0.2  # how often a waiting request looks at its stop event
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +71,12 @@ def _matches(response: SipMessage, sent: SipMessage) -> bool:
     )
 
 
-def _udp(sock: socket.socket, build: Callable[[], SipMessage], timeout: float) -> Exchange:
+def _udp(
+    sock: socket.socket,
+    build: Callable[[], SipMessage],
+    timeout: float,
+    stop: threading.Event | None,
+) -> Exchange:
     message = build()
     data = message.to_bytes()
     start = time.monotonic()
@@ -80,14 +87,15 @@ def _udp(sock: socket.socket, build: Callable[[], SipMessage], timeout: float) -
     provisional: SipMessage | None = None
     while True:
         now = time.monotonic()
-        if now >= deadline:
+        if now >= deadline or (stop is not None and stop.is_set()):
             return Exchange(None, sends, now - start, provisional)
         if now >= next_send:
             sock.send(data)
             sends += 1
             next_send = now + interval
             interval = T2 if provisional else min(interval * 2, T2)
-        sock.settimeout(max(0.001, min(next_send, deadline) - time.monotonic()))
+        wake = min(next_send, deadline, time.monotonic() + _STOP_POLL)
+        sock.settimeout(max(0.001, wake - time.monotonic()))
         try:
             packet = sock.recv(_MAX_DATAGRAM)
         except TimeoutError:
@@ -109,7 +117,9 @@ def _udp(sock: socket.socket, build: Callable[[], SipMessage], timeout: float) -
         return Exchange(response, sends, time.monotonic() - start, provisional)
 
 
-def _read_tcp_message(sock: socket.socket, buffer: bytearray, deadline: float) -> bytes | None:
+def _read_tcp_message(
+    sock: socket.socket, buffer: bytearray, deadline: float, stop: threading.Event | None
+) -> bytes | None:
     while True:
         head_end = buffer.find(b"\r\n\r\n")
         if head_end >= 0:
@@ -129,19 +139,24 @@ def _read_tcp_message(sock: socket.socket, buffer: bytearray, deadline: float) -
                 del buffer[:total]
                 return message
         remaining = deadline - time.monotonic()
-        if remaining <= 0 or len(buffer) > _MAX_TCP_MESSAGE:
+        if remaining <= 0 or len(buffer) > _MAX_TCP_MESSAGE or (stop and stop.is_set()):
             return None
-        sock.settimeout(remaining)
+        sock.settimeout(min(remaining, _STOP_POLL))
         try:
             chunk = sock.recv(65536)
         except TimeoutError:
-            return None
+            continue
         if not chunk:
             return None
         buffer.extend(chunk)
 
 
-def _tcp(sock: socket.socket, build: Callable[[], SipMessage], timeout: float) -> Exchange:
+def _tcp(
+    sock: socket.socket,
+    build: Callable[[], SipMessage],
+    timeout: float,
+    stop: threading.Event | None,
+) -> Exchange:
     message = build()
     start = time.monotonic()
     deadline = start + timeout
@@ -149,7 +164,7 @@ def _tcp(sock: socket.socket, build: Callable[[], SipMessage], timeout: float) -
     buffer = bytearray()
     provisional: SipMessage | None = None
     while True:
-        raw = _read_tcp_message(sock, buffer, deadline)
+        raw = _read_tcp_message(sock, buffer, deadline, stop)
         if raw is None:
             return Exchange(None, 1, time.monotonic() - start, provisional)
         try:
@@ -170,15 +185,17 @@ def request(
     build: Callable[[], SipMessage],
     *,
     timeout: float = TIMER_F,
+    stop: threading.Event | None = None,
 ) -> Exchange:
     """Send the request ``build()`` makes on the connected ``sock``; wait for its final answer.
 
     ``sock`` is a connected UDP socket or a connected TCP stream; the
-    request's Via must already name ``sock``'s local address.
+    request's Via must already name ``sock``'s local address. Setting
+    ``stop`` ends the wait (as a timeout) within 0.2 s.
     """
     if transport == "udp":
-        return _udp(sock, build, timeout)
-    return _tcp(sock, build, timeout)
+        return _udp(sock, build, timeout, stop)
+    return _tcp(sock, build, timeout, stop)
 
 
 def open_socket(transport: Transport, address: tuple[str, int], *, timeout: float) -> socket.socket:
