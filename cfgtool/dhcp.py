@@ -19,7 +19,11 @@ ACS URL (Broadband Forum TR-069, DHCP option 43 sub-option 1).
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import subprocess
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -31,6 +35,7 @@ __all__ = [
     "SERVERS",
     "YEALINK_OUIS",
     "DhcpPlan",
+    "check_with_daemon",
     "dhcp_config",
     "normalize_oui",
     "option43_payload",
@@ -276,3 +281,31 @@ def dhcp_config(
             all_clients=all_clients,
         )
     )
+
+
+_SYNTAX_CHECKS = {
+    "isc": ("dhcpd", "-t", "-cf"),
+    "dnsmasq": ("dnsmasq", "--test", "-C"),
+    "kea": ("kea-dhcp4", "-t"),
+}
+
+
+def check_with_daemon(text: str, server: str) -> tuple[bool, str]:
+    """Run the daemon's own syntax check on ``text`` (no socket is opened by it).
+
+    Returns (passed, what it printed); CfgValueError when the daemon is not installed.
+    """
+    command = _SYNTAX_CHECKS.get(server)
+    if command is None:
+        raise CfgValueError(f"unknown DHCP server {server!r}; use one of {', '.join(SERVERS)}")
+    program = shutil.which(command[0]) or shutil.which(command[0], path="/usr/sbin:/sbin")
+    if program is None:
+        raise CfgValueError(f"--check needs {command[0]}, which is not installed here")
+    with tempfile.TemporaryDirectory(prefix="cfgtool-dhcp-") as directory:
+        path = os.path.join(directory, "snippet.conf")
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        done = subprocess.run(
+            [program, *command[1:], path], capture_output=True, text=True, timeout=30, check=False
+        )
+    return done.returncode == 0, (done.stdout + done.stderr).strip()

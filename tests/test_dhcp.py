@@ -13,7 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cfgtool.cli import main
-from cfgtool.dhcp import YEALINK_OUIS, dhcp_config, normalize_oui, option43_payload
+from cfgtool.dhcp import (
+    YEALINK_OUIS,
+    check_with_daemon,
+    dhcp_config,
+    normalize_oui,
+    option43_payload,
+)
 from cfgtool.errors import CfgValueError
 
 URLS = ["http://10.0.0.1/$PN/", "tftp://10.0.0.1", "https://prov.example.com/a,b/$MAC.cfg?x=1"]
@@ -184,3 +190,15 @@ def test_cli_error_is_one_line_and_exit_2() -> None:
     result = CliRunner().invoke(main, ["dhcp", "http://a/", "--option", "12"])
     assert result.exit_code == 2
     assert "custom option 128-254" in result.output
+
+
+@pytest.mark.parametrize("server", ["isc", "dnsmasq", "kea"])
+def test_cli_check_runs_the_daemon(server: str) -> None:
+    result = CliRunner().invoke(main, ["dhcp", "http://10.0.0.1/", "--format", server, "--check"])
+    assert result.exit_code == 0, result.output
+    assert f"the {server} syntax check passed" in result.stderr
+
+
+def test_check_with_daemon_reports_a_failure() -> None:
+    passed, report = check_with_daemon("dhcp-optio=1\n", "dnsmasq")
+    assert not passed and "bad option" in report

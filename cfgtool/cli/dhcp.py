@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from cfgtool.dhcp import SERVERS, YEALINK_OUIS, dhcp_config
+from cfgtool.dhcp import SERVERS, YEALINK_OUIS, check_with_daemon, dhcp_config
+from cfgtool.errors import CfgValueError
 from cfgtool.fsutil import atomic_write_text
 
 
@@ -56,6 +57,11 @@ def _option(value: str) -> int:
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE instead of stdout."
 )
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Also run the daemon's own syntax check on the output (it must be installed).",
+)
 def dhcp(
     url: str,
     option_code: str,
@@ -65,6 +71,7 @@ def dhcp(
     no_mac_match: bool,
     all_clients: bool,
     output: str | None,
+    check: bool,
 ) -> None:
     """Print the DHCP configuration that hands Yealink phones the provisioning URL.
 
@@ -88,7 +95,7 @@ def dhcp(
       cfgtool dhcp 'http://10.0.0.1/$PN/' --format isc > /etc/dhcp/yealink.conf
       cfgtool dhcp tftp://10.0.0.1/ --format dnsmasq --vendor-class yealink
       cfgtool dhcp https://prov.example.com/ --option 160 --format kea -o kea-dhcp4.conf
-      cfgtool dhcp http://10.0.0.1/ --option 43 --mac-prefix 80:5e:c0
+      cfgtool dhcp http://10.0.0.1/ --option 43 --mac-prefix 80:5e:c0 --check
     """
     prefixes: tuple[str, ...] = () if no_mac_match else (mac_prefixes or YEALINK_OUIS)
     text = dhcp_config(
@@ -99,7 +106,13 @@ def dhcp(
         mac_prefixes=prefixes,
         all_clients=all_clients,
     )
+    if check:
+        passed, report = check_with_daemon(text, server)
+        if not passed:
+            raise CfgValueError(f"the {server} syntax check failed:\n{report}")
     if output:
         atomic_write_text(output, text)
     else:
         click.echo(text, nl=False)
+    if check:
+        click.echo(f"cfgtool dhcp: the {server} syntax check passed", err=True)
