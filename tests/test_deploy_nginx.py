@@ -13,7 +13,12 @@ from click.testing import CliRunner
 
 from cfgtool.accesslog import summarize_log
 from cfgtool.cli import main
-from cfgtool.deploy.nginx import check_htpasswd, nginx_config, site_from_options
+from cfgtool.deploy.nginx import (
+    check_htpasswd,
+    check_with_nginx,
+    nginx_config,
+    site_from_options,
+)
 from cfgtool.errors import CfgValueError
 from tests.conftest import write_tree
 from tests.nginx_helpers import Nginx, free_port, running_nginx
@@ -251,3 +256,15 @@ def test_cli_writes_the_file_and_lists_the_limits(tmp_path: Path) -> None:
     assert "Digest authentication" in text and "previous versions" in text
     assert "Examples:" in CliRunner().invoke(main, ["deploy", "nginx", "--help"]).output
     assert os.stat(out).st_size > 0
+
+
+def test_cli_check_runs_nginx_t(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["deploy", "nginx", str(tmp_path), "--check"])
+    assert result.exit_code == 0, result.output
+    assert "nginx -t passed" in result.stderr
+
+
+def test_check_with_nginx_reports_a_failure(tmp_path: Path) -> None:
+    text = nginx_config(site_from_options(str(tmp_path))).replace("autoindex off;", "autoindex;")
+    passed, report = check_with_nginx(text)
+    assert not passed and "autoindex" in report

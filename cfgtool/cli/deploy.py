@@ -6,8 +6,14 @@ from pathlib import Path
 
 import click
 
-from cfgtool.deploy.nginx import DEFAULT_MAX_UPLOAD, nginx_config, site_from_options
+from cfgtool.deploy.nginx import (
+    DEFAULT_MAX_UPLOAD,
+    check_with_nginx,
+    nginx_config,
+    site_from_options,
+)
 from cfgtool.deploy.tftpd import DEFAULT_MAP_FILE, TftpdSite, tftpd_defaults, tftpd_rules
+from cfgtool.errors import CfgValueError
 from cfgtool.fsutil import atomic_write_text
 
 ROOT = click.argument("root", type=click.Path(exists=True, file_okay=False))
@@ -61,6 +67,7 @@ def deploy() -> None:
     help="The JSON access log for cfgtool log [default: /var/log/nginx/cfgtool.json].",
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE.")
+@click.option("--check", is_flag=True, help="Also run nginx -t on the file (nginx installed).")
 def nginx(
     root: str,
     auth: tuple[str, ...],
@@ -73,6 +80,7 @@ def nginx(
     tls_key: str | None,
     access_log: str | None,
     output: str | None,
+    check: bool,
 ) -> None:
     """An nginx conf.d file (http context) that serves ROOT by cfgtool serve's rules.
 
@@ -92,7 +100,7 @@ def nginx(
 
     \b
     Examples:
-      cfgtool deploy nginx /srv/prov -o /etc/nginx/conf.d/cfgtool.conf
+      cfgtool deploy nginx /srv/prov --check -o /etc/nginx/conf.d/cfgtool.conf
       cfgtool deploy nginx /srv/prov --listen 10.0.0.1:80 --auth T46G=/etc/nginx/t46g.pw
       cfgtool deploy nginx /srv/prov --tls-cert prov.pem --tls-key prov.key \\
           --server-name prov.example.com --listen 0.0.0.0:443 --uploads /srv/uploads
@@ -110,10 +118,16 @@ def nginx(
         max_upload=max_upload,
     )
     text = nginx_config(site)
+    if check:
+        passed, report = check_with_nginx(text)
+        if not passed:
+            raise CfgValueError(f"nginx -t failed:\n{report}")
     if output:
         atomic_write_text(output, text)
     else:
         click.echo(text, nl=False)
+    if check:
+        click.echo("cfgtool deploy: nginx -t passed", err=True)
 
 
 @deploy.command("tftpd-hpa")

@@ -21,7 +21,11 @@ block that
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +38,7 @@ __all__ = [
     "LIMITATIONS",
     "NginxSite",
     "check_htpasswd",
+    "check_with_nginx",
     "nginx_config",
     "site_from_options",
 ]
@@ -285,3 +290,36 @@ def site_from_options(
         access_log=Path(access_log).absolute() if access_log else NginxSite.access_log,
         max_upload=max_upload,
     )
+
+
+def check_with_nginx(text: str) -> tuple[bool, str]:
+    """``nginx -t`` on ``text`` inside a minimal ``http {}``; (passed, what nginx printed).
+
+    nginx -t parses and opens files (htpasswd, certificates, logs) but binds no socket.
+    """
+    program = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
+    if program is None:
+        raise CfgValueError("--check needs nginx, which is not installed here")
+    with tempfile.TemporaryDirectory(prefix="cfgtool-nginx-") as work:
+        site = os.path.join(work, "site.conf")
+        with open(site, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        temp = "".join(
+            f"  {name}_temp_path {work}/{name};\n"
+            for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        main = os.path.join(work, "nginx.conf")
+        with open(main, "w", encoding="utf-8") as handle:
+            handle.write(
+                f"error_log {work}/error.log;\npid {work}/nginx.pid;\nevents {{}}\n"
+                f"http {{\n{temp}  include {site};\n}}\n"
+            )
+        done = subprocess.run(
+            [program, "-t", "-q", "-p", work, "-c", main],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    report = (done.stdout + done.stderr).replace(site, "<generated file>").strip()
+    return done.returncode == 0, report
