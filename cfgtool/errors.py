@@ -6,6 +6,9 @@ Every error a user can cause (bad input file, bad key, bad configuration) is a
 
 from __future__ import annotations
 
+# The exit codes of every command: clean, findings (or differences), usage or I/O error.
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
 
 class CfgError(Exception):
     """Base class of every error cfgtool raises on purpose."""

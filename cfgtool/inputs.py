@@ -5,6 +5,12 @@ and ``*.cfg.tmpl`` (hidden files and directories skipped); ``-`` is standard
 input. Excluded paths are dropped, also when named explicitly, so that the
 same ``exclude`` works under pre-commit (which passes every file by name).
 The order is deterministic: arguments in order, each directory sorted.
+
+:func:`walk` is the one directory walker: ``lint``/``validate``/``fmt`` use
+its defaults, and the commands that list differently on purpose say so in
+their options (``encrypt``: a directory's own ``*.cfg`` files, any letter
+case, not below it; ``diff``: every file of a tree; ``render --prune``: the
+``<mac>.cfg`` files of the output directory and, for ``$PN``, one level down).
 """
 
 from __future__ import annotations
@@ -128,7 +134,7 @@ def inventory_delimiter(header_line: str) -> str:
 
 def read_inventory_columns(path: str) -> frozenset[str]:
     """The column names of an inventory CSV (header row; UTF-8, BOM tolerated, ``,`` or ``;``)."""
-    import csv
+    import csv  # lazy: only --inventory needs it, not the lint path
 
     try:
         with open(path, encoding="utf-8-sig", newline="") as handle:

@@ -55,7 +55,7 @@ _INVALID_REASONS: dict[str, tuple[InvalidKind, str]] = {
 
 
 def _lark(strict: bool = False) -> Any:
-    import lark
+    import lark  # lazy: lark loads only for a full parse, not for `import cfgtool`
 
     return lark.Lark(
         grammar_path().read_text(encoding="utf-8"),

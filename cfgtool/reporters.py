@@ -9,18 +9,23 @@ reporter that needs them.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from io import StringIO
+from pathlib import Path
 from typing import Protocol
+from urllib.parse import quote
 
 from cfgtool._version import __version__
 from cfgtool.diagnostics import Diagnostic
+from cfgtool.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from cfgtool.linting import rules as registry
+from cfgtool.terminal import use_color
 
 FORMATS = ("text", "json", "sarif", "github", "junit")
-MACHINE_FORMATS = frozenset(FORMATS) - {"text"}
 TOOL_NAME = "cfgtool"
 INFORMATION_URI = "https://github.com/cfgtool/cfgtool"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -35,8 +40,6 @@ class ReportOptions:
 
 
 Reporter = Callable[[Sequence[Diagnostic], Sequence[str], ReportOptions], str]
-
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 class FileOutcome(Protocol):
@@ -117,16 +120,6 @@ def default_format(environ: dict[str, str] | None = None) -> str:
     return "github" if env.get("GITHUB_ACTIONS") == "true" else "text"
 
 
-def use_color(choice: str, is_tty: bool, environ: dict[str, str] | None = None) -> bool:
-    """``always``/``never`` decide; ``auto`` means a terminal and no ``NO_COLOR``."""
-    env = os.environ if environ is None else environ
-    if choice == "always":
-        return True
-    if choice == "never":
-        return False
-    return is_tty and not env.get("NO_COLOR") and env.get("TERM") != "dumb"
-
-
 def render(
     diagnostics: Sequence[Diagnostic],
     files: Sequence[str],
@@ -198,8 +191,7 @@ def _text(diagnostics: Sequence[Diagnostic], files: Sequence[str], options: Repo
 
 
 def _rich_text(diagnostics: Sequence[Diagnostic]) -> str:
-    from io import StringIO
-
+    # lazy: rich is only needed for coloured output on a terminal
     from rich.console import Console
     from rich.text import Text
 
@@ -232,8 +224,6 @@ def _rich_text(diagnostics: Sequence[Diagnostic]) -> str:
 
 
 def _json(diagnostics: Sequence[Diagnostic], files: Sequence[str], options: ReportOptions) -> str:
-    import json
-
     return json.dumps([d.to_dict() for d in diagnostics], indent=2, ensure_ascii=False) + "\n"
 
 
@@ -243,20 +233,14 @@ _SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def _artifact_uri(path: str | None) -> str:
-    from urllib.parse import quote
-
     if not path:
         return "stdin"
     if os.path.isabs(path):
-        from pathlib import Path
-
         return Path(path).as_uri()
     return quote(path.replace(os.sep, "/"))
 
 
 def _sarif(diagnostics: Sequence[Diagnostic], files: Sequence[str], options: ReportOptions) -> str:
-    import json
-
     codes = sorted({d.code for d in diagnostics})
     rules = []
     for code in codes:

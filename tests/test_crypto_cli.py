@@ -237,19 +237,6 @@ def test_help_teaches() -> None:
         assert "Examples:" in result.output and f"cfgtool {command} " in result.output
 
 
-def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    from cfgtool.cli import crypto as cli_crypto
-
-    with cli_crypto._progress(quiet=False) as progress:
-        assert progress is None  # pytest's stderr is not a terminal
-    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
-    with cli_crypto._progress(quiet=True) as progress:
-        assert progress is None
-    with cli_crypto._progress(quiet=False) as progress:
-        assert progress is not None
-        progress("encrypting", 1, 2)
-
-
 def test_commands_do_not_import_crypto_libraries_early() -> None:
     code = (
         "import sys, cfgtool, cfgtool.crypto, cfgtool.cli.crypto; "

@@ -673,3 +673,14 @@ def test_two_renders_with_one_changed_column(tmp_path: Path, column: str) -> Non
     ]
     assert result.summary() == "2 phones will re-provision, 4 unchanged"
     assert diff_paths(old, render_tree(tmp_path / "again", TEMPLATE, rows)).changes == ()
+
+
+def test_an_rsa_encrypted_cfg_in_a_tree_is_compared_by_md5_only(tmp_path: Path) -> None:
+    envelope = "#!encrypt:1.0.0.0\r\nkey_signatue=RSA_256\r\n#!---BEGIN CONFIG DATA---\r\n{}\r\n"
+    for side, payload in (("old", "QUJD"), ("new", "REVG")):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "0015651130f9.cfg").write_text(envelope.format(payload))
+    result = diff_paths(tmp_path / "old", tmp_path / "new")
+    (item,) = result.files
+    assert (item.status, item.settings) == ("changed", False)
+    assert [change.key for change in result.changes] == [None]

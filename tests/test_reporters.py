@@ -23,8 +23,8 @@ from cfgtool.reporters import (
     exit_status,
     render,
     summary_line,
-    use_color,
 )
+from cfgtool.terminal import use_color
 from tests.lint_fakes import fake_registry
 
 __all__ = ["fake_registry"]

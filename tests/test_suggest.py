@@ -7,6 +7,8 @@ import time
 import pytest
 
 from cfgtool.catalog import load_catalog
+from cfgtool.linting.engine import lint
+from cfgtool.parser import loads
 from cfgtool.suggest import close_matches, could_match, did_you_mean, similarity
 
 
@@ -67,3 +69,11 @@ def test_ordinary_suggestions_are_unchanged() -> None:
     catalog = load_catalog()
     assert catalog.suggest("acount.1.enable") == "account.1.enable"
     assert catalog.suggest("account.2.sip_server.1.adress") == "account.2.sip_server.1.address"
+
+
+def test_linting_a_file_with_a_huge_dotted_key_stays_fast() -> None:
+    """Issue 16 item 1: one key of 500,000 segments took minutes (quadratic did-you-mean)."""
+    doc = loads("#!version:1.0.0.1\n" + "a." * 500_000 + "x = 1\n")
+    start = time.perf_counter()
+    assert [d.code for d in lint(doc)] == ["CFG201"]
+    assert time.perf_counter() - start < 5  # about 0.2 s; linear in the key's length

@@ -22,6 +22,7 @@ from cfgtool.catalog.models import (
     load_models,
     model_match_key,
     models_for_common_file,
+    pn_name,
 )
 from cfgtool.catalog.params import (
     INDEX,
@@ -51,5 +52,6 @@ __all__ = [
     "model_match_key",
     "models_for_common_file",
     "normalize_key",
+    "pn_name",
     "reboot_reason",
 ]

@@ -144,3 +144,15 @@ def all_models_common_file() -> str:
     """``y000000000000.cfg``: the Common file many deployments give every model."""
     name: str = _models_data()["all_models_common_file"]
     return name
+
+
+def pn_name(model: Model, spelling: str | None = None) -> str:
+    """What ``$PN`` becomes on ``model``: the ``pn_names`` entry like ``spelling``, else the first.
+
+    ``--model T23G`` gives ``T23G``; a model without data gives its name.
+    """
+    if spelling:
+        for name in model.pn_names:
+            if model_match_key(name) == model_match_key(spelling):
+                return name
+    return model.pn_names[0] if model.pn_names else model.name

@@ -20,17 +20,22 @@ class ValueProblem:
     """Why a value does not fit its key's catalog type.
 
     ``firm`` problems are certain (the phone cannot read the value: report an
-    error); the others are hints (public lists lag behind firmware: a warning).
+    error); the others are hints (a warning). ``open_list``: the value is only
+    missing from an enumeration copied from public projects, which is open by
+    nature (real phones take values such lists lack): at most an info.
     ``expected`` says what would be valid, for a hint line.
     """
 
     message: str
     expected: str
     firm: bool
+    open_list: bool = False
 
     @property
-    def severity(self) -> Literal["error", "warning"]:
-        return "error" if self.firm else "warning"
+    def severity(self) -> Literal["error", "warning", "info"]:
+        if self.firm:
+            return "error"
+        return "info" if self.open_list else "warning"
 
 
 class _Patterns:
@@ -52,8 +57,10 @@ def _patterns() -> _Patterns:
     return _Patterns()
 
 
-def _problem(value: str, expected: str, *, firm: bool, note: str = "") -> ValueProblem:
-    return ValueProblem(f"{value!r} is not {expected}{note}", expected, firm)
+def _problem(
+    value: str, expected: str, *, firm: bool, note: str = "", open_list: bool = False
+) -> ValueProblem:
+    return ValueProblem(f"{value!r} is not {expected}{note}", expected, firm, open_list)
 
 
 _TYPE_SOURCE_WORDS = {
@@ -76,8 +83,9 @@ def check_value(param: Param, value: str) -> ValueProblem | None:
     Firm (error): a bool that is not 0/1 or an int that is not an integer where
     the type is firm; a URL with a scheme other than tftp/ftp/http/https (a bare
     host or IP is fine: phones default to TFTP). Hints (warning): values outside
-    an int range or enum list, and violations of inferred types. ``%NULL%`` and
-    the empty value are valid for every key.
+    an int range, and violations of inferred types. A value missing from an enum
+    list (lists from public projects are open by nature) is an info. ``%NULL%``
+    and the empty value are valid for every key.
     """
     value = value.strip()
     if value in EMPTY_VALUES:
@@ -105,7 +113,8 @@ def check_value(param: Param, value: str) -> ValueProblem | None:
             ", ".join(param.enum) if len(param.enum) <= 12 else ", ".join(param.enum[:12]) + ", ..."
         )
         note = " (the public list may be incomplete; check your phone's guide)"
-        return _problem(value, f"one of the listed values: {listed}", firm=False, note=note)
+        expected = f"one of the listed values: {listed}"
+        return _problem(value, expected, firm=False, note=note, open_list=True)
     if kind == "url":
         scheme = patterns.url_scheme.match(value)
         if scheme is None or scheme[1].lower() in URL_SCHEMES:

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from cfgtool._version import __version__
-from cfgtool.errors import CfgError
+from cfgtool.errors import EXIT_ERROR, EXIT_FINDINGS, CfgError
 
 COMMANDS: dict[str, str] = {
     "parse": "cfgtool.cli.parse:parse",
@@ -37,8 +37,6 @@ COMMANDS: dict[str, str] = {
     "deploy": "cfgtool.cli.deploy:deploy",
     "log": "cfgtool.cli.log:log",
 }
-
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 class LazyGroup(click.Group):

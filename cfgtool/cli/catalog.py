@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from cfgtool.catalog import all_models_common_file, explain_key, load_models
-from cfgtool.cli import EXIT_FINDINGS, EXIT_OK
 from cfgtool.cli.options import text_or_json
+from cfgtool.cli.output import format_table
+from cfgtool.errors import EXIT_FINDINGS, EXIT_OK
 
 if TYPE_CHECKING:
     from cfgtool.catalog import Model
@@ -100,15 +101,6 @@ def model_rows(table: Iterable[Model]) -> list[list[str]]:
             ]
         )
     return rows
-
-
-def format_table(rows: Sequence[Sequence[str]]) -> str:
-    """Left-aligned columns separated by two spaces, no trailing blanks."""
-    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        for row in rows
-    )
 
 
 def explain_lines(report: dict[str, Any]) -> list[tuple[str, str]]:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import click
 
 from cfgtool import crypto
+from cfgtool.cli.output import progress_bar
 from cfgtool.fsutil import read_bytes
 from cfgtool.runners.encrypt_batch import encrypt_paths
 
@@ -121,7 +121,10 @@ def encrypt(
     """Encrypt PATHS (files, or directories of *.cfg) into DIR for Yealink phones.
 
     Files keep their names. Nothing is written unless every file succeeds; a
-    file with lint errors is refused (exit 1) unless --no-lint.
+    file with lint errors is refused (exit 1) unless --no-lint. A directory
+    gives its own *.cfg files (any letter case, hidden ones too) but not those
+    of its subdirectories, unlike `cfgtool lint DIR`: every result goes into
+    the one DIR, under its own name.
 
     \b
     Examples:
@@ -130,7 +133,7 @@ def encrypt(
       cfgtool encrypt configs/ --out upload/ --mode rsa --rsa-public phone-pub.pem
     """
     key = _key(key_file, key_env, key_value)
-    with _progress(quiet) as progress:
+    with progress_bar(enabled=not quiet) as progress:
         result = encrypt_paths(
             paths,
             out_dir,
@@ -172,7 +175,8 @@ def decrypt(
 
     The format is detected per file: RSA files need --rsa-private, files with a
     NAME_Security.enc next to them need nothing, others need the key. A wrong
-    key or a file that is not encrypted exits 1 and writes nothing.
+    key or a file that is not encrypted exits 1 and writes nothing. A
+    directory gives its own *.cfg files only, as for encrypt.
 
     \b
     Examples:
@@ -180,7 +184,7 @@ def decrypt(
       cfgtool decrypt upload/y000000000028.cfg --out plain/ --rsa-private phone.pem
     """
     key = _key(key_file, key_env, key_value)
-    with _progress(quiet) as progress:
+    with progress_bar(enabled=not quiet) as progress:
         result = crypto.decrypt_paths(
             paths,
             out_dir,
@@ -196,24 +200,6 @@ def _key(key_file: str | None, key_env: str | None, key_value: str | None) -> st
     if key_value is not None:
         click.echo(f"cfgtool: warning: {KEY_ARGV_WARNING}", err=True)
     return crypto.resolve_key(key_file=key_file, key_env=key_env, key=key_value)
-
-
-@contextlib.contextmanager
-def _progress(quiet: bool) -> Iterator[crypto.ProgressCallback | None]:
-    """A rich progress bar on stderr when it is a terminal, else nothing."""
-    if quiet or not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(transient=True, console=Console(stderr=True)) as bar:
-        task = bar.add_task("", total=None)
-
-        def update(stage: str, done: int, total: int) -> None:
-            bar.update(task, description=stage, completed=done, total=total)
-
-        yield update
 
 
 def _report(result: crypto.BatchResult, output_format: str, quiet: bool) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
 
-from cfgtool.cli import EXIT_FINDINGS, EXIT_OK
+from cfgtool.cli.options import COLOR
 from cfgtool.differ import diff_paths, text_lines, to_json, unified
+from cfgtool.errors import EXIT_FINDINGS, EXIT_OK
+from cfgtool.terminal import use_color
 
 
 @click.command()
@@ -29,13 +30,7 @@ from cfgtool.differ import diff_paths, text_lines, to_json, unified
     is_flag=True,
     help="Trees: compare each phone's Common + MAC + MAC-local settings.",
 )
-@click.option(
-    "--color",
-    type=click.Choice(["auto", "always", "never"]),
-    default="auto",
-    show_default=True,
-    help="Colour the text output (auto: on a terminal, unless NO_COLOR is set).",
-)
+@COLOR
 def diff(
     old: str, new: str, output_format: str, show_secrets: bool, effective: bool, color: str
 ) -> None:
@@ -44,8 +39,10 @@ def diff(
     Order, spacing, comments, blank lines and overridden duplicates are ignored;
     each key's last value counts, as on the phone. Secrets show as ******.
     Trees are compared file by file (MD5, as phones do), with a summary of how
-    many phones will re-provision and reboot. Exit 0 when nothing differs,
-    1 when something does, 2 on errors, like diff(1). Use - for stdin.
+    many phones will re-provision and reboot; unlike `cfgtool lint DIR`, every
+    file of a tree counts (firmware, XML, ring tones), hidden ones skipped.
+    Exit 0 when nothing differs, 1 when something does, 2 on errors, like
+    diff(1). Use - for stdin.
 
     \b
     Examples:
@@ -58,9 +55,8 @@ def diff(
         click.echo(to_json(result))
     elif output_format == "unified":
         click.echo(unified(result), nl=False)
-    elif color == "always" or (
-        color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    ):
+    elif use_color(color, sys.stdout.isatty()):
+        # lazy: rich is only needed for coloured output on a terminal
         from rich.console import Console
         from rich.text import Text
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import click
 
-from cfgtool.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fail
+from cfgtool.cli import fail
 from cfgtool.cli.options import (
     COLOR,
     CONFIG,
@@ -20,20 +19,21 @@ from cfgtool.cli.options import (
     SELECT,
     STDIN_FILENAME,
     STRICT,
+    read_stdin,
+    split_codes,
     text_or_json,
 )
+from cfgtool.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
+from cfgtool.inputs import read_inventory_columns
+from cfgtool.linting import rules as registry
+from cfgtool.linting.config import ConfigOverrides, ConfigResolver
+from cfgtool.linting.engine import LintOptions, lint_paths
+from cfgtool.linting.formatting import format_paths
+from cfgtool.reporters import write_report
 from cfgtool.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from cfgtool.linting.rule import Rule
-
-
-def _codes(values: Sequence[str]) -> tuple[str, ...]:
-    return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
-
-
-def _stdin() -> bytes:
-    return sys.stdin.buffer.read()
 
 
 @click.command()
@@ -104,13 +104,8 @@ def lint(
       cfgtool lint --template --inventory phones.csv phone.cfg.tmpl
       cat 0015651130f9.cfg | cfgtool lint - --stdin-filename 0015651130f9.cfg
     """
-    from cfgtool.inputs import read_inventory_columns
-    from cfgtool.linting.config import ConfigOverrides, ConfigResolver
-    from cfgtool.linting.engine import LintOptions, lint_paths
-    from cfgtool.reporters import write_report
-
     overrides = ConfigOverrides(
-        select=_codes(select) if select else None, ignore=_codes(ignore), exclude=exclude
+        select=split_codes(select) if select else None, ignore=split_codes(ignore), exclude=exclude
     )
     options = LintOptions(
         fix=fix or diff,
@@ -124,7 +119,7 @@ def lint(
         options=options,
         jobs=jobs,
         stdin_filename=stdin_filename,
-        stdin_data=_stdin,
+        stdin_data=read_stdin,
     )
     status = write_report(
         results,
@@ -150,13 +145,11 @@ def rules(code: str | None, output_format: str) -> None:
       cfgtool rules CFG105
       cfgtool rules unknown-key
     """
-    from cfgtool.linting.rules import RULES
-
-    selected = list(RULES)
+    selected = list(registry.RULES)
     if code is not None:
-        selected = [rule for rule in RULES if code in (rule.code, rule.name)]
+        selected = [rule for rule in registry.RULES if code in (rule.code, rule.name)]
         if not selected:
-            names = [rule.code for rule in RULES] + [rule.name for rule in RULES]
+            names = [rule.code for rule in registry.RULES] + [rule.name for rule in registry.RULES]
             close = did_you_mean(code, names, quote=False)
             fail(
                 f"no rule {code!r}"
@@ -167,16 +160,17 @@ def rules(code: str | None, output_format: str) -> None:
         click.echo(json.dumps([rule_info(rule) for rule in selected], indent=2))
     elif code is None:
         for rule in selected:
-            click.echo(f"{rule.code}  {rule.name:<{NAME_WIDTH}} {_label(rule):<16} {rule.summary}")
+            label = rule_label(rule)
+            click.echo(f"{rule.code}  {rule.name:<{NAME_WIDTH}} {label:<16} {rule.summary}")
     else:
-        click.echo(f"{selected[0].code} {selected[0].name} ({_label(selected[0])})\n")
+        click.echo(f"{selected[0].code} {selected[0].name} ({rule_label(selected[0])})\n")
         click.echo(selected[0].doc)
 
 
 NAME_WIDTH = 28
 
 
-def _label(rule: Rule) -> str:
+def rule_label(rule: Rule) -> str:
     """``error``, ``info, fixable``, ``error, validate`` …"""
     extras = [rule.severity] + (["fixable"] if rule.fixable else [])
     return ", ".join(extras + (["validate"] if rule.scope == "model" else []))
@@ -224,9 +218,6 @@ def fmt(
       cfgtool fmt provisioning/
       cfgtool fmt --check y000000000028.cfg   # in CI
     """
-    from cfgtool.linting.config import ConfigOverrides, ConfigResolver
-    from cfgtool.linting.formatting import format_paths
-
     resolver = ConfigResolver(config_path, ConfigOverrides(exclude=exclude))
     results = format_paths(
         paths,
@@ -234,7 +225,7 @@ def fmt(
         write=not (check or diff),
         diff=diff,
         stdin_filename=stdin_filename,
-        stdin_data=_stdin,
+        stdin_data=read_stdin,
     )
     pending = 0
     for result in results:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import click
@@ -60,3 +61,13 @@ SELECT = click.option(
     help="Run only these rules: codes, prefixes (CFG1), names or ALL; comma-separated.",
 )
 IGNORE = click.option("--ignore", multiple=True, metavar="CODES", help="Do not run these rules.")
+
+
+def split_codes(values: Sequence[str]) -> tuple[str, ...]:
+    """``--select``/``--ignore`` values, each possibly comma-separated, as single codes."""
+    return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
+
+
+def read_stdin() -> bytes:
+    """All of standard input, as bytes (``-`` as a path)."""
+    return sys.stdin.buffer.read()

@@ -7,8 +7,8 @@ import sys
 
 import click
 
-from cfgtool.cli import EXIT_FINDINGS, EXIT_OK
 from cfgtool.cli.options import text_or_json
+from cfgtool.errors import EXIT_FINDINGS, EXIT_OK
 from cfgtool.nodes import Entry, Invalid, Node
 from cfgtool.parser import decode, load, loads
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import click
 
-from cfgtool.cli import EXIT_FINDINGS, EXIT_OK
-from cfgtool.rendering import BatchResult, ProgressCallback, RowProblem
+from cfgtool.cli.output import progress_bar
+from cfgtool.errors import EXIT_FINDINGS, EXIT_OK
+from cfgtool.rendering import BatchResult, RowProblem
 from cfgtool.runners.render_batch import render_files
 
 SHOWN_PROBLEMS = 50
@@ -79,7 +78,7 @@ def render(
       cfgtool render phones.cfg.tmpl --inventory phones.csv --out tftp/ \\
           --layout pn --manifest tftp/manifest.json --prune
     """
-    with _progress(enabled=not quiet and sys.stderr.isatty()) as progress:
+    with progress_bar(enabled=not quiet) as progress:
         result = render_files(
             template,
             inventory,
@@ -98,24 +97,6 @@ def render(
     else:
         _print_text(result, quiet)
     sys.exit(EXIT_FINDINGS if result.problems else EXIT_OK)
-
-
-@contextmanager
-def _progress(enabled: bool) -> Iterator[ProgressCallback | None]:
-    if not enabled:
-        yield None
-        return
-    from rich.progress import Progress, TaskID
-
-    with Progress(transient=True) as bar:
-        tasks: dict[str, TaskID] = {}
-
-        def update(phase: str, done: int, total: int) -> None:
-            if phase not in tasks:
-                tasks[phase] = bar.add_task(f"{phase:<8}", total=total)
-            bar.update(tasks[phase], completed=done)
-
-        yield update
 
 
 def _print_text(result: BatchResult, quiet: bool) -> None:
@@ -146,6 +127,7 @@ def _print_text(result: BatchResult, quiet: bool) -> None:
 
 
 def _table(result: BatchResult) -> None:
+    # lazy: rich is only needed for the summary table
     from rich.console import Console
     from rich.table import Table
 

@@ -19,8 +19,11 @@ from cfgtool.cli.options import (
     SELECT,
     STDIN_FILENAME,
     STRICT,
+    read_stdin,
+    split_codes,
     text_or_json,
 )
+from cfgtool.cli.output import format_table
 from cfgtool.linting.config import ConfigOverrides, ConfigResolver
 from cfgtool.masking import mask_value
 from cfgtool.provisioning import effective as merge
@@ -35,14 +38,6 @@ MODEL = click.option(
     "--model", metavar="MODEL", help="Phone model of every file (T46G, SIP-T46G, t46g…)."
 )
 JSON_OR_TEXT = text_or_json()
-
-
-def _codes(values: Sequence[str]) -> tuple[str, ...]:
-    return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
-
-
-def _stdin() -> bytes:
-    return sys.stdin.buffer.read()
 
 
 @click.command()
@@ -104,7 +99,7 @@ def validate(
       cfgtool validate --format json /srv/tftp | jq '.[].code'
     """
     overrides = ConfigOverrides(
-        select=_codes(select) if select else None, ignore=_codes(ignore), exclude=exclude
+        select=split_codes(select) if select else None, ignore=split_codes(ignore), exclude=exclude
     )
     validation = validate_paths(
         paths,
@@ -113,7 +108,7 @@ def validate(
         resolver=ConfigResolver(config_path, overrides),
         jobs=jobs,
         stdin_filename=stdin_filename,
-        stdin_data=_stdin,
+        stdin_data=read_stdin,
     )
     status = write_report(
         validation.results, output_format, color=color, strict=strict, quiet=quiet
@@ -136,11 +131,7 @@ def directory_table(rows: Sequence[DirectorySummary]) -> str:
         )
         for row in rows
     ]
-    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
-    return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
-        for line in table
-    )
+    return format_table(table)
 
 
 @click.command()

@@ -34,12 +34,11 @@ if TYPE_CHECKING:
     from cfgtool.crypto.aes import decrypt_bytes as decrypt_bytes
     from cfgtool.crypto.aes import encrypt_bytes as encrypt_bytes
     from cfgtool.crypto.aes import zero_pad as zero_pad
-    from cfgtool.crypto.batch import BatchResult as BatchResult
-    from cfgtool.crypto.batch import FileResult as FileResult
     from cfgtool.crypto.batch import ProgressCallback as ProgressCallback
     from cfgtool.crypto.batch import Refusal as Refusal
     from cfgtool.crypto.batch import collect_inputs as collect_inputs
     from cfgtool.crypto.batch import decrypt_paths as decrypt_paths
+    from cfgtool.crypto.batch import default_jobs as default_jobs
     from cfgtool.crypto.batch import encrypt_files as encrypt_files
     from cfgtool.crypto.formats import detect_format as detect_format
     from cfgtool.crypto.formats import phone_config_lines as phone_config_lines
@@ -70,6 +69,8 @@ if TYPE_CHECKING:
     from cfgtool.crypto.keys import read_key_file as read_key_file
     from cfgtool.crypto.keys import resolve_key as resolve_key
     from cfgtool.crypto.keys import validate_aes_key as validate_aes_key
+    from cfgtool.crypto.results import BatchResult as BatchResult
+    from cfgtool.crypto.results import FileResult as FileResult
     from cfgtool.crypto.rsa import RSA_BEGIN as RSA_BEGIN
     from cfgtool.crypto.rsa import RSA_END as RSA_END
     from cfgtool.crypto.rsa import RSA_MAGIC as RSA_MAGIC
@@ -137,14 +138,14 @@ _HOMES: dict[str, str] = {
         ),
     ),
     **homes("cfgtool.crypto.formats", ("detect_format", "phone_config_lines")),
+    **homes("cfgtool.crypto.results", ("FileResult", "BatchResult")),
     **homes(
         "cfgtool.crypto.batch",
         (
             "ProgressCallback",
-            "FileResult",
-            "BatchResult",
             "Refusal",
             "collect_inputs",
+            "default_jobs",
             "encrypt_files",
             "decrypt_paths",
         ),

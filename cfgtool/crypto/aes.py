@@ -20,6 +20,7 @@ from cfgtool.sources import is_plausible_cfg
 
 
 def _aes_ecb(key: str) -> Cipher[Any]:
+    # lazy: cryptography costs start-up time that `import cfgtool` and lint never need
     from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
     return Cipher(algorithms.AES(key.encode("ascii")), modes.ECB())

@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from cfgtool.errors import CfgDecodeError, CfgError, CfgIOError, CryptoError
 from cfgtool.fsutil import atomic_write_bytes, read_bytes
@@ -34,13 +34,13 @@ from cfgtool.crypto.keys import (
     WRONG_KEY,
     Mode,
     NotEncryptedError,
-    Status,
     generate_key,
     validate_aes_key,
 )
+from cfgtool.crypto.results import BatchResult, FileResult
 from cfgtool.crypto.rsa import decrypt_rsa, encrypt_rsa, load_rsa_private_key, load_rsa_public_key
 from cfgtool.inputs import CFG_SUFFIX, walk
-from cfgtool.parallel import thread_map
+from cfgtool.parallel import default_threads, thread_map
 from cfgtool.sources import is_encrypted, is_plausible_cfg
 
 _In = TypeVar("_In")
@@ -50,71 +50,16 @@ ProgressCallback = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)`` from the calling thread."""
 
 
-@dataclass(frozen=True, slots=True)
-class FileResult:
-    """What happened to one input file. ``status``: ``ok``, ``refused`` (wrong key,
-    not encrypted, lint errors: exit 1) or ``error`` (unreadable, no key: exit 2)."""
-
-    source: str
-    status: Status
-    mode: Mode | None = None
-    output: str | None = None
-    security_file: str | None = None
-    message: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "status": self.status,
-            "mode": self.mode,
-            "output": self.output,
-            "security_file": self.security_file,
-            "message": self.message,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class BatchResult:
-    """The outcome of :func:`encrypt_paths` or :func:`decrypt_paths`.
-
-    Files are written only when every input succeeded (``written``); keys are
-    never part of it, except ``phone_config`` when it was asked for.
-    """
-
-    command: Literal["encrypt", "decrypt"]
-    out_dir: str
-    files: tuple[FileResult, ...]
-    written: bool
-    mode: Mode | None = None
-    keys_file: str | None = None
-    warnings: tuple[str, ...] = ()
-    phone_config: tuple[str, ...] = ()
-
-    @property
-    def exit_code(self) -> int:
-        """0 all done, 2 when a file had an error, 1 when a file was refused."""
-        statuses = {result.status for result in self.files}
-        return 2 if "error" in statuses else 1 if "refused" in statuses else 0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "command": self.command,
-            "out_dir": self.out_dir,
-            "mode": self.mode,
-            "written": self.written,
-            "exit_code": self.exit_code,
-            "keys_file": self.keys_file,
-            "warnings": list(self.warnings),
-            "phone_config": list(self.phone_config),
-            "files": [result.to_dict() for result in self.files],
-        }
-
-
 @dataclass(slots=True)
 class _Outcome:
     result: FileResult
     writes: list[tuple[Path, bytes]] = field(default_factory=list)
     generated_key: str | None = None
+
+
+def default_jobs() -> int:
+    """Worker threads by default: :func:`cfgtool.parallel.default_threads` (the 0.1 name)."""
+    return default_threads()
 
 
 def collect_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:

@@ -33,6 +33,7 @@ RSA_END = "#!---END CONFIG DATA---"
 
 def load_rsa_public_key(pem: bytes) -> RSAPublicKey:
     """An RSA public key from PEM (a public key or a certificate)."""
+    # lazy: cryptography is imported only when an RSA key is used
     from cryptography import x509
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
     from cryptography.hazmat.primitives.serialization import load_pem_public_key
@@ -51,6 +52,7 @@ def load_rsa_public_key(pem: bytes) -> RSAPublicKey:
 
 def load_rsa_private_key(pem: bytes) -> RSAPrivateKey:
     """An unencrypted RSA private key from PEM."""
+    # lazy: cryptography is imported only when an RSA key is used
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
@@ -78,6 +80,7 @@ def encrypt_rsa(data: bytes, public_key: bytes | RSAPublicKey, key: str | None =
     ``key`` is the AES key (a random 32-character one by default); it travels
     inside the file, encrypted with ``public_key`` (PEM or a loaded key).
     """
+    # lazy: cryptography is imported only when an RSA key is used
     from cryptography.hazmat.primitives.asymmetric import padding
 
     key = generate_key(DEFAULT_RSA_KEY_LENGTH) if key is None else validate_aes_key(key)
@@ -97,6 +100,7 @@ def encrypt_rsa(data: bytes, public_key: bytes | RSAPublicKey, key: str | None =
 
 def decrypt_rsa(data: bytes, private_key: bytes | RSAPrivateKey, *, check: bool = True) -> bytes:
     """Decrypt an RSA-mode file with the private key matching the one it was made for."""
+    # lazy: cryptography is imported only when an RSA key is used
     from cryptography.hazmat.primitives.asymmetric import padding
 
     headers, payload = _parse_rsa_envelope(data)

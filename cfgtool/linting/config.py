@@ -156,7 +156,7 @@ def _enabled_rules(
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    import tomllib
+    import tomllib  # lazy: only a configuration file on disk needs it, not the lint path
 
     try:
         with path.open("rb") as handle:

@@ -23,15 +23,15 @@ name, resolved on first use.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from cfgtool.catalog.models import pn_name
 from cfgtool.directives import comment_model
 from cfgtool.provisioning.effective import Setting, Source, effective
 from cfgtool.provisioning.models import (
     FileContext,
     model_for_common_file,
     model_of,
-    pn_name,
     require_model,
     shared_model,
 )

@@ -18,7 +18,6 @@ from cfgtool.catalog import (
     all_models_common_file,
     find_model,
     load_models,
-    model_match_key,
     models_for_common_file,
 )
 from cfgtool.directives import comment_model
@@ -102,15 +101,3 @@ def model_of(doc: Document, context: FileContext) -> Model | None:
             return model
     named = comment_model(doc)
     return find_model(named) if named else None
-
-
-def pn_name(model: Model, spelling: str | None = None) -> str:
-    """What ``$PN`` becomes on ``model``: the ``pn_names`` entry like ``spelling``, else the first.
-
-    ``--model T23G`` gives ``T23G``; a model without data gives its name.
-    """
-    if spelling:
-        for name in model.pn_names:
-            if model_match_key(name) == model_match_key(spelling):
-                return name
-    return model.pn_names[0] if model.pn_names else model.name

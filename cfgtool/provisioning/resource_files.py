@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
 from urllib.parse import unquote
 
 from cfgtool.format import EMPTY_VALUES
-from cfgtool.provisioning.tree import FileView
+from cfgtool.provisioning.tree import FileView, tree_path
 from cfgtool.provisioning.urls import SCHEME, split_query
 
 # Settings that name a resource file the phone downloads (without `static.`),
@@ -93,4 +92,4 @@ def _under_server(url: str, server_url: str) -> str | None:
 
 def tree_file(view: FileView, relative: str) -> str:
     """The filesystem path of a tree-relative path."""
-    return os.path.join(view.tree.root, *relative.split("/"))
+    return tree_path(view.tree, relative)

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from cfgtool.catalog import Model
+from cfgtool.catalog.models import pn_name
 from cfgtool.errors import CfgValueError
 from cfgtool.filenames import require_mac
 from cfgtool.format import URL_SCHEMES
-from cfgtool.provisioning.models import pn_name
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from cfgtool.fsutil import read_bytes
 from cfgtool.inputs import inventory_delimiter
 from cfgtool.parser import decode
 from cfgtool.rendering.template import (
-    _KEY_COLUMN,
+    KEY_COLUMN,
     MAC_COLUMN,
     MODEL_COLUMN,
     RowProblem,
@@ -112,7 +112,7 @@ def _check_header(
         if folded in seen:
             message = f"a second column of this name (the first is column {seen[folded]})"
             problems.append(RowProblem(path, row, index + 1, name, message))
-        elif "." in name and not _KEY_COLUMN.fullmatch(name):
+        elif "." in name and not KEY_COLUMN.fullmatch(name):
             message = (
                 "a header with a dot is a key-column, and this is not a valid key "
                 "(letters, digits, '_' and '-' between single dots, e.g. account.2.label)"

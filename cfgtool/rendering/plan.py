@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from cfgtool.catalog import Model, find_model, load_models, model_match_key
+from cfgtool.catalog import Model, find_model, load_models
+from cfgtool.catalog.models import pn_name
 from cfgtool.errors import CfgValueError
 from cfgtool.filenames import normalize_mac, not_a_mac
 from cfgtool.rendering.inventory import (
@@ -60,9 +61,7 @@ def _model_names() -> list[str]:
 def _model_directory(model: Model, label: str) -> str | None:
     """The ``$PN`` directory of ``model``: the catalog's name that ``label`` spells, else
     its first one (T23P/G reads ``T23P`` or ``T23G``); None when there is no safe one."""
-    names = model.pn_names
-    spelled = [name for name in names if model_match_key(name) == model_match_key(label)]
-    name = next(iter(spelled or names), "")
+    name = pn_name(model, label) if model.pn_names else ""
     return name if SAFE_PART.fullmatch(name) else None
 
 

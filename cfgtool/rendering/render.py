@@ -12,7 +12,7 @@ from cfgtool.errors import CfgValueError
 from cfgtool.nodes import Document, Entry, Node
 from cfgtool.parser import build_entry, parse_line
 from cfgtool.rendering.template import (
-    _KEY_COLUMN,
+    KEY_COLUMN,
     NULL_CELL,
     ONE_LINE,
     RenderError,
@@ -239,7 +239,7 @@ def render(template: Document, variables: Mapping[str, str]) -> Document:
     """
     compiled = compile_template(template)
     plain, overrides = _split_variables(variables)
-    bad_keys = [(key, "is not a valid key") for key in overrides if not _KEY_COLUMN.fullmatch(key)]
+    bad_keys = [(key, "is not a valid key") for key in overrides if not KEY_COLUMN.fullmatch(key)]
     if bad_keys:
         raise RenderError(bad_keys)
     rendered = Renderer(compiled).render_row(plain, overrides, share=False)

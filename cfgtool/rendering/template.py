@@ -28,7 +28,7 @@ Status = Literal["written", "unchanged", "new", "changed"]
 ProgressCallback = Callable[[str, int, int], None]
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
-_KEY_COLUMN = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+")
+KEY_COLUMN = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+")
 MAC_FILE = re.compile(r"[0-9a-f]{12}\.cfg")
 SAFE_PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]*")
 ONE_LINE = re.compile(r"[^\x00-\x1f\x7f-\x9f\u2028\u2029]*")

@@ -10,8 +10,9 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from cfgtool.crypto.batch import BatchResult, ProgressCallback, encrypt_files, text_refusal
+from cfgtool.crypto.batch import ProgressCallback, encrypt_files, text_refusal
 from cfgtool.crypto.keys import Mode
+from cfgtool.crypto.results import BatchResult
 from cfgtool.linting import engine
 from cfgtool.linting.config import config_for
 from cfgtool.parser import loads

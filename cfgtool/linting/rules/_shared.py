@@ -240,7 +240,7 @@ def describe_char(char: str) -> str:
     """``'%'`` for a visible character, ``U+00A0 (NO-BREAK SPACE)`` for others."""
     if char.isprintable() and not char.isspace() and char.isascii():
         return repr(char)
-    import unicodedata
+    import unicodedata  # lazy: only an odd character in a key needs its Unicode name
 
     name = unicodedata.name(char, "")
     shown = f"{char!r} " if char.isprintable() and not char.isspace() else ""

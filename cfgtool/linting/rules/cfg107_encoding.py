@@ -29,8 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cfgtool.diagnostics import Diagnostic, Severity
-from cfgtool.errors import CfgDecodeError
+from cfgtool.diagnostics import Severity
 from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.linting.rules._shared import (
     CONTROL_CHARACTER,
@@ -121,30 +120,3 @@ def fix(doc: Document, context: LintContext) -> Document:
         target = ""
     lines = [(node.raw, target if node.eol and target else node.eol) for node in doc.items]
     return rebuild(doc, lines, bom=False)
-
-
-def encoding_error_diagnostic(
-    error: CfgDecodeError, data: bytes | None = None, *, path: str | None = None
-) -> Diagnostic:
-    """The one CFG107 diagnostic for a file that is not UTF-8 (raised while reading it).
-
-    ``data`` (the file's bytes) gives the line and column of the first bad
-    byte; without it the diagnostic points at line 1.
-    """
-    offset = error.offset
-    line, column = 1, 1
-    detail = f"byte offset {offset}"
-    if data is not None and 0 <= offset <= len(data):
-        line = data.count(b"\n", 0, offset) + 1
-        column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
-        detail = f"byte 0x{data[offset]:02x} at offset {offset}" if offset < len(data) else detail
-    return Diagnostic(
-        code=CODE,
-        severity="error",
-        message=f"not valid UTF-8 text ({detail}); is the file encrypted or binary?",
-        path=path if path is not None else error.path,
-        line=line,
-        column=column,
-        end_line=line,
-        hint="lint the plain-text file (cfgtool decrypt it first), or save it as UTF-8",
-    )

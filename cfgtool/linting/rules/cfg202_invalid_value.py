@@ -5,9 +5,12 @@ comes from a typed settings model and the value cannot be of it (a boolean
 that is not ``0``/``1``, an integer that is not a number), or a URL has a
 scheme other than tftp, ftp, http or https (a bare host or IP is fine: phones
 then use TFTP). A **warning** for everything less certain: values outside a
-listed range or enumeration, and types inferred from public files, because
-public lists lag behind firmware. ``%NULL%`` and the empty value are valid for
-every key. The format has no inline comments: ``1 # on`` is the value.
+listed integer range, and types inferred from public files. Only an **info** for
+a value missing from an enumeration: those lists come from public projects and
+are open by nature (real phones take time zones, ring tones and languages they
+lack); closed types (bool, integer range, IP, URL) keep their severity.
+``%NULL%`` and the empty value are valid for every key. The format has no
+inline comments: ``1 # on`` is the value.
 
 Failing example::
 
@@ -37,7 +40,7 @@ from cfgtool.nodes import Document
 CODE = "CFG202"
 NAME = "invalid-value"
 SEVERITY: Severity = "error"
-SUMMARY = "a value the key's type does not allow (error when certain, else warning)"
+SUMMARY = "a value the key's type does not allow (error when certain; outside a public list: info)"
 
 # Typed values repeat across files ("1", "5060", "English"): remember each verdict.
 _VERDICTS: dict[tuple[str, str], ValueProblem | None] = {}

@@ -27,10 +27,11 @@ from collections.abc import Iterator
 
 from cfgtool.catalog import all_models_common_file
 from cfgtool.diagnostics import Severity
+from cfgtool.directives import comment_model
 from cfgtool.filenames import basename
 from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.nodes import Document
-from cfgtool.provisioning import comment_model, model_of
+from cfgtool.provisioning import model_of
 
 CODE = "CFG304"
 NAME = "model-unknown"
