@@ -7,9 +7,8 @@ import json
 import click
 
 import cfgtool
-from cfgtool.cli import EXIT_FINDINGS, EXIT_OK
 from cfgtool.cli.options import text_or_json
-from cfgtool.errors import CfgValueError
+from cfgtool.errors import EXIT_FINDINGS, EXIT_OK, CfgValueError
 from cfgtool.sip.addresses import DEFAULT_SIP_PORT, SipTarget, parse_target
 from cfgtool.sip.notify import NotifyResult, check_sync_many
 from cfgtool.sip.transport import TIMER_F
