@@ -235,3 +235,25 @@ def test_check_sync_action_follows_notify_reboot_enable(
     setting: str | None, reboot: bool, action: str
 ) -> None:
     assert check_sync_action(setting, reboot) == action
+
+
+@pytest.mark.parametrize(
+    ("event", "reboot"), [("check-sync", False), ("check-sync;reboot=true", True)]
+)
+def test_listen_check_sync_answers_sipp_as_the_pbx(event: str, reboot: bool) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as phone:
+        phone.bind((LOOPBACK, 0))
+        got: list[object] = []
+        listener = threading.Thread(
+            target=lambda: got.append(listen_check_sync(sock=phone, timeout=5))
+        )
+        listener.start()
+        remote = f"{LOOPBACK}:{phone.getsockname()[1]}"
+        with sipp(
+            "check_sync_uac.xml", free_port(), remote=remote, extra=("-key", "event", event)
+        ) as pbx:
+            pass
+        listener.join(6)
+    assert pbx.returncode == 0, pbx.stdout
+    (notify,) = got
+    assert notify is not None and notify.reboot is reboot  # type: ignore[attr-defined]
