@@ -256,3 +256,8 @@ def test_a_stop_event_ends_the_wait_early() -> None:
         result = check_sync(f"{LOOPBACK}:{silent.getsockname()[1]}", timeout=10, stop=stop)
     assert result.outcome == "timeout"
     assert time.monotonic() - started < 1.0
+
+
+def test_a_closed_port_is_a_timeout_not_an_error() -> None:
+    result = check_sync(f"{LOOPBACK}:{free_port()}", timeout=0.7)
+    assert (result.outcome, result.sends) == ("timeout", 2)

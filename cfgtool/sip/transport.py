@@ -9,6 +9,7 @@ is reliable: one send, then wait up to ``timeout``.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -90,7 +91,8 @@ def _udp(
         if now >= deadline or (stop is not None and stop.is_set()):
             return Exchange(None, sends, now - start, provisional)
         if now >= next_send:
-            sock.send(data)
+            with contextlib.suppress(ConnectionRefusedError):  # ICMP from an earlier send
+                sock.send(data)
             sends += 1
             next_send = now + interval
             interval = T2 if provisional else min(interval * 2, T2)
