@@ -17,6 +17,8 @@ NULL_VALUE = "%NULL%"
 EMPTY_VALUES = frozenset({"", NULL_VALUE})
 
 URL_SCHEMES = frozenset({"tftp", "ftp", "http", "https"})
+# What a URL scheme may be spelled with (RFC 3986): `scheme://...`.
+URL_SCHEME_SYNTAX = r"[A-Za-z][A-Za-z0-9+.\-]*"
 
 # `# cfgtool: VERB[=ARGUMENT]`: suppressions, `model=`, render's `if=`/`endif`.
 DIRECTIVE_MARKER = "cfgtool:"

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from cfgtool.format import EMPTY_VALUES
+from cfgtool.format import EMPTY_VALUES, URL_SCHEME_SYNTAX
 
 __all__ = ["MASK", "has_url_credentials", "is_secret_key", "mask_url_credentials", "mask_value"]
 
@@ -32,7 +32,7 @@ _AES_KEY_SEGMENT = re.compile(r"(?:^|\.)aes_key(?:_\d+)?\.", re.IGNORECASE)
 # `security.user_password = admin:secret` holds `user:password`; only the password is secret.
 _USER_PASSWORD_KEYS = frozenset({"security.user_password", "static.security.user_password"})
 # scheme://userinfo@host — userinfo runs up to the last `@` before the path.
-_URL_USERINFO = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*://)([^/?#\s]*)@")
+_URL_USERINFO = re.compile(rf"({URL_SCHEME_SYNTAX}://)([^/?#\s]*)@")
 
 
 def is_secret_key(key: str) -> bool:

@@ -191,6 +191,14 @@ class Catalog:
             param = self._params[pattern] = _param_from_json(item)
         return param
 
+    def raw_entry(self, pattern: str) -> dict[str, Any] | None:
+        """The ``params.json`` record of a pattern exactly as written (read-only), or None.
+
+        :mod:`cfgtool.knowledge` reads its value-check fields from it, so the file
+        is parsed once.
+        """
+        return self._entries.get(pattern)
+
     def is_known(self, key: str) -> bool:
         """True when :meth:`lookup` finds ``key``."""
         return self.lookup(key) is not None

@@ -10,7 +10,7 @@ from typing import Literal
 from cfgtool.catalog.params import (
     Param,
 )
-from cfgtool.format import EMPTY_VALUES, URL_SCHEMES
+from cfgtool.format import EMPTY_VALUES, URL_SCHEME_SYNTAX, URL_SCHEMES
 
 # --------------------------------------------------------------------------- values
 
@@ -45,7 +45,7 @@ class _Patterns:
         octet = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
         label = r"[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
         self.integer = re.compile(r"[+-]?[0-9]+")
-        self.url_scheme = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*)://")
+        self.url_scheme = re.compile(rf"({URL_SCHEME_SYNTAX})://")
         self.time = re.compile(r"(?:[01]?[0-9]|2[0-3]):[0-5][0-9]")
         self.ipv4 = re.compile(rf"(?:{octet}\.){{3}}{octet}")
         self.numeric_dotted = re.compile(r"[0-9.]+")

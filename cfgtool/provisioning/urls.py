@@ -10,7 +10,7 @@ from cfgtool.catalog import Model
 from cfgtool.catalog.models import pn_name
 from cfgtool.errors import CfgValueError
 from cfgtool.filenames import require_mac
-from cfgtool.format import URL_SCHEMES
+from cfgtool.format import URL_SCHEME_SYNTAX, URL_SCHEMES
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +24,7 @@ class RequestedFile:
         return {"kind": self.kind, "url": self.url}
 
 
-SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*)://")
+SCHEME = re.compile(rf"({URL_SCHEME_SYNTAX})://")
 
 
 def expand_url(

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from cfgtool.catalog import check_value
 from cfgtool.diagnostics import Severity
 from cfgtool.filenames import basename, classify
-from cfgtool.format import EMPTY_VALUES, URL_SCHEMES
+from cfgtool.format import EMPTY_VALUES, URL_SCHEME_SYNTAX, URL_SCHEMES
 from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.linting.rules._shared import value_owner
 from cfgtool.masking import has_url_credentials
@@ -41,7 +41,7 @@ SUMMARY = "a provisioning URL with a bad scheme, an unknown $ wildcard or creden
 SCOPE = "model"
 
 _KEY = re.compile(r"(?:static\.)?(?:auto_provision\.server\.url|autoprovision\.[0-9]+\.url)")
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):(//)?")
+_SCHEME = re.compile(rf"({URL_SCHEME_SYNTAX}):(//)?")
 _WILDCARD = re.compile(r"\$\{?\w*\}?")
 WILDCARDS = ("$PN", "$MAC")
 

@@ -1,0 +1,153 @@
+"""Jinja2 (Wazo provd) and Twig (Tancredi): tags read into the template tree.
+
+:mod:`jinja_scan` cuts the template; this reads each tag: ``if``/``elif``
+(Twig ``elseif``)/``else``, ``for`` (its targets and ``loop`` are the loop's
+variables) with its ``else``, ``block``, ``extends``/``include``/``import``/
+``from``/``embed``, ``macro`` and block ``set`` (bodies that write nothing in
+place), and transparent wrappers (``filter``, ``apply``, ``with``,
+``autoescape``, ``spaceless``). For the Jinja dialect the template is also
+parsed by Jinja2 itself, so any syntax error Jinja2 would raise is reported.
+Twig's expression syntax (``?:``, ``??``, ``#{}``) is not Jinja's, so Twig
+expressions are kept as written and only the tags are checked.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from cfgtool.templating.builder import TreeBuilder
+from cfgtool.templating.flatten import flatten
+from cfgtool.templating.jinja_scan import Piece, scan
+from cfgtool.templating.model import Problem, ReferenceKind, TemplateStructure
+from cfgtool.templating.names import bare_names
+
+_WORD = re.compile(r"\s*([A-Za-z_]\w*)\s*(.*)", re.S)
+_FOR = re.compile(r"(.+?)\s+in\s+(.+?)(?:\s+if\s+.*|\s+recursive)?\s*$", re.S)
+_TARGET = re.compile(r"\s*['\"]?([^'\"\s]+)['\"]?")
+_LITERAL = re.compile(r"'([^'\\]*)'|\"([^\"\\]*)\"")
+_TRANSPARENT = frozenset({"filter", "apply", "with", "autoescape", "spaceless", "sandbox", "trans"})
+_HIDDEN = frozenset({"macro", "call", "embed"})
+_SILENT = frozenset({"do", "flush", "use", "deprecated", "break", "continue", "guard", "cache"})
+
+
+def _target(text: str) -> str:
+    match = _TARGET.match(text)
+    return match.group(1) if match else text.strip()
+
+
+def _read_block(builder: TreeBuilder, piece: Piece, source: str, macros: list[str]) -> None:
+    text = source[piece.start : piece.end]
+    match = _WORD.match(piece.inner)
+    if match is None:
+        builder.problem(piece.start, f"'{text}' has no tag name")
+        builder.tag(piece.start)
+        return
+    name, rest = match.group(1), match.group(2).strip()
+    offset = piece.start
+    if name == "if":
+        builder.open_conditional("if", rest, offset, text)
+    elif name in ("elif", "elseif"):
+        builder.branch(rest, offset, text)
+    elif name == "else":
+        builder.branch(None, offset, text)
+    elif name == "for":
+        targets: tuple[str, ...]
+        loop = _FOR.match(rest)
+        if loop is None:
+            builder.problem(offset, f"'{text}' is not 'for NAME in EXPRESSION'")
+            targets, iterable = (), rest
+        else:
+            targets = tuple(t.strip().strip("()") for t in loop.group(1).split(","))
+            iterable = loop.group(2)
+        builder.open_loop("for", (*targets, "loop"), iterable, offset, text)
+    elif name == "block":
+        builder.open_block("block", _target(rest), offset, text)
+    elif name in ("extends", "include"):
+        kind: ReferenceKind = "extends" if name == "extends" else "include"
+        builder.reference(kind, _target(rest), offset)
+        builder.tag(offset)
+    elif name in ("import", "from"):
+        builder.reference("import", _target(rest), offset)
+        builder.tag(offset)
+    elif name in _HIDDEN:
+        if name == "macro":
+            macros.append(_target(rest.split("(")[0]))
+        if name == "embed":
+            builder.reference("include", _target(rest), offset)
+        builder.open_hidden(name, rest, offset, text)
+    elif name == "set":
+        if "=" in rest:
+            builder.tag(offset)
+        else:
+            builder.open_hidden("set", rest, offset, text)
+    elif name in ("raw", "verbatim"):
+        builder.tag(offset)
+    elif name in _TRANSPARENT:
+        builder.open_transparent(name, offset, text)
+    elif name.startswith("end"):
+        closed = name[3:]
+        if closed in ("raw", "verbatim"):
+            builder.tag(offset)
+        else:
+            builder.close(closed, offset, text)
+    elif name in _SILENT:
+        builder.tag(offset)
+    else:
+        builder.problem(offset, f"unknown tag '{name}'")
+        builder.tag(offset)
+
+
+def _jinja_syntax_problems(source: str) -> list[Problem]:
+    # jinja2 is imported here: only Jinja templates need it, and it costs start-up time.
+    try:
+        import jinja2
+    except ImportError:  # without the 'templates' extra the tags are still checked, not expressions
+        return []
+
+    environment = jinja2.Environment(extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"])
+    try:
+        environment.parse(source)
+    except jinja2.TemplateSyntaxError as error:
+        return [Problem(error.lineno or 1, 1, f"Jinja2: {error.message}")]
+    return []
+
+
+def parse_jinja_family(
+    source: str, dialect: Literal["jinja", "twig"], origin: str = ""
+) -> TemplateStructure:
+    """The output lines and structure of a Jinja2 or Twig template."""
+    builder = TreeBuilder(source)
+    pieces, scan_problems = scan(source)
+    for offset, message in scan_problems:
+        builder.problem(offset, message)
+    macros: list[str] = []
+    for piece in pieces:
+        if piece.kind == "text":
+            builder.text(piece.inner, piece.start)
+        elif piece.kind == "comment":
+            builder.tag(piece.start)
+        elif piece.kind == "variable":
+            expression = piece.inner.strip()
+            literal = _LITERAL.fullmatch(expression)
+            if literal is not None:
+                builder.tag(piece.start)
+                builder.text(literal.group(1) or literal.group(2), piece.start)
+                continue
+            source_text = source[piece.start : piece.end]
+            builder.expression(source_text, expression, piece.start, bare_names(expression))
+        else:
+            _read_block(builder, piece, source, macros)
+    nodes = builder.finish()
+    lines, flatten_problems = flatten(nodes, source, origin)
+    problems = [*builder.problems, *flatten_problems]
+    if dialect == "jinja" and not scan_problems:
+        problems.extend(_jinja_syntax_problems(source))
+    return TemplateStructure(
+        dialect,
+        lines,
+        tuple(builder.references),
+        tuple(problems),
+        origin,
+        tuple(macros),
+    )
