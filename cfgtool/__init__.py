@@ -42,7 +42,7 @@ _LAZY: dict[str, str] = {
     "scan_tree": "cfgtool.provisioning.tree:scan_tree",
     "expand_url": "cfgtool.provisioning.urls:expand_url",
     # render
-    "render": "cfgtool.rendering.render:render",
+    "render": "cfgtool.rendering.row:render",
     "render_batch": "cfgtool.runners.render_batch:render_batch",
     "read_inventory": "cfgtool.rendering.inventory:read_inventory",
     # diff
@@ -102,7 +102,7 @@ if TYPE_CHECKING:
     from cfgtool.provisioning.tree import scan_tree as scan_tree
     from cfgtool.provisioning.urls import expand_url as expand_url
     from cfgtool.rendering.inventory import read_inventory as read_inventory
-    from cfgtool.rendering.render import render as render
+    from cfgtool.rendering.row import render as render
     from cfgtool.runners.encrypt_batch import encrypt_paths as encrypt_paths
     from cfgtool.runners.render_batch import render_batch as render_batch
     from cfgtool.runners.validate import validate_paths as validate_paths

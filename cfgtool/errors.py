@@ -8,6 +8,8 @@ from __future__ import annotations
 
 # The exit codes of every command: clean, findings (or differences), usage or I/O error.
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+# Stopped by Ctrl-C (SIGINT), as shells report it: 128 + 2.
+EXIT_INTERRUPTED = 130
 
 
 class CfgError(Exception):

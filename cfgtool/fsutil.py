@@ -1,11 +1,17 @@
-"""Atomic file writes: a temp file in the target directory, then ``os.replace``."""
+"""Atomic file writes: a temp file in the target directory, then ``os.replace``.
+
+One file (:func:`atomic_write_bytes`) or a batch staged and committed together
+(:class:`Staging`): every target is old or whole new, never half-written.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import errno
 import os
-import tempfile
+import re
+import stat
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -18,34 +24,12 @@ def atomic_write_bytes(
     """Write ``data`` to ``path`` so that readers see the old or the new file, never half.
 
     ``mode`` sets the permission bits (e.g. ``0o600`` for key files); by default an
-    existing file keeps its mode and a new one gets ``0o644``.
+    existing file keeps its mode, owner and group, and a new one gets ``0o644``.
+    The file is synced before it replaces the old one.
     """
-    target = Path(path)
-    if mode is None:
-        try:
-            mode = target.stat().st_mode & 0o7777
-        except FileNotFoundError:
-            mode = 0o644
-    directory = target.parent if str(target.parent) else Path(".")
-    try:
-        fd, tmp_name = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise CfgIOError(f"cannot write {target}: {exc.strerror or exc}") from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), mode)
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, target)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise CfgIOError(f"cannot write {target}: {exc.strerror or exc}") from exc
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise
+    with Staging(sync=True) as staging:
+        staging.stage(path, data, mode=mode)
+        staging.commit()
 
 
 def atomic_write_many(files: Iterable[tuple[str | os.PathLike[str], bytes]]) -> None:
@@ -55,33 +39,175 @@ def atomic_write_many(files: Iterable[tuple[str | os.PathLike[str], bytes]]) -> 
     makes them all durable; only then is each renamed into place, so a reader
     (or a crash) sees every target either old or new, never half-written. On an
     error before the renames, the temp files are removed and no target changed.
-    New files get mode ``0o644``; existing ones keep theirs.
+    New files get mode ``0o644``; existing ones keep their mode, owner and group.
     """
-    staged: list[tuple[str, str | os.PathLike[str]]] = []
-    renamed = 0
-    try:
+    with Staging() as staging:
         for target, data in files:
-            try:
-                mode = os.stat(target).st_mode & 0o7777
-            except FileNotFoundError:
-                mode = 0o644
-            fd, tmp_name = _open_temp(os.fspath(target))
-            staged.append((tmp_name, target))
-            try:
-                os.fchmod(fd, mode)
-                _write_all(fd, data)
-            finally:
-                os.close(fd)
-        os.sync()
-        for tmp_name, target in staged:
-            os.replace(tmp_name, target)
-            renamed += 1
-    except OSError as exc:
-        raise CfgIOError(f"cannot write {exc.filename or 'files'}: {exc.strerror or exc}") from exc
-    finally:
-        for tmp_name, _ in staged[renamed:]:
+            staging.stage(target, data)
+        staging.commit()
+
+
+# The name of every temp file cfgtool writes: ".<target name>.<8 hex digits>.tmp".
+TEMP_NAME = re.compile(r"\..+\.[0-9a-f]{8}\.tmp")
+# Tests slow each staged file down by this many seconds, to interrupt a batch mid-write.
+SLOW_WRITES_ENV = "CFGTOOL_TEST_SLOW_WRITES"
+
+
+class Staging:
+    """Files written beside their targets first, then all renamed into place at once.
+
+    :meth:`stage` writes one temp file (mode, owner and group of the file it
+    replaces; ``0o644`` for a new one) and refuses a target that is a
+    directory. :meth:`commit` makes every staged file durable with one
+    ``os.sync()`` (one ``fsync`` per file with ``sync=True``, for a single
+    file) and renames each into place. Leaving the ``with`` block without a
+    commit (an error, Ctrl-C) removes every staged temp file: no target has
+    changed. Temp files are named :data:`TEMP_NAME`, so a later run can remove
+    those an unclean stop (``kill -9``) left behind: :func:`remove_stale_temps`.
+
+    A rename replaces the target's directory entry: a hard link to the old
+    file keeps the old content (the price of never showing a half-written file).
+    """
+
+    def __init__(self, *, sync: bool = False) -> None:
+        self._fsync_each = sync
+        self._staged: list[tuple[str, str]] = []  # (temp file, target)
+        self._delay = float(os.environ.get(SLOW_WRITES_ENV) or 0)
+        self.committed = False
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if not self.committed:
+            self.discard()
+
+    def __len__(self) -> int:
+        return len(self._staged)
+
+    def release(self) -> list[tuple[str, str]]:
+        """Hand over every ``(temp file, target)`` to another :class:`Staging` (a worker's
+        files to the batch's): this one forgets them and will not remove them."""
+        staged, self._staged = self._staged, []
+        self.committed = True
+        return staged
+
+    def adopt(self, staged: Iterable[tuple[str, str]]) -> None:
+        """Take over ``(temp file, target)`` pairs another process staged."""
+        self._staged.extend(staged)
+
+    def drop(self, staged: Iterable[tuple[str, str]]) -> None:
+        """Remove these staged files (their targets will not change)."""
+        unwanted = set(staged)
+        if not unwanted:
+            return
+        for temp, _ in unwanted:
             with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
+                os.unlink(temp)
+        self._staged = [pair for pair in self._staged if pair not in unwanted]
+
+    def stage(
+        self,
+        path: str | os.PathLike[str],
+        data: bytes,
+        *,
+        mode: int | None = None,
+        existing: os.stat_result | bool | None = True,
+    ) -> str:
+        """Write ``data`` to a temp file beside ``path`` (returned); it replaces ``path``
+        on commit.
+
+        ``existing`` is the target's status when the caller has it already (None:
+        there is no target); by default it is looked up.
+        """
+        target = os.fspath(path)
+        owner: tuple[int, int] | None = None
+        st = _stat_if_any(target) if isinstance(existing, bool) else existing
+        if st is not None:
+            if stat.S_ISDIR(st.st_mode):
+                raise CfgIOError(f"cannot write {target}: it is a directory")
+            if mode is None:
+                mode = st.st_mode & 0o7777
+            owner = (st.st_uid, st.st_gid)
+        try:
+            fd, temp = _open_temp(target)
+        except OSError as exc:
+            raise CfgIOError(f"cannot write {target}: {exc.strerror or exc}") from None
+        self._staged.append((temp, target))
+        try:
+            os.fchmod(fd, 0o644 if mode is None else mode)
+            if owner is not None and owner != (os.geteuid(), os.getegid()):
+                _keep_owner(fd, owner)
+            _write_all(fd, data)
+            if self._fsync_each:
+                os.fsync(fd)
+        except OSError as exc:
+            raise CfgIOError(f"cannot write {target}: {exc.strerror or exc}") from None
+        finally:
+            os.close(fd)
+        if self._delay:
+            time.sleep(self._delay)
+        return temp
+
+    def commit(self) -> None:
+        """Make every staged file durable, then rename each into place."""
+        if self._staged and not self._fsync_each:
+            os.sync()
+        for index, (temp, target) in enumerate(self._staged):
+            try:
+                os.replace(temp, target)
+            except OSError as exc:
+                del self._staged[:index]
+                raise CfgIOError(f"cannot write {target}: {exc.strerror or exc}") from None
+        self._staged.clear()
+        self.committed = True
+
+    def discard(self) -> None:
+        """Remove every staged temp file; no target changes."""
+        for temp, _ in self._staged:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+        self._staged.clear()
+
+
+def _stat_if_any(target: str) -> os.stat_result | None:
+    try:
+        return os.stat(target)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise CfgIOError(f"cannot write {target}: {exc.strerror or exc}") from None
+
+
+def _keep_owner(fd: int, owner: tuple[int, int]) -> None:
+    """Give the new file the old one's owner and group (possible as root, or for the group
+    when the user belongs to it); otherwise the new file is the writer's, as with any editor."""
+    with contextlib.suppress(PermissionError):
+        os.fchown(fd, *owner)
+        return
+    with contextlib.suppress(PermissionError):
+        os.fchown(fd, -1, owner[1])
+
+
+def remove_stale_temps(directory: str | os.PathLike[str]) -> list[str]:
+    """Remove the temp files (:data:`TEMP_NAME`) an interrupted run left in ``directory``.
+
+    Call it only while holding the directory's lock (:mod:`cfgtool.dirlock`): then
+    no other cfgtool run is writing there, and any such file is stale.
+    """
+    removed: list[str] = []
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return removed
+    for name in names:
+        if TEMP_NAME.fullmatch(name):
+            path = os.path.join(directory, name)
+            with contextlib.suppress(OSError):
+                if stat.S_ISREG(os.lstat(path).st_mode):
+                    os.unlink(path)
+                    removed.append(path)
+    return removed
 
 
 # A new file only (no following a planted symlink), closed in child processes, binary.

@@ -74,7 +74,8 @@ def thread_map(
 ) -> list[_Out]:
     """``[work(item) for item in items]`` on ``jobs`` threads (None: :func:`default_threads`).
 
-    ``on_done(done, total)`` is called from the calling thread after each item.
+    ``on_done(done, total)`` is called from the calling thread after each item. When an
+    item raises (or Ctrl-C arrives) the items not yet started are dropped.
     """
     total = len(items)
     workers = default_threads() if jobs is None else max(1, jobs)
@@ -91,8 +92,14 @@ def thread_map(
     slots: list[_Out | None] = [None] * total
     with ThreadPoolExecutor(max_workers=min(workers, total)) as pool:
         futures = {pool.submit(work, item): index for index, item in enumerate(items)}
-        for done, future in enumerate(as_completed(futures), start=1):
-            slots[futures[future]] = future.result()
-            if on_done:
-                on_done(done, total)
+        try:
+            for done, future in enumerate(as_completed(futures), start=1):
+                slots[futures[future]] = future.result()
+                if on_done:
+                    on_done(done, total)
+        except BaseException:
+            # Ctrl-C or a failed item: drop the items not started, wait only for those
+            # running (the caller cleans up after them), instead of finishing them all.
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
     return cast("list[_Out]", slots)

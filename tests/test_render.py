@@ -311,6 +311,16 @@ def test_render_is_exported_as_cfgtool_render() -> None:
     assert cfgtool.render is render
 
 
+def test_the_render_function_is_no_module_once_the_batch_is_loaded() -> None:
+    """No module of the package is named like a name it exports: importing the batch
+    modules first (as a test module may) once left ``cfgtool.rendering.render`` a module."""
+    import importlib
+
+    import cfgtool.rendering.batch  # noqa: F401
+
+    assert callable(importlib.import_module("cfgtool.rendering").render)
+
+
 # --- the hypothesis property ------------------------------------------------------------------
 
 NAMES = ("v1", "v2", "v3")
@@ -773,7 +783,6 @@ def test_parallel_rendering_gives_the_same_files(
 ) -> None:
     monkeypatch.setattr(rendering.batch, "_PARALLEL_MIN_ROWS", 10)
     monkeypatch.setattr(rendering.batch, "_CHUNK_MAX", 7)
-    monkeypatch.setattr(rendering.batch, "_WRITE_CHUNK_MIN", 5)
     rows = [f"{0x001565000000 + i:012x},T46G,Desk {i},{i},,{i if i % 2 else ''}" for i in range(40)]
     rows.append("bad,T46G,x,1,,")
     inv = inventory(*rows)

@@ -43,6 +43,7 @@ class Case:
     also: frozenset[str] = field(default_factory=frozenset)
     fixed: str | None = None
     remaining: int = 0
+    firmware: int | None = None
 
     @property
     def id(self) -> str:
@@ -75,6 +76,7 @@ def context_for(case: Case) -> LintContext:
         template=case.template,
         template_variables=case.variables,
         extra_known_keys=case.known,
+        firmware=case.firmware,
     )
 
 

@@ -78,8 +78,8 @@ def test_firmware_prefix_of_the_guide(name: str, hw_id: int, accounts: int) -> N
     bad = HEADER + f"firmware.url = http://prov.example.com/fw/{other}.83.0.10.rom\n"
     [found] = validate_text(bad, filename=common)
     assert found.code == "CFG303" and found.column == len("firmware.url = ") + 1
-    assert f"takes {hw_id}.x firmware" in found.message
-    assert found.hint is not None and f"{hw_id}.x.rom" in found.hint
+    assert "is firmware for the T4" in found.message and f"({hw_id}.x)" in found.message
+    assert found.hint is not None and f"a {hw_id}.x image" in found.hint
 
 
 def test_account_zero_is_out_of_range() -> None:
@@ -106,7 +106,10 @@ def test_firmware_prefix_differs_from_hardware_id() -> None:
     assert t42s is not None and t42s.hw_id == 67 and t42s.firmware_prefixes == (66,)
     ok = HEADER + "static.firmware.url = fw/T42S-66.84.0.10.rom\n"
     assert validate_text(ok, filename="y000000000067.cfg") == []
-    bad = HEADER + "static.firmware.url = fw/67.84.0.10.rom\n"
+    # its hardware id too: no other model's firmware is 67.x (the T41S took 68.x before 66.x)
+    own_id = HEADER + "static.firmware.url = fw/67.84.0.10.rom\n"
+    assert validate_text(own_id, filename="y000000000067.cfg") == []
+    bad = HEADER + "static.firmware.url = fw/28.84.0.10.rom\n"
     assert [d.code for d in validate_text(bad, filename="y000000000067.cfg")] == ["CFG303"]
 
 

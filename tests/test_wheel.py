@@ -50,6 +50,22 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
             check=True,
         ).stdout.strip()
     )
+    # Install the wheel before the .pth exists: with it, pip would see the test
+    # environment's own cfgtool as already installed and skip the wheel.
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--no-deps",
+            "-q",
+            str(wheel),
+        ],
+        check=True,
+    )
     test_env_paths = dict.fromkeys(sysconfig.get_paths()[name] for name in ("purelib", "platlib"))
     (env_site / "test_environment.pth").write_text("".join(f"{path}\n" for path in test_env_paths))
     base_site = {
@@ -66,20 +82,6 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
     )
     if sys.prefix != sys.base_prefix:
         assert not base_site & set(child_path), (base_site, child_path)
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "--python",
-            str(python),
-            "install",
-            "--no-deps",
-            "-q",
-            str(wheel),
-        ],
-        check=True,
-    )
     workdir = tmp_path / "elsewhere"
     workdir.mkdir()
     sample = workdir / "y000000000028.cfg"

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from cfgtool._version import __version__
-from cfgtool.errors import EXIT_ERROR, EXIT_FINDINGS, CfgError
+from cfgtool.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, CfgError
 
 COMMANDS: dict[str, str] = {
     "parse": "cfgtool.cli.parse:parse",
@@ -58,6 +58,10 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except CfgError as exc:
             fail(str(exc))
+        except KeyboardInterrupt:
+            # The command has removed its temp files on the way out: every file is old or new.
+            click.echo("cfgtool: interrupted; every file is as it was or wholly new", err=True)
+            raise SystemExit(EXIT_INTERRUPTED) from None
         except BrokenPipeError:
             # The reader went away (`cfgtool ... | head`): stop quietly, like other Unix tools.
             devnull = os.open(os.devnull, os.O_WRONLY)

@@ -13,6 +13,7 @@ from cfgtool.catalog import all_models_common_file, explain_key, load_models
 from cfgtool.cli.options import text_or_json
 from cfgtool.cli.output import format_table
 from cfgtool.errors import EXIT_FINDINGS, EXIT_OK
+from cfgtool.knowledge import explain_facts
 
 if TYPE_CHECKING:
     from cfgtool.catalog import Model
@@ -21,6 +22,7 @@ FORMAT_OPTION = text_or_json()
 
 TYPE_SOURCES = {
     "model": "firm: from a typed settings model",
+    "vendor-comment": "Yealink's comment in a template (closed for bool and int ranges)",
     "values": "a hint: inferred from the values public files use",
     "name": "a hint: inferred from the key's name",
     "comment": "a hint: a range stated in a template comment",
@@ -56,11 +58,15 @@ def models(output_format: str) -> None:
 @click.argument("key")
 @FORMAT_OPTION
 def explain(key: str, output_format: str) -> None:
-    """Show what the parameter catalog knows about KEY.
+    """Show what the parameter catalog knows about KEY, and where each fact comes from.
 
     KEY is a concrete key (account.1.sip_server.1.address) or a catalog pattern
     with X for indexes (account.X.label). Exit 1 with a did-you-mean when KEY is
     not in the catalog. Types marked "hint" come from public files and can be wrong.
+    Then what Yealink's own comments say (values and their meanings, models,
+    index ranges, value shape), the firmware generations whose templates set
+    the key, renames, and the quoted comments (JSON: all of them, under
+    "knowledge").
 
     \b
     Examples:
@@ -68,10 +74,12 @@ def explain(key: str, output_format: str) -> None:
       cfgtool explain static.network.vlan.internet_port_vid --format json
     """
     report = explain_key(key)
+    knowledge = explain_facts(key) if report["known"] else None
     if output_format == "json":
-        click.echo(json.dumps(report, indent=2))
+        click.echo(json.dumps({**report, "knowledge": knowledge}, indent=2))
     elif report["known"]:
-        for label, value in explain_lines(report):
+        lines = explain_lines(report) + (knowledge_lines(knowledge) if knowledge else [])
+        for label, value in lines:
             click.echo(f"{label + ':':<16} {value}")
     else:
         hint = f"; did you mean {report['suggestion']}?" if report["suggestion"] else ""
@@ -129,4 +137,95 @@ def explain_lines(report: dict[str, Any]) -> list[tuple[str, str]]:
         lines.append(("seen", f"{param['seen']} (only on commented-out lines)"))
     if param["models"]:
         lines.append(("sipXecs models", ", ".join(param["models"])))
+    return lines
+
+
+SHOWN_EVIDENCE = 2  # quoted comments in text; JSON has all
+SHOWN_VALUES = 16
+VALUE_TYPE_SOURCES = {
+    "model": "a typed settings model",
+    "vendor-comment": "Yealink's comment",
+    "values": "the values public files use",
+    "name": "the key's name",
+    "comment": "a template comment",
+}
+
+
+def _values(values: list[str], meanings: dict[str, str]) -> str:
+    shown = [f"{v} ({meanings[v]})" if v in meanings else v for v in values[:SHOWN_VALUES]]
+    return ", ".join(shown) + (", ..." if len(values) > SHOWN_VALUES else "")
+
+
+def _spans(spans: list[list[int]]) -> str:
+    return ",".join(str(low) if low == high else f"{low}-{high}" for low, high in spans)
+
+
+def _index_ranges(table: dict[str, dict[str, list[list[int]]]]) -> str:
+    """``T46G,T48G: X1-6 Y1-40; other models: X1-16`` (models with equal ranges grouped)."""
+    groups: dict[str, list[str]] = {}
+    for model, letters in table.items():
+        text = " ".join(f"{letter}{_spans(spans)}" for letter, spans in sorted(letters.items()))
+        groups.setdefault(text, []).append(model)
+    parts = [
+        f"{','.join(sorted(models))}: {text}"
+        for text, models in groups.items()
+        if "*" not in models
+    ]
+    parts += [f"other models: {text}" for text, models in groups.items() if "*" in models]
+    return "; ".join(parts)
+
+
+def knowledge_lines(facts: dict[str, Any]) -> list[tuple[str, str]]:
+    """Labelled lines for :func:`cfgtool.knowledge.explain_facts`: each fact with its source."""
+    check = facts["value_check"]
+    source = VALUE_TYPE_SOURCES.get(check["type_source"] or "")
+    where = f" (type from {source})" if source else ""
+    lines = [("value check", f"{check['type']}, {check['grade']}{where}")]
+    meanings = facts["meanings"]
+    if check["values"]:
+        lines.append(("values", _values(check["values"], meanings)))
+    elif meanings:
+        lines.append(("values", _values(sorted(meanings), meanings)))
+    if check["range"] is not None:
+        lines.append(("range", f"{check['range'][0]}..{check['range'][1]}"))
+    if check["max_len"] is not None:
+        lines.append(("max length", f"{check['max_len']} characters (Yealink's comment)"))
+    vendor = facts["vendor"]
+    if vendor:
+        said = ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in vendor.items())
+        lines.append(("vendor says", said))
+    if facts["models_supported"]:
+        models = ", ".join(facts["models_supported"])
+        lines.append(("models", f"only {models} (Yealink's comment; may predate newer models)"))
+    if facts["models_excluded"]:
+        lines.append(("not on", ", ".join(facts["models_excluded"]) + " (Yealink's comment)"))
+    if facts["index_ranges"]:
+        lines.append(
+            ("index ranges", _index_ranges(facts["index_ranges"]) + " (Yealink's comments)")
+        )
+    if facts["shape"]:
+        lines.append(("shape", f"{facts['shape']} (how public templates build the value)"))
+    firmware = facts["firmware"]
+    if firmware is not None:
+        lines.append(
+            (
+                "firmware",
+                f"first set in {firmware['first']}, last in {firmware['last']} "
+                f"({firmware['source']} templates)",
+            )
+        )
+    for rename in facts["renames"]:
+        when = f"in v{rename['since']}" if rename["since"] is not None else "(no generation)"
+        if rename["new"] == facts["pattern"]:
+            lines.append(("renamed", f"from {rename['old']} {when} ({rename['source']})"))
+        else:
+            lines.append(("renamed", f"to {rename['new']} {when} ({rename['source']})"))
+    if facts["downgraded"]:
+        lines.append(("downgraded", f"{facts['downgraded']} (so a miss is only an info)"))
+    evidence = facts["evidence"]
+    for item in evidence[:SHOWN_EVIDENCE]:
+        lines.append(("evidence", item))
+    if len(evidence) > SHOWN_EVIDENCE:
+        more = len(evidence) - SHOWN_EVIDENCE
+        lines.append(("evidence", f"{more} more (--format json shows all)"))
     return lines

@@ -160,6 +160,13 @@ def encrypt(
     metavar="PEM",
     help="RSA private key (PEM, unencrypted) for RSA-mode files.",
 )
+@click.option(
+    "--keys",
+    "keys_file",
+    type=click.Path(dir_okay=False),
+    metavar="CSV",
+    help="keys.csv from encrypt --generate-key: each file's own key (others: --key...).",
+)
 def decrypt(
     paths: tuple[str, ...],
     out_dir: str,
@@ -170,17 +177,20 @@ def decrypt(
     key_env: str | None,
     key_value: str | None,
     rsa_private: str | None,
+    keys_file: str | None,
 ) -> None:
     """Decrypt PATHS (files, or directories of *.cfg) into DIR (files made 0600).
 
     The format is detected per file: RSA files need --rsa-private, files with a
-    NAME_Security.enc next to them need nothing, others need the key. A wrong
-    key or a file that is not encrypted exits 1 and writes nothing. A
-    directory gives its own *.cfg files only, as for encrypt.
+    NAME_Security.enc next to them need nothing, others need their key: the
+    one --keys keys.csv lists for them (encrypt --generate-key writes it), else
+    the key given. A wrong key or a file that is not encrypted exits 1 and
+    writes nothing. A directory gives its own *.cfg files only, as for encrypt.
 
     \b
     Examples:
       cfgtool decrypt upload/ --out plain/ --key-env CFG_AES_KEY
+      cfgtool decrypt upload/ --out plain/ --keys upload/keys.csv
       cfgtool decrypt upload/y000000000028.cfg --out plain/ --rsa-private phone.pem
     """
     key = _key(key_file, key_env, key_value)
@@ -192,6 +202,7 @@ def decrypt(
             jobs=jobs,
             progress=progress,
             rsa_private_key=read_bytes(rsa_private) if rsa_private else None,
+            keys=crypto.read_keys_csv(keys_file) if keys_file else None,
         )
     _report(result, output_format, quiet)
 

@@ -13,6 +13,7 @@ from cfgtool.cli.options import (
     COLOR,
     CONFIG,
     EXCLUDE,
+    FIRMWARE,
     IGNORE,
     PATHS,
     REPORT_FORMAT,
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 @REPORT_FORMAT
 @COLOR
 @STRICT
+@FIRMWARE
 @SELECT
 @IGNORE
 @EXCLUDE
@@ -73,6 +75,7 @@ def lint(
     output_format: str | None,
     color: str,
     strict: bool,
+    firmware: int | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     exclude: tuple[str, ...],
@@ -101,11 +104,15 @@ def lint(
       cfgtool lint provisioning/
       cfgtool lint --format json y000000000028.cfg | jq '.[].code'
       cfgtool lint --fix --select CFG108 *.cfg
+      cfgtool lint --firmware 84 --fix --select CFG315 provisioning/
       cfgtool lint --template --inventory phones.csv phone.cfg.tmpl
       cat 0015651130f9.cfg | cfgtool lint - --stdin-filename 0015651130f9.cfg
     """
     overrides = ConfigOverrides(
-        select=split_codes(select) if select else None, ignore=split_codes(ignore), exclude=exclude
+        select=split_codes(select) if select else None,
+        ignore=split_codes(ignore),
+        firmware=firmware,
+        exclude=exclude,
     )
     options = LintOptions(
         fix=fix or diff,

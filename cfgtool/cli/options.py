@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 
 import click
 
+from cfgtool.knowledge import parse_generation
+from cfgtool.linting.config import FIRMWARE_FORMS
 from cfgtool.reporters import FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -61,6 +63,25 @@ SELECT = click.option(
     help="Run only these rules: codes, prefixes (CFG1), names or ALL; comma-separated.",
 )
 IGNORE = click.option("--ignore", multiple=True, metavar="CODES", help="Do not run these rules.")
+
+
+def _generation(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    if value is None:
+        return None
+    generation = parse_generation(value)
+    if generation is None:
+        raise click.BadParameter(f"{value!r} is not {FIRMWARE_FORMS}")
+    return generation
+
+
+FIRMWARE = click.option(
+    "--firmware",
+    metavar="GEN",
+    callback=_generation,
+    help="Firmware generation the phones run: 84, v84, or a version such as 28.84.0.10 "
+    "(default: the firmware = setting, else the generation of the firmware.url image the "
+    "file sets, else the model's lowest).",
+)
 
 
 def split_codes(values: Sequence[str]) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ from cfgtool.cli.options import (
     COLOR,
     CONFIG,
     EXCLUDE,
+    FIRMWARE,
     IGNORE,
     PATHS,
     REPORT_FORMAT,
@@ -52,6 +53,7 @@ JSON_OR_TEXT = text_or_json()
 @REPORT_FORMAT
 @COLOR
 @STRICT
+@FIRMWARE
 @SELECT
 @IGNORE
 @EXCLUDE
@@ -68,6 +70,7 @@ def validate(
     output_format: str | None,
     color: str,
     strict: bool,
+    firmware: int | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     exclude: tuple[str, ...],
@@ -99,7 +102,10 @@ def validate(
       cfgtool validate --format json /srv/tftp | jq '.[].code'
     """
     overrides = ConfigOverrides(
-        select=split_codes(select) if select else None, ignore=split_codes(ignore), exclude=exclude
+        select=split_codes(select) if select else None,
+        ignore=split_codes(ignore),
+        firmware=firmware,
+        exclude=exclude,
     )
     validation = validate_paths(
         paths,

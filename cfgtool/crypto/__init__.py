@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from cfgtool.crypto.batch import decrypt_paths as decrypt_paths
     from cfgtool.crypto.batch import default_jobs as default_jobs
     from cfgtool.crypto.batch import encrypt_files as encrypt_files
+    from cfgtool.crypto.batch import read_keys_csv as read_keys_csv
     from cfgtool.crypto.formats import detect_format as detect_format
     from cfgtool.crypto.formats import phone_config_lines as phone_config_lines
     from cfgtool.crypto.keyfile import KeyFileCiphertext as KeyFileCiphertext
@@ -148,6 +149,7 @@ _HOMES: dict[str, str] = {
             "default_jobs",
             "encrypt_files",
             "decrypt_paths",
+            "read_keys_csv",
         ),
     ),
     "is_plausible_cfg": "cfgtool.sources",

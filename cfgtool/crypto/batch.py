@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from cfgtool.dirlock import locked
 from cfgtool.errors import CfgDecodeError, CfgError, CfgIOError, CryptoError
-from cfgtool.fsutil import atomic_write_bytes, read_bytes
+from cfgtool.fsutil import Staging, read_bytes, remove_stale_temps
 from cfgtool.parser import decode
 
 if TYPE_CHECKING:
@@ -243,16 +244,21 @@ def decrypt_paths(
     rsa_private_key: bytes | None = None,
     jobs: int | None = None,
     progress: ProgressCallback | None = None,
+    keys: Mapping[str, str] | None = None,
 ) -> BatchResult:
     """Decrypt files (directories: their ``*.cfg`` files) into ``out_dir`` (mode 0600).
 
     Each file's format is detected (:func:`detect_format`): RSA files need
     ``rsa_private_key`` (PEM), key-file mode files use their ``_Security.enc``,
-    others need ``key``. Nothing is written unless every file decrypts to a
-    plausible cfg file, and nothing is ever written over an input file.
+    others need their key: the one ``keys`` (file name -> key, as
+    :func:`read_keys_csv` reads ``keys.csv``) lists for them, else ``key``.
+    Nothing is written unless every file decrypts to a plausible cfg file, and
+    nothing is ever written over an input file.
     """
     if key is not None:
         validate_aes_key(key)
+    for listed in (keys or {}).values():
+        validate_aes_key(listed)
     inputs = collect_inputs(paths)
     out = Path(out_dir)
     _check_targets(inputs, [out / source.name for source in inputs])
@@ -272,13 +278,14 @@ def decrypt_paths(
             plaintext = decrypt_rsa(data, rsa_key)
         elif mode == "keyfile":
             plaintext = decrypt_keyfile(data, read_bytes(security_file_path(source)))
-        elif key is None:
+        elif (file_key := (keys or {}).get(source.name) or key) is None:
+            where = "it is not in the keys file and " if keys is not None else ""
             raise CryptoError(
                 f"no {security_file_name(source.name)} next to it, so it needs a key: "
-                "give --key-file, --key-env or --key"
+                f"{where}give --keys keys.csv, --key-file, --key-env or --key"
             )
         else:
-            plaintext = decrypt_bytes(data, key)
+            plaintext = decrypt_bytes(data, file_key)
         target = out / source.name
         return _Outcome(
             FileResult(str(source), "ok", mode, output=str(target)), [(target, plaintext)]
@@ -341,17 +348,27 @@ def _check_targets(inputs: Sequence[Path], targets: Sequence[Path]) -> None:
         seen[resolved] = target
 
 
+def read_keys_csv(path: str | os.PathLike[str]) -> dict[str, str]:
+    """The ``file -> key`` rows of a ``keys.csv`` (header ``file,key``) that encrypt wrote."""
+    try:
+        rows = list(csv.reader(io.StringIO(read_bytes(path).decode("utf-8"))))
+    except UnicodeDecodeError:
+        rows = []
+    if not rows or rows[0] != ["file", "key"]:
+        raise CryptoError(f"{path} is not a keys file (a CSV with the header file,key)")
+    return {row[0]: row[1] for row in rows[1:] if len(row) == 2}
+
+
 def _keys_csv(path: Path, rows: Mapping[str, str | None]) -> bytes:
     """``keys.csv`` (header ``file,key``): the rows of an existing one, updated with ``rows``."""
     merged: dict[str, str] = {}
     if path.exists():
         try:
-            existing = list(csv.reader(io.StringIO(read_bytes(path).decode("utf-8"))))
-        except UnicodeDecodeError:
-            existing = []
-        if not existing or existing[0] != ["file", "key"]:
-            raise CryptoError(f"{path} exists and is not a keys file (file,key); move it away")
-        merged.update((row[0], row[1]) for row in existing[1:] if len(row) == 2)
+            merged.update(read_keys_csv(path))
+        except CryptoError:
+            raise CryptoError(
+                f"{path} exists and is not a keys file (file,key); move it away"
+            ) from None
     merged.update((name, key) for name, key in rows.items() if key is not None)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -368,19 +385,27 @@ def _write_all(
     jobs: int | None,
     progress: ProgressCallback | None,
 ) -> None:
-    """Create ``out``, write ``first`` (keys, so none are lost), then every outcome's files."""
+    """Create ``out``, stage ``first`` (``keys.csv``) and every outcome's files, commit them.
+
+    All are renamed into place together after one disk sync, so ``keys.csv``
+    always matches the files beside it; on any failure (or Ctrl-C) every temp
+    file is removed and nothing in ``out`` has changed.
+    """
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise CfgIOError(f"cannot create {out}: {exc.strerror or exc}") from None
-    for path, data, file_mode in first:
-        atomic_write_bytes(path, data, mode=file_mode)
+    with locked(out, "encrypt or decrypt"), Staging() as staging:
+        remove_stale_temps(out)
+        for path, data, file_mode in first:
+            staging.stage(path, data, mode=file_mode)
 
-    def write(outcome: _Outcome) -> None:
-        for path, data in outcome.writes:
-            atomic_write_bytes(path, data, mode=mode)
+        def write(outcome: _Outcome) -> None:
+            for path, data in outcome.writes:
+                staging.stage(path, data, mode=mode)
 
-    _map(write, outcomes, jobs, progress, "writing")
+        _map(write, outcomes, jobs, progress, "writing")
+        staging.commit()
 
 
 def _map(

@@ -16,7 +16,12 @@ from cfgtool.knowledge.store import (
 __all__ = ["explain_facts"]
 
 
-def _grade_of(closed: bool, contradicted: bool) -> str:
+_CHECKED_TYPES = frozenset({"bool", "int", "enum", "url", "ip", "time"})
+
+
+def _grade_of(kind: str, closed: bool, contradicted: bool) -> str:
+    if kind not in _CHECKED_TYPES:
+        return "none: no value of this type is checked"
     if contradicted:
         return "hint: correct real files contradict it (info)"
     return "closed: a value it rejects is an error" if closed else "open: a miss is a warning"
@@ -54,7 +59,7 @@ def explain_facts(key: str) -> dict[str, Any] | None:
             "type_source": spec.type_source,
             "values": [*spec.enum, *spec.also],
             "range": list(spec.int_range) if spec.int_range is not None else None,
-            "grade": _grade_of(spec.closed, spec.contradicted),
+            "grade": _grade_of(spec.type, spec.closed, spec.contradicted),
             "max_len": spec.max_len,
         },
         "vendor": dict(facts.vendor),

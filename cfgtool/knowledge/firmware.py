@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 # Patterns as text: ``re`` compiles each on first use (nothing at import, see values.py).
-_GENERATION = r"[vV]?([0-9]{2})(?:\.[xX0-9]*)?"
+_GENERATION = r"[vV]?([0-9]{2})(?:\.[xX])?"  # 84, v84, 84.x (not 28.84: ambiguous)
 _VERSION = r"[0-9]{1,3}\.([0-9]{2})\.[0-9]+\.[0-9]+"
 # The file name: an optional label ("T46G-"), then XX.<generation>.<x>.<y>.rom (any case)
 _IMAGE = r"(?i:.*[^0-9.])?([0-9]{1,3})\.([0-9]{1,3})(?:\.[0-9]+)+\.(?i:rom|zip)"
@@ -42,7 +42,7 @@ UNDATED_FROM = 80
 
 
 def parse_generation(text: str) -> int | None:
-    """``84``, ``v84``, ``V84``, ``84.x`` or a firmware version ``28.84.0.10`` -> 84."""
+    """``84``, ``v84``, ``V84``, ``84.x`` or a firmware version ``28.84.0.10`` -> 84; else None."""
     text = text.strip()
     version = re.fullmatch(_VERSION, text)
     if version:

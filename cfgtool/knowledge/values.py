@@ -80,6 +80,8 @@ def _enum_grade(spec: ValueSpec, meanings: Mapping[str, str]) -> Grade:
     only public projects give is open by nature (real phones take values they lack)."""
     if spec.contradicted:
         return "info"
+    if spec.closed:
+        return "error"  # a closed list (a site's own typed key): the catalog has none
     return "warning" if spec.type_source == "vendor-comment" or meanings else "info"
 
 
@@ -183,13 +185,14 @@ def check_length(spec: ValueSpec, value: str) -> Finding | None:
 @cache
 def _shape_pattern(shape: str) -> re.Pattern[str]:
     literals = re.split(_PLACEHOLDER, shape)
-    return re.compile(".+".join(re.escape(part) for part in literals), re.DOTALL)
+    return re.compile(".*".join(re.escape(part) for part in literals), re.DOTALL)
 
 
 def check_shape(shape: str, value: str) -> Finding | None:
     """A value that is not built like the documented ``value_shape`` (a warning).
 
-    ``<name>`` in the shape is any non-empty text, the rest literal:
+    ``<name>`` in the shape is any text (an empty part, such as an empty password, is
+    another rule's business), the rest literal:
     ``<admin_name>:<admin_password>`` wants ``admin:secret``.
     """
     text = value.strip()

@@ -7,6 +7,7 @@ without that table is skipped. Configurations are not merged; what is found
 is kept for one run (one :class:`ConfigResolver`). Example::
 
     [tool.cfgtool]
+    firmware = "84"                  # generation the phones run: 84, v84 or 28.84.0.10
     select = ["ALL"]                 # codes, code prefixes ("CFG1") or rule names
     ignore = ["CFG108"]
     extend-known-keys = ["custom.site.label"]
@@ -18,6 +19,9 @@ is kept for one run (one :class:`ConfigResolver`). Example::
 
     [tool.cfgtool.severity]
     CFG201 = "error"
+
+    [tool.cfgtool.known-keys]        # the site's own keys, typed: CFG202 checks them
+    "custom.X.level" = { type = "int", allowed = "0..5" }
 
 In ``.cfgtool.toml`` the same keys sit at the top level. Command-line options
 are applied after the file (see :meth:`LintConfig.with_overrides`).
@@ -36,11 +40,14 @@ from typing import TYPE_CHECKING, Any, Literal
 from cfgtool.diagnostics import SEVERITIES, Severity
 from cfgtool.errors import ConfigError
 from cfgtool.inputs import matches_globs
+from cfgtool.knowledge import parse_generation
 from cfgtool.linting import rules as registry
+from cfgtool.linting.known_keys import parse_known_keys
 from cfgtool.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from cfgtool.inputs import InputFile
+    from cfgtool.knowledge import ValueSpec
     from cfgtool.linting.rule import Rule
 
 LineEndings = Literal["keep", "lf", "crlf"]
@@ -52,6 +59,7 @@ ALL = "ALL"
 
 _CODE_PREFIX = re.compile(r"CFG\d{0,3}")
 _KEY = re.compile(r"[^\s=#]+")
+FIRMWARE_FORMS = "a generation such as 84 or v84, or a firmware version such as 28.84.0.10"
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,8 @@ class LintConfig:
     selections: tuple[RuleSelection, ...] = ()
     severity: tuple[tuple[str, Severity], ...] = ()
     extend_known_keys: frozenset[str] = frozenset()
+    known_keys: tuple[ValueSpec, ...] = ()
+    firmware: int | None = None
     exclude: tuple[str, ...] = ()
     allow_names: tuple[str, ...] = ()
     template_patterns: tuple[str, ...] = DEFAULT_TEMPLATE_PATTERNS
@@ -105,6 +115,7 @@ class LintConfig:
         *,
         select: Sequence[str] | None = None,
         ignore: Sequence[str] | None = None,
+        firmware: int | None = None,
         exclude: Sequence[str] = (),
         extend_known_keys: Iterable[str] = (),
         template_variables: Iterable[str] = (),
@@ -124,6 +135,7 @@ class LintConfig:
         return replace(
             self,
             selections=selections,
+            firmware=firmware if firmware is not None else self.firmware,
             exclude=(*self.exclude, *exclude),
             extend_known_keys=self.extend_known_keys | frozenset(extend_known_keys),
             template_variables=self.template_variables | frozenset(template_variables),
@@ -221,6 +233,7 @@ class ConfigOverrides:
 
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
+    firmware: int | None = None
     exclude: tuple[str, ...] = ()
     extend_known_keys: tuple[str, ...] = ()
     template_variables: tuple[str, ...] = ()
@@ -230,6 +243,7 @@ class ConfigOverrides:
         return config.with_overrides(
             select=self.select,
             ignore=self.ignore,
+            firmware=self.firmware,
             exclude=self.exclude,
             extend_known_keys=self.extend_known_keys,
             template_variables=self.template_variables,
@@ -287,6 +301,8 @@ _KNOWN_KEYS = (
     "ignore",
     "severity",
     "extend-known-keys",
+    "known-keys",
+    "firmware",
     "exclude",
     "allow-names",
     "template-patterns",
@@ -321,6 +337,7 @@ def config_from_table(table: dict[str, Any], *, source: str | None = None) -> Li
                 f"{where}: extend-known-keys: {key!r} is not a key "
                 "(no spaces, '=' or '#'; write it as it appears in a cfg file)"
             )
+    typed_keys = parse_known_keys(table.get("known-keys", {}), where)
     line_endings = table.get("line-endings", "keep")
     if line_endings not in LINE_ENDINGS:
         raise ConfigError(
@@ -329,7 +346,9 @@ def config_from_table(table: dict[str, Any], *, source: str | None = None) -> Li
     return LintConfig(
         selections=(RuleSelection(select, ignore),) if select is not None or ignore else (),
         severity=severity,
-        extend_known_keys=frozenset(known_keys),
+        firmware=_firmware(table.get("firmware"), where),
+        extend_known_keys=frozenset(known_keys) | {spec.key for spec in typed_keys},
+        known_keys=typed_keys,
         exclude=strings("exclude"),
         allow_names=strings("allow-names"),
         template_patterns=(
@@ -342,6 +361,20 @@ def config_from_table(table: dict[str, Any], *, source: str | None = None) -> Li
         source=source,
         root=os.path.dirname(os.path.abspath(source)) if source else os.getcwd(),
     )
+
+
+def _firmware(value: object, where: str) -> int | None:
+    """The ``firmware`` setting as a generation (``"84"``, ``"v84"``, ``"28.84.0.10"`` -> 84)."""
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # firmware = 84 means "84"
+    generation = parse_generation(value) if isinstance(value, str) else None
+    if generation is None:
+        raise ConfigError(
+            f'{where}: firmware must be {FIRMWARE_FORMS} (firmware = "84"), not {value!r}'
+        )
+    return generation
 
 
 def _severity_table(value: object, where: str) -> tuple[tuple[str, Severity], ...]:

@@ -79,6 +79,7 @@ def make_context(
         template=config.is_template(path) if template is None else template,
         template_variables=variables,
         extra_known_keys=config.extend_known_keys,
+        firmware=config.firmware,
         config=config,
     )
 

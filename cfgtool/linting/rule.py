@@ -65,6 +65,9 @@ class LintContext:
     ``--stdin-filename``). ``template`` is true when the file is a template
     (placeholders allowed); ``template_variables`` the inventory columns when
     known. ``model`` is set by ``validate`` when the phone model is known.
+    ``firmware`` is the firmware generation the phones run when the user said
+    so (``--firmware 84``, ``firmware = "84"``), else None (the knowledge rules
+    then take the file's own firmware image, see ``rules/_knowledge.py``).
     ``config`` is the configuration in force for the file (None: defaults).
     """
 
@@ -74,6 +77,7 @@ class LintContext:
     template_variables: frozenset[str] | None = None
     extra_known_keys: frozenset[str] = frozenset()
     model: Model | None = None
+    firmware: int | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
     config: LintConfig | None = None
     # The document's shared facts, built once per file by the engine (see ``rules/_shared.facts``).

@@ -37,11 +37,13 @@ its row, naming the file, row and column.
 through the AST, and lints each rendered file with every lint and model rule,
 exactly as ``cfgtool validate`` would check the written file, before it writes
 anything: one refused row stops the batch unless ``keep_going``. Files are
-written atomically, and not at all when their bytes would not change.
+staged and committed together (a failure or Ctrl-C leaves the old ones as
+they were), and not written at all when their bytes would not change.
 
-Modules: :mod:`~cfgtool.rendering.template`, :mod:`~cfgtool.rendering.render`
-(one row), :mod:`~cfgtool.rendering.inventory`, :mod:`~cfgtool.rendering.plan`
-and :mod:`~cfgtool.rendering.batch` (a whole inventory). Their names are
+Modules: :mod:`~cfgtool.rendering.template`, :mod:`~cfgtool.rendering.row`
+(one row), :mod:`~cfgtool.rendering.inventory`, :mod:`~cfgtool.rendering.plan`,
+:mod:`~cfgtool.rendering.batch` (a whole inventory) and
+:mod:`~cfgtool.rendering.output` (the output directory, the manifest). Their names are
 importable from here and load on first use, so that lint's CFG501 (which
 needs only the template scanner) stays fast. :func:`render_batch` lints each
 rendered file, so its home is :mod:`cfgtool.runners.render_batch`, above the
@@ -62,9 +64,9 @@ if TYPE_CHECKING:
     from cfgtool.rendering.inventory import InventoryRow as InventoryRow
     from cfgtool.rendering.inventory import parse_inventory as parse_inventory
     from cfgtool.rendering.inventory import read_inventory as read_inventory
-    from cfgtool.rendering.render import render as render
     from cfgtool.rendering.results import BatchResult as BatchResult
     from cfgtool.rendering.results import Phone as Phone
+    from cfgtool.rendering.row import render as render
     from cfgtool.rendering.template import FILTERS as FILTERS
     from cfgtool.rendering.template import MAC_COLUMN as MAC_COLUMN
     from cfgtool.rendering.template import MODEL_COLUMN as MODEL_COLUMN
@@ -104,7 +106,7 @@ _HOMES: dict[str, str] = {
         ),
     ),
     **homes("cfgtool.rendering.template", ("Layout", "ProgressCallback", "Status")),
-    **homes("cfgtool.rendering.render", ("render",)),
+    **homes("cfgtool.rendering.row", ("render",)),
     **homes("cfgtool.rendering.results", ("BatchResult", "Phone")),
     **homes(
         "cfgtool.rendering.inventory",

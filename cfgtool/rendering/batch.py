@@ -1,42 +1,47 @@
 """Rendering a whole inventory: run the rows (in worker processes when it pays), write the files.
 
-The rows are checked by an injected :class:`RowValidator` (the lint engine's,
-from :mod:`cfgtool.runners.render_batch`), so this module stays below the engine.
+One pass per row, in the worker that has it: render, check (an injected
+:class:`RowValidator`, the lint engine's from :mod:`cfgtool.runners.render_batch`,
+so this module stays below the engine), compare with the file already there
+and, when it changed, stage it (a temp file beside the target). Only each
+file's MD5, status and temp file name come back, so memory does not grow with
+the rendered bytes. When every row passed (or ``keep_going``), the parent
+commits all staged files at once, with the manifest, after one disk sync;
+otherwise it removes them, and the old tree is exactly as it was.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
-from collections.abc import Callable, Iterator, Sequence
+import signal
+from collections.abc import Callable, Collection, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from cfgtool.diagnostics import Diagnostic
-from cfgtool.errors import CfgIOError, CfgValueError
-from cfgtool.fsutil import atomic_write_bytes, atomic_write_many
-from cfgtool.inputs import walk
+from cfgtool.dirlock import locked
+from cfgtool.errors import CfgValueError
+from cfgtool.fsutil import Staging, remove_stale_temps
 from cfgtool.nodes import Document, Entry
 from cfgtool.parallel import default_jobs, process_pool
 from cfgtool.parser import dumps
-from cfgtool.rendering.inventory import (
-    Inventory,
+from cfgtool.rendering.inventory import Inventory
+from cfgtool.rendering.output import (
+    check_manifest_target,
+    compare,
+    existing_mac_files,
+    is_safe_relative,
+    make_directories,
+    manifest_bytes,
+    remove_directories,
 )
-from cfgtool.rendering.plan import (
-    Job,
-    plan_jobs,
-)
-from cfgtool.rendering.render import (
-    Rendered,
-    Renderer,
-)
+from cfgtool.rendering.plan import Job, plan_jobs
 from cfgtool.rendering.results import BatchResult, Phone
+from cfgtool.rendering.row import Rendered, Renderer
 from cfgtool.rendering.template import (
-    MAC_FILE,
-    SAFE_PART,
     Layout,
     ProgressCallback,
     RowProblem,
@@ -50,8 +55,6 @@ if TYPE_CHECKING:
 
 _PARALLEL_MIN_ROWS = 2000
 _CHUNK_MAX = 1000
-_WRITE_CHUNK_MIN = 200
-
 
 # --- running the rows ------------------------------------------------------------------------
 
@@ -62,16 +65,32 @@ Found = tuple[str | None, str, int | None, str | None]
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
+    """What one row gave: its file's MD5 and status (and temp file, when staged), or problems."""
+
     index: int
-    data: bytes | None
+    md5: str = ""
+    status: Status = "unchanged"
+    staged: tuple[str, str] | None = None  # (temp file, target)
     problems: tuple[Found, ...] = ()
 
 
 class RowValidator(Protocol):
     """Checks each rendered file before anything is written (``cfgtool.runners.render_batch``)."""
 
-    def check(self, doc: Document, relative_path: str, model: str | None) -> list[Diagnostic]:
-        """The problems of ``doc``, to be written at ``relative_path`` for a phone of ``model``."""
+    def check(
+        self,
+        doc: Document,
+        relative_path: str,
+        model: str | None,
+        varying: Collection[int] | None = None,
+        shape: Hashable = None,
+    ) -> list[Diagnostic]:
+        """The problems of ``doc``, to be written at ``relative_path`` for a phone of ``model``.
+
+        ``varying`` are the lines the row's values filled, ``shape`` names the
+        template lines the rest comes from (equal for rows that keep the same
+        blocks and set the same key-columns): a validator may check the rest once.
+        """
         ...
 
 
@@ -79,7 +98,19 @@ class RowValidator(Protocol):
 # class or function, so that any start method can hand it to the workers.
 ValidatorFactory = Callable[[str], RowValidator]
 
-_STATE: tuple[Renderer, RowValidator | None, Sequence[Job]] | None = None
+
+@dataclass(frozen=True)
+class _Worker:
+    """What each worker holds for the whole batch, given once when it starts."""
+
+    renderer: Renderer
+    validator: RowValidator | None
+    jobs: Sequence[Job]
+    out_dir: str
+    write: bool  # stage changed files (False: a dry run, only compare)
+
+
+_STATE: _Worker | None = None
 
 
 def _start_worker(
@@ -87,37 +118,74 @@ def _start_worker(
     validator_factory: ValidatorFactory | None,
     out_dir: str,
     jobs: Sequence[Job],
+    write: bool,
 ) -> None:
     global _STATE
     validator = validator_factory(out_dir) if validator_factory is not None else None
-    _STATE = (Renderer(template), validator, jobs)
+    _STATE = _Worker(Renderer(template), validator, jobs, out_dir, write)
 
 
-def _run_job(renderer: Renderer, validator: RowValidator | None, job: Job) -> Outcome:
+def _start_pool_worker(
+    template: Template,
+    validator_factory: ValidatorFactory | None,
+    out_dir: str,
+    jobs: Sequence[Job],
+    write: bool,
+) -> None:
+    # Ctrl-C is the parent's to handle: it stops handing out work, waits for the
+    # chunks in hand and removes every temp file.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _start_worker(template, validator_factory, out_dir, jobs, write)
+
+
+def _render_job(worker: _Worker, job: Job) -> bytes | tuple[Found, ...]:
+    """The bytes of ``job``'s file, or why its row is refused."""
     filename = job.relative_path.rsplit("/", 1)[-1]
-    rendered = renderer.render_row(job.variables, job.overrides, filename=filename)
+    rendered = worker.renderer.render_row(job.variables, job.overrides, filename=filename)
     if isinstance(rendered, list):
-        return Outcome(
-            job.index, None, tuple((name, message, None, None) for name, message in rendered)
+        return tuple((name, message, None, None) for name, message in rendered)
+    if worker.validator is not None:
+        found = worker.validator.check(
+            rendered.doc, job.relative_path, job.model, rendered.varying, rendered.origins
         )
-    if validator is not None:
-        found = validator.check(rendered.doc, job.relative_path, job.model)
         errors = [diagnostic for diagnostic in found if diagnostic.severity == "error"]
         if errors:
-            return Outcome(job.index, None, tuple(_blamed(d, rendered) for d in errors))
-    return Outcome(job.index, dumps(rendered.doc).encode("utf-8"))
+            return tuple(_blamed(d, rendered) for d in errors)
+    return dumps(rendered.doc).encode("utf-8")
 
 
 def _run_chunk(jobs: Sequence[Job]) -> list[Outcome]:
-    assert _STATE is not None
-    renderer, validator, _ = _STATE
-    return [_run_job(renderer, validator, job) for job in jobs]
+    """Render, check, compare and stage ``jobs``; on an error or Ctrl-C this chunk's temp
+    files are removed before it raises."""
+    worker = _STATE
+    assert worker is not None
+    outcomes: list[Outcome] = []
+    with Staging() as staging:
+        for job in jobs:
+            data = _render_job(worker, job)
+            if isinstance(data, tuple):
+                outcomes.append(Outcome(job.index, problems=data))
+                continue
+            if not is_safe_relative(job.relative_path):  # pragma: no cover - defence in depth
+                raise CfgValueError(f"refusing to write outside the output: {job.relative_path!r}")
+            md5 = hashlib.md5(data, usedforsecurity=False).hexdigest()
+            target = os.path.join(worker.out_dir, job.relative_path)
+            same, existing = compare(target, data)
+            if same:
+                outcomes.append(Outcome(job.index, md5, "unchanged"))
+            elif not worker.write:
+                outcomes.append(Outcome(job.index, md5, "new" if existing is None else "changed"))
+            else:
+                temp = staging.stage(target, data, existing=existing)
+                outcomes.append(Outcome(job.index, md5, "written", (temp, target)))
+        staging.release()
+    return outcomes
 
 
 def _run_range(start: int, stop: int) -> list[Outcome]:
     """Run jobs ``start`` to ``stop`` of the batch: a worker has the job list from its start."""
     assert _STATE is not None
-    return _run_chunk(_STATE[2][start:stop])
+    return _run_chunk(_STATE.jobs[start:stop])
 
 
 def _blamed(diagnostic: Diagnostic, rendered: Rendered) -> Found:
@@ -151,19 +219,25 @@ def _worker_pool(
     out_dir: str,
     workers: int,
     jobs: Sequence[Job],
+    write: bool,
 ) -> Iterator[ProcessPoolExecutor | None]:
-    """Worker processes for rendering and writing, when there are enough rows to pay off."""
-    _start_worker(template, validator_factory, out_dir, jobs)
+    """Worker processes for the rows, when there are enough rows to pay off."""
+    _start_worker(template, validator_factory, out_dir, jobs, write)
     if workers <= 1 or len(jobs) < _PARALLEL_MIN_ROWS:
         yield None
         return
-    # Render one row here first: the forked workers inherit the loaded catalog,
-    # rules and line scanner instead of each loading them again.
-    _run_chunk(jobs[:1])
+    # Render one row here first (writing nothing): the forked workers inherit the
+    # loaded catalog, rules and line scanner instead of each loading them again.
+    assert _STATE is not None
+    _render_job(_STATE, jobs[0])
     # Every worker builds its state in the initializer, whatever the start method.
-    initargs = (template, validator_factory, out_dir, jobs)
-    with process_pool(workers, initializer=_start_worker, initargs=initargs) as pool:
-        yield pool
+    initargs = (template, validator_factory, out_dir, jobs, write)
+    with process_pool(workers, initializer=_start_pool_worker, initargs=initargs) as pool:
+        try:
+            yield pool
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
 
 
 def _run_jobs(
@@ -171,12 +245,15 @@ def _run_jobs(
     pool: ProcessPoolExecutor | None,
     workers: int,
     progress: ProgressCallback | None,
+    staging: Staging,
 ) -> list[Outcome]:
-    """Render and validate every job, in the worker processes if there are some."""
+    """Run every job, in the worker processes if there are some; every file they stage
+    goes into ``staging`` as it comes back."""
     total = len(jobs)
     outcomes: list[Outcome] = []
 
     def collect(batch: list[Outcome]) -> None:
+        staging.adopt(outcome.staged for outcome in batch if outcome.staged is not None)
         outcomes.extend(batch)
         if progress:
             progress("render", len(outcomes), total)
@@ -185,124 +262,12 @@ def _run_jobs(
         for chunk in _chunks(jobs, _CHUNK_MAX):
             collect(_run_chunk(chunk))
         return outcomes
-    assert _STATE is not None and _STATE[2] is jobs, "the pool was started for other jobs"
+    assert _STATE is not None and _STATE.jobs is jobs, "the pool was started for other jobs"
     size = max(100, min(_CHUNK_MAX, -(-total // (workers * 4))))
     starts = range(0, total, size)
     for batch in pool.map(_run_range, starts, [start + size for start in starts]):
         collect(batch)
     return outcomes
-
-
-# --- writing ---------------------------------------------------------------------------------
-
-
-def _same_content(path: str | os.PathLike[str], data: bytes) -> bool:
-    try:
-        if os.stat(path).st_size != len(data):
-            return False
-        with open(path, "rb") as handle:
-            return handle.read() == data
-    except OSError:
-        return False
-
-
-def _write_chunk(
-    root: str, files: Sequence[tuple[str, bytes]], dry_run: bool
-) -> list[tuple[str, Status]]:
-    """Write (or, in a dry run, compare) ``(relative path, data)`` files; return (md5, status)
-    of each. Existing identical files are left alone.
-
-    The changed files of a chunk are written together with one disk sync
-    (:func:`~cfgtool.fsutil.atomic_write_many`): an fsync per file made the
-    batch wait on the disk ten thousand times.
-    """
-    done: list[tuple[str, Status]] = []
-    writes: list[tuple[str, bytes]] = []
-    for relative, data in files:
-        target = os.path.join(root, relative)
-        md5 = hashlib.md5(data, usedforsecurity=False).hexdigest()
-        status: Status
-        if _same_content(target, data):
-            status = "unchanged"
-        elif dry_run:
-            status = "changed" if os.path.exists(target) else "new"
-        else:
-            writes.append((target, data))
-            status = "written"
-        done.append((md5, status))
-    if writes:
-        atomic_write_many(writes)
-    return done
-
-
-def _write_all(
-    root: Path,
-    planned: Sequence[tuple[Job, bytes]],
-    *,
-    dry_run: bool,
-    pool: ProcessPoolExecutor | None,
-    workers: int,
-    progress: ProgressCallback | None,
-) -> list[Phone]:
-    if not dry_run:
-        folders = {os.path.dirname(job.relative_path) for job, _ in planned}
-        for directory in sorted({root, *(root / folder for folder in folders)}):
-            try:
-                directory.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise CfgIOError(f"cannot create {directory}: {exc.strerror or exc}") from None
-    total = len(planned)
-    size = max(_WRITE_CHUNK_MIN, -(-total // (workers * 4))) if pool else _WRITE_CHUNK_MIN
-    # Workers get only what they write: each file's path and bytes.
-    files = [(job.relative_path, data) for job, data in planned]
-    chunks = [files[i : i + size] for i in range(0, total, size)]
-    folder = os.fspath(root)
-    results = (
-        pool.map(_write_chunk, [folder] * len(chunks), chunks, [dry_run] * len(chunks))
-        if pool
-        else (_write_chunk(folder, chunk, dry_run) for chunk in chunks)
-    )
-    phones: list[Phone] = []
-    for batch in results:
-        for md5, status in batch:
-            job = planned[len(phones)][0]
-            phones.append(Phone(job.mac, job.model, job.relative_path, md5, status))
-        if progress:
-            progress("write", len(phones), total)
-    return phones
-
-
-def _existing_mac_files(root: Path, layout: Layout) -> list[str]:
-    """``<mac>.cfg`` files in ``root`` (and, for ``pn``, one directory down), relative.
-
-    Symbolic links are left alone: ``--prune`` deletes what this lists.
-    """
-    top = os.fspath(root)
-    found = walk(
-        top,
-        suffixes=(".cfg",),
-        max_depth=1 if layout == "pn" else 0,
-        hidden=True,
-        symlinks=False,
-        strict=False,
-    )
-    relative = (os.path.relpath(path, top).replace(os.sep, "/") for path in found)
-    return sorted(name for name in relative if MAC_FILE.fullmatch(name.rpartition("/")[2]))
-
-
-def _is_safe_relative(relative: str) -> bool:
-    parts = relative.split("/")
-    return len(parts) <= 2 and all(SAFE_PART.fullmatch(part) for part in parts)
-
-
-def _write_manifest(path: Path, phones: Sequence[Phone]) -> None:
-    entries = {
-        phone.mac: {"file": phone.path, "model": phone.model, "md5": phone.md5}
-        for phone in sorted(phones, key=lambda p: p.mac)
-    }
-    data = (json.dumps(entries, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    if not _same_content(path, data):
-        atomic_write_bytes(path, data)
 
 
 def render_inventory(
@@ -327,44 +292,90 @@ def render_inventory(
     engine's checks, as ``cfgtool render`` does). When any row fails nothing
     is written, unless ``keep_going``: then the good rows are written and the
     bad ones listed in ``problems``. File names come from the normalised MAC
-    only (``layout="pn"``: inside the model's ``$PN`` directory). A file whose
-    bytes would not change is not rewritten, so its mtime is kept.
-    ``<mac>.cfg`` files in ``out_dir`` that this inventory does not produce are
-    listed in ``stale`` and deleted only with ``prune``. ``manifest`` writes
-    JSON ``{mac: {"file", "model", "md5"}}``. ``jobs`` is the number of
-    processes (0: one per CPU). Raises :class:`TemplateError` for mistakes
-    that concern every row (template syntax, a placeholder that is no column,
-    a bad header).
+    only (``layout="pn"``: inside the model's ``$PN`` directory, never through
+    a symbolic link). A file whose bytes would not change is not rewritten, so
+    its mtime is kept; a rewritten one keeps its mode, owner and group. All
+    files (and ``manifest``, JSON ``{mac: {"file", "model", "md5"}}``, checked
+    before anything is written) are committed together: a failure or Ctrl-C
+    leaves the old files exactly as they were. One batch at a time writes into
+    ``out_dir`` (:func:`cfgtool.dirlock.locked`). ``<mac>.cfg`` files in
+    ``out_dir`` that this inventory does not produce are listed in ``stale``
+    and deleted only with ``prune``. ``jobs`` is the number of processes (0:
+    one per CPU). Raises :class:`TemplateError` for mistakes that concern every
+    row (template syntax, a placeholder that is no column, a bad header).
     """
     compiled = compile_template(template)
     job_list, problems = plan_jobs(compiled, inventory, layout=layout, default_model=model)
     root = Path(out_dir)
+    write = not dry_run and bool(job_list)
+    manifest_path = Path(manifest) if manifest is not None and not dry_run else None
+    if manifest_path is not None:
+        check_manifest_target(manifest_path, root)
     workers = jobs if jobs > 0 else default_jobs()
     result = BatchResult(os.fspath(root), len(inventory.rows) + len(inventory.problems))
     result.dry_run = dry_run
-    with _worker_pool(compiled, validator, os.fspath(root), workers, job_list) as pool:
-        outcomes = _run_jobs(job_list, pool, workers, progress)
-        planned = _outcome_problems(outcomes, job_list, inventory, problems)
-        result.problems = sorted(
-            [*inventory.problems, *problems], key=lambda p: (p.row, p.column or 0)
-        )
-        failed = {problem.row for problem in result.problems}
-        planned = [(job, data) for job, data in planned if job.row not in failed]
-        result.stale = _stale_files(root, layout, planned, result.problems)
-        if result.problems and not keep_going:
-            result.wrote_nothing = True
-            return result
-        result.phones = _write_all(
-            root, planned, dry_run=dry_run, pool=pool, workers=workers, progress=progress
-        )
-    if prune and not dry_run:
-        for name in result.stale:
-            with contextlib.suppress(FileNotFoundError):
-                (root / name).unlink()
-            result.pruned.append(name)
-    if manifest is not None and not dry_run:
-        _write_manifest(Path(manifest), result.phones)
-        result.manifest = os.fspath(manifest)
+    directories: list[str] = []
+    made: list[Path] = []
+    with contextlib.ExitStack() as stack:
+        if write:
+            folders = {os.path.dirname(job.relative_path) for job in job_list}
+            directories, made = make_directories(root, folders)
+            try:
+                stack.enter_context(locked(root, "render"))
+            except BaseException:
+                remove_directories(made)
+                raise
+            for directory in directories:
+                remove_stale_temps(directory)
+        staging = stack.enter_context(Staging())
+        try:
+            with _worker_pool(
+                compiled, validator, os.fspath(root), workers, job_list, write
+            ) as pool:
+                outcomes = _run_jobs(job_list, pool, workers, progress, staging)
+            good = _outcome_problems(outcomes, job_list, inventory, problems)
+            result.problems = sorted(
+                [*inventory.problems, *problems], key=lambda p: (p.row, p.column or 0)
+            )
+            failed = {problem.row for problem in result.problems}
+            good = [(job, outcome) for job, outcome in good if job.row not in failed]
+            staging.drop(
+                outcome.staged
+                for outcome in outcomes
+                if outcome.staged is not None and job_list[outcome.index].row in failed
+            )
+            result.stale = _stale_files(root, layout, [job for job, _ in good], result.problems)
+            if result.problems and not keep_going:
+                staging.discard()
+                stack.close()
+                remove_directories(made)
+                result.wrote_nothing = True
+                return result
+            result.phones = [
+                Phone(job.mac, job.model, job.relative_path, outcome.md5, outcome.status)
+                for job, outcome in good
+            ]
+            if manifest_path is not None:
+                data = manifest_bytes(result.phones)
+                if not compare(os.fspath(manifest_path), data)[0]:
+                    staging.stage(manifest_path, data)
+                result.manifest = os.fspath(manifest_path)
+            if progress:
+                progress("write", len(staging), len(staging))
+            staging.commit()
+        except BaseException:
+            # Workers may have staged files whose names never came back.
+            staging.discard()
+            for directory in directories:
+                remove_stale_temps(directory)
+            stack.close()  # the lock too, so that the directories made are empty again
+            remove_directories(made)
+            raise
+        if prune and not dry_run:
+            for name in result.stale:
+                with contextlib.suppress(FileNotFoundError):
+                    (root / name).unlink()
+                result.pruned.append(name)
     return result
 
 
@@ -373,9 +384,9 @@ def _outcome_problems(
     jobs: Sequence[Job],
     inventory: Inventory,
     problems: list[RowProblem],
-) -> list[tuple[Job, bytes]]:
-    """Add each refused row's problems to ``problems``; return the rendered files."""
-    rendered: list[tuple[Job, bytes]] = []
+) -> list[tuple[Job, Outcome]]:
+    """Add each refused row's problems to ``problems``; return the rows that rendered."""
+    rendered: list[tuple[Job, Outcome]] = []
     for outcome in outcomes:
         job = jobs[outcome.index]
         for name, message, template_line, code in outcome.problems:
@@ -387,21 +398,19 @@ def _outcome_problems(
             problems.append(
                 RowProblem(inventory.path, job.row, column, column_name, message, job.mac, code)
             )
-        if outcome.data is not None:
-            if not _is_safe_relative(job.relative_path):  # pragma: no cover - defence in depth
-                raise CfgValueError(f"refusing to write outside the output: {job.relative_path!r}")
-            rendered.append((job, outcome.data))
+        if not outcome.problems:
+            rendered.append((job, outcome))
     return rendered
 
 
 def _stale_files(
-    root: Path, layout: Layout, planned: Sequence[tuple[Job, bytes]], problems: list[RowProblem]
+    root: Path, layout: Layout, produced_by: Sequence[Job], problems: list[RowProblem]
 ) -> list[str]:
     """``<mac>.cfg`` files under ``root`` that no row produces (a refused row keeps its file)."""
-    produced = {job.relative_path for job, _ in planned}
+    produced = {job.relative_path for job in produced_by}
     refused = {problem.mac for problem in problems if problem.mac}
     return [
         name
-        for name in _existing_mac_files(root, layout)
+        for name in existing_mac_files(root, layout)
         if name not in produced and name.rsplit("/", 1)[-1][:12] not in refused
     ]

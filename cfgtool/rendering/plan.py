@@ -14,7 +14,7 @@ from cfgtool.rendering.inventory import (
     Inventory,
     InventoryRow,
 )
-from cfgtool.rendering.render import (
+from cfgtool.rendering.row import (
     character_problem,
 )
 from cfgtool.rendering.template import (

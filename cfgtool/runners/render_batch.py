@@ -8,11 +8,13 @@ and writing, and calls :class:`RenderedFileValidator` in each worker.
 from __future__ import annotations
 
 import os
-from dataclasses import replace
+from collections.abc import Collection, Hashable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from cfgtool.catalog import find_model
 from cfgtool.diagnostics import Diagnostic
+from cfgtool.directives import has_directives
 from cfgtool.linting import engine
 from cfgtool.linting.config import LintConfig, config_for
 from cfgtool.linting.rule import LintContext, Rule
@@ -26,12 +28,39 @@ from cfgtool.rendering.template import Layout, ProgressCallback
 __all__ = ["RenderedFileValidator", "render_batch", "render_files"]
 
 
+# Rules whose findings on a line depend only on that line (its key, value and
+# text) and on the row's model and configuration: never on other lines, the
+# file name or the document as a whole. A rendered file is checked with these
+# on its varying lines only (the template's fixed lines were checked once per
+# shape); every other rule, and any rule added later, sees the whole file.
+# test_render_paths.py holds both ways equal on random inventories.
+LINE_RULES = frozenset(
+    {
+        "CFG103", "CFG104", "CFG109", "CFG110", "CFG111",
+        "CFG201", "CFG202", "CFG203", "CFG204", "CFG205",
+        "CFG307", "CFG312", "CFG313", "CFG314", "CFG402", "CFG403", "CFG502",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Split:
+    """The rules of a batch, by what they look at, and what the fixed lines gave."""
+
+    line_rules: tuple[Rule, ...]
+    file_rules: tuple[Rule, ...]
+
+
 class RenderedFileValidator:
     """Lints each rendered file with the lint engine: every lint rule and every model rule.
 
     The configuration is the one that applies to files in the output directory
     (as ``cfgtool lint DIR`` would find it), the context names the file that
-    will be written and carries the row's model.
+    will be written and carries the row's model. What the template's fixed
+    lines give is worked out once per shape of file (kept blocks, key-columns
+    set) and model: each row then runs the per-line rules (:data:`LINE_RULES`)
+    on the lines its values fill, and the other rules on the whole file. The
+    result is exactly :meth:`check_whole`'s.
     """
 
     def __init__(self, out_dir: str) -> None:
@@ -39,6 +68,13 @@ class RenderedFileValidator:
         self.config: LintConfig = config_for(os.path.join(out_dir, "000000000000.cfg"))
         self.rules: tuple[Rule, ...] = engine.registered_rules(("lint", "model"))
         self._contexts: dict[tuple[str, str | None], LintContext] = {}
+        self._split = _Split(
+            tuple(rule for rule in self.rules if rule.code in LINE_RULES),
+            tuple(rule for rule in self.rules if rule.code not in LINE_RULES),
+        )
+        # (output lines' origins, varying lines, directory, model) -> fixed lines' findings,
+        # or None when the file has directives (suppressions need the whole file)
+        self._fixed: dict[tuple[object, ...], list[Diagnostic] | None] = {}
 
     def context(self, relative_path: str, model: str | None) -> LintContext:
         """The lint context of the file to be written at ``relative_path``, with the row's model."""
@@ -51,10 +87,59 @@ class RenderedFileValidator:
             base = self._contexts[directory, model] = replace(base, model=found)
         return replace(base, path=path, filename=os.path.basename(path))
 
-    def check(self, doc: Document, relative_path: str, model: str | None) -> list[Diagnostic]:
+    def check_whole(self, doc: Document, relative_path: str, model: str | None) -> list[Diagnostic]:
         """What ``cfgtool validate`` would report on ``doc`` once written."""
         context = self.context(relative_path, model)
         return engine.lint(doc, self.config, context=context, rules=self.rules)
+
+    def check(
+        self,
+        doc: Document,
+        relative_path: str,
+        model: str | None,
+        varying: Collection[int] | None = None,
+        shape: Hashable = None,
+    ) -> list[Diagnostic]:
+        """What ``cfgtool validate`` would report on ``doc`` once written.
+
+        ``varying`` are the lines the row's values filled and ``shape`` names the
+        template lines the file is made of (the same for rows with the same kept
+        blocks and key-columns); without them the whole file is checked.
+        """
+        context = self.context(relative_path, model)
+        if varying is None or shape is None or context.model is None:
+            return engine.lint(doc, self.config, context=context, rules=self.rules)
+        key = (shape, frozenset(varying), os.path.dirname(relative_path), model)
+        if key not in self._fixed:
+            self._fixed[key] = self._fixed_findings(doc, varying, context)
+        fixed = self._fixed[key]
+        if fixed is None:
+            return engine.lint(doc, self.config, context=context, rules=self.rules)
+        items = doc.items
+        lines = sorted(varying)
+        head = [] if 1 in varying or not items else [items[0]]
+        filled = Document(head + [items[n - 1] for n in lines], filename=doc.filename)
+        wanted = set(lines)
+        found = [
+            d
+            for d in engine.lint(filled, self.config, context=context, rules=self._split.line_rules)
+            if d.line in wanted
+        ]
+        found += engine.lint(doc, self.config, context=context, rules=self._split.file_rules)
+        path = context.path
+        found += [d if d.path == path else replace(d, path=path) for d in fixed]
+        found.sort(key=Diagnostic.sort_key)
+        return found
+
+    def _fixed_findings(
+        self, doc: Document, varying: Collection[int], context: LintContext
+    ) -> list[Diagnostic] | None:
+        """The per-line rules' findings on the lines no value fills (None: check whole files)."""
+        if has_directives(doc):
+            return None
+        fixed = [node for node in doc.items if node.line not in varying]
+        part = Document(fixed, bom=doc.bom, filename=doc.filename)
+        return engine.lint(part, self.config, context=context, rules=self._split.line_rules)
 
 
 def render_batch(

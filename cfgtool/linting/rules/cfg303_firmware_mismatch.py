@@ -1,13 +1,16 @@
-"""A firmware URL naming a ``.rom`` file built for another phone model.
+"""A firmware URL naming an image built for another phone model.
 
-Yealink firmware files are named ``XX.<version>.rom`` where ``XX`` is the
-model's firmware prefix (``28.83.0.50.rom`` is for the T46G, ``29.83.0.50.rom``
-for the T42G). A phone refuses firmware of another model, and retries the
-download at every provisioning. The prefix often equals the Common file's
-hardware id but not always (the T41S/T42S/T48S take ``66.x``): the
-``firmware_prefixes`` in ``cfgtool models --format json`` decide. Checks
-``firmware.url`` and ``static.firmware.url`` under ``cfgtool validate`` when
-the model is known.
+Yealink firmware files are named ``XX.<version>.rom`` (or ``.zip``) where
+``XX`` is the model's firmware prefix (``28.83.0.50.rom`` is for the T46G,
+``29.83.0.50.rom`` for the T42G). A phone refuses firmware of another model,
+and retries the download at every provisioning. The prefix often equals the
+Common file's hardware id but not always (the T41S/T42S/T48S take ``66.x``):
+the firmware prefixes in ``cfgtool models --format json`` decide, plus the
+hardware id where no other model's firmware has that number (the T41S took
+``68.x`` before ``66.x``). A prefix no known model takes is not judged.
+Checks ``firmware.url`` and ``static.firmware.url`` under ``cfgtool validate``
+when the model is known (``--model``, the Common file name, the ``$PN``
+directory, or a ``# cfgtool: model=`` comment).
 
 Failing example (file T46G/y000000000028.cfg)::
 
@@ -22,13 +25,13 @@ Passing example (file T46G/y000000000028.cfg)::
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from cfgtool.catalog import load_models
 from cfgtool.diagnostics import Severity
 from cfgtool.format import EMPTY_VALUES
+from cfgtool.knowledge import check_firmware_image, model_firmware
 from cfgtool.linting.rule import LintContext, Problem
+from cfgtool.linting.rules._knowledge import FIRMWARE_KEYS, model_names
 from cfgtool.nodes import Document, Entry
 from cfgtool.provisioning import model_of
 
@@ -38,34 +41,23 @@ SEVERITY: Severity = "error"
 SUMMARY = "firmware.url names an XX.<version>.rom whose XX is not the model's firmware prefix"
 SCOPE = "model"
 
-_KEYS = frozenset({"firmware.url", "static.firmware.url"})
-# The file name: an optional label ("T46G-"), then XX.<version>.rom with a dotted version.
-_ROM = re.compile(r"(?:.*[^0-9.])?([0-9]{1,3})\.[0-9]+(?:\.[0-9]+)+\.rom", re.IGNORECASE)
-
-
-def rom_prefix(url: str) -> int | None:
-    """The ``XX`` of the ``XX.<version>.rom`` file ``url`` names, or None."""
-    name = url.strip().split("?", 1)[0].split("#", 1)[0].rstrip("/").rpartition("/")[2]
-    match = _ROM.fullmatch(name)
-    return int(match.group(1)) if match else None
-
 
 def check(doc: Document, context: LintContext) -> Iterator[Problem]:
     for node in doc.items:
-        if type(node) is not Entry or node.key not in _KEYS or node.value in EMPTY_VALUES:
+        if type(node) is not Entry or node.key not in FIRMWARE_KEYS or node.value in EMPTY_VALUES:
             continue
-        prefix = rom_prefix(node.value)
         model = model_of(doc, context)
-        if prefix is None or model is None or not model.firmware_prefixes:
+        if model is None:
             continue
-        if prefix in model.firmware_prefixes:
+        firmware = model_firmware()
+        # a shared Common file (T53/T53W) takes the firmware of any of its models
+        findings = [check_firmware_image(node.value, name, firmware) for name in model_names(model)]
+        if not findings or any(finding is None for finding in findings):
             continue
-        wanted = " or ".join(f"{p}.x" for p in model.firmware_prefixes)
-        owners = [m.name for m in load_models() if prefix in m.firmware_prefixes]
-        whose = f"firmware for the {', '.join(owners[:4])}" if owners else "not a known model's"
+        finding = findings[0]
+        assert finding is not None
         yield context.value_problem(
             node,
-            f"{node.key} names {prefix}.x firmware ({whose}), but the {model.name} "
-            f"takes {wanted} firmware; the phone will refuse it",
-            hint=f"point {node.key} at the {model.name} firmware ({wanted}.rom)",
+            f"{node.key}: {finding.message}; the phone will refuse it",
+            hint=f"point {node.key} at {finding.expected} for the {model.name}",
         )

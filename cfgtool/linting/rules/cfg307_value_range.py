@@ -119,6 +119,8 @@ CHECKS: dict[str, Check] = {
 
 # Each key with and without the `static.` prefix: one lookup per line.
 _CHECK_OF_KEY = {**CHECKS, **{f"static.{key}": check for key, check in CHECKS.items()}}
+# The keys this rule checks: CFG202 leaves their values to it (one mistake, one diagnostic).
+GUIDE_KEYS = frozenset(_CHECK_OF_KEY)
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Problem]:

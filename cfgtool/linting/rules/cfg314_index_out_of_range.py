@@ -1,0 +1,66 @@
+"""An index beyond what the file's phone model has: line keys, expansion modules, list items.
+
+``linekey.N`` beyond the model's line keys (``cfgtool models``), and the ranges
+Yealink's comments state per model ("X ranges from 1 to 6, Y from 1 to 40" for
+the T46G's expansion modules; a model no comment names takes the range stated
+without a model). The phone ignores the setting. ``account.N`` beyond the
+model's accounts is CFG302's error. A warning: the comments were copied between
+model folders and can lag behind firmware. Runs under ``cfgtool validate`` when
+the model is known.
+
+Failing example (file y000000000028.cfg)::
+
+    #!version:1.0.0.1
+    linekey.28.type = 15
+    expansion_module.7.key.1.label = Sales
+
+Passing example (file y000000000028.cfg)::
+
+    #!version:1.0.0.1
+    linekey.27.type = 15
+    expansion_module.6.key.40.label = Sales
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cfgtool.diagnostics import Severity
+from cfgtool.knowledge import aligned_key, check_indexes, index_limits, key_facts, value_spec
+from cfgtool.linting.rule import LintContext, Problem
+from cfgtool.linting.rules._knowledge import checked_entries
+from cfgtool.nodes import Document
+from cfgtool.provisioning import model_of
+
+CODE = "CFG314"
+NAME = "index-out-of-range"
+SEVERITY: Severity = "warning"
+SUMMARY = "an index beyond the model's line keys or the range Yealink's comments state for it"
+SCOPE = "model"
+
+_ACCOUNTS = "accounts"  # CFG302's: the account count is certain, so an error there
+
+
+def check(doc: Document, context: LintContext) -> Iterator[Problem]:
+    model = None
+    for node, pattern in checked_entries(doc, context):
+        if ".X" not in pattern:
+            continue
+        if model is None:
+            model = model_of(doc, context)
+            if model is None:
+                return
+        spec = value_spec(pattern)
+        bounded = spec.bounded if spec is not None else None
+        limits = index_limits(pattern, key_facts(pattern), bounded, model)
+        if bounded is not None and bounded[1] == _ACCOUNTS:
+            limits = tuple(limit for limit in limits if limit.segment != bounded[0])
+        for finding in check_indexes(aligned_key(node.key, pattern), limits):
+            yield context.problem(
+                node,
+                f"{node.key}: {finding.message}, so the phone ignores this setting",
+                column=node.key_column,
+                end_column=node.key_column + len(node.key) - 1,
+                severity="warning",
+                hint=f"use {finding.expected}, or check the phone model",
+            )

@@ -1,0 +1,137 @@
+"""Where a batch writes: comparing with what is there, the output directories, the manifest.
+
+Every helper here only looks or prepares; the files themselves are staged and
+committed together by :class:`cfgtool.fsutil.Staging`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from collections.abc import Sequence
+from pathlib import Path
+
+from cfgtool.errors import CfgIOError
+from cfgtool.inputs import walk
+from cfgtool.rendering.results import Phone
+from cfgtool.rendering.template import MAC_FILE, SAFE_PART, Layout
+
+
+def compare(target: str, data: bytes) -> tuple[bool, os.stat_result | None]:
+    """Whether ``target`` holds exactly ``data``, and its status (None: it does not exist).
+
+    The bytes are compared, never parsed: an unchanged file costs one open,
+    one fstat and one read (its MD5 is the MD5 of ``data``).
+    """
+    try:
+        fd = os.open(target, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        return False, None
+    except OSError:
+        try:
+            return False, os.stat(target)
+        except OSError:
+            return False, None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size != len(data):
+            return False, st
+        return os.read(fd, len(data) + 1) == data, st
+    finally:
+        os.close(fd)
+
+
+def make_directories(root: Path, folders: set[str]) -> tuple[list[str], list[Path]]:
+    """Create ``root`` and its ``$PN`` folders: return them all, and those made now.
+
+    A folder that is a symbolic link (or resolves outside ``root``) is refused:
+    nothing is ever written outside ``--out``.
+    """
+    made: list[Path] = []
+    missing = [parent for parent in (root, *root.parents) if not parent.exists()]
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CfgIOError(f"cannot create {root}: {exc.strerror or exc}") from None
+    made.extend(reversed(missing))
+    directories = [os.fspath(root)]
+    real_root = os.path.realpath(root)
+    try:
+        for folder in sorted(folders - {""}):
+            directory = root / folder
+            if directory.is_symlink():
+                raise CfgIOError(
+                    f"{directory} is a symbolic link: cfgtool writes only inside --out and "
+                    "does not follow it; replace it with a directory"
+                )
+            if not directory.exists():
+                try:
+                    directory.mkdir()
+                except OSError as exc:
+                    raise CfgIOError(f"cannot create {directory}: {exc.strerror or exc}") from None
+                made.append(directory)
+            if os.path.dirname(os.path.realpath(directory)) != real_root:  # pragma: no cover
+                raise CfgIOError(f"{directory} leads outside {root}; refusing to write there")
+            directories.append(os.fspath(directory))
+    except BaseException:
+        remove_directories(made)
+        raise
+    return directories, made
+
+
+def remove_directories(made: Sequence[Path]) -> None:
+    """Remove the directories a failed batch made (newest first), if they are empty."""
+    for directory in reversed(made):
+        try:
+            directory.rmdir()
+        except OSError:
+            break
+
+
+def manifest_bytes(phones: Sequence[Phone]) -> bytes:
+    """The manifest: JSON ``{mac: {"file", "model", "md5"}}``, sorted by MAC."""
+    entries = {
+        phone.mac: {"file": phone.path, "model": phone.model, "md5": phone.md5}
+        for phone in sorted(phones, key=lambda p: p.mac)
+    }
+    return (json.dumps(entries, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def check_manifest_target(path: Path, root: Path) -> None:
+    """Refuse a manifest that cannot be written, before anything is written."""
+    parent = path.parent
+    if path.is_dir():
+        raise CfgIOError(f"cannot write the manifest {path}: it is a directory")
+    if not parent.exists():
+        if os.path.abspath(parent) == os.path.abspath(root):
+            return  # the output directory, made before the files are written
+        raise CfgIOError(f"cannot write the manifest {path}: {parent} does not exist")
+    if not parent.is_dir():
+        raise CfgIOError(f"cannot write the manifest {path}: {parent} is not a directory")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise CfgIOError(f"cannot write the manifest {path}: {parent} is not writable")
+
+
+def existing_mac_files(root: Path, layout: Layout) -> list[str]:
+    """``<mac>.cfg`` files in ``root`` (and, for ``pn``, one directory down), relative.
+
+    Symbolic links are left alone: ``--prune`` deletes what this lists.
+    """
+    top = os.fspath(root)
+    found = walk(
+        top,
+        suffixes=(".cfg",),
+        max_depth=1 if layout == "pn" else 0,
+        hidden=True,
+        symlinks=False,
+        strict=False,
+    )
+    relative = (os.path.relpath(path, top).replace(os.sep, "/") for path in found)
+    return sorted(name for name in relative if MAC_FILE.fullmatch(name.rpartition("/")[2]))
+
+
+def is_safe_relative(relative: str) -> bool:
+    """Whether ``relative`` is ``<mac>.cfg`` or ``<folder>/<mac>.cfg`` with plain names."""
+    parts = relative.split("/")
+    return len(parts) <= 2 and all(SAFE_PART.fullmatch(part) for part in parts)
