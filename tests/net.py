@@ -16,7 +16,8 @@ def free_port(kind: int = socket.SOCK_DGRAM) -> int:
         return int(probe.getsockname()[1])
 
 
-def _bound(port: int, tcp: bool) -> bool:
+def bound(port: int, *, tcp: bool = False) -> bool:
+    """Whether something listens on 127.0.0.1:port (TCP) or has it bound (UDP), from /proc."""
     table = Path("/proc/net/tcp" if tcp else "/proc/net/udp").read_text()
     wanted = f"0100007F:{port:04X}"
     listening = "0A" if tcp else "07"
@@ -29,7 +30,7 @@ def _bound(port: int, tcp: bool) -> bool:
 def wait_bound(port: int, *, tcp: bool = False, timeout: float = 5.0) -> None:
     """Wait until something listens on 127.0.0.1:port (reads /proc; sends nothing)."""
     deadline = time.monotonic() + timeout
-    while not _bound(port, tcp):
+    while not bound(port, tcp=tcp):
         if time.monotonic() > deadline:
             raise TimeoutError(f"nothing listens on {LOOPBACK}:{port}")
         time.sleep(0.02)

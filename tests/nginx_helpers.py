@@ -5,15 +5,17 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.net import free_port, wait_bound
+from tests.net import bound, free_port
 
 
 @dataclass
@@ -70,29 +72,54 @@ def wrapper(site_conf: Path, work: Path) -> str:
     )
 
 
-@contextmanager
-def running_nginx(site_text: str, work: Path, port: int, log: Path) -> Iterator[Nginx]:
-    if shutil.which("nginx") is None:
-        pytest.skip("nginx is not installed (.ci/run installs nginx-light)")
-    site_conf = work / "site.conf"
-    site_conf.write_text(site_text)
-    main_conf = work / "nginx.conf"
-    main_conf.write_text(wrapper(site_conf, work))
-    checked = subprocess.run(
-        ["nginx", "-t", "-p", str(work), "-c", str(main_conf)],
-        capture_output=True,
-        text=True,
-        timeout=20,
-        check=False,
-    )
-    assert checked.returncode == 0, checked.stderr
+def _start(work: Path, main_conf: Path, port: int) -> subprocess.Popen[bytes] | None:
+    """nginx in the foreground, once it listens; None when the port was taken meanwhile."""
     process = subprocess.Popen(
         ["nginx", "-p", str(work), "-c", str(main_conf), "-g", "daemon off;"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
+    deadline = time.monotonic() + 10
+    while not bound(port, tcp=True):
+        if process.poll() is not None:
+            assert process.stderr is not None
+            error = process.stderr.read().decode(errors="replace")
+            if "Address already in use" in error:
+                return None
+            raise AssertionError(f"nginx did not start: {error}")
+        if time.monotonic() > deadline:
+            process.kill()
+            process.wait()
+            raise AssertionError(f"nginx did not listen on 127.0.0.1:{port} within 10 s")
+        time.sleep(0.02)
+    return process
+
+
+@contextmanager
+def running_nginx(make_site: Callable[[int], str], work: Path, log: Path) -> Iterator[Nginx]:
+    """nginx with the file ``make_site(port)`` returns, on a free TCP port (retried if taken)."""
+    if shutil.which("nginx") is None:
+        pytest.skip("nginx is not installed (.ci/run installs nginx-light)")
+    site_conf = work / "site.conf"
+    main_conf = work / "nginx.conf"
+    main_conf.write_text(wrapper(site_conf, work))
+    for _ in range(3):
+        port = free_port(socket.SOCK_STREAM)
+        site_conf.write_text(make_site(port))
+        checked = subprocess.run(
+            ["nginx", "-t", "-p", str(work), "-c", str(main_conf)],
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
+        )
+        assert checked.returncode == 0, checked.stderr
+        process = _start(work, main_conf, port)
+        if process is not None:
+            break
+    else:
+        raise AssertionError("three free ports were taken before nginx could bind them")
     try:
-        wait_bound(port, tcp=True)
         yield Nginx(port, log)
     finally:
         process.send_signal(signal.SIGQUIT)

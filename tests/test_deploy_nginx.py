@@ -21,7 +21,7 @@ from cfgtool.deploy.nginx import (
 )
 from cfgtool.errors import CfgValueError
 from tests.conftest import write_tree
-from tests.nginx_helpers import Nginx, free_port, running_nginx
+from tests.nginx_helpers import Nginx, running_nginx
 
 MAC = "0015651130f9"
 COMMON = "#!version:1.0.0.1\nlang.gui = English\n"
@@ -66,19 +66,21 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Nginx]:
     htpasswd = base / "secure.htpasswd"
     htpasswd.write_text("\n".join(htpasswd_lines()) + "\n")
     site_users = [line.split(":", 1)[0] for line in htpasswd.read_text().splitlines()]
-    port = free_port()
     log = base / "access.json"
-    text = nginx_config(
-        site_from_options(
-            str(root),
-            auth=[f"secure={htpasswd}"],
-            uploads=str(uploads),
-            listen=[f"127.0.0.1:{port}"],
-            access_log=str(log),
-            max_upload=4096,
+
+    def make_site(port: int) -> str:
+        return nginx_config(
+            site_from_options(
+                str(root),
+                auth=[f"secure={htpasswd}"],
+                uploads=str(uploads),
+                listen=[f"127.0.0.1:{port}"],
+                access_log=str(log),
+                max_upload=4096,
+            )
         )
-    )
-    with running_nginx(text, base, port, log) as server:
+
+    with running_nginx(make_site, base, log) as server:
         server.uploads = uploads  # type: ignore[attr-defined]
         server.users = site_users  # type: ignore[attr-defined]
         yield server
