@@ -82,11 +82,11 @@ def test_no_answer_retransmits_and_gives_up_at_the_timeout() -> None:
     port = free_port()
     with sipp("notify_no_answer.xml", port) as phone:
         started = time.monotonic()
-        result = check_sync(f"{LOOPBACK}:{port}", timeout=1.7)
+        result = check_sync(f"{LOOPBACK}:{port}", timeout=2.0)
         took = time.monotonic() - started
     assert phone.returncode == 0
     assert (result.outcome, result.sends) == ("timeout", 3)  # at 0, 0.5 and 1.5 s
-    assert 1.6 < took < 2.5
+    assert 1.9 < took < 3.5
 
 
 def test_retransmission_schedule_is_rfc3261_timer_e() -> None:
@@ -109,10 +109,10 @@ def test_retransmissions_arrive_on_schedule() -> None:
 
         listener = threading.Thread(target=listen)
         listener.start()
-        result = check_sync(f"{LOOPBACK}:{phone.getsockname()[1]}", timeout=1.8)
+        result = check_sync(f"{LOOPBACK}:{phone.getsockname()[1]}", timeout=2.2)
         listener.join(5)
-    gaps = [round(b - a, 1) for a, b in itertools.pairwise(arrivals)]
-    assert gaps == [0.5, 1.0]
+    gaps = [b - a for a, b in itertools.pairwise(arrivals)]
+    assert gaps == pytest.approx([0.5, 1.0], abs=0.2)
     assert len(branches) == 1  # a retransmission is the same transaction
     assert result.outcome == "timeout"
 
@@ -255,9 +255,9 @@ def test_a_stop_event_ends_the_wait_early() -> None:
         started = time.monotonic()
         result = check_sync(f"{LOOPBACK}:{silent.getsockname()[1]}", timeout=10, stop=stop)
     assert result.outcome == "timeout"
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 2.0  # not the 10 s timeout
 
 
 def test_a_closed_port_is_a_timeout_not_an_error() -> None:
-    result = check_sync(f"{LOOPBACK}:{free_port()}", timeout=0.7)
-    assert (result.outcome, result.sends) == ("timeout", 2)
+    result = check_sync(f"{LOOPBACK}:{free_port()}", timeout=0.9)
+    assert (result.outcome, result.sends) == ("timeout", 2)  # at 0 and 0.5 s
