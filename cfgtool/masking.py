@@ -17,7 +17,15 @@ import re
 
 from cfgtool.format import EMPTY_VALUES, URL_SCHEME_SYNTAX
 
-__all__ = ["MASK", "has_url_credentials", "is_secret_key", "mask_url_credentials", "mask_value"]
+__all__ = [
+    "MASK",
+    "has_url_credentials",
+    "is_secret_key",
+    "mask_diff",
+    "mask_line",
+    "mask_url_credentials",
+    "mask_value",
+]
 
 MASK = "******"
 
@@ -58,6 +66,40 @@ def mask_url_credentials(value: str) -> str:
     if "://" not in value:
         return value
     return _URL_USERINFO.sub(lambda match: match.group(1) + MASK + "@", value)
+
+
+def mask_line(line: str) -> str:
+    """One ``key = value`` line of a file as it may be shown (spacing and line ending kept).
+
+    >>> mask_line("  account.1.password = s3cret\n")
+    '  account.1.password = ******\n'
+    >>> mask_line("# a comment = with an equals sign")
+    '# a comment = with an equals sign'
+    """
+    key_part, equals, rest = line.partition("=")
+    key = key_part.strip(" \t")
+    if not equals or not key or key.startswith("#"):
+        return line
+    body = rest.rstrip("\r\n")
+    ending = rest[len(body) :]
+    value = body.strip(" \t")
+    masked = mask_value(key, value)
+    if masked == value:
+        return line
+    lead = body[: len(body) - len(body.lstrip(" \t"))]
+    trail = body[len(body.rstrip(" \t")) :]
+    return f"{key_part}={lead}{masked}{trail}{ending}"
+
+
+def mask_diff(diff: str) -> str:
+    """A unified diff of cfg files with every ``key = value`` line masked, context included."""
+    out = []
+    for line in diff.splitlines(keepends=True):
+        if line[:1] in (" ", "+", "-") and not line.startswith(("+++ ", "--- ")):
+            out.append(line[0] + mask_line(line[1:]))
+        else:
+            out.append(line)
+    return "".join(out)
 
 
 def mask_value(key: str, value: str) -> str:

@@ -20,7 +20,7 @@ from typing import Any
 
 from cfgtool.errors import CfgDecodeError, CfgIOError, CfgValueError
 from cfgtool.format import HEADER_PREFIX
-from cfgtool.fsutil import atomic_write_text, read_bytes
+from cfgtool.fsutil import atomic_write_text
 from cfgtool.nodes import (
     Blank,
     Comment,
@@ -33,6 +33,7 @@ from cfgtool.nodes import (
     Node,
     install_entry_builder,
 )
+from cfgtool.reading import read_bytes
 from cfgtool.resources import grammar_path
 
 BOM = "\ufeff"

@@ -23,6 +23,7 @@ from cfgtool._version import __version__
 from cfgtool.diagnostics import Diagnostic
 from cfgtool.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from cfgtool.linting import rules as registry
+from cfgtool.masking import mask_diff
 from cfgtool.terminal import use_color
 
 FORMATS = ("text", "json", "sarif", "github", "junit")
@@ -77,13 +78,15 @@ def write_report(
     quiet: bool = False,
     diff: bool = False,
     stdout_is_data: bool = False,
+    show_secrets: bool = False,
 ) -> int:
     """Print the report of a run and return the exit status.
 
     The report goes to stdout, and the summary line too for ``text``; machine
     formats get the summary on stderr. With ``diff`` stdout gets the diffs
     instead (status 1 when any file would change). ``stdout_is_data``: stdout
-    carries the fixed standard input, so the report moves to stderr.
+    carries the fixed standard input, so the report moves to stderr. Diffs are
+    masked (:func:`~cfgtool.masking.mask_diff`) unless ``show_secrets``.
     """
     out, err = sys.stdout, sys.stderr
     output_format = output_format or default_format()
@@ -91,7 +94,8 @@ def write_report(
     files = [outcome.path for outcome in outcomes]
     if diff:
         pending = [outcome for outcome in outcomes if outcome.changed]
-        out.write("".join(outcome.diff for outcome in pending))
+        diffs = "".join(outcome.diff for outcome in pending)
+        out.write(diffs if show_secrets else mask_diff(diffs))
         if not quiet:
             err.write(f"{_plural(len(pending), 'file')} would be changed by --fix.\n")
         status = EXIT_FINDINGS if pending else EXIT_OK
@@ -106,11 +110,16 @@ def write_report(
         if not quiet:
             fixed = sum(1 for outcome in outcomes if outcome.changed)
             summary_stream = stream if output_format == "text" else err
-            summary_stream.write(summary_line(len(files), diagnostics, fixed=fixed) + "\n")
+            unreadable = sum(1 for outcome in outcomes if outcome.error)
+            summary_stream.write(
+                summary_line(len(files), diagnostics, fixed=fixed, unreadable=unreadable) + "\n"
+            )
         status = exit_status(outcomes, strict=strict)
     for outcome in outcomes:
         if outcome.error:
             err.write(f"cfgtool: error: {outcome.error}\n")
+    if not outcomes:
+        err.write(f"cfgtool: warning: {NOTHING_CHECKED}\n")
     return EXIT_ERROR if any(outcome.error for outcome in outcomes) else status
 
 
@@ -145,11 +154,21 @@ def _plural(number: int, word: str) -> str:
     return f"{number} {word}" if number == 1 else f"{number} {word}s"
 
 
-def summary_line(files: int, diagnostics: Sequence[Diagnostic], *, fixed: int = 0) -> str:
-    """``Checked 3 files: 1 error, 2 warnings, 0 info.`` (plus fixed files, when any)."""
+NOTHING_CHECKED = "no files checked (directories are searched for *.cfg and *.cfg.tmpl, any case)"
+
+
+def summary_line(
+    files: int, diagnostics: Sequence[Diagnostic], *, fixed: int = 0, unreadable: int = 0
+) -> str:
+    """``Checked 3 files: 1 error, 2 warnings, 0 info.`` (plus fixed files, when any).
+
+    A file that could not be read counts as an error, as in ``validate``'s table.
+    """
     counts = count(diagnostics)
+    errors = counts["error"] + unreadable
+    read_note = f" ({unreadable} could not be read)" if unreadable else ""
     text = (
-        f"Checked {_plural(files, 'file')}: {_plural(counts['error'], 'error')}, "
+        f"Checked {_plural(files, 'file')}{read_note}: {_plural(errors, 'error')}, "
         f"{_plural(counts['warning'], 'warning')}, {counts['info']} info"
     )
     if fixed:

@@ -11,9 +11,9 @@ only".
 from __future__ import annotations
 
 from cfgtool.errors import CfgDecodeError
-from cfgtool.fsutil import read_bytes
 from cfgtool.nodes import Entry
 from cfgtool.parser import decode, loads
+from cfgtool.reading import read_bytes
 
 __all__ = [
     "ENCRYPTED_PREFIX",

@@ -156,9 +156,11 @@ def test_decrypt_names_a_file_missing_from_the_keys_file(tmp_path: Path) -> None
 # --- item 6: Ctrl-C during the write phase ----------------------------------------------------
 
 
-def _interrupt(args: list[str], cwd: Path, out: Path) -> subprocess.CompletedProcess[str]:
+def _interrupt(
+    args: list[str], cwd: Path, out: Path, delay: str = "0.01"
+) -> subprocess.CompletedProcess[str]:
     """Run cfgtool with slowed writes, send SIGINT once its first temp file exists."""
-    env = {**os.environ, SLOW_WRITES_ENV: "0.01"}
+    env = {**os.environ, SLOW_WRITES_ENV: delay}
     process = subprocess.Popen(
         [sys.executable, "-c", "from cfgtool.cli import main; main()", *args],
         cwd=cwd,
@@ -177,6 +179,20 @@ def _interrupt(args: list[str], cwd: Path, out: Path) -> subprocess.CompletedPro
     stdout, stderr = process.communicate(timeout=20)
     assert time.monotonic() - sent < 5, "Ctrl-C did not stop the run promptly"
     return subprocess.CompletedProcess(args, process.returncode, stdout, stderr)
+
+
+def test_sigint_during_a_parallel_render_stops_every_worker_and_cleans_up(
+    tmp_path: Path,
+) -> None:
+    rows = [f"{0x001565000000 + i:012x},T46G,Desk {i}" for i in range(2000)]
+    (tmp_path / "phones.csv").write_text("mac,model,label\n" + "\n".join(rows) + "\n")
+    (tmp_path / "t.cfg.tmpl").write_text(TEMPLATE)
+    out = tmp_path / "out"
+    args = ["render", "t.cfg.tmpl", "--inventory", "phones.csv", "--out", "out", "-q"]
+    done = _interrupt([*args, "--jobs", "2"], tmp_path, out, delay="0.002")
+    assert done.returncode == 130, done.stderr
+    assert "Traceback" not in done.stderr
+    assert not out.exists() or sorted(os.listdir(out)) == []
 
 
 def test_sigint_during_render_exits_130_and_leaves_no_temp_file(tmp_path: Path) -> None:

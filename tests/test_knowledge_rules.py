@@ -163,11 +163,13 @@ def test_rules_registry_has_the_new_codes() -> None:
 
 
 def test_linting_a_clean_file_reads_no_vendor_facts() -> None:
-    """facts.json (128 KB) and evidence.json stay off the lint path of a clean file."""
+    """facts.json (128 KB) and evidence.json stay off the lint path of a clean file, and of
+    a correct one whose infos are facts real files contradict (US time zones)."""
     code = (
         "import cfgtool.knowledge.store as s;"
         "from cfgtool.linting.engine import lint_paths;"
-        "lint_paths(['examples/y000000000028.cfg', 'tests/rules/good/0015651130f9.cfg']);"
+        "lint_paths(['examples/y000000000028.cfg', 'tests/rules/good/0015651130f9.cfg',"
+        " 'tests/data/correct/T46G/y000000000028.cfg']);"
         "print(s._facts_data.cache_info().currsize, s.load_renames.cache_info().currsize)"
     )
     result = subprocess.run(
@@ -255,3 +257,18 @@ def test_typed_local_keys_parse() -> None:
         True,
     )
     assert "custom.X.level" in config.extend_known_keys
+
+
+def test_validate_takes_a_mac_files_generation_from_its_common_file(tmp_path: Path) -> None:
+    """The phone runs what its Common file installs: a MAC file naming no image gets that."""
+    model = tmp_path / "T46G"
+    model.mkdir()
+    (model / "y000000000028.cfg").write_text(
+        "#!version:1.0.0.1\nstatic.firmware.url = http://prov.example.com/fw/28.84.0.10.rom\n"
+    )
+    (model / "0015651130f9.cfg").write_text(RENAMED)
+    found = validate_paths([str(tmp_path)], resolver=ConfigResolver(), jobs=1).diagnostics
+    assert [(Path(d.path or "").name, d.code) for d in found] == [("0015651130f9.cfg", "CFG315")]
+    assert "the phones run v84" in found[0].message
+    linted = lint_paths([str(tmp_path)], resolver=ConfigResolver(), jobs=1)
+    assert [d for result in linted for d in result.diagnostics] == []  # lint reads no other file

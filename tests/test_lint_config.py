@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cfgtool.errors import ConfigError
 from cfgtool.linting.config import (
@@ -166,3 +169,26 @@ def test_resolver_uses_explicit_config_for_every_file(tmp_path: Path) -> None:
 )
 def test_exclude_globs(tmp_path: Path, path: str, globs: list[str], expected: bool) -> None:
     assert matches_globs(tmp_path / path, globs, str(tmp_path)) is expected
+
+
+_SEGMENTS = st.sampled_from(["a", "b", "sites", "old", "archive", "x.cfg", "y.cfg.tmpl", ".."])
+_GLOBS = st.lists(
+    st.sampled_from(["*.cfg", "*.cfg.tmpl", "archive", "old/", "sites/old/*", "a/*", "b", "*"]),
+    max_size=3,
+)
+
+
+@given(
+    path=st.lists(_SEGMENTS, min_size=1, max_size=5),
+    root=st.lists(_SEGMENTS, max_size=3),
+    globs=_GLOBS,
+)
+def test_globs_match_alike_whether_or_not_the_root_is_normalised(
+    path: list[str], root: list[str], globs: list[str]
+) -> None:
+    # A normalised root takes the fast path (no os.path.relpath), "root/." the general one.
+    target, base = "/" + "/".join(path), "/" + "/".join(root)
+    normalised = os.path.normpath(base)
+    assert matches_globs(target, globs, normalised) == matches_globs(
+        target, globs, normalised.rstrip("/") + "/."
+    )

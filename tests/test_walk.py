@@ -38,11 +38,12 @@ def relative(root: Path, paths: list[str]) -> list[str]:
 @pytest.mark.parametrize(
     ("options", "expected"),
     [
-        # lint DIR: *.cfg and *.cfg.tmpl at every level, hidden names skipped
+        # lint DIR: *.cfg and *.cfg.tmpl in any case at every level, hidden names skipped
         (
             {},
             [
                 "phones.cfg.tmpl",
+                "UPPER.CFG",
                 "y000000000028.cfg",
                 "T46G/0015651130f9.cfg",
                 "T46G/deep/0015651130fa.cfg",
@@ -50,13 +51,18 @@ def relative(root: Path, paths: list[str]) -> list[str]:
         ),
         # encrypt DIR: .cfg in any case, top level only, hidden files too
         (
-            {"suffixes": (".cfg",), "ignore_case": True, "max_depth": 0, "hidden": True},
+            {"suffixes": (".cfg",), "max_depth": 0, "hidden": True},
             [".hidden.cfg", "UPPER.CFG", "y000000000028.cfg"],
         ),
         # render --prune, $PN layout: one directory down
         (
             {"suffixes": (".cfg",), "max_depth": 1},
-            ["y000000000028.cfg", "T46G/0015651130f9.cfg"],
+            ["UPPER.CFG", "y000000000028.cfg", "T46G/0015651130f9.cfg"],
+        ),
+        # a caller that wants the exact suffix
+        (
+            {"suffixes": (".cfg",), "ignore_case": False, "max_depth": 0},
+            ["y000000000028.cfg"],
         ),
         # diff: every file, hidden names skipped
         (
@@ -80,7 +86,7 @@ def test_walk_options(tree: Path, options: dict[str, object], expected: list[str
 
 def test_excluded_directories_are_not_entered(tree: Path) -> None:
     found = relative(tree, walk(str(tree), is_excluded=lambda path: path.endswith("T46G")))
-    assert found == ["phones.cfg.tmpl", "y000000000028.cfg"]
+    assert found == ["UPPER.CFG", "phones.cfg.tmpl", "y000000000028.cfg"]
 
 
 def test_symlinks_can_be_skipped(tree: Path) -> None:

@@ -15,6 +15,7 @@ import click
 
 from cfgtool._version import __version__
 from cfgtool.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERRUPTED, CfgError
+from cfgtool.reading import DEFAULT_MAX_FILE_SIZE, MAX_FILE_SIZE_ENV, parse_size, set_max_file_size
 
 COMMANDS: dict[str, str] = {
     "parse": "cfgtool.cli.parse:parse",
@@ -36,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "pnp": "cfgtool.cli.pnp:pnp",
     "deploy": "cfgtool.cli.deploy:deploy",
     "log": "cfgtool.cli.log:log",
+    "phone": "cfgtool.cli.phone:phone",
 }
 
 
@@ -71,6 +73,15 @@ class LazyGroup(click.Group):
             fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
 
 
+def _max_file_size(value: str | None) -> None:
+    if value is None:
+        return
+    try:
+        set_max_file_size(parse_size(value))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--max-file-size") from None
+
+
 def fail(message: str, code: int = EXIT_ERROR) -> None:
     """Print one ``cfgtool: error:`` line to stderr and exit (2 by default)."""
     click.echo(f"cfgtool: error: {message}", err=True)
@@ -79,10 +90,22 @@ def fail(message: str, code: int = EXIT_ERROR) -> None:
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="cfgtool")
+@click.option(
+    "--max-file-size",
+    metavar="SIZE",
+    envvar=MAX_FILE_SIZE_ENV,
+    callback=lambda ctx, param, value: _max_file_size(value),
+    expose_value=False,
+    is_eager=True,
+    help=f"Refuse any input file (or stdin) larger than this (64M, 512k, bytes)"
+    f" [default: {DEFAULT_MAX_FILE_SIZE // 2**20}M; env {MAX_FILE_SIZE_ENV}].",
+)
 def main() -> None:
     """Lint, validate, render, diff and encrypt Yealink provisioning files.
 
     \b
     Exit codes: 0 clean, 1 findings (or differences), 2 usage or I/O error.
+    Only regular files are read (never a FIFO or device), each at most
+    --max-file-size bytes; anything else is a one-line error, exit 2.
     Run `cfgtool COMMAND --help` for each command's options and examples.
     """

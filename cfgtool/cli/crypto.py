@@ -11,7 +11,7 @@ import click
 
 from cfgtool import crypto
 from cfgtool.cli.output import progress_bar
-from cfgtool.fsutil import read_bytes
+from cfgtool.reading import read_bytes
 from cfgtool.runners.encrypt_batch import encrypt_paths
 
 KEY_ARGV_WARNING = (
@@ -26,7 +26,7 @@ def key_options(command: Callable[..., Any]) -> Callable[..., Any]:
         [
             click.option(
                 "--key-file",
-                type=click.Path(dir_okay=False),
+                type=click.Path(dir_okay=False, readable=False),
                 help="File whose first line is the key.",
             ),
             click.option("--key-env", metavar="VAR", help="Environment variable holding the key."),
@@ -73,7 +73,7 @@ def batch_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False))
 @batch_options
 @key_options
 @click.option(
@@ -92,7 +92,7 @@ def batch_options(command: Callable[..., Any]) -> Callable[..., Any]:
 )
 @click.option(
     "--rsa-public",
-    type=click.Path(exists=True, dir_okay=False),
+    type=click.Path(dir_okay=False, readable=False),
     metavar="PEM",
     help="RSA public key or certificate (PEM) for --mode rsa.",
 )
@@ -151,19 +151,19 @@ def encrypt(
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(readable=False))
 @batch_options
 @key_options
 @click.option(
     "--rsa-private",
-    type=click.Path(exists=True, dir_okay=False),
+    type=click.Path(dir_okay=False, readable=False),
     metavar="PEM",
     help="RSA private key (PEM, unencrypted) for RSA-mode files.",
 )
 @click.option(
     "--keys",
     "keys_file",
-    type=click.Path(dir_okay=False),
+    type=click.Path(dir_okay=False, readable=False),
     metavar="CSV",
     help="keys.csv from encrypt --generate-key: each file's own key (others: --key...).",
 )

@@ -13,8 +13,8 @@ from cfgtool.terminal import use_color
 
 
 @click.command()
-@click.argument("old", type=click.Path(allow_dash=True))
-@click.argument("new", type=click.Path(allow_dash=True))
+@click.argument("old", type=click.Path(allow_dash=True, readable=False))
+@click.argument("new", type=click.Path(allow_dash=True, readable=False))
 @click.option(
     "--format",
     "output_format",
@@ -54,7 +54,7 @@ def diff(
     if output_format == "json":
         click.echo(to_json(result))
     elif output_format == "unified":
-        click.echo(unified(result), nl=False)
+        click.echo(unified(result, show_secrets=show_secrets), nl=False)
     elif use_color(color, sys.stdout.isatty()):
         # lazy: rich is only needed for coloured output on a terminal
         from rich.console import Console

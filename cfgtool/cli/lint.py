@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from cfgtool.cli.options import (
     PATHS,
     REPORT_FORMAT,
     SELECT,
+    SHOW_SECRETS,
     STDIN_FILENAME,
     STRICT,
     read_stdin,
@@ -27,10 +29,11 @@ from cfgtool.cli.options import (
 from cfgtool.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from cfgtool.inputs import read_inventory_columns
 from cfgtool.linting import rules as registry
-from cfgtool.linting.config import ConfigOverrides, ConfigResolver
+from cfgtool.linting.config import TEMPLATE_SYNTAXES, ConfigOverrides, ConfigResolver
 from cfgtool.linting.engine import LintOptions, lint_paths
 from cfgtool.linting.formatting import format_paths
-from cfgtool.reporters import write_report
+from cfgtool.masking import mask_diff
+from cfgtool.reporters import NOTHING_CHECKED, write_report
 from cfgtool.suggest import did_you_mean
 
 if TYPE_CHECKING:
@@ -48,6 +51,7 @@ if TYPE_CHECKING:
 @EXCLUDE
 @click.option("--fix", is_flag=True, help="Rewrite files to fix what fixable rules report.")
 @click.option("--diff", is_flag=True, help="Print the changes --fix would make; write nothing.")
+@SHOW_SECRETS
 @STDIN_FILENAME
 @click.option(
     "--template",
@@ -55,8 +59,21 @@ if TYPE_CHECKING:
     help="Treat every file as a template (placeholders allowed), like *.cfg.tmpl.",
 )
 @click.option(
+    "--template-syntax",
+    type=click.Choice(TEMPLATE_SYNTAXES),
+    default=None,
+    help="Template dialect of the files (default auto: by name and content, e.g. "
+    "FusionPBX {$mac}.cfg is Smarty, Wazo *.tpl Jinja, Tancredi *.tmpl Twig).",
+)
+@click.option(
+    "--template-root",
+    type=click.Path(file_okay=False, exists=True),
+    metavar="DIR",
+    help="Where {% extends %} bases are: a child template is linted as its base renders it.",
+)
+@click.option(
     "--inventory",
-    type=click.Path(dir_okay=False),
+    type=click.Path(dir_okay=False, readable=False),
     metavar="CSV",
     help="Inventory whose columns are the template variables placeholders may use.",
 )
@@ -81,8 +98,11 @@ def lint(
     exclude: tuple[str, ...],
     fix: bool,
     diff: bool,
+    show_secrets: bool,
     stdin_filename: str | None,
     template: bool,
+    template_syntax: str | None,
+    template_root: str | None,
     inventory: str | None,
     config_path: str | None,
     jobs: int,
@@ -90,8 +110,11 @@ def lint(
 ) -> None:
     """Check provisioning files for mistakes a phone silently ignores.
 
-    PATHS are files, directories (searched for *.cfg and *.cfg.tmpl) or - for
-    standard input. Settings come from the nearest .cfgtool.toml or
+    PATHS are files, directories (searched for *.cfg, *.cfg.tmpl and the PBX
+    templates *.tpl, *.tmpl, *.twig, *.mustache) or - for standard input.
+    Smarty, Jinja, Twig and Mustache templates are linted on what they write:
+    tags are structure, placeholders stand for unknown values, and branches
+    of one condition are not duplicates. Settings come from the nearest .cfgtool.toml or
     [tool.cfgtool] in pyproject.toml; options override them. Silence a
     finding with a comment: `# cfgtool: disable-next-line=CFG201`.
 
@@ -106,6 +129,8 @@ def lint(
       cfgtool lint --fix --select CFG108 *.cfg
       cfgtool lint --firmware 84 --fix --select CFG315 provisioning/
       cfgtool lint --template --inventory phones.csv phone.cfg.tmpl
+      cfgtool lint resources/templates/provision/yealink/      # FusionPBX (Smarty)
+      cfgtool lint --template-root templates templates/T46G.tpl  # Wazo (Jinja)
       cat 0015651130f9.cfg | cfgtool lint - --stdin-filename 0015651130f9.cfg
     """
     overrides = ConfigOverrides(
@@ -113,6 +138,8 @@ def lint(
         ignore=split_codes(ignore),
         firmware=firmware,
         exclude=exclude,
+        template_syntax=template_syntax,
+        template_root=os.path.abspath(template_root) if template_root else None,
     )
     options = LintOptions(
         fix=fix or diff,
@@ -136,6 +163,7 @@ def lint(
         quiet=quiet,
         diff=diff,
         stdout_is_data=fix and any(result.output is not None for result in results),
+        show_secrets=show_secrets,
     )
     sys.exit(status)
 
@@ -202,6 +230,7 @@ def rule_info(rule: Rule) -> dict[str, object]:
 @click.option(
     "--diff", is_flag=True, help="Write nothing; print what would change (exit 1 if any)."
 )
+@SHOW_SECRETS
 @STDIN_FILENAME
 @CONFIG
 @EXCLUDE
@@ -209,6 +238,7 @@ def fmt(
     paths: tuple[str, ...],
     check: bool,
     diff: bool,
+    show_secrets: bool,
     stdin_filename: str | None,
     config_path: str | None,
     exclude: tuple[str, ...],
@@ -243,11 +273,13 @@ def fmt(
         elif result.changed:
             pending += 1
             if diff:
-                click.echo(result.diff, nl=False)
+                click.echo(result.diff if show_secrets else mask_diff(result.diff), nl=False)
             else:
                 click.echo(
                     f"{'would reformat' if check else 'reformatted'}: {result.path}", err=True
                 )
+    if not results:
+        click.echo(f"cfgtool: warning: {NOTHING_CHECKED}", err=True)
     if any(result.error for result in results):
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if pending and (check or diff) else EXIT_OK)

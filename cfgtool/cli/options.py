@@ -10,6 +10,7 @@ import click
 
 from cfgtool.knowledge import parse_generation
 from cfgtool.linting.config import FIRMWARE_FORMS
+from cfgtool.reading import read_stream
 from cfgtool.reporters import FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -27,7 +28,9 @@ def text_or_json(help: str = "json: machine-readable output on stdout.") -> Call
     )
 
 
-PATHS = click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
+PATHS = click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(allow_dash=True, readable=False)
+)
 STDIN_FILENAME = click.option(
     "--stdin-filename",
     metavar="NAME",
@@ -36,7 +39,7 @@ STDIN_FILENAME = click.option(
 CONFIG = click.option(
     "--config",
     "config_path",
-    type=click.Path(dir_okay=False),
+    type=click.Path(dir_okay=False, readable=False),
     help="Use this .cfgtool.toml or pyproject.toml for every file instead of searching.",
 )
 EXCLUDE = click.option(
@@ -61,6 +64,11 @@ SELECT = click.option(
     multiple=True,
     metavar="CODES",
     help="Run only these rules: codes, prefixes (CFG1), names or ALL; comma-separated.",
+)
+SHOW_SECRETS = click.option(
+    "--show-secrets",
+    is_flag=True,
+    help="Print passwords, AES keys and URL credentials (masked by default; CI logs keep them).",
 )
 IGNORE = click.option("--ignore", multiple=True, metavar="CODES", help="Do not run these rules.")
 
@@ -90,5 +98,5 @@ def split_codes(values: Sequence[str]) -> tuple[str, ...]:
 
 
 def read_stdin() -> bytes:
-    """All of standard input, as bytes (``-`` as a path)."""
-    return sys.stdin.buffer.read()
+    """All of standard input, as bytes (``-`` as a path), at most the maximum file size."""
+    return read_stream(sys.stdin.buffer)

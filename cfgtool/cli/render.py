@@ -16,11 +16,11 @@ SHOWN_PROBLEMS = 50
 
 
 @click.command()
-@click.argument("template", type=click.Path(dir_okay=False))
+@click.argument("template", type=click.Path(dir_okay=False, readable=False))
 @click.option(
     "--inventory",
     required=True,
-    type=click.Path(dir_okay=False),
+    type=click.Path(dir_okay=False, readable=False),
     help="CSV with a header row: mac (required), model, variables, key-columns.",
 )
 @click.option(
@@ -38,7 +38,11 @@ SHOWN_PROBLEMS = 50
 @click.option("--dry-run", is_flag=True, help="Render and validate; write nothing.")
 @click.option("--keep-going", is_flag=True, help="Write the good rows even if some rows fail.")
 @click.option("--prune", is_flag=True, help="Delete stale <mac>.cfg files (no longer produced).")
-@click.option("--manifest", type=click.Path(dir_okay=False), help="Write mac → file, model, md5.")
+@click.option(
+    "--manifest",
+    type=click.Path(dir_okay=False, readable=False),
+    help="Write mac → file, model, md5.",
+)
 @click.option(
     "--format",
     "output_format",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import click
@@ -26,7 +27,7 @@ from cfgtool.cli.options import (
 )
 from cfgtool.cli.output import format_table
 from cfgtool.linting.config import ConfigOverrides, ConfigResolver
-from cfgtool.masking import mask_value
+from cfgtool.masking import mask_url_credentials, mask_value
 from cfgtool.provisioning import effective as merge
 from cfgtool.provisioning import expand_url, phone_files, require_model
 from cfgtool.reporters import default_format, write_report
@@ -141,16 +142,18 @@ def directory_table(rows: Sequence[DirectorySummary]) -> str:
 
 
 @click.command()
-@click.argument("directory", required=False, type=click.Path(file_okay=False, exists=True))
+@click.argument("directory", required=False, type=click.Path(file_okay=False, readable=False))
 @click.option("--mac", metavar="MAC", help="The phone, with DIRECTORY (any MAC spelling).")
 @click.option(
     "--common",
     multiple=True,
-    type=click.Path(dir_okay=False, exists=True),
+    type=click.Path(dir_okay=False, readable=False),
     help="A Common file (repeatable, applied in order).",
 )
-@click.option("--mac-file", type=click.Path(dir_okay=False, exists=True), help="The MAC file.")
-@click.option("--local", type=click.Path(dir_okay=False, exists=True), help="The MAC-local file.")
+@click.option("--mac-file", type=click.Path(dir_okay=False, readable=False), help="The MAC file.")
+@click.option(
+    "--local", type=click.Path(dir_okay=False, readable=False), help="The MAC-local file."
+)
 @JSON_OR_TEXT
 @click.option("--show-secrets", is_flag=True, help="Print passwords and keys unmasked.")
 def effective(
@@ -210,12 +213,17 @@ def effective(
     help="What $PN becomes, when the phone's static.auto_provision.url_wildcard.pn is set.",
 )
 @JSON_OR_TEXT
-def url(url: str, model: str, mac: str, pn: str | None, output_format: str) -> None:
+@click.option("--show-secrets", is_flag=True, help="Print URL user names and passwords.")
+def url(
+    url: str, model: str, mac: str, pn: str | None, output_format: str, show_secrets: bool
+) -> None:
     """Print the URLs a phone requests for the provisioning URL URL.
 
     $PN becomes the model's directory name (T42G for a SIP-T42G), $MAC the
     MAC in lower case. A URL naming a directory gives the model's Common file
     and then <mac>.cfg in it. Quote the URL so the shell leaves $PN alone.
+    A user name and password in the URL are shown as ****** unless
+    --show-secrets.
 
     \b
     Examples:
@@ -224,6 +232,8 @@ def url(url: str, model: str, mac: str, pn: str | None, output_format: str) -> N
     """
     phone_model = require_model(model)
     requested = expand_url(url, phone_model, mac, pn=pn, model_spelling=model)
+    if not show_secrets:
+        requested = [replace(item, url=mask_url_credentials(item.url)) for item in requested]
     if output_format == "json":
         click.echo(json.dumps([item.to_dict() for item in requested], indent=2))
     else:

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, TypeVar
 
 from cfgtool.dirlock import locked
 from cfgtool.errors import CfgDecodeError, CfgError, CfgIOError, CryptoError
-from cfgtool.fsutil import Staging, read_bytes, remove_stale_temps
+from cfgtool.fsutil import Staging, remove_stale_temps
 from cfgtool.parser import decode
+from cfgtool.reading import check_regular, read_bytes
 
 if TYPE_CHECKING:
     pass
@@ -78,10 +79,9 @@ def collect_inputs(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
             found = [Path(name) for name in names if os.path.isfile(name)]
             if not found:
                 raise CfgIOError(f"{path}: no {CFG_SUFFIX} files in this directory")
-        elif path.is_file():
-            found = [path]
         else:
-            raise CfgIOError(f"{path}: no such file or directory")
+            check_regular(path)
+            found = [path]
         for file in found:
             resolved = file.resolve()
             if resolved not in seen:

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from cfgtool.differ.settings import Change, SettingsPair, Status
 from cfgtool.differ.tree import DiffResult, plural
 from cfgtool.filenames import classify
+from cfgtool.masking import mask_value
 
 Segment = tuple[str, str]  # (text, rich style; "" for none)
 
@@ -86,13 +87,17 @@ def to_json(result: DiffResult) -> str:
 
 
 def _normalised(
-    settings: Mapping[str, str], masked: Mapping[str, str]
+    settings: Mapping[str, str], masked: Mapping[str, str], show_secrets: bool
 ) -> tuple[list[str], list[str]]:
+    """The lines to compare, and the lines to show: context lines are masked too."""
     keys = sorted(settings)
-    return (
-        [f"{key} = {settings[key]}" for key in keys],
-        [f"{key} = {masked.get(key, settings[key])}" for key in keys],
-    )
+
+    def shown(key: str) -> str:
+        if key in masked:
+            return masked[key]
+        return settings[key] if show_secrets else mask_value(key, settings[key])
+
+    return [f"{key} = {settings[key]}" for key in keys], [f"{key} = {shown(key)}" for key in keys]
 
 
 def _unified_section(
@@ -102,11 +107,12 @@ def _unified_section(
     new: Mapping[str, str],
     changes: Sequence[Change],
     context: int,
+    show_secrets: bool,
 ) -> list[str]:
     masked_old = {c.key: c.old for c in changes if c.key is not None and c.old is not None}
     masked_new = {c.key: c.new for c in changes if c.key is not None and c.new is not None}
-    old_raw, old_shown = _normalised(old, masked_old)
-    new_raw, new_shown = _normalised(new, masked_new)
+    old_raw, old_shown = _normalised(old, masked_old, show_secrets)
+    new_raw, new_shown = _normalised(new, masked_new, show_secrets)
     lines = [f"--- {old_label}", f"+++ {new_label}"]
     matcher = difflib.SequenceMatcher(None, old_raw, new_raw, autojunk=False)
     for group in matcher.get_grouped_opcodes(context):
@@ -128,10 +134,11 @@ def _range(start: int, stop: int) -> str:
     return f"{start + 1 if length else start},{length}"
 
 
-def unified(result: DiffResult, *, context: int = 3) -> str:
+def unified(result: DiffResult, *, context: int = 3, show_secrets: bool = False) -> str:
     """A unified diff of normalised, key-sorted ``key = value`` lines (masked values).
 
-    Hunks are computed on the real values, so a changed secret still shows.
+    Hunks are computed on the real values, so a changed secret still shows;
+    every line shown, context lines included, is masked unless ``show_secrets``.
     """
     lines: list[str] = []
     if not result.tree:
@@ -142,6 +149,7 @@ def unified(result: DiffResult, *, context: int = 3) -> str:
             result.new_settings or {},
             result.changes,
             context,
+            show_secrets,
         )
         return "".join(line + "\n" for line in lines)
     sections: list[tuple[str, str, Status, SettingsPair, Sequence[Change]]] = []
@@ -159,7 +167,7 @@ def unified(result: DiffResult, *, context: int = 3) -> str:
     for name, note, status, (old, new), changes in sections:
         old_label = "/dev/null" if status == "added" else f"{result.old_name}/{name}{note}"
         new_label = "/dev/null" if status == "removed" else f"{result.new_name}/{name}{note}"
-        lines += _unified_section(old_label, new_label, old, new, changes, context)
+        lines += _unified_section(old_label, new_label, old, new, changes, context, show_secrets)
     for item in result.files:
         old_path, new_path = f"{result.old_name}/{item.path}", f"{result.new_name}/{item.path}"
         if item.settings or item.status == "unchanged":

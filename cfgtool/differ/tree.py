@@ -24,6 +24,7 @@ from cfgtool.inputs import walk
 from cfgtool.nodes import Document
 from cfgtool.parser import decode, loads
 from cfgtool.provisioning.tree import ProvisioningTree, TreePhone, common_files, phones, scan_tree
+from cfgtool.reading import describe_missing, read_stream
 from cfgtool.sources import cfg_text, read_bytes
 
 
@@ -170,7 +171,7 @@ class _Tree:
     @classmethod
     def scan(cls, root: str, parsed: dict[str, dict[str, str] | None]) -> _Tree:
         # Every file, not only cfg files: phones also download firmware, XML, ring tones.
-        found = walk(root, suffixes=None, strict=False)
+        found = walk(root, suffixes=None)
         paths = {os.path.relpath(path, root).replace(os.sep, "/"): path for path in found}
         return cls(root, paths, parsed)
 
@@ -356,7 +357,7 @@ def _phone_diffs(
 
 def _read_document(path: str) -> Document:
     if path == "-":
-        return loads(decode(sys.stdin.buffer.read(), path="<stdin>"), filename="<stdin>")
+        return loads(decode(read_stream(sys.stdin.buffer), path="<stdin>"), filename="<stdin>")
     return loads(decode(read_bytes(path), path=path), filename=path)
 
 
@@ -378,7 +379,7 @@ def diff_paths(
     old_is_dir, new_is_dir = (name != "-" and os.path.isdir(name) for name in (old_name, new_name))
     for name in (old_name, new_name):
         if name != "-" and not os.path.exists(name):
-            raise CfgIOError(f"{name}: no such file or directory")
+            raise CfgIOError(describe_missing(name))
     if old_is_dir and new_is_dir:
         return diff_trees(old_name, new_name, effective=effective, show_secrets=show_secrets)
     if old_is_dir or new_is_dir:

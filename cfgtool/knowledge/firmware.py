@@ -23,6 +23,7 @@ __all__ = [
     "check_firmware_image",
     "check_introduced",
     "check_renamed",
+    "image_generation",
     "implied_generation",
     "models_for_prefix",
     "parse_firmware_image",
@@ -129,6 +130,21 @@ def parse_firmware_image(url: str) -> FirmwareImage | None:
     name = url.strip().split("?", 1)[0].split("#", 1)[0].rstrip("/").rpartition("/")[2]
     match = re.fullmatch(_IMAGE, name)
     return FirmwareImage(name, int(match[1]), int(match[2])) if match else None
+
+
+# The oldest generation the facts cover (Wazo's v70 plugin): an image named like an older
+# one (or a made-up 1.2.3.4.rom) says nothing about which keys the phone knows.
+OLDEST_GENERATION = 70
+
+
+def image_generation(urls: Iterable[str]) -> int | None:
+    """The generation of the first firmware image among ``urls`` (``firmware.url`` values)
+    that names one the facts cover (v70 or newer), else None."""
+    for url in urls:
+        image = parse_firmware_image(url)
+        if image is not None and image.generation >= OLDEST_GENERATION:
+            return image.generation
+    return None
 
 
 def models_for_prefix(prefix: int, firmware: Mapping[str, ModelFirmware]) -> tuple[str, ...]:

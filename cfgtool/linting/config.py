@@ -15,6 +15,8 @@ is kept for one run (one :class:`ConfigResolver`). Example::
     allow-names = ["site-*.cfg"]     # for validate's file-name rule
     template-patterns = ["*.cfg.tmpl"]
     template-variables = ["mac", "name"]
+    template-syntax = "auto"         # auto | cfgtool | smarty | jinja | twig | mustache
+    template-root = "templates"      # where {% extends %} bases are (relative to this file)
     line-endings = "keep"            # keep | lf | crlf (what --fix writes)
 
     [tool.cfgtool.severity]
@@ -55,6 +57,7 @@ LINE_ENDINGS: tuple[LineEndings, ...] = ("keep", "lf", "crlf")
 CONFIG_FILENAME = ".cfgtool.toml"
 PYPROJECT = "pyproject.toml"
 DEFAULT_TEMPLATE_PATTERNS = ("*.cfg.tmpl",)
+TEMPLATE_SYNTAXES = ("auto", "cfgtool", "smarty", "jinja", "twig", "mustache")
 ALL = "ALL"
 
 _CODE_PREFIX = re.compile(r"CFG\d{0,3}")
@@ -87,6 +90,8 @@ class LintConfig:
     allow_names: tuple[str, ...] = ()
     template_patterns: tuple[str, ...] = DEFAULT_TEMPLATE_PATTERNS
     template_variables: frozenset[str] = frozenset()
+    template_syntax: str = "auto"
+    template_root: str | None = None
     line_endings: LineEndings = "keep"
     source: str | None = None
     root: str = field(default_factory=os.getcwd)
@@ -120,6 +125,8 @@ class LintConfig:
         extend_known_keys: Iterable[str] = (),
         template_variables: Iterable[str] = (),
         line_endings: LineEndings | None = None,
+        template_syntax: str | None = None,
+        template_root: str | None = None,
     ) -> LintConfig:
         """Apply command-line options on top of this configuration.
 
@@ -140,6 +147,8 @@ class LintConfig:
             extend_known_keys=self.extend_known_keys | frozenset(extend_known_keys),
             template_variables=self.template_variables | frozenset(template_variables),
             line_endings=line_endings or self.line_endings,
+            template_syntax=template_syntax or self.template_syntax,
+            template_root=template_root or self.template_root,
         )
 
 
@@ -238,6 +247,8 @@ class ConfigOverrides:
     extend_known_keys: tuple[str, ...] = ()
     template_variables: tuple[str, ...] = ()
     line_endings: LineEndings | None = None
+    template_syntax: str | None = None
+    template_root: str | None = None
 
     def apply(self, config: LintConfig) -> LintConfig:
         return config.with_overrides(
@@ -248,6 +259,8 @@ class ConfigOverrides:
             extend_known_keys=self.extend_known_keys,
             template_variables=self.template_variables,
             line_endings=self.line_endings,
+            template_syntax=self.template_syntax,
+            template_root=self.template_root,
         )
 
 
@@ -307,6 +320,8 @@ _KNOWN_KEYS = (
     "allow-names",
     "template-patterns",
     "template-variables",
+    "template-syntax",
+    "template-root",
     "line-endings",
 )
 
@@ -343,6 +358,16 @@ def config_from_table(table: dict[str, Any], *, source: str | None = None) -> Li
         raise ConfigError(
             f"{where}: line-endings must be one of {', '.join(LINE_ENDINGS)}, not {line_endings!r}"
         )
+    template_syntax = table.get("template-syntax", "auto")
+    if template_syntax not in TEMPLATE_SYNTAXES:
+        raise ConfigError(
+            f"{where}: template-syntax must be one of {', '.join(TEMPLATE_SYNTAXES)}, "
+            f"not {template_syntax!r}"
+        )
+    template_root = table.get("template-root")
+    if template_root is not None and not isinstance(template_root, str):
+        raise ConfigError(f'{where}: template-root must be a directory, e.g. template-root = "."')
+    base = os.path.dirname(os.path.abspath(source)) if source else os.getcwd()
     return LintConfig(
         selections=(RuleSelection(select, ignore),) if select is not None or ignore else (),
         severity=severity,
@@ -358,6 +383,8 @@ def config_from_table(table: dict[str, Any], *, source: str | None = None) -> Li
         ),
         template_variables=frozenset(strings("template-variables")),
         line_endings=line_endings,
+        template_syntax=template_syntax,
+        template_root=os.path.join(base, template_root) if template_root is not None else None,
         source=source,
         root=os.path.dirname(os.path.abspath(source)) if source else os.getcwd(),
     )
@@ -396,8 +423,8 @@ def _severity_table(value: object, where: str) -> tuple[tuple[str, Severity], ..
 
 
 def _known_codes() -> dict[str, str]:
-    """Every registered rule: code -> name."""
-    return {code: rule.name for code, rule in registry.RULES_BY_CODE.items()}
+    """Every registered rule: code -> name (without importing the rule modules)."""
+    return registry.codes_and_names()
 
 
 def _check_selectors(values: Iterable[str], where: str) -> None:

@@ -16,14 +16,16 @@ result for a file depends only on that file and its configuration.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from cfgtool import linting as package  # package.templates loads on first use (see __init__)
 from cfgtool.diagnostics import Diagnostic
 from cfgtool.directives import has_directives
 from cfgtool.errors import CfgDecodeError, CfgError
-from cfgtool.fsutil import atomic_write_bytes, read_bytes
+from cfgtool.fsutil import atomic_write_bytes
 from cfgtool.inputs import InputFile, expand_paths
 from cfgtool.linting import rules as registry
 from cfgtool.linting.config import ConfigResolver, LintConfig
@@ -40,21 +42,21 @@ from cfgtool.linting.suppressions import (
 from cfgtool.nodes import Document
 from cfgtool.parallel import default_jobs, process_pool
 from cfgtool.parser import decode, dumps, loads
+from cfgtool.reading import read_bytes
 from cfgtool.sources import not_text_reason
 
 ENCODING_CODE = "CFG107"
+# What a PBX template has and a plain file (almost) never: `{$`, `{%`, `{#`, `{{`,
+# `{*`, `{/if}`, `{if …}`, `{foreach …}`, provisioner.net's `{line_loop}`. Only a file
+# with one of these (or a template's name) loads the template layer.
+_TEMPLATE_SIGN = re.compile(r"\{[$%#*/{]|\{(?:if|foreach|section|literal|line_loop|loop_)\b")
 # Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 200
 
 
 def registered_rules(scopes: Iterable[str] = ("lint",)) -> tuple[Rule, ...]:
     """The registered rules of the given scopes (``"lint"``; ``validate`` adds ``"model"``)."""
-    return _in_scopes(registry.RULES, frozenset(scopes))
-
-
-@lru_cache(maxsize=16)
-def _in_scopes(rules: tuple[Rule, ...], scopes: frozenset[str]) -> tuple[Rule, ...]:
-    return tuple(rule for rule in rules if rule.scope in scopes)
+    return registry.rules_in_scopes(scopes)
 
 
 def make_context(
@@ -190,8 +192,26 @@ def lint_source(
     if reason:
         offset = len(text[: max(text.find("\x00"), 0)].encode("utf-8"))
         return Linted(text, None, _not_text(data, offset, reason, path, config, rules))
+    context = context or make_context(config, path)
+    if _may_be_template(text, config.template_syntax):
+        dialect = package.template_dialect(path, text, config.template_syntax, context.template)
+        if dialect is not None:
+            candidates = registered_rules() if rules is None else tuple(rules)
+            found: list[Diagnostic] = package.lint_template(
+                text, dialect, config, context, candidates, root=config.template_root
+            )
+            return Linted(text, None, found)
     doc = loads(text, filename=path)
     return Linted(text, doc, lint(doc, config, context=context, rules=rules))
+
+
+def _may_be_template(text: str, syntax: str) -> bool:
+    """A cheap test before the template layer is loaded: plain files never load it."""
+    if syntax != "auto":
+        return syntax != "cfgtool"
+    if "{" not in text:
+        return False
+    return _TEMPLATE_SIGN.search(text) is not None
 
 
 def _not_text(
@@ -243,7 +263,9 @@ def lint_one(
         rules = registered_rules(options.scopes)
         template = options.template
         if template is None:
-            template = config.is_template(item.name_for_rules)
+            template = (
+                config.is_template(item.name_for_rules) or config.template_syntax == "cfgtool"
+            )
         context = make_context(
             config, item.path, template=template, template_variables=options.template_variables
         )
@@ -343,5 +365,7 @@ def lint_paths(
     Raises :class:`CfgError` for a path that does not exist or a bad configuration.
     """
     resolver = resolver or ConfigResolver()
-    items = expand_paths(paths, is_excluded=resolver.is_excluded, stdin_filename=stdin_filename)
+    items = expand_paths(
+        paths, is_excluded=resolver.is_excluded, stdin_filename=stdin_filename, templates=True
+    )
     return lint_files(items, resolver.for_input, options, jobs=jobs, stdin_data=stdin_data)

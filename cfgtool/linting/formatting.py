@@ -12,13 +12,14 @@ from collections.abc import Callable, Sequence
 
 from cfgtool.errors import CfgError
 from cfgtool.format import DEFAULT_VERSION, HEADER_PREFIX
-from cfgtool.fsutil import atomic_write_bytes, read_bytes
+from cfgtool.fsutil import atomic_write_bytes
 from cfgtool.inputs import InputFile, expand_paths
 from cfgtool.linting.config import ConfigResolver
 from cfgtool.linting.fixing import unified_diff
 from cfgtool.linting.results import FileResult
 from cfgtool.nodes import Blank, Comment, Document, Entry, Header, MisplacedHeader
 from cfgtool.parser import decode, loads
+from cfgtool.reading import read_bytes
 from cfgtool.sources import not_text_reason
 
 

@@ -67,7 +67,9 @@ class LintContext:
     known. ``model`` is set by ``validate`` when the phone model is known.
     ``firmware`` is the firmware generation the phones run when the user said
     so (``--firmware 84``, ``firmware = "84"``), else None (the knowledge rules
-    then take the file's own firmware image, see ``rules/_knowledge.py``).
+    then take the file's own firmware image, see ``rules/_knowledge.py``);
+    ``firmware_image`` the generation of the image the phone's Common file
+    names, which ``validate`` sets for the phone's other files.
     ``config`` is the configuration in force for the file (None: defaults).
     """
 
@@ -78,6 +80,7 @@ class LintContext:
     extra_known_keys: frozenset[str] = frozenset()
     model: Model | None = None
     firmware: int | None = None
+    firmware_image: int | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
     config: LintConfig | None = None
     # The document's shared facts, built once per file by the engine (see ``rules/_shared.facts``).

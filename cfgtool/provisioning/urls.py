@@ -25,6 +25,44 @@ class RequestedFile:
 
 
 SCHEME = re.compile(rf"({URL_SCHEME_SYNTAX})://")
+_UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f]")
+_PORT = re.compile(r"^(?:[^@/]*@)?(?:\[[^\]]*\]|[^:/]*)(?::([^/]*))?$")
+
+
+def check_url(url: str) -> str:
+    """``url`` stripped, or :class:`CfgValueError` for what no phone can fetch.
+
+    A line break, space or control character (a phone reads its URL setting to
+    the end of the line) and a port outside 1-65535 are refused.
+
+        >>> check_url("tftp://10.0.0.1:99999/")
+        Traceback (most recent call last):
+        ...
+        cfgtool.errors.CfgValueError: port 99999 in the provisioning URL is not 1-65535
+    """
+    text = url.strip()
+    if not text:
+        raise CfgValueError("the provisioning URL is empty")
+    bad = _UNSAFE.search(text)
+    if bad:
+        what = "a line break" if bad.group() in "\r\n" else f"character U+{ord(bad.group()):04X}"
+        raise CfgValueError(f"the provisioning URL contains {what}; a URL is one word")
+    authority = text.split("://", 1)[-1].split("/", 1)[0].split("?", 1)[0]
+    port = _PORT.match(authority)
+    if port and port.group(1) is not None:
+        number = port.group(1)
+        if not number.isdigit() or not 1 <= int(number) <= 65535:
+            raise CfgValueError(f"port {number} in the provisioning URL is not 1-65535")
+    return text
+
+
+def check_pn(pn: str) -> str:
+    """``pn`` (what ``$PN`` becomes) when it is one path segment, else :class:`CfgValueError`."""
+    if not pn or pn in (".", "..") or "/" in pn or "\\" in pn or _UNSAFE.search(pn):
+        raise CfgValueError(
+            f"--pn {pn!r} is not a directory name: one path segment, no '/', '..' or spaces"
+        )
+    return pn
 
 
 def expand_url(
@@ -49,9 +87,9 @@ def expand_url(
         tftp://10.0.0.1/T42G/00156543ec97.cfg
     """
     normalized = require_mac(mac)
-    text = url.strip()
-    if not text:
-        raise CfgValueError("the provisioning URL is empty")
+    text = check_url(url)
+    if pn is not None:
+        check_pn(pn)
     scheme = SCHEME.match(text)
     if scheme is None:
         text = "tftp://" + text

@@ -57,6 +57,7 @@ from typing import TYPE_CHECKING
 from cfgtool._lazy import homes, lazy_getattr
 
 if TYPE_CHECKING:
+    from cfgtool.rendering.batch import FilledRowValidator as FilledRowValidator
     from cfgtool.rendering.batch import RowValidator as RowValidator
     from cfgtool.rendering.batch import ValidatorFactory as ValidatorFactory
     from cfgtool.rendering.batch import render_inventory as render_inventory
@@ -114,7 +115,7 @@ _HOMES: dict[str, str] = {
     ),
     **homes(
         "cfgtool.rendering.batch",
-        ("RowValidator", "ValidatorFactory", "render_inventory"),
+        ("FilledRowValidator", "RowValidator", "ValidatorFactory", "render_inventory"),
     ),
     **homes(
         "cfgtool.runners.render_batch", ("RenderedFileValidator", "render_batch", "render_files")

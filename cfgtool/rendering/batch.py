@@ -19,7 +19,7 @@ import signal
 from collections.abc import Callable, Collection, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from cfgtool.diagnostics import Diagnostic
 from cfgtool.dirlock import locked
@@ -77,20 +77,26 @@ class Outcome:
 class RowValidator(Protocol):
     """Checks each rendered file before anything is written (``cfgtool.runners.render_batch``)."""
 
-    def check(
+    def check(self, doc: Document, relative_path: str, model: str | None) -> list[Diagnostic]:
+        """The problems of ``doc``, to be written at ``relative_path`` for a phone of ``model``."""
+        ...
+
+
+@runtime_checkable
+class FilledRowValidator(RowValidator, Protocol):
+    """A :class:`RowValidator` that can check the template's fixed lines once per shape."""
+
+    def check_filled(
         self,
         doc: Document,
         relative_path: str,
         model: str | None,
-        varying: Collection[int] | None = None,
-        shape: Hashable = None,
+        varying: Collection[int],
+        shape: Hashable,
     ) -> list[Diagnostic]:
-        """The problems of ``doc``, to be written at ``relative_path`` for a phone of ``model``.
-
-        ``varying`` are the lines the row's values filled, ``shape`` names the
-        template lines the rest comes from (equal for rows that keep the same
-        blocks and set the same key-columns): a validator may check the rest once.
-        """
+        """What :meth:`check` gives, knowing that only the lines ``varying`` were filled
+        by the row and that ``shape`` names the template lines the rest comes from
+        (equal for rows that keep the same blocks and set the same key-columns)."""
         ...
 
 
@@ -105,6 +111,7 @@ class _Worker:
 
     renderer: Renderer
     validator: RowValidator | None
+    filled: FilledRowValidator | None  # the validator again, when it has check_filled
     jobs: Sequence[Job]
     out_dir: str
     write: bool  # stage changed files (False: a dry run, only compare)
@@ -122,7 +129,8 @@ def _start_worker(
 ) -> None:
     global _STATE
     validator = validator_factory(out_dir) if validator_factory is not None else None
-    _STATE = _Worker(Renderer(template), validator, jobs, out_dir, write)
+    filled = validator if isinstance(validator, FilledRowValidator) else None
+    _STATE = _Worker(Renderer(template), validator, filled, jobs, out_dir, write)
 
 
 def _start_pool_worker(
@@ -145,9 +153,12 @@ def _render_job(worker: _Worker, job: Job) -> bytes | tuple[Found, ...]:
     if isinstance(rendered, list):
         return tuple((name, message, None, None) for name, message in rendered)
     if worker.validator is not None:
-        found = worker.validator.check(
-            rendered.doc, job.relative_path, job.model, rendered.varying, rendered.origins
-        )
+        if worker.filled is not None:
+            found = worker.filled.check_filled(
+                rendered.doc, job.relative_path, job.model, rendered.varying, rendered.origins
+            )
+        else:
+            found = worker.validator.check(rendered.doc, job.relative_path, job.model)
         errors = [diagnostic for diagnostic in found if diagnostic.severity == "error"]
         if errors:
             return tuple(_blamed(d, rendered) for d in errors)

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from cfgtool.fsutil import read_bytes
 from cfgtool.inputs import inventory_delimiter
 from cfgtool.parser import decode
+from cfgtool.reading import read_bytes
 from cfgtool.rendering.template import (
     KEY_COLUMN,
     MAC_COLUMN,

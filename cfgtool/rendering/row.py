@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -39,6 +40,12 @@ def character_problem(value: str) -> str | None:
                 "a value must stay on one line, and cfgtool never cleans values: fix the cell"
             )
     return None  # pragma: no cover - ONE_LINE and the categories agree
+
+
+# A value the parser reads back unchanged after "key = ": no space, tab or '=' first,
+# no space or tab last, nothing that could end the line (controls are refused earlier).
+_PLAIN_VALUE = re.compile(r"[^\s=](?:[^\x00-\x1f\x7f-\x9f\u2028\u2029]*[^\s])?")
+_PLAIN_KEY_START = re.compile(r"[A-Za-z0-9_]")
 
 
 def _first_contributor(slot: Slot, variables: Mapping[str, str], from_end: bool) -> str | None:
@@ -87,6 +94,15 @@ def _render_slots(
     built: list[Entry | tuple[str | None, str]] = []
     for number, slot, eol in slots:
         value, raw = _slot_text(slot, variables)
+        if value and _PLAIN_VALUE.fullmatch(value) and _PLAIN_KEY_START.match(slot.key):
+            # The line reads back as exactly this key and value, as parse_line would
+            # find it: the first '=' is the prefix's, the value has no edge spaces,
+            # and no higher-priority line shape ([section], {tag}, ==, marker)
+            # can start with a letter or digit. Saves parsing each line again.
+            key_part = slot.prefix.partition("=")[0]
+            key_column = len(key_part) - len(key_part.lstrip(" \t")) + 1
+            built.append(Entry(raw, eol, number, slot.key, value, key_column, len(slot.prefix) + 1))
+            continue
         node = parse_line(raw, eol, number)
         if type(node) is Entry and node.key == slot.key and node.value == value:
             built.append(node)

@@ -29,16 +29,18 @@ __all__ = ["RenderedFileValidator", "render_batch", "render_files"]
 
 
 # Rules whose findings on a line depend only on that line (its key, value and
-# text) and on the row's model and configuration: never on other lines, the
-# file name or the document as a whole. A rendered file is checked with these
-# on its varying lines only (the template's fixed lines were checked once per
-# shape); every other rule, and any rule added later, sees the whole file.
-# test_render_paths.py holds both ways equal on random inventories.
+# text), the row's model and the configuration, and on the file name only
+# through whether it is a Common file (a rendered <mac>.cfg never is): never
+# on other lines or the document as a whole. A rendered file is checked with
+# these on its varying lines only (the template's fixed lines were checked
+# once per shape); every other rule, and any rule added later, sees the whole
+# file. test_render_paths.py holds both ways equal on random inventories.
 LINE_RULES = frozenset(
     {
-        "CFG103", "CFG104", "CFG109", "CFG110", "CFG111",
+        "CFG103", "CFG104", "CFG106", "CFG108", "CFG109", "CFG110", "CFG111",
         "CFG201", "CFG202", "CFG203", "CFG204", "CFG205",
-        "CFG307", "CFG312", "CFG313", "CFG314", "CFG402", "CFG403", "CFG502",
+        "CFG302", "CFG303", "CFG305", "CFG307", "CFG312", "CFG313", "CFG314",
+        "CFG401", "CFG402", "CFG403", "CFG502",
     }
 )  # fmt: skip
 
@@ -60,7 +62,7 @@ class RenderedFileValidator:
     lines give is worked out once per shape of file (kept blocks, key-columns
     set) and model: each row then runs the per-line rules (:data:`LINE_RULES`)
     on the lines its values fill, and the other rules on the whole file. The
-    result is exactly :meth:`check_whole`'s.
+    result is exactly :meth:`check`'s.
     """
 
     def __init__(self, out_dir: str) -> None:
@@ -87,27 +89,24 @@ class RenderedFileValidator:
             base = self._contexts[directory, model] = replace(base, model=found)
         return replace(base, path=path, filename=os.path.basename(path))
 
-    def check_whole(self, doc: Document, relative_path: str, model: str | None) -> list[Diagnostic]:
+    def check(self, doc: Document, relative_path: str, model: str | None) -> list[Diagnostic]:
         """What ``cfgtool validate`` would report on ``doc`` once written."""
         context = self.context(relative_path, model)
         return engine.lint(doc, self.config, context=context, rules=self.rules)
 
-    def check(
+    def check_filled(
         self,
         doc: Document,
         relative_path: str,
         model: str | None,
-        varying: Collection[int] | None = None,
-        shape: Hashable = None,
+        varying: Collection[int],
+        shape: Hashable,
     ) -> list[Diagnostic]:
-        """What ``cfgtool validate`` would report on ``doc`` once written.
-
-        ``varying`` are the lines the row's values filled and ``shape`` names the
-        template lines the file is made of (the same for rows with the same kept
-        blocks and key-columns); without them the whole file is checked.
-        """
+        """What :meth:`check` gives, checking only the lines ``varying`` the row filled
+        with the per-line rules (``shape`` names the template lines the file is made
+        of: the same for rows with the same kept blocks and key-columns)."""
         context = self.context(relative_path, model)
-        if varying is None or shape is None or context.model is None:
+        if context.model is None:
             return engine.lint(doc, self.config, context=context, rules=self.rules)
         key = (shape, frozenset(varying), os.path.dirname(relative_path), model)
         if key not in self._fixed:

@@ -13,21 +13,28 @@ from typing import Any
 
 from cfgtool.catalog import Model
 from cfgtool.diagnostics import Diagnostic
+from cfgtool.errors import CfgError
 from cfgtool.filenames import classify
 from cfgtool.inputs import STDIN, expand_paths
+from cfgtool.knowledge import image_generation
 from cfgtool.linting.config import ConfigResolver
 from cfgtool.linting.engine import LintOptions, lint_files
 from cfgtool.linting.results import FileResult
 from cfgtool.linting.rule import LintContext
-from cfgtool.provisioning.models import require_model
+from cfgtool.nodes import Entry
+from cfgtool.parser import decode, loads
+from cfgtool.provisioning.models import model_for_common_file, require_model
 from cfgtool.provisioning.tree import (
     VIEW_OPTION,
     FileView,
     ProvisioningTree,
+    common_search_directories,
     resolve_model,
     scan_tree,
     with_separator,
 )
+from cfgtool.provisioning.urls import check_url
+from cfgtool.reading import read_bytes
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,8 @@ def validate_paths(
     an unknown model, a missing path or a bad configuration.
     """
     explicit = require_model(model) if model else None
+    if server_url is not None:
+        server_url = check_url(server_url)
     resolver = resolver or ConfigResolver()
     items = expand_paths(paths, is_excluded=resolver.is_excluded, stdin_filename=stdin_filename)
     trees: list[ProvisioningTree] = []
@@ -164,6 +173,10 @@ class ValidationPlan:
     _models: dict[tuple[int, str, str], tuple[Model | None, str]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    # (tree index, directory, model name) -> the generation of its Common file's image
+    _images: dict[tuple[int, str, str], int | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def tree_for(self, path: str) -> tuple[ProvisioningTree, str] | None:
         """The innermost tree holding ``path``, with the path relative to it."""
@@ -187,4 +200,45 @@ class ValidationPlan:
             resolved = self._models[key] = resolve_model(tree, relative, self.model)
         model, source = resolved
         view = FileView(tree, relative, source, self.server_url)
-        return replace(context, model=model, options={**context.options, VIEW_OPTION: view})
+        image = None if key[2] else self._common_image(tree, directory, model)
+        return replace(
+            context,
+            model=model,
+            firmware_image=image,
+            options={**context.options, VIEW_OPTION: view},
+        )
+
+    def _common_image(
+        self, tree: ProvisioningTree, directory: str, model: Model | None
+    ) -> int | None:
+        """The generation of the firmware image the Common file a phone in ``directory``
+        fetches names (its model's, else the all-models file): what the phone runs when
+        its own files name none."""
+        key = (id(tree), directory, model.name if model is not None else "")
+        if key in self._images:
+            return self._images[key]
+        found: int | None = None
+        for place in common_search_directories(tree, tree.directory(directory)):
+            for name in tree.directory(place).commons:
+                own = model_for_common_file(name)
+                if own is not None and (model is None or own.name != model.name):
+                    continue
+                found = _image_of(os.path.join(tree.root, *place.split("/"), name))
+                if found is not None:
+                    break
+            if found is not None:
+                break
+        self._images[key] = found
+        return found
+
+
+def _image_of(path: str) -> int | None:
+    """The firmware generation a Common file's ``firmware.url`` names, or None."""
+    try:
+        doc = loads(decode(read_bytes(path)), filename=path)
+    except (CfgError, OSError):
+        return None
+    keys = ("firmware.url", "static.firmware.url")
+    return image_generation(
+        node.value for node in doc.items if type(node) is Entry and node.key in keys
+    )

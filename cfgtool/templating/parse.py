@@ -8,7 +8,7 @@ from pathlib import Path, PurePath
 from typing import Literal
 
 from cfgtool.errors import CfgDecodeError
-from cfgtool.fsutil import read_bytes
+from cfgtool.reading import read_bytes
 from cfgtool.templating.detect import detect_dialect
 from cfgtool.templating.jinja import parse_jinja_family
 from cfgtool.templating.model import Dialect, TemplateStructure

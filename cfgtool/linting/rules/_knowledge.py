@@ -13,15 +13,12 @@ from cfgtool.catalog import Model, find_model, load_catalog, models_for_common_f
 from cfgtool.directives import comment_model
 from cfgtool.filenames import basename, classify, common_filename
 from cfgtool.format import EMPTY_VALUES
-from cfgtool.knowledge import implied_generation, model_firmware, parse_firmware_image
+from cfgtool.knowledge import image_generation, implied_generation, model_firmware
 from cfgtool.linting.rule import LintContext
 from cfgtool.linting.rules._shared import facts, rebuild
 from cfgtool.nodes import Document, Entry
 
 FIRMWARE_KEYS = frozenset({"firmware.url", "static.firmware.url"})
-# The oldest generation the facts cover (Wazo's v70 plugin): an image named like an older
-# one (or a made-up 1.2.3.4.rom) says nothing about which keys the phone knows.
-OLDEST_GENERATION = 70
 
 
 def pattern_of(key: str) -> str | None:
@@ -33,30 +30,33 @@ def pattern_of(key: str) -> str | None:
 def checked_entries(doc: Document, context: LintContext) -> Iterator[tuple[Entry, str]]:
     """``(entry, pattern)`` for each known key whose key and value no other rule owns.
 
-    Empty and ``%NULL%`` values are skipped: they are valid for every key.
+    Empty and ``%NULL%`` values are skipped: they are valid for every key. Found once
+    per file (the engine's facts keep them): six rules ask for every file.
     """
     found = facts(doc, context)
-    owned = {id(node) for node, _ in found.keys}
-    owned.update(id(node) for node, _ in found.values)
-    for node in found.entries:
-        if id(node) in owned or node.value in EMPTY_VALUES:
-            continue
-        pattern = pattern_of(node.key)
-        if pattern is not None:
-            yield node, pattern
+    if found.checked is None:
+        owned = {id(node) for node, _ in found.keys}
+        owned.update(id(node) for node, _ in found.values)
+        checked = []
+        for node in found.entries:
+            if id(node) in owned or node.value in EMPTY_VALUES:
+                continue
+            pattern = pattern_of(node.key)
+            if pattern is not None:
+                checked.append((node, pattern))
+        found.checked = checked
+    return iter(found.checked)
 
 
 def file_generation(doc: Document, context: LintContext) -> int | None:
     """The generation the user gave (``--firmware``, ``firmware =``), else the file's own
-    ``firmware.url`` image's (``28.84.0.10.rom`` -> 84), else None."""
+    ``firmware.url`` image's (``28.84.0.10.rom`` -> 84), else (validate) that of the
+    image the phone's Common file names, else None."""
     if context.firmware is not None:
         return context.firmware
-    for node in facts(doc, context).entries:
-        if node.key in FIRMWARE_KEYS and node.value not in EMPTY_VALUES:
-            image = parse_firmware_image(node.value)
-            if image is not None and image.generation >= OLDEST_GENERATION:
-                return image.generation
-    return None
+    urls = (node.value for node in facts(doc, context).entries if node.key in FIRMWARE_KEYS)
+    own = image_generation(urls)
+    return own if own is not None else context.firmware_image
 
 
 def lowest_generation(doc: Document, context: LintContext) -> tuple[int, bool] | None:

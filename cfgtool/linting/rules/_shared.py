@@ -449,6 +449,7 @@ class Facts:
 
     __slots__ = (
         "aes",
+        "checked",
         "doc",
         "entries",
         "extra_known_keys",
@@ -479,6 +480,9 @@ class Facts:
         self.user_passwords: list[Entry] = []
         self.invisible: list[Entry] = []
         self.whitespace: list[Node] = []
+        # (entry, catalog pattern) for the rules that use the vendor facts, found once
+        # per file by ``_knowledge.checked_entries`` (six rules ask).
+        self.checked: list[tuple[Entry, str]] | None = None
 
 
 def scan(doc: Document, extra_known_keys: frozenset[str] = frozenset()) -> Facts:

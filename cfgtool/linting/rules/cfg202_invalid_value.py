@@ -69,8 +69,9 @@ def _verdict(pattern: str, value: str) -> Finding | None:
         return finding  # type: ignore[return-value]
     spec = value_spec(pattern)
     finding = check_value(spec, value, {}) if spec is not None else None
-    if finding is not None and spec is not None:
-        # Only a value that does not fit needs the vendor's meanings (facts.json).
+    if finding is not None and spec is not None and not spec.contradicted:
+        # Only a value that does not fit needs the vendor's meanings (facts.json); a
+        # contradicted fact stays an info whatever they say (real files hit those often).
         meanings = key_facts(pattern).meanings
         if meanings:
             finding = check_value(spec, value, meanings)

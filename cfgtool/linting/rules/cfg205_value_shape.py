@@ -38,7 +38,7 @@ SUMMARY = "a value not built like its documented shape (user:password...) or ove
 
 def check(doc: Document, context: LintContext) -> Iterator[Problem]:
     for node, pattern in checked_entries(doc, context):
-        spec = value_spec(pattern)
+        spec = value_spec(pattern)  # cached per pattern
         if spec is None or (spec.shape is None and spec.max_len is None):
             continue
         finding = check_shape(spec.shape, node.value) if spec.shape is not None else None

@@ -36,6 +36,7 @@ from cfgtool.provisioning import (
     tree_file,
     tree_target,
 )
+from cfgtool.reading import read_head
 
 CODE = "CFG312"
 NAME = "ringtone-not-wav"
@@ -89,11 +90,9 @@ def _content_problem(view: FileView, value: str) -> str | None:
     target = tree_target(view, value)
     if target is None:
         return None
-    try:
-        with open(tree_file(view, target), "rb") as handle:
-            head = handle.read(12)
-    except OSError:
-        return None  # a missing file is CFG311's
+    head = read_head(tree_file(view, target), 12)
+    if head is None:
+        return None  # a missing file is CFG311's; a FIFO or device is never opened
     if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
         return None
     return f"{target} is named like a WAV file but is not one (no RIFF/WAVE header)"

@@ -24,9 +24,18 @@ Passing example (file y000000000028.cfg)::
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
+from cfgtool.catalog import Model
 from cfgtool.diagnostics import Severity
-from cfgtool.knowledge import aligned_key, check_indexes, index_limits, key_facts, value_spec
+from cfgtool.knowledge import (
+    IndexLimit,
+    aligned_key,
+    check_indexes,
+    index_limits,
+    key_facts,
+    value_spec,
+)
 from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.linting.rules._knowledge import checked_entries
 from cfgtool.nodes import Document
@@ -50,12 +59,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Problem]:
             model = model_of(doc, context)
             if model is None:
                 return
-        spec = value_spec(pattern)
-        bounded = spec.bounded if spec is not None else None
-        limits = index_limits(pattern, key_facts(pattern), bounded, model)
-        if bounded is not None and bounded[1] == _ACCOUNTS:
-            limits = tuple(limit for limit in limits if limit.segment != bounded[0])
-        for finding in check_indexes(aligned_key(node.key, pattern), limits):
+        for finding in check_indexes(aligned_key(node.key, pattern), _limits(pattern, model)):
             yield context.problem(
                 node,
                 f"{node.key}: {finding.message}, so the phone ignores this setting",
@@ -64,3 +68,14 @@ def check(doc: Document, context: LintContext) -> Iterator[Problem]:
                 severity="warning",
                 hint=f"use {finding.expected}, or check the phone model",
             )
+
+
+@lru_cache(maxsize=4096)
+def _limits(pattern: str, model: Model) -> tuple[IndexLimit, ...]:
+    """The index limits of ``pattern`` on ``model``: the same for every file of that model."""
+    spec = value_spec(pattern)
+    bounded = spec.bounded if spec is not None else None
+    limits = index_limits(pattern, key_facts(pattern), bounded, model)
+    if bounded is not None and bounded[1] == _ACCOUNTS:
+        limits = tuple(limit for limit in limits if limit.segment != bounded[0])
+    return limits

@@ -5,8 +5,9 @@ firmware generation on (``account.1.transport`` became
 ``account.1.sip_server.1.transport_type`` in V80), from Wazo's per-generation
 templates and FusionPBX commits. The generation is ``--firmware``, the
 ``firmware`` setting, the generation of the ``firmware.url`` image the file
-sets, or else the lowest one the file's model ever ran (V80 for the models that
-only ran V8x firmware). A warning; an info for a rename no generation dates
+sets (under ``cfgtool validate`` also the one its Common file sets), or else the
+lowest one the file's model ever ran (V80 for the models that only ran V8x
+firmware). A warning; an info for a rename no generation dates
 (counted from V80). A rename that only adds ``static.`` is not reported: phones
 read both spellings. ``--fix`` renames the key, keeping its indexes, value and
 comments, unless the new key is already set in the file.
@@ -27,6 +28,7 @@ Passing example::
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 
 from cfgtool.diagnostics import Severity
 from cfgtool.knowledge import Rename, aligned_key, check_renamed, load_renames
@@ -47,6 +49,7 @@ def _is_twin(rename: Rename) -> bool:
     return rename.new == _STATIC + rename.old or rename.old == _STATIC + rename.new
 
 
+@cache
 def _renames() -> dict[str, tuple[Rename, ...]]:
     table: dict[str, tuple[Rename, ...]] = {}
     for rename in load_renames():

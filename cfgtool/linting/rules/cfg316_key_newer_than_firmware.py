@@ -26,6 +26,7 @@ Passing example::
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 
 from cfgtool.diagnostics import Severity
 from cfgtool.knowledge import (
@@ -53,12 +54,19 @@ def _is_twin(rename: Rename) -> bool:
     return rename.new == _STATIC + rename.old or rename.old == _STATIC + rename.new
 
 
+@cache
+def _renames() -> tuple[tuple[Rename, ...], frozenset[str]]:
+    """The renames that change more than ``static.``, and the new names of those that don't."""
+    renames = load_renames()
+    twins = frozenset(r.new for r in renames if _is_twin(r))
+    return tuple(r for r in renames if not _is_twin(r)), twins
+
+
 def check(doc: Document, context: LintContext) -> Iterator[Problem]:
     generation = file_generation(doc, context)
     if generation is None:
         return
-    renames = tuple(r for r in load_renames() if not _is_twin(r))
-    twins = {r.new for r in load_renames() if _is_twin(r)}
+    renames, twins = _renames()
     explicit = context.firmware is not None
     newest = newest_generation() if explicit else 0
     for node, pattern in checked_entries(doc, context):

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from cfgtool import rendering  # its template module loads only when a template is linted
 from cfgtool.diagnostics import Severity
 from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.linting.rules._shared import (
@@ -43,7 +44,6 @@ from cfgtool.linting.rules._shared import (
 )
 from cfgtool.masking import is_secret_key
 from cfgtool.nodes import Document, Entry, Invalid
-from cfgtool.rendering.template import template_placeholders, template_problems
 
 CODE = "CFG501"
 NAME = "template-placeholder"
@@ -114,14 +114,14 @@ def _found(context: LintContext, node: Entry, text: str, column: int, where: str
 def _template_checks(doc: Document, context: LintContext) -> Iterator[Problem]:
     """``{{ }}`` syntax and names, checked by the renderer's own parser."""
     invalid_lines = {node.line for node in doc.items if isinstance(node, Invalid)}
-    for problem in template_problems(doc):
+    for problem in rendering.template_problems(doc):
         if problem.line not in invalid_lines:  # CFG103 and friends report those lines
             yield context.problem(problem.line, problem.message, column=problem.column)
     columns = context.template_variables
     if columns is None:
         return
     known = columns | IMPLICIT_VARIABLES
-    for placeholder in template_placeholders(doc):
+    for placeholder in rendering.template_placeholders(doc):
         if placeholder.name not in known:
             what = "block condition" if placeholder.key is None else "placeholder"
             yield context.problem(

@@ -1,0 +1,227 @@
+"""What only a template's structure shows: the template variants of CFG105, CFG202 and CFG501.
+
+The lint runs these instead of (CFG105) or besides (CFG202, CFG501) the
+registered rules when the file is a PBX template; each reads the
+:class:`~cfgtool.linting.template_view.TemplateView` the engine puts in
+``context.options["template"]``. They keep the codes, names and severities of
+the rules they stand for, so ``select``, ``ignore``, severities and
+suppressions treat them alike.
+
+- CFG105: two lines with one key are a duplicate only when one rendering can
+  write both (:func:`~cfgtool.templating.can_collide`): not the arms of one
+  ``{if}``/``{else}``, not ``== 'udp'`` / ``== 'tcp'`` tests of one
+  expression, not a key whose index is a loop variable, not a child block's
+  line that overrides its base's. A run of keys that repeats an earlier run
+  (a section pasted twice) is one finding.
+- CFG202: the static part of a value that holds a placeholder still counts
+  (``= {$port}x`` can never be an integer).
+- CFG501: a placeholder inside a key that is not a whole index segment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+
+from cfgtool.catalog import load_catalog
+from cfgtool.linting.rule import LintContext, Problem, Rule
+from cfgtool.linting.rules import RULES_BY_CODE
+from cfgtool.linting.rules._shared import PER_USER_KEYS, facts
+from cfgtool.linting.template_view import TemplateView
+from cfgtool.masking import is_secret_key
+from cfgtool.nodes import Document, Entry
+from cfgtool.templating import OutputLine, can_collide, key_text
+
+VIEW = "template"
+_STATIC_ALLOWED = {"int": re.compile(r"-?[0-9]*"), "bool": re.compile(r"[01]?")}
+
+
+def view_of(context: LintContext) -> TemplateView | None:
+    """The template view the engine passed, or None for a plain file."""
+    view = context.options.get(VIEW)
+    return view if isinstance(view, TemplateView) else None
+
+
+# --- CFG105 ------------------------------------------------------------------------
+
+
+def _identity(entry: Entry, line: OutputLine) -> tuple[str, str | None] | None:
+    key = key_text(line, "{}")
+    if key is None:
+        return None
+    if entry.key in PER_USER_KEYS:
+        value = line.static_text("\0").split("=", 1)[1].strip(" \t")
+        user, colon, _ = value.partition(":")
+        if "\0" in user:
+            return None  # the user is a placeholder: unknown
+        if colon:
+            return key, user
+    return key, None
+
+
+def _key_shown(line: OutputLine) -> str:
+    return line.text.split("=", 1)[0].strip(" \t")
+
+
+def _value_of(line: OutputLine) -> str:
+    return line.text.split("=", 1)[1].strip(" \t") if "=" in line.text else ""
+
+
+def _duplicates(view: TemplateView) -> list[tuple[Entry, Entry, Entry | None]]:
+    """``(first, later, differing)``: entries one rendering can write with one key.
+
+    ``differing`` is an earlier colliding entry whose value differs, if any.
+    """
+    groups: dict[tuple[str, str | None], list[tuple[Entry, OutputLine]]] = {}
+    for node in view.doc.items:
+        if type(node) is not Entry or node.line in view.skipped:
+            continue
+        line = view.lines[node.line - 1]
+        identity = _identity(node, line)
+        if identity is not None:
+            groups.setdefault(identity, []).append((node, line))
+    found: list[tuple[Entry, Entry, Entry | None]] = []
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        for position, (entry, line) in enumerate(group[1:], start=1):
+            colliding = [
+                (earlier, earlier_line)
+                for earlier, earlier_line in group[:position]
+                # not variants of one source line (an inline {if}), not a child block
+                # overriding its base's default, and only when one rendering writes both
+                if earlier_line.line != line.line
+                and earlier_line.origin == line.origin
+                and can_collide(earlier_line, line)
+            ]
+            if colliding:
+                value = _value_of(line)
+                differing = next((e for e, el in colliding if _value_of(el) != value), None)
+                found.append((colliding[0][0], entry, differing))
+    found.sort(key=lambda item: item[1].line)
+    return found
+
+
+def _runs(
+    pairs: list[tuple[Entry, Entry, Entry | None]],
+) -> list[list[tuple[Entry, Entry, Entry | None]]]:
+    """Consecutive pairs that repeat one earlier block at one distance, grouped."""
+    runs: list[list[tuple[Entry, Entry, Entry | None]]] = []
+    for pair in pairs:
+        if runs:
+            last_earlier, last_later, _ = runs[-1][-1]
+            distance = pair[1].line - pair[0].line
+            if (
+                distance == last_later.line - last_earlier.line
+                and 0 < pair[1].line - last_later.line <= 3
+            ):
+                runs[-1].append(pair)
+                continue
+        runs.append([pair])
+    return runs
+
+
+def check_duplicates(doc: Document, context: LintContext) -> Iterator[Problem]:
+    """CFG105 for a template (see the module docstring)."""
+    view = view_of(context)
+    if view is None:
+        return
+    for run in _runs(_duplicates(view)):
+        earlier, entry, _ = run[0]
+        if len(run) >= 3:
+            last = run[-1][1]
+            yield context.problem(
+                entry,
+                f"{len(run)} keys from here to line {view.lines[last.line - 1].line} "
+                f"set again what the lines from {view.lines[earlier.line - 1].line} set "
+                f"(first: {_key_shown(view.lines[entry.line - 1])}); the block is repeated",
+                column=entry.key_column,
+                hint="delete the repeated block",
+            )
+            continue
+        for earlier, entry, differing in run:
+            line = view.lines[entry.line - 1]
+            key = _key_shown(line)
+            if differing is None:
+                first = view.lines[earlier.line - 1]
+                yield context.problem(
+                    entry,
+                    f"{key} is set again to the same value (first on line {first.line})",
+                    column=entry.key_column,
+                    severity="warning",
+                    hint="delete one of the lines",
+                )
+                continue
+            other = view.lines[differing.line - 1]
+            shown = _value_of(line) if not is_secret_key(entry.key) else "***"
+            yield context.problem(
+                entry,
+                f"{key} is set again, to {shown!r} (line {other.line} sets "
+                f"{_value_of(other) if not is_secret_key(entry.key) else '***'!r}, and one "
+                "rendering writes both); the phone keeps the last value",
+                column=entry.key_column,
+                hint="keep one line, or put the two in the arms of one condition",
+            )
+
+
+# --- CFG202: the static part of an unknown value ----------------------------------------
+
+
+def check_static_values(doc: Document, context: LintContext) -> Iterator[Problem]:
+    """CFG202 on the static text around a value's placeholders."""
+    view = view_of(context)
+    if view is None:
+        return
+    catalog = load_catalog()
+    for node in facts(doc, context).entries:
+        if node.line not in view.unknown_values:
+            continue
+        param = catalog.lookup(node.key)
+        if param is None or not param.firm:
+            continue
+        allowed = _STATIC_ALLOWED.get(param.type)
+        if allowed is None:
+            continue
+        line = view.lines[node.line - 1]
+        value = line.static_text("\0").split("=", 1)[1].strip(" \t")
+        static = value.replace("\0", "")
+        if allowed.fullmatch(static) is None:
+            yield context.value_problem(
+                node,
+                f"{node.key}: the value is {param.type} {value.replace(chr(0), '{…}')!r}, "
+                f"and its static part {static!r} makes it invalid whatever the placeholder is",
+                hint="remove the text around the placeholder",
+            )
+
+
+# --- CFG501: a placeholder inside a key ---------------------------------------------------
+
+
+def check_key_placeholders(doc: Document, context: LintContext) -> Iterator[Problem]:
+    """CFG501 for a placeholder in a key that is not a whole index segment."""
+    view = view_of(context)
+    if view is None:
+        return
+    for number in sorted(view.skipped):
+        line = view.lines[number - 1]
+        for placeholder in line.placeholders:
+            if placeholder.position == "key":
+                yield context.problem(
+                    number,
+                    f"a placeholder inside the key ({placeholder.expression}): only a whole "
+                    "index segment (account.{n}.label) can be checked against the catalog",
+                    column=1,
+                    severity="warning",
+                    hint="spell the key out, or make the placeholder a whole index segment",
+                )
+                break
+
+
+def _as(code: str, find: object) -> Rule:
+    return replace(RULES_BY_CODE[code], find=find, fix=None)  # type: ignore[arg-type]
+
+
+DUPLICATES = _as("CFG105", check_duplicates)
+STATIC_VALUES = _as("CFG202", check_static_values)
+KEY_PLACEHOLDERS = _as("CFG501", check_key_placeholders)
