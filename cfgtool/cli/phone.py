@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -12,13 +13,21 @@ import click
 import cfgtool
 from cfgtool.cli.options import text_or_json
 from cfgtool.cli.phone_trigger import (
+    TriggerEvent,
     discover_url,
     echo_event,
     listen_address,
     listen_and_reprovision,
 )
 from cfgtool.fsutil import read_bytes
-from cfgtool.phone import FleetResult, PhoneKeys, PhoneSpec, make_spec, provision_fleet
+from cfgtool.phone import (
+    FleetResult,
+    PhoneKeys,
+    PhoneSpec,
+    ProvisionResult,
+    make_spec,
+    provision_fleet,
+)
 from cfgtool.phone.decrypt import read_keys_csv
 from cfgtool.phone.fleet import inventory_phones
 from cfgtool.phone.report import print_fleet, print_result
@@ -33,6 +42,9 @@ Examples:
       --mac 0015651130f9 --model T46G --ca ca.pem --user phone --keys upload/keys.csv \\
       --format json
   cfgtool phone 'http://127.0.0.1:8080/$PN/' --inventory phones.csv --concurrency 200
+  cfgtool phone --pnp --pnp-server 127.0.0.1:5070 --mac 0015651130f9 --model T46G
+  cfgtool phone 'http://127.0.0.1:8080/$PN/' --mac 0015651130f9 --model T46G --state st/ \\
+      --listen 127.0.0.1:5062 --listen-count 3
 \b
 Exit codes: 0 the phone(s) would provision (a missing <mac>.cfg alone is a
 warning), 1 a phone would fail or apply invalid settings, 2 usage error.
@@ -177,7 +189,7 @@ def _keys(
 )
 @text_or_json()
 def phone(
-    url: str,
+    url: str | None,
     mac: str | None,
     model: str | None,
     firmware: str | None,
@@ -218,6 +230,12 @@ def phone(
     setting; says "no update" when the MD5s are those of the last run (--state);
     decides whether it reboots; checks the firmware, ring tones and other files
     the settings name. With --inventory, a whole fleet at once.
+
+    With --pnp the phone first asks a PnP server for the URL (cfgtool pnp);
+    with --listen it then waits for NOTIFY check-sync (cfgtool notify) and
+    re-provisions, reporting what changed and whether it reboots by its
+    sip.notify_reboot_enable (1 default: always; 0: only for reboot=true;
+    2: ignores check-sync).
     """
     if url is None and not pnp:
         raise click.UsageError("give the provisioning URL, or --pnp to ask a PnP server")
@@ -256,18 +274,13 @@ def phone(
         specs = [spec]
         concurrency_used = 1
     fleet = _run(specs, concurrency_used, ca, insecure, timeout, progress=inventory is not None)
-    if listen is not None:
-        _listen(
-            fleet.results[0],
-            specs[0],
-            listen,
-            listen_count,
-            listen_timeout,
-            output_format,
-            show_secrets,
-            lambda: _run(specs, 1, ca, insecure, timeout, progress=False),
-        )
-    if output_format == "json":
+    if listen is not None and output_format == "json":
+        record = {
+            "event": "provision",
+            "result": fleet.results[0].to_dict(show_secrets=show_secrets),
+        }
+        click.echo(json.dumps(record))
+    elif output_format == "json":
         data = (
             fleet.to_dict(show_secrets=show_secrets)
             if inventory
@@ -285,33 +298,34 @@ def phone(
             print_result(
                 console, fleet.results[0], show_secrets=show_secrets, all_settings=not no_settings
             )
+    if listen is not None:
+
+        def again() -> ProvisionResult:
+            return _run(specs, 1, ca, insecure, timeout, progress=False).results[0]
+
+        _listen(
+            fleet.results[0],
+            listen,
+            listen_count,
+            listen_timeout,
+            again,
+            echo_event(output_format, show_secrets),
+        )
     raise SystemExit(fleet.exit_code)
 
 
 def _listen(
-    first: Any,
-    spec: Any,
+    first: ProvisionResult,
     listen: str,
     count: int,
     wait: float,
-    output_format: str,
-    show_secrets: bool,
-    again: Any,
+    again: Callable[[], ProvisionResult],
+    echo: Callable[[TriggerEvent], None],
 ) -> None:
-    """--listen: report the first result, then each check-sync and what it did; exit."""
-    echo = echo_event(output_format, show_secrets)
-    if output_format == "json":
-        record = {"event": "provision", "result": first.to_dict(show_secrets=show_secrets)}
-        click.echo(json.dumps(record))
-    else:
-        click.echo(f"{spec.mac} {first.outcome} from {spec.url}; listening on {listen}")
+    """--listen: each check-sync and what the phone did with it, then exit."""
+    click.echo(f"cfgtool phone: {first.mac} listening on {listen} for check-sync", err=True)
     events = listen_and_reprovision(
-        listen_address(listen),
-        lambda: again().results[0],
-        first,
-        count=count,
-        timeout=wait,
-        on_event=echo,
+        listen_address(listen), again, first, count=count, timeout=wait, on_event=echo
     )
     if len(events) < count:
         click.echo(f"cfgtool phone: no check-sync within {wait:g} s", err=True)
