@@ -56,6 +56,12 @@ def _validate() -> list[Diagnostic]:
     return validate_paths([str(CORRECT)], resolver=ConfigResolver(), jobs=1).diagnostics
 
 
+def test_the_examples_validate_without_errors_or_warnings() -> None:
+    """MAC files take their Common file's firmware generation: they must use its key names."""
+    found = validate_paths([str(ROOT / "examples")], resolver=ConfigResolver(), jobs=1)
+    assert [f"{d.path}:{d.line}: {d.code}" for d in found.diagnostics if d.severity != "info"] == []
+
+
 @pytest.mark.parametrize("run", [_lint, _validate], ids=["lint", "validate"])
 def test_correct_files_give_no_error_and_no_warning(run: object) -> None:
     found = run()  # type: ignore[operator]

@@ -131,3 +131,177 @@ def test_parse_and_diffs_mask_secrets_by_default(tmp_path: Path, args: tuple[str
     assert "******" in stdout
     _, shown, _ = cli(*args, "--show-secrets", str(path))
     assert "SameSecret" in shown
+
+
+# --- 15: a key file or private key others can read is a warning (--strict: refused) --
+
+KEY = "0123456789abcdef"
+
+
+@pytest.mark.parametrize("command", ["encrypt", "decrypt"])
+def test_exposed_key_file_warns_and_strict_refuses(tmp_path: Path, command: str) -> None:
+    plain = write_tree(tmp_path, {"in/y000000000028.cfg": CFG}) / "in"
+    key_file = tmp_path / "aes.key"
+    key_file.write_text(KEY + "\n", encoding="utf-8")
+    key_file.chmod(0o640)
+    source = plain
+    if command == "decrypt":
+        key_file.chmod(0o600)
+        assert (
+            cli("encrypt", str(plain), "-o", str(tmp_path / "enc"), "--key-file", str(key_file))[0]
+            == 0
+        )
+        key_file.chmod(0o644)
+        source = tmp_path / "enc"
+    args = (command, str(source), "--key-file", str(key_file), "-q")
+    code, _, stderr = cli(*args, "-o", str(tmp_path / "out1"))
+    assert code == 0
+    assert f"cfgtool: warning: {key_file} is readable by group" in stderr
+    assert "chmod 600" in stderr and KEY not in stderr
+    code, _, stderr = cli(*args, "--strict", "-o", str(tmp_path / "out2"))
+    assert code == 2 and "(--strict)" in stderr
+    assert not (tmp_path / "out2").exists()
+    key_file.chmod(0o600)
+    code, _, stderr = cli(*args, "--strict", "-o", str(tmp_path / "out3"))
+    assert code == 0 and "warning" not in stderr
+
+
+# --- 25, 26, 27: crypto semantics ----------------------------------------------------
+
+LONG_CFG = "#!version:1.0.0.1\n" + "".join(
+    f"account.{i}.display_name = phone number {i}\n" for i in range(1, 17)
+)
+
+
+def _key_file(tmp_path: Path) -> Path:
+    key_file = tmp_path / "aes.key"
+    key_file.write_text(KEY + "\n", encoding="utf-8")
+    key_file.chmod(0o600)
+    return key_file
+
+
+def test_explicit_key_wins_over_a_stale_security_file(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"in/y000000000028.cfg": LONG_CFG})
+    key_file = _key_file(tmp_path)
+    keyfile_run = ("encrypt", str(tmp_path / "in"), "--mode", "keyfile", "-q")
+    assert cli(*keyfile_run, "-o", str(tmp_path / "old"))[0] == 0
+    aes_run = ("encrypt", str(tmp_path / "in"), "--key-file", str(key_file), "-q")
+    assert cli(*aes_run, "-o", str(tmp_path / "enc"))[0] == 0
+    stale = tmp_path / "old" / "y000000000028_Security.enc"
+    (tmp_path / "enc" / stale.name).write_bytes(stale.read_bytes())
+    code, _, stderr = cli(
+        "decrypt", str(tmp_path / "enc"), "--key-file", str(key_file), "-o", str(tmp_path / "dec")
+    )
+    assert code == 0, stderr
+    assert (tmp_path / "dec" / "y000000000028.cfg").read_text(encoding="utf-8") == LONG_CFG
+
+
+def test_truncated_ciphertext_decrypts_with_a_warning(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"in/y000000000028.cfg": LONG_CFG})
+    key_file = _key_file(tmp_path)
+    assert (
+        cli(
+            "encrypt",
+            str(tmp_path / "in"),
+            "--key-file",
+            str(key_file),
+            "-q",
+            "-o",
+            str(tmp_path / "enc"),
+        )[0]
+        == 0
+    )
+    whole = (tmp_path / "enc" / "y000000000028.cfg").read_bytes()
+    (tmp_path / "cut").mkdir()
+    (tmp_path / "cut" / "y000000000028.cfg").write_bytes(whole[: len(whole) // 2 // 16 * 16])
+    code, _, stderr = cli(
+        "decrypt", str(tmp_path / "cut"), "--key-file", str(key_file), "-o", str(tmp_path / "dec")
+    )
+    assert code == 0
+    assert "may be truncated or damaged (the format has no integrity check)" in stderr
+    code, _, stderr = cli(
+        "decrypt", str(tmp_path / "enc"), "--key-file", str(key_file), "-o", str(tmp_path / "ok")
+    )
+    assert code == 0 and "may be truncated" not in stderr
+    assert "no integrity check" in cli("decrypt", "--help")[1]
+
+
+@pytest.fixture(scope="module")
+def small_rsa(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    directory = tmp_path_factory.mktemp("rsa16")
+    private = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    public_pem = directory / "public.pem"
+    public_pem.write_bytes(
+        private.public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
+    private_pem = directory / "private.pem"
+    private_pem.write_bytes(
+        private.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    private_pem.chmod(0o600)
+    return public_pem, private_pem
+
+
+def test_short_rsa_key_warns_and_a_bom_envelope_decrypts(
+    tmp_path: Path, small_rsa: tuple[Path, Path]
+) -> None:
+    public_pem, private_pem = small_rsa
+    write_tree(tmp_path, {"in/y000000000028.cfg": LONG_CFG})
+    code, _, stderr = cli(
+        "encrypt",
+        str(tmp_path / "in"),
+        "--mode",
+        "rsa",
+        "--rsa-public",
+        str(public_pem),
+        "-q",
+        "-o",
+        str(tmp_path / "enc"),
+    )
+    assert code == 0
+    assert "the RSA public key has only 1024 bits" in stderr
+    envelope = tmp_path / "enc" / "y000000000028.cfg"
+    envelope.write_bytes(b"\xef\xbb\xbf" + envelope.read_bytes())
+    code, _, stderr = cli(
+        "decrypt",
+        str(tmp_path / "enc"),
+        "--rsa-private",
+        str(private_pem),
+        "-o",
+        str(tmp_path / "dec"),
+    )
+    assert code == 0, stderr
+    assert (tmp_path / "dec" / "y000000000028.cfg").read_text(encoding="utf-8") == LONG_CFG
+
+
+# --- 16: a broken configuration file is one line, exit 2 ------------------------------
+
+
+@pytest.mark.parametrize("name", ["pyproject.toml", ".cfgtool.toml"])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'[tool.cfgtool]\nselect = ["\xff"]\n', "not UTF-8 text"),
+        (b"[tool.cfgtool]\nx = " + b"[" * 1000 + b"]" * 1000 + b"\n", "nested too deeply"),
+    ],
+)
+def test_broken_configuration_is_one_line(
+    tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    write_tree(tmp_path, {"y000000000028.cfg": CFG})
+    body = content if name == "pyproject.toml" else content.replace(b"[tool.cfgtool]\n", b"")
+    (tmp_path / name).write_bytes(body)
+    for command in ("lint", "validate"):
+        code, _, stderr = cli(command, str(tmp_path / "y000000000028.cfg"))
+        assert code == 2, stderr
+        assert stderr.count("\n") == 1 and stderr.startswith("cfgtool: error: ")
+        assert message in stderr and "Traceback" not in stderr

@@ -38,6 +38,8 @@ COMMANDS: dict[str, str] = {
     "deploy": "cfgtool.cli.deploy:deploy",
     "log": "cfgtool.cli.log:log",
     "phone": "cfgtool.cli.phone:phone",
+    "serve": "cfgtool.cli.serve:serve",
+    "passwd": "cfgtool.cli.passwd:passwd",
 }
 
 

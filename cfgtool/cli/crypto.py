@@ -10,7 +10,9 @@ from typing import Any
 import click
 
 from cfgtool import crypto
+from cfgtool.cli import fail
 from cfgtool.cli.output import progress_bar
+from cfgtool.crypto.keys import secret_file_exposure
 from cfgtool.reading import read_bytes
 from cfgtool.runners.encrypt_batch import encrypt_paths
 
@@ -35,6 +37,12 @@ def key_options(command: Callable[..., Any]) -> Callable[..., Any]:
                 "key_value",
                 metavar="KEY",
                 help="The key itself (visible to other users; avoid).",
+            ),
+            click.option(
+                "--strict",
+                is_flag=True,
+                help="Refuse a key file or private key that group or others can read "
+                "(without it: a warning).",
             ),
         ]
     ):
@@ -117,6 +125,7 @@ def encrypt(
     rsa_public: str | None,
     no_lint: bool,
     print_phone_config: bool,
+    strict: bool,
 ) -> None:
     """Encrypt PATHS (files, or directories of *.cfg) into DIR for Yealink phones.
 
@@ -132,6 +141,7 @@ def encrypt(
       cfgtool encrypt y000000000028.cfg --out upload/ --generate-key --print-phone-config
       cfgtool encrypt configs/ --out upload/ --mode rsa --rsa-public phone-pub.pem
     """
+    _check_secret_files((key_file,), strict)
     key = _key(key_file, key_env, key_value)
     with progress_bar(enabled=not quiet) as progress:
         result = encrypt_paths(
@@ -178,6 +188,7 @@ def decrypt(
     key_value: str | None,
     rsa_private: str | None,
     keys_file: str | None,
+    strict: bool,
 ) -> None:
     """Decrypt PATHS (files, or directories of *.cfg) into DIR (files made 0600).
 
@@ -186,6 +197,12 @@ def decrypt(
     one --keys keys.csv lists for them (encrypt --generate-key writes it), else
     the key given. A wrong key or a file that is not encrypted exits 1 and
     writes nothing. A directory gives its own *.cfg files only, as for encrypt.
+    A key given wins over a NAME_Security.enc next to the file when it opens it.
+
+    The format has no integrity check: a truncated or damaged file can decrypt
+    to cut text without an error. Decrypted text is therefore linted for its
+    shape, and a line that is no setting or a missing final line break is
+    reported as a warning.
 
     \b
     Examples:
@@ -193,6 +210,7 @@ def decrypt(
       cfgtool decrypt upload/ --out plain/ --keys upload/keys.csv
       cfgtool decrypt upload/y000000000028.cfg --out plain/ --rsa-private phone.pem
     """
+    _check_secret_files((key_file, rsa_private, keys_file), strict)
     key = _key(key_file, key_env, key_value)
     with progress_bar(enabled=not quiet) as progress:
         result = crypto.decrypt_paths(
@@ -205,6 +223,16 @@ def decrypt(
             keys=crypto.read_keys_csv(keys_file) if keys_file else None,
         )
     _report(result, output_format, quiet)
+
+
+def _check_secret_files(paths: tuple[str | None, ...], strict: bool) -> None:
+    """Warn about (with ``strict``: refuse) secrets that group or others can read."""
+    for path in paths:
+        exposure = secret_file_exposure(path) if path else None
+        if exposure and strict:
+            fail(f"{exposure} (--strict)")
+        if exposure:
+            click.echo(f"cfgtool: warning: {exposure}", err=True)
 
 
 def _key(key_file: str | None, key_env: str | None, key_value: str | None) -> str | None:

@@ -40,10 +40,18 @@ from cfgtool.crypto.keys import (
     validate_aes_key,
 )
 from cfgtool.crypto.results import BatchResult, FileResult
-from cfgtool.crypto.rsa import decrypt_rsa, encrypt_rsa, load_rsa_private_key, load_rsa_public_key
+from cfgtool.crypto.rsa import (
+    decrypt_rsa,
+    encrypt_rsa,
+    load_rsa_private_key,
+    load_rsa_public_key,
+    rsa_key_weakness,
+)
 from cfgtool.inputs import CFG_SUFFIX, walk
+from cfgtool.nodes import Invalid
 from cfgtool.parallel import default_threads, thread_map
-from cfgtool.sources import is_encrypted, is_plausible_cfg
+from cfgtool.parser import loads
+from cfgtool.sources import cfg_text, is_encrypted, is_plausible_cfg
 
 _In = TypeVar("_In")
 _Out = TypeVar("_Out")
@@ -169,7 +177,8 @@ def encrypt_files(
     outcomes = _map(_guarded(encrypt_one, mode), inputs, jobs, progress, "encrypting")
     written = all(outcome.result.status == "ok" for outcome in outcomes)
     keys_file = None
-    warnings: list[str] = []
+    weakness = rsa_key_weakness(rsa_key) if rsa_key is not None else None
+    warnings: list[str] = [weakness] if weakness else []
     if written:
         extra: list[tuple[Path, bytes, int | None]] = []
         if writes_keys:
@@ -276,6 +285,11 @@ def decrypt_paths(
                     "it is RSA-encrypted: give the private key with --rsa-private PEM"
                 )
             plaintext = decrypt_rsa(data, rsa_key)
+        elif mode == "keyfile" and (
+            explicit := _opened_by(data, (keys or {}).get(source.name) or key)
+        ):
+            # The key given wins over a NAME_Security.enc left from an older keyfile-mode run.
+            plaintext, mode = explicit, "aes"
         elif mode == "keyfile":
             plaintext = decrypt_keyfile(data, read_bytes(security_file_path(source)))
         elif (file_key := (keys or {}).get(source.name) or key) is None:
@@ -295,7 +309,42 @@ def decrypt_paths(
     written = all(outcome.result.status == "ok" for outcome in outcomes)
     if written:
         _write_all(out, [], outcomes, 0o600, jobs, progress)
-    return BatchResult("decrypt", str(out), tuple(o.result for o in outcomes), written)
+    warnings = [
+        f"{outcome.result.source}: {damage}"
+        for outcome in outcomes
+        if outcome.writes and (damage := damage_reason(outcome.writes[0][1]))
+    ]
+    return BatchResult(
+        "decrypt", str(out), tuple(o.result for o in outcomes), written, warnings=tuple(warnings)
+    )
+
+
+def _opened_by(data: bytes, key: str | None) -> bytes | None:
+    """The plaintext when ``key`` opens ``data`` as an aes-mode file, else None."""
+    if key is None:
+        return None
+    try:
+        return decrypt_bytes(data, key)
+    except NotEncryptedError:
+        return None
+
+
+def damage_reason(plaintext: bytes) -> str | None:
+    """Why decrypted text looks cut or damaged (the format has no integrity check), or None.
+
+    Lints the shape of the text: a line that is no setting, or a last line
+    without its line break, is what a truncated ciphertext decrypts to.
+    """
+    text = cfg_text(plaintext)
+    if text is None:
+        return None
+    hint = "; the file may be truncated or damaged (the format has no integrity check)"
+    invalid = [item for item in loads(text).items if isinstance(item, Invalid)]
+    if invalid:
+        return f"decrypted line {invalid[0].line} is not a setting ({invalid[0].reason}){hint}"
+    if text and not text.endswith(("\n", "\r")):
+        return f"the decrypted text does not end with a line break{hint}"
+    return None
 
 
 def _guarded(work: Callable[[Path], _Outcome], mode: Mode | None) -> Callable[[Path], _Outcome]:

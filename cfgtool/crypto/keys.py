@@ -104,6 +104,25 @@ def read_key_file(path: str | os.PathLike[str]) -> str:
         raise CryptoError(f"key file {name}: {exc}") from None
 
 
+def secret_file_exposure(path: str | os.PathLike[str]) -> str | None:
+    """Why the key file or private key ``path`` is exposed (readable by group or others), or None.
+
+    Phones and servers need only the owner to read it; ``chmod 600`` fixes it.
+    """
+    name = os.fspath(path)
+    try:
+        mode = os.stat(name).st_mode & 0o777
+    except OSError:
+        return None  # reading it reports the real problem
+    readers = [who for who, bit in (("group", 0o040), ("others", 0o004)) if mode & bit]
+    if not readers:
+        return None
+    return (
+        f"{name} is readable by {' and '.join(readers)} (mode {mode:04o}); "
+        f"it holds a secret: chmod 600 {name}"
+    )
+
+
 def key_from_env(variable: str, environ: Mapping[str, str] | None = None) -> str:
     """The key held by environment variable ``variable`` (surrounding whitespace ignored)."""
     value = (os.environ if environ is None else environ).get(variable)

@@ -22,7 +22,7 @@ from cfgtool.crypto.keys import (
     generate_key,
     validate_aes_key,
 )
-from cfgtool.sources import ENCRYPTED_PREFIX, is_encrypted
+from cfgtool.sources import ENCRYPTED_PREFIX, UTF8_BOM, is_encrypted
 
 RSA_MAGIC = ENCRYPTED_PREFIX  # the envelope's first line (cfgtool.sources knows it too)
 RSA_VERSION = "1.0.0.0"
@@ -48,6 +48,19 @@ def load_rsa_public_key(pem: bytes) -> RSAPublicKey:
     if not isinstance(key, RSAPublicKey):
         raise CryptoError(f"not an RSA public key (it is {type(key).__name__})")
     return key
+
+
+MIN_RSA_BITS = 2048
+
+
+def rsa_key_weakness(key: RSAPublicKey) -> str | None:
+    """Why ``key`` is too short to keep the AES keys it carries secret (< 2048 bits), or None."""
+    if key.key_size >= MIN_RSA_BITS:
+        return None
+    return (
+        f"the RSA public key has only {key.key_size} bits; keys under {MIN_RSA_BITS} bits "
+        "can be factored, which opens every file encrypted for it: use a 2048-bit key"
+    )
 
 
 def load_rsa_private_key(pem: bytes) -> RSAPrivateKey:
@@ -124,7 +137,8 @@ def decrypt_rsa(data: bytes, private_key: bytes | RSAPrivateKey, *, check: bool 
 def _parse_rsa_envelope(data: bytes) -> tuple[dict[str, str], str]:
     """Header fields (``name`` → value) and the base64 payload of an RSA-mode file."""
     try:
-        lines = data.decode("ascii").removeprefix("\ufeff").splitlines()
+        # A UTF-8 BOM (an editor's) is not part of the envelope: the rest must be ASCII.
+        lines = data.removeprefix(UTF8_BOM).decode("ascii").splitlines()
     except UnicodeDecodeError:
         raise NotEncryptedError("not an RSA-encrypted cfg file: it is not ASCII text") from None
     if not lines or not lines[0].startswith(RSA_MAGIC):

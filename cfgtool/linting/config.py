@@ -40,11 +40,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from cfgtool.diagnostics import SEVERITIES, Severity
-from cfgtool.errors import ConfigError
+from cfgtool.errors import CfgIOError, ConfigError
 from cfgtool.inputs import matches_globs
 from cfgtool.knowledge import parse_generation
 from cfgtool.linting import rules as registry
 from cfgtool.linting.known_keys import parse_known_keys
+from cfgtool.reading import read_bytes
 from cfgtool.suggest import did_you_mean
 
 if TYPE_CHECKING:
@@ -180,12 +181,17 @@ def _read_toml(path: Path) -> dict[str, Any]:
     import tomllib  # lazy: only a configuration file on disk needs it, not the lint path
 
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        data = read_bytes(path)
+    except CfgIOError as exc:
+        raise ConfigError(str(exc)) from None
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start + 1})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML: arrays or tables nested too deeply") from None
 
 
 def _table_of(path: Path) -> dict[str, Any] | None:
@@ -323,6 +329,7 @@ _KNOWN_KEYS = (
     "template-syntax",
     "template-root",
     "line-endings",
+    "serve",  # cfgtool serve's own table (cfgtool/server/config.py), not lint settings
 )
 
 

@@ -21,6 +21,7 @@ suppressions treat them alike.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -31,9 +32,10 @@ from cfgtool.linting.rules._shared import PER_USER_KEYS, facts
 from cfgtool.linting.template_view import TemplateView
 from cfgtool.masking import is_secret_key
 from cfgtool.nodes import Document, Entry
-from cfgtool.templating import OutputLine, can_collide, key_text
+from cfgtool.templating import OutputLine, can_collide, key_placeholders, key_text
 
 VIEW = "template"
+MAX_PATHS_COMPARED = 64
 _STATIC_ALLOWED = {"int": re.compile(r"-?[0-9]*"), "bool": re.compile(r"[01]?")}
 
 
@@ -68,38 +70,66 @@ def _value_of(line: OutputLine) -> str:
     return line.text.split("=", 1)[1].strip(" \t") if "=" in line.text else ""
 
 
+class _Bucket:
+    """The earlier lines of one key that sit on one path: any two of them collide or none."""
+
+    __slots__ = ("by_value", "line")
+
+    def __init__(self, line: OutputLine) -> None:
+        self.line = line
+        self.by_value: dict[str, tuple[Entry, OutputLine]] = {}
+
+
+def _signature(line: OutputLine) -> tuple[object, ...]:
+    return (line.origin, line.path, tuple(p.expression for p in key_placeholders(line)))
+
+
 def _duplicates(view: TemplateView) -> list[tuple[Entry, Entry, Entry | None]]:
     """``(first, later, differing)``: entries one rendering can write with one key.
 
-    ``differing`` is an earlier colliding entry whose value differs, if any.
+    ``differing`` is an earlier colliding entry whose value differs, if any. Lines
+    are compared per path (bucket), so a key written hundreds of times costs one
+    :func:`can_collide` per pair of paths, not per pair of lines.
     """
-    groups: dict[tuple[str, str | None], list[tuple[Entry, OutputLine]]] = {}
-    for node in view.doc.items:
-        if type(node) is not Entry or node.line in view.skipped:
-            continue
+    groups: dict[tuple[str, str | None], dict[tuple[object, ...], _Bucket]] = {}
+    collide: dict[tuple[tuple[object, ...], tuple[object, ...]], bool] = {}
+    found: list[tuple[Entry, Entry, Entry | None]] = []
+    entries = [n for n in view.doc.items if type(n) is Entry and n.line not in view.skipped]
+    counts = Counter(node.key for node in entries)  # index placeholders read as 1: a superset
+    for node in entries:
+        if counts[node.key] < 2:
+            continue  # the usual case: a key written once
         line = view.lines[node.line - 1]
         identity = _identity(node, line)
-        if identity is not None:
-            groups.setdefault(identity, []).append((node, line))
-    found: list[tuple[Entry, Entry, Entry | None]] = []
-    for group in groups.values():
-        if len(group) < 2:
+        if identity is None:
             continue
-        for position, (entry, line) in enumerate(group[1:], start=1):
-            colliding = [
-                (earlier, earlier_line)
-                for earlier, earlier_line in group[:position]
-                # not variants of one source line (an inline {if}), not a child block
-                # overriding its base's default, and only when one rendering writes both
-                if earlier_line.line != line.line
-                and earlier_line.origin == line.origin
-                and can_collide(earlier_line, line)
-            ]
-            if colliding:
-                value = _value_of(line)
-                differing = next((e for e, el in colliding if _value_of(el) != value), None)
-                found.append((colliding[0][0], entry, differing))
-    found.sort(key=lambda item: item[1].line)
+        buckets = groups.setdefault(identity, {})
+        signature = _signature(line)
+        value = _value_of(line)
+        colliding: list[tuple[Entry, OutputLine]] = []
+        # A key written on more paths than this is compared with its latest paths only.
+        recent = (
+            list(buckets.items())[-MAX_PATHS_COMPARED:]
+            if len(buckets) > MAX_PATHS_COMPARED
+            else buckets.items()
+        )
+        for other, bucket in recent:
+            verdict = collide.get((other, signature))
+            if verdict is None:
+                # not a child block overriding its base's default, and one rendering writes both
+                verdict = bucket.line.origin == line.origin and can_collide(bucket.line, line)
+                collide[other, signature] = verdict
+            if verdict:
+                # not the variants of one source line (an inline {if})
+                colliding.extend(e for e in bucket.by_value.values() if e[1].line != line.line)
+        if colliding:
+            colliding.sort(key=lambda item: item[0].line)
+            differing = next((e for e, el in colliding if _value_of(el) != value), None)
+            found.append((colliding[0][0], node, differing))
+        own = buckets.get(signature)
+        if own is None:
+            own = buckets[signature] = _Bucket(line)
+        own.by_value.setdefault(value, (node, line))
     return found
 
 

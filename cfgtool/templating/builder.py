@@ -138,8 +138,10 @@ class TreeBuilder:
         The blanks and tags between its close and here move to the start of the new arm.
         """
         body = self.body
-        between = body[body.index(node) + 1 :]
-        del body[body.index(node) + 1 :]
+        # by identity, from the end: the node was closed just before (== would compare trees)
+        position = next(i for i in range(len(body) - 1, -1, -1) if body[i] is node)
+        between = body[position + 1 :]
+        del body[position + 1 :]
         arm = Arm("else", [*between, Tag(offset)])
         node.arms.append(arm)
         node.exhaustive = True

@@ -13,8 +13,10 @@ expressions are kept as written and only the tags are checked.
 
 from __future__ import annotations
 
+import hashlib
 import re
-from typing import Literal
+from functools import cache
+from typing import Any, Literal
 
 from cfgtool.templating.builder import TreeBuilder
 from cfgtool.templating.flatten import flatten
@@ -99,15 +101,43 @@ def _read_block(builder: TreeBuilder, piece: Piece, source: str, macros: list[st
 
 
 def _jinja_syntax_problems(source: str) -> list[Problem]:
+    """What Jinja2's own parser says about ``source``, remembered by content.
+
+    Jinja2's parse costs more than the rest of template lint on a large template,
+    and a run often meets one text many times (a base read through each child, the
+    same template in several trees, repeated runs in one process).
+    """
+    digest = hashlib.sha256(source.encode("utf-8", "surrogatepass")).digest()
+    found = _SYNTAX_CHECKED.get(digest)
+    if found is None:
+        found = _SYNTAX_CHECKED[digest] = tuple(_parse_with_jinja2(source))
+    return list(found)
+
+
+_SYNTAX_CHECKED: dict[bytes, tuple[Problem, ...]] = {}
+
+
+def clear_syntax_cache() -> None:
+    """Forget the remembered Jinja2 results (benchmarks measure a cold check with it)."""
+    _SYNTAX_CHECKED.clear()
+
+
+@cache
+def _environment() -> Any:
+    # jinja2 is imported here: only Jinja templates need it, and it costs start-up time.
+    import jinja2
+
+    return jinja2.Environment(extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"])
+
+
+def _parse_with_jinja2(source: str) -> list[Problem]:
     # jinja2 is imported here: only Jinja templates need it, and it costs start-up time.
     try:
         import jinja2
     except ImportError:  # without the 'templates' extra the tags are still checked, not expressions
         return []
-
-    environment = jinja2.Environment(extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"])
     try:
-        environment.parse(source)
+        _environment().parse(source)
     except jinja2.TemplateSyntaxError as error:
         return [Problem(error.lineno or 1, 1, f"Jinja2: {error.message}")]
     return []

@@ -32,7 +32,7 @@ def _target(url: str) -> tuple[str, int, str]:
 def tftp_request(method: Method, url: str, data: bytes | None, timeout: float) -> Fetched:
     """GET (read request) or PUT (write request) ``url`` over TFTP."""
     # tftpy is only needed by TFTP runs; it is imported here, in the worker thread.
-    import tftpy  # type: ignore[import-untyped]
+    import tftpy
 
     logging.getLogger("tftpy").setLevel(logging.CRITICAL)
     host, port, path = _target(url)

@@ -1,0 +1,93 @@
+"""What every protocol shares: the policy (allow list, credentials, rate limits), the
+content, the uploads and the log. One :class:`Service` per running server."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from cfgtool.server.auth import CredentialFile, FailureLimiter, NonceStore, Protections
+from cfgtool.server.config import ServeConfig
+from cfgtool.server.content import Content
+from cfgtool.server.keys import Keys
+from cfgtool.server.ondemand import OnDemand
+from cfgtool.server.requestlog import Record, RequestLog
+from cfgtool.server.status import StatusBoard
+from cfgtool.server.uploads import UploadStore
+
+
+def _real(path: Path | None) -> set[str]:
+    return {os.path.realpath(path)} if path is not None else set()
+
+
+class Service:
+    """The server's state, built once from a :class:`ServeConfig`."""
+
+    def __init__(
+        self,
+        config: ServeConfig,
+        *,
+        echo: Callable[[str], None] | None = None,
+        verbose: bool = False,
+    ) -> None:
+        self.config = config
+        self.protections = Protections(config.auth)
+        self.status_credentials = CredentialFile(config.status_auth) if config.status_auth else None
+        self.nonces = NonceStore()
+        self.limiter = FailureLimiter(config.failure_limit, config.failure_window)
+        self.ondemand = (
+            OnDemand(config.template, config.inventory, config.root, config.model)
+            if config.template and config.inventory
+            else None
+        )
+        self.keys = Keys(config.keys) if config.keys else None
+        private: set[str] = set()
+        for path in (
+            config.keys,
+            config.log,
+            config.status_auth,
+            config.template,
+            config.inventory,
+        ):
+            private |= _real(path)
+        for _, path in config.auth:
+            private |= _real(path)
+        self.content = Content(config.root, config.uploads, self.ondemand, self.keys, private)
+        self.uploads = UploadStore(
+            config.upload_root, config.max_upload, create=config.uploads is not None
+        )
+        self.board = StatusBoard()
+        self.log = RequestLog(config.log, echo, verbose=verbose, observers=(self.board.observe,))
+
+    def allowed(self, client: str) -> bool:
+        """``--allow``: checked before anything else; no list allows everyone."""
+        if not self.config.allow:
+            return True
+        try:
+            address = ipaddress.ip_address(client.split("%", 1)[0])
+        except ValueError:
+            return False
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+            address = address.ipv4_mapped
+        return any(address in network for network in self.config.allow)
+
+    def auth_failure(self, record: Record, reason: str) -> None:
+        """One fail2ban-friendly line per failed login, and one strike for the client."""
+        self.limiter.failed(record.client)
+        record.event, record.level, record.reason = "auth-failure", "warning", reason
+        self.log.write(record)
+
+    def close(self) -> None:
+        self.log.close()
+
+
+def is_loopback(client: str) -> bool:
+    try:
+        address = ipaddress.ip_address(client.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return address.is_loopback
