@@ -28,17 +28,12 @@ import cfgtool
 from cfgtool.cli import main
 from cfgtool.deploy.nginx import nginx_config, site_from_options
 from cfgtool.phone import make_spec, provision_fleet
+from cfgtool.server.config import Endpoint, ServeConfig
 from cfgtool.sip.pnp import AllowList, PnpResponder
 from tests.conftest import EXAMPLES, REPO
 from tests.net import free_port, wait_bound
 from tests.nginx_helpers import running_nginx
-
-try:
-    from cfgtool.server.config import Endpoint, ServeConfig
-
-    from tests.serve_helpers import RunningServer
-except ImportError:  # cfgtool serve (issue 12) is not on this branch yet: nginx only
-    RunningServer = None
+from tests.serve_helpers import RunningServer
 
 PHONES = 100
 COMMON = Path("T46G") / "y000000000028.cfg"
@@ -74,8 +69,6 @@ def serving(kind: str, tree: Path, base: Path) -> Iterator[tuple[str, Path]]:
     """``cfgtool serve`` or nginx with the file from ``cfgtool deploy nginx``: (URL, log)."""
     log = base / "access.jsonl"
     if kind == "serve":
-        if RunningServer is None:
-            pytest.skip("cfgtool serve is not on this branch yet")
         server = RunningServer(ServeConfig(root=tree, http=Endpoint("127.0.0.1", 0), log=log))
         try:
             yield f"http://127.0.0.1:{server.ports['http']}/$PN/", log
