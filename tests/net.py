@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import pwd
 import socket
 import time
 from pathlib import Path
@@ -34,3 +36,9 @@ def wait_bound(port: int, *, tcp: bool = False, timeout: float = 5.0) -> None:
         if time.monotonic() > deadline:
             raise TimeoutError(f"nothing listens on {LOOPBACK}:{port}")
         time.sleep(0.02)
+
+
+def daemon_user() -> str:
+    """The user a test's daemon runs as: root stays root (a daemon that switched to nobody
+    could not enter pytest's 0700 directories), anyone else stays themselves."""
+    return "root" if os.geteuid() == 0 else pwd.getpwuid(os.geteuid()).pw_name

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
@@ -17,7 +16,7 @@ from cfgtool.cli import main
 from cfgtool.deploy.tftpd import TftpdSite, tftpd_command, tftpd_defaults, tftpd_rules
 from cfgtool.errors import CfgValueError
 from tests.conftest import write_tree
-from tests.net import free_port, wait_bound
+from tests.net import daemon_user, free_port, wait_bound
 
 MAC = "0015651130f9"
 COMMON = "#!version:1.0.0.1\nlang.gui = English\n"
@@ -53,8 +52,7 @@ def start(tmp_path: Path, *, uploads: bool) -> Iterator[Tftpd]:
     work = tmp_path / "work"
     work.mkdir()
     port = free_port()
-    # As root in.tftpd would switch to nobody, who cannot enter pytest's 0700 directories.
-    user = "root" if os.geteuid() == 0 else os.environ.get("USER", "nobody")
+    user = daemon_user()
     site = TftpdSite(
         root,
         uploads=uploads,

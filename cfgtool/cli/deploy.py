@@ -11,6 +11,7 @@ from cfgtool.deploy.nginx import (
     check_with_nginx,
     nginx_config,
     site_from_options,
+    site_warnings,
 )
 from cfgtool.deploy.tftpd import DEFAULT_MAP_FILE, TftpdSite, tftpd_defaults, tftpd_rules
 from cfgtool.errors import CfgValueError
@@ -118,6 +119,8 @@ def nginx(
         max_upload=max_upload,
     )
     text = nginx_config(site)
+    for warning in site_warnings(site):
+        click.echo(f"cfgtool deploy: warning: {warning}", err=True)
     if check:
         passed, report = check_with_nginx(text)
         if not passed:

@@ -39,8 +39,10 @@ __all__ = [
     "NginxSite",
     "check_htpasswd",
     "check_with_nginx",
+    "htpasswd_warnings",
     "nginx_config",
     "site_from_options",
+    "site_warnings",
 ]
 
 DEFAULT_MAX_UPLOAD = 1024 * 1024
@@ -50,6 +52,8 @@ LIMITATIONS = (
     "uploads are not linted, and the User-Agent MAC is not checked against the file name",
     "Digest authentication (htdigest files) is not in stock nginx: Basic only, so use HTTPS",
     "no rate limit per login: limit_req limits per client address, not per user",
+    "one password per user: nginx checks only a user's first htpasswd line (cfgtool serve "
+    "accepts any of them, for cfgtool passwd --keep rotation)",
     "no per-MAC rendering or encryption on request, and no status page: run cfgtool log",
     "symlinks below ROOT are refused (cfgtool serve follows those that stay inside ROOT)",
     "the log has no MD5 of the bytes served, and no model/firmware: cfgtool log reads them "
@@ -114,6 +118,32 @@ def check_htpasswd(path: Path) -> list[str]:
                 f"(cfgtool passwd, htpasswd -B) or one of {', '.join(HASH_FORMATS)}"
             )
     return problems
+
+
+def htpasswd_warnings(path: Path) -> list[str]:
+    """What works with cfgtool serve but not with nginx: a user on several lines."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+    first: dict[str, int] = {}
+    warnings = []
+    for number, line in enumerate(lines, 1):
+        user = line.partition(":")[0]
+        if not user or line.startswith("#"):
+            continue
+        if user in first:
+            warnings.append(
+                f"{path}:{number}: user {user!r} again (first on line {first[user]}): nginx "
+                "checks only the first line, so only that password works"
+            )
+        first.setdefault(user, number)
+    return warnings
+
+
+def site_warnings(site: NginxSite) -> list[str]:
+    """Warnings about ``site`` that do not stop the file: they are in its comments too."""
+    return [warning for _, path in site.auth for warning in htpasswd_warnings(path)]
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -211,6 +241,7 @@ def nginx_config(site: NginxSite) -> str:
         "# Include it in the http context (e.g. /etc/nginx/conf.d/cfgtool.conf).",
         "# What stock nginx cannot do here (cfgtool serve does):",
         *(f"#   - {item}" for item in LIMITATIONS),
+        *(f"# WARNING: {warning}" for warning in site_warnings(site)),
         "",
         *_log_format(),
         "",
