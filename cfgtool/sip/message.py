@@ -22,6 +22,7 @@ __all__ = [
     "BRANCH_COOKIE",
     "SipMessage",
     "SipParseError",
+    "Via",
     "header_params",
     "new_branch",
     "new_call_id",
@@ -188,6 +189,8 @@ def header_params(value: str) -> dict[str, str]:
 
 @dataclass(frozen=True, slots=True)
 class Via:
+    """A Via header: transport, sent-by host and port, and parameters (branch, rport…)."""
+
     transport: str
     host: str
     port: int | None

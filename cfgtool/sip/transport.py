@@ -126,7 +126,7 @@ def _read_tcp_message(
         head_end = buffer.find(b"\r\n\r\n")
         if head_end >= 0:
             try:
-                head = parse(bytes(buffer[: head_end + 4]) + b"")
+                head = parse(bytes(buffer[: head_end + 4]))
             except SipParseError:
                 head = None
             length = 0
