@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -305,3 +306,70 @@ def test_broken_configuration_is_one_line(
         assert code == 2, stderr
         assert stderr.count("\n") == 1 and stderr.startswith("cfgtool: error: ")
         assert message in stderr and "Traceback" not in stderr
+
+
+# --- 24: the phone's lower-case fetch everywhere; every output format agrees ---------
+
+
+def test_effective_never_applies_an_upper_case_mac_file(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"y000000000028.cfg": CFG, "0015651130F9.cfg": CFG + "a.b = 1\n"})
+    code, stdout, stderr = cli("effective", str(tmp_path), "--mac", "0015651130f9")
+    assert code == 2 and "a.b" not in stdout
+    assert "0015651130F9.cfg is there, but phones request the name in lower case" in stderr
+
+
+def _formats_agree(old: Path, new: Path, *extra: str) -> None:
+    text = cli("diff", *extra, str(old), str(new))
+    as_json = cli("diff", *extra, "--format", "json", str(old), str(new))
+    unified = cli("diff", *extra, "--format", "unified", str(old), str(new))
+    assert text[0] == as_json[0] == unified[0], (text, as_json, unified)
+    assert (json.loads(as_json[1]) != []) == (text[0] == 1)
+
+
+@pytest.mark.parametrize("effective", [(), ("--effective",)])
+@pytest.mark.parametrize(
+    "new_files",
+    [
+        {"0015651130F9.cfg": CFG + "a.b = 1\n"},
+        {"0015651130f9.cfg": CFG + "a.b = 1\n"},
+        {"0015651130f9.cfg": CFG, "fw.rom": "new"},
+        {"0015651130f9.cfg": CFG},
+    ],
+)
+def test_diff_formats_agree(
+    tmp_path: Path, effective: tuple[str, ...], new_files: dict[str, str]
+) -> None:
+    old = write_tree(tmp_path / "old", {"y000000000028.cfg": CFG, "0015651130f9.cfg": CFG})
+    new = write_tree(tmp_path / "new", {"y000000000028.cfg": CFG, **new_files})
+    if "fw.rom" in new_files:
+        (old / "fw.rom").write_text("old", encoding="utf-8")
+    _formats_agree(old, new, *effective)
+
+
+# --- 29: CR-only line endings: phones read one line; lint says so, as fmt --check does --
+
+
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [
+        ("#!version:1.0.0.1\raccount.1.enable = 1\raccount.1.label = x\r", 1),
+        ("#!version:1.0.0.1\naccount.1.enable = 1\raccount.1.label = x\n", 2),
+    ],
+)
+def test_lone_carriage_returns_are_an_error_lint_and_fmt_agree(
+    tmp_path: Path, content: str, line: int
+) -> None:
+    path = tmp_path / "y000000000028.cfg"
+    path.write_bytes(content.encode())
+    code, stdout, _ = cli("lint", str(path))
+    assert code == 1
+    assert f"CFG111 error line {line} ends with a carriage return alone (CR" in stdout
+    assert cli("fmt", "--check", str(path))[0] == 1
+    assert cli("fmt", str(path))[0] == 0
+    assert cli("lint", "--select", "CFG111", str(path))[0] == 0
+
+
+def test_crlf_is_not_a_lone_carriage_return(tmp_path: Path) -> None:
+    path = tmp_path / "y000000000028.cfg"
+    path.write_bytes(b"#!version:1.0.0.1\r\naccount.1.enable = 1\r\n")
+    assert "CFG111" not in cli("lint", str(path))[1]

@@ -11,8 +11,9 @@ suppressions treat them alike.
   write both (:func:`~cfgtool.templating.can_collide`): not the arms of one
   ``{if}``/``{else}``, not ``== 'udp'`` / ``== 'tcp'`` tests of one
   expression, not a key whose index is a loop variable, not a child block's
-  line that overrides its base's. A run of keys that repeats an earlier run
-  (a section pasted twice) is one finding.
+  line that overrides its base's, and a default followed by its override inside
+  an ``{if}`` is an info (a line set in a condition and again after it is not). A
+  run of keys that repeats an earlier run (a section pasted twice) is one finding.
 - CFG202: the static part of a value that holds a placeholder still counts
   (``= {$port}x`` can never be an integer).
 - CFG501: a placeholder inside a key that is not a whole index segment.
@@ -24,6 +25,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
+from typing import NamedTuple
 
 from cfgtool.catalog import load_catalog
 from cfgtool.linting.rule import LintContext, Problem, Rule
@@ -32,11 +34,13 @@ from cfgtool.linting.rules._shared import PER_USER_KEYS, facts
 from cfgtool.linting.template_view import TemplateView
 from cfgtool.masking import is_secret_key
 from cfgtool.nodes import Document, Entry
-from cfgtool.templating import OutputLine, can_collide, key_placeholders, key_text
+from cfgtool.templating import Branch, OutputLine, can_collide, key_placeholders, key_text
 
 VIEW = "template"
 MAX_PATHS_COMPARED = 64
-_STATIC_ALLOWED = {"int": re.compile(r"-?[0-9]*"), "bool": re.compile(r"[01]?")}
+# What the static part of an int or bool value may hold whatever the placeholders write:
+# digits (the placeholder may complete them; vendors accept more than 0/1 on some "bools").
+_STATIC_ALLOWED = {"int": re.compile(r"-?[0-9]*"), "bool": re.compile(r"[0-9]*")}
 
 
 def view_of(context: LintContext) -> TemplateView | None:
@@ -84,16 +88,32 @@ def _signature(line: OutputLine) -> tuple[object, ...]:
     return (line.origin, line.path, tuple(p.expression for p in key_placeholders(line)))
 
 
-def _duplicates(view: TemplateView) -> list[tuple[Entry, Entry, Entry | None]]:
-    """``(first, later, differing)``: entries one rendering can write with one key.
+def _overrides(earlier: OutputLine, later: OutputLine) -> bool:
+    """True when ``later`` sits in a condition ``earlier`` is not in: a default, then
+    ``{if …}`` its override (the phone keeps the last value, as the author meant)."""
+    around = {step for step in earlier.path if isinstance(step, Branch)}
+    return any(isinstance(step, Branch) and step not in around for step in later.path)
 
-    ``differing`` is an earlier colliding entry whose value differs, if any. Lines
+
+class _Duplicate(NamedTuple):
+    """``later`` sets ``first``'s key again on a path one rendering takes."""
+
+    first: Entry
+    later: Entry
+    differing: Entry | None  # an earlier colliding entry whose value differs
+    override: bool  # ``later`` is in a condition every earlier one is outside of
+
+
+def _duplicates(view: TemplateView) -> list[_Duplicate]:
+    """The entries one rendering can write with one key as an earlier entry.
+
+    Lines
     are compared per path (bucket), so a key written hundreds of times costs one
     :func:`can_collide` per pair of paths, not per pair of lines.
     """
     groups: dict[tuple[str, str | None], dict[tuple[object, ...], _Bucket]] = {}
     collide: dict[tuple[tuple[object, ...], tuple[object, ...]], bool] = {}
-    found: list[tuple[Entry, Entry, Entry | None]] = []
+    found: list[_Duplicate] = []
     entries = [n for n in view.doc.items if type(n) is Entry and n.line not in view.skipped]
     counts = Counter(node.key for node in entries)  # index placeholders read as 1: a superset
     for node in entries:
@@ -125,7 +145,8 @@ def _duplicates(view: TemplateView) -> list[tuple[Entry, Entry, Entry | None]]:
         if colliding:
             colliding.sort(key=lambda item: item[0].line)
             differing = next((e for e, el in colliding if _value_of(el) != value), None)
-            found.append((colliding[0][0], node, differing))
+            override = all(_overrides(el, line) for _, el in colliding)
+            found.append(_Duplicate(colliding[0][0], node, differing, override))
         own = buckets.get(signature)
         if own is None:
             own = buckets[signature] = _Bucket(line)
@@ -133,22 +154,20 @@ def _duplicates(view: TemplateView) -> list[tuple[Entry, Entry, Entry | None]]:
     return found
 
 
-def _runs(
-    pairs: list[tuple[Entry, Entry, Entry | None]],
-) -> list[list[tuple[Entry, Entry, Entry | None]]]:
-    """Consecutive pairs that repeat one earlier block at one distance, grouped."""
-    runs: list[list[tuple[Entry, Entry, Entry | None]]] = []
-    for pair in pairs:
-        if runs:
-            last_earlier, last_later, _ = runs[-1][-1]
-            distance = pair[1].line - pair[0].line
+def _runs(duplicates: list[_Duplicate]) -> list[list[_Duplicate]]:
+    """Consecutive duplicates that repeat one earlier block at one distance, grouped."""
+    runs: list[list[_Duplicate]] = []
+    for duplicate in duplicates:
+        if runs and not duplicate.override and not runs[-1][-1].override:
+            last = runs[-1][-1]
+            distance = duplicate.later.line - duplicate.first.line
             if (
-                distance == last_later.line - last_earlier.line
-                and 0 < pair[1].line - last_later.line <= 3
+                distance == last.later.line - last.first.line
+                and 0 < duplicate.later.line - last.later.line <= 3
             ):
-                runs[-1].append(pair)
+                runs[-1].append(duplicate)
                 continue
-        runs.append([pair])
+        runs.append([duplicate])
     return runs
 
 
@@ -158,41 +177,54 @@ def check_duplicates(doc: Document, context: LintContext) -> Iterator[Problem]:
     if view is None:
         return
     for run in _runs(_duplicates(view)):
-        earlier, entry, _ = run[0]
+        head = run[0]
         if len(run) >= 3:
-            last = run[-1][1]
             yield context.problem(
-                entry,
-                f"{len(run)} keys from here to line {view.lines[last.line - 1].line} "
-                f"set again what the lines from {view.lines[earlier.line - 1].line} set "
-                f"(first: {_key_shown(view.lines[entry.line - 1])}); the block is repeated",
-                column=entry.key_column,
+                head.later,
+                f"{len(run)} keys from here to line {view.lines[run[-1].later.line - 1].line} "
+                f"set again what the lines from {view.lines[head.first.line - 1].line} set "
+                f"(first: {_key_shown(view.lines[head.later.line - 1])}); the block is repeated",
+                column=head.later.key_column,
                 hint="delete the repeated block",
             )
             continue
-        for earlier, entry, differing in run:
-            line = view.lines[entry.line - 1]
-            key = _key_shown(line)
-            if differing is None:
-                first = view.lines[earlier.line - 1]
-                yield context.problem(
-                    entry,
-                    f"{key} is set again to the same value (first on line {first.line})",
-                    column=entry.key_column,
-                    severity="warning",
-                    hint="delete one of the lines",
-                )
-                continue
-            other = view.lines[differing.line - 1]
-            shown = _value_of(line) if not is_secret_key(entry.key) else "***"
-            yield context.problem(
-                entry,
-                f"{key} is set again, to {shown!r} (line {other.line} sets "
-                f"{_value_of(other) if not is_secret_key(entry.key) else '***'!r}, and one "
-                "rendering writes both); the phone keeps the last value",
-                column=entry.key_column,
-                hint="keep one line, or put the two in the arms of one condition",
-            )
+        for duplicate in run:
+            yield _duplicate_problem(view, context, duplicate)
+
+
+def _duplicate_problem(view: TemplateView, context: LintContext, found: _Duplicate) -> Problem:
+    entry = found.later
+    line = view.lines[entry.line - 1]
+    key = _key_shown(line)
+    first = view.lines[found.first.line - 1]
+    if found.override:
+        return context.problem(
+            entry,
+            f"{key} overrides, in a condition, the default set on line {first.line}: "
+            "when the condition holds the rendered file sets it twice",
+            column=entry.key_column,
+            severity="info",
+            hint="put the default in the condition's else arm to write it once",
+        )
+    if found.differing is None:
+        return context.problem(
+            entry,
+            f"{key} is set again to the same value (first on line {first.line})",
+            column=entry.key_column,
+            severity="warning",
+            hint="delete one of the lines",
+        )
+    other = view.lines[found.differing.line - 1]
+    secret = is_secret_key(entry.key)
+    shown = "***" if secret else _value_of(line)
+    other_shown = "***" if secret else _value_of(other)
+    return context.problem(
+        entry,
+        f"{key} is set again, to {shown!r} (line {other.line} sets {other_shown!r}, and one "
+        "rendering writes both); the phone keeps the last value",
+        column=entry.key_column,
+        hint="keep one line, or put the two in the arms of one condition",
+    )
 
 
 # --- CFG202: the static part of an unknown value ----------------------------------------
@@ -216,6 +248,8 @@ def check_static_values(doc: Document, context: LintContext) -> Iterator[Problem
         line = view.lines[node.line - 1]
         value = line.static_text("\0").split("=", 1)[1].strip(" \t")
         static = value.replace("\0", "")
+        if "=" in static:
+            continue  # another setting ran into the value: CFG111's
         if allowed.fullmatch(static) is None:
             yield context.value_problem(
                 node,

@@ -269,11 +269,19 @@ def common_files(tree: ProvisioningTree, directory: str, model: Model | None) ->
     return ()
 
 
+def fetched_by_phones(relative: str) -> bool:
+    """Whether phones ever request this MAC file: they ask for ``<mac>.cfg`` in lower case,
+    so ``0015651130F9.cfg`` is never fetched from a case-sensitive server (CFG301)."""
+    name = basename(relative)
+    return name == name.lower()
+
+
 def phones(tree: ProvisioningTree) -> dict[tuple[str, str], TreePhone]:
-    """The phones of ``tree`` by (directory, MAC), each with its model and files."""
+    """The phones of ``tree`` by (directory, MAC), each with its model and the files it
+    fetches (:func:`fetched_by_phones`: an upper-case MAC file name is never fetched)."""
     own: dict[tuple[str, str], list[str]] = {}
     for (mac, _kind), paths in tree.phones.items():
-        for relative in paths:
+        for relative in filter(fetched_by_phones, paths):
             own.setdefault((relative.rpartition("/")[0], mac), []).append(relative)
     found: dict[tuple[str, str], TreePhone] = {}
     for (directory, mac), files in own.items():
@@ -310,8 +318,11 @@ def phone_files(root: str | os.PathLike[str], mac: str) -> PhoneFiles:
     normalized = require_mac(mac)
     tree = scan_tree(root)
     own: dict[str, str] = {}
+    ignored: list[str] = []
     for kind in ("mac", "mac-local"):
-        paths = tree.phones.get((normalized, kind), ())
+        every = tree.phones.get((normalized, kind), ())
+        paths = tuple(filter(fetched_by_phones, every))
+        ignored += [path for path in every if path not in paths]
         if len(paths) > 1:
             raise CfgError(
                 f"{len(paths)} files for phone {normalized} in {os.fspath(root)}: "
@@ -320,7 +331,14 @@ def phone_files(root: str | os.PathLike[str], mac: str) -> PhoneFiles:
         if paths:
             own[kind] = paths[0]
     if not own:
-        raise CfgError(f"no {normalized}.cfg or {normalized}-local.cfg under {os.fspath(root)}")
+        why = (
+            f" ({', '.join(ignored)} is there, but phones request the name in lower case)"
+            if ignored
+            else ""
+        )
+        raise CfgError(
+            f"no {normalized}.cfg or {normalized}-local.cfg under {os.fspath(root)}{why}"
+        )
     model = phone_model(tree, own.values())
     anchor = own.get("mac") or own["mac-local"]
     commons = common_files(tree, anchor.rpartition("/")[0], model)
