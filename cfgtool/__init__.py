@@ -64,9 +64,20 @@ _LAZY: dict[str, str] = {
     "find_model": "cfgtool.catalog.models:find_model",
     "load_catalog": "cfgtool.catalog.params:load_catalog",
     "load_models": "cfgtool.catalog.models:load_models",
+    # point, trigger and deploy
+    "dhcp_config": "cfgtool.dhcp:dhcp_config",
+    "check_sync": "cfgtool.sip.notify:check_sync",
+    "check_sync_many": "cfgtool.sip.notify:check_sync_many",
+    "PnpResponder": "cfgtool.sip.pnp:PnpResponder",
+    "pnp_discover": "cfgtool.sip.phone:pnp_discover",
+    "listen_check_sync": "cfgtool.sip.phone:listen_check_sync",
+    "nginx_config": "cfgtool.deploy.nginx:nginx_config",
+    "tftpd_defaults": "cfgtool.deploy.tftpd:tftpd_defaults",
+    "summarize_log": "cfgtool.accesslog:summarize_log",
 }
 
 if TYPE_CHECKING:
+    from cfgtool.accesslog import summarize_log as summarize_log
     from cfgtool.catalog.models import find_model as find_model
     from cfgtool.catalog.models import load_models as load_models
     from cfgtool.catalog.params import load_catalog as load_catalog
@@ -79,6 +90,9 @@ if TYPE_CHECKING:
     from cfgtool.crypto.keys import validate_aes_key as validate_aes_key
     from cfgtool.crypto.rsa import decrypt_rsa as decrypt_rsa
     from cfgtool.crypto.rsa import encrypt_rsa as encrypt_rsa
+    from cfgtool.deploy.nginx import nginx_config as nginx_config
+    from cfgtool.deploy.tftpd import tftpd_defaults as tftpd_defaults
+    from cfgtool.dhcp import dhcp_config as dhcp_config
     from cfgtool.differ.settings import apply_changes as apply_changes
     from cfgtool.differ.settings import diff as diff
     from cfgtool.differ.tree import diff_paths as diff_paths
@@ -92,6 +106,11 @@ if TYPE_CHECKING:
     from cfgtool.runners.encrypt_batch import encrypt_paths as encrypt_paths
     from cfgtool.runners.render_batch import render_batch as render_batch
     from cfgtool.runners.validate import validate_paths as validate_paths
+    from cfgtool.sip.notify import check_sync as check_sync
+    from cfgtool.sip.notify import check_sync_many as check_sync_many
+    from cfgtool.sip.phone import listen_check_sync as listen_check_sync
+    from cfgtool.sip.phone import pnp_discover as pnp_discover
+    from cfgtool.sip.pnp import PnpResponder as PnpResponder
 
 
 def __getattr__(name: str) -> Any:

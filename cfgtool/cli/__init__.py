@@ -31,6 +31,12 @@ COMMANDS: dict[str, str] = {
     "validate": "cfgtool.cli.validate:validate",
     "effective": "cfgtool.cli.validate:effective",
     "url": "cfgtool.cli.validate:url",
+    # point, trigger and deploy (issue 14)
+    "dhcp": "cfgtool.cli.dhcp:dhcp",
+    "notify": "cfgtool.cli.notify:notify",
+    "pnp": "cfgtool.cli.pnp:pnp",
+    "deploy": "cfgtool.cli.deploy:deploy",
+    "log": "cfgtool.cli.log:log",
     "phone": "cfgtool.cli.phone:phone",
     "serve": "cfgtool.cli.serve:serve",
     "passwd": "cfgtool.cli.passwd:passwd",

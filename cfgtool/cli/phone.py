@@ -4,14 +4,30 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import click
 
 import cfgtool
 from cfgtool.cli.options import text_or_json
+from cfgtool.cli.phone_trigger import (
+    TriggerEvent,
+    discover_url,
+    echo_event,
+    listen_address,
+    listen_and_reprovision,
+)
 from cfgtool.fsutil import read_bytes
-from cfgtool.phone import FleetResult, PhoneKeys, PhoneSpec, make_spec, provision_fleet
+from cfgtool.phone import (
+    FleetResult,
+    PhoneKeys,
+    PhoneSpec,
+    ProvisionResult,
+    make_spec,
+    provision_fleet,
+)
 from cfgtool.phone.decrypt import read_keys_csv
 from cfgtool.phone.fleet import inventory_phones
 from cfgtool.phone.report import print_fleet, print_result
@@ -26,6 +42,9 @@ Examples:
       --mac 0015651130f9 --model T46G --ca ca.pem --user phone --keys upload/keys.csv \\
       --format json
   cfgtool phone 'http://127.0.0.1:8080/$PN/' --inventory phones.csv --concurrency 200
+  cfgtool phone --pnp --pnp-server 127.0.0.1:5070 --mac 0015651130f9 --model T46G
+  cfgtool phone 'http://127.0.0.1:8080/$PN/' --mac 0015651130f9 --model T46G --state st/ \\
+      --listen 127.0.0.1:5062 --listen-count 3
 \b
 Exit codes: 0 the phone(s) would provision (a missing <mac>.cfg alone is a
 warning), 1 a phone would fail or apply invalid settings, 2 usage error.
@@ -44,7 +63,7 @@ def _keys(
 
 
 @click.command(epilog=EXAMPLES)
-@click.argument("url")
+@click.argument("url", required=False)
 @click.option("--mac", help="The phone's MAC address (any common spelling).")
 @click.option("--model", help="Phone model (T46G, SIP-T46G, T19P_E2…); see `cfgtool models`.")
 @click.option(
@@ -130,9 +149,47 @@ def _keys(
     show_default=True,
     help="Fleet mode: phones at once.",
 )
+@click.option(
+    "--pnp",
+    is_flag=True,
+    help="Find the server as a booting phone does: SUBSCRIBE to the PnP group (or "
+    "--pnp-server) and take the URL from the NOTIFY; no URL argument then.",
+)
+@click.option(
+    "--pnp-server",
+    metavar="ADDR[:PORT]",
+    help="Send the PnP SUBSCRIBE unicast here instead of to 224.0.1.75:5060.",
+)
+@click.option(
+    "--pnp-interface",
+    default="127.0.0.1",
+    show_default=True,
+    metavar="ADDR",
+    help="Interface address the PnP SUBSCRIBE leaves from (multicast stays on it).",
+)
+@click.option(
+    "--listen",
+    metavar="ADDR:PORT",
+    help="After provisioning, wait for SIP NOTIFY check-sync here, answer 200 OK and "
+    "re-provision (reboot as sip.notify_reboot_enable says).",
+)
+@click.option(
+    "--listen-count",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Stop after this many check-syncs.",
+)
+@click.option(
+    "--listen-timeout",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    help="Seconds to wait for each check-sync.",
+)
 @text_or_json()
 def phone(
-    url: str,
+    url: str | None,
     mac: str | None,
     model: str | None,
     firmware: str | None,
@@ -156,6 +213,12 @@ def phone(
     timeout: float,
     inventory: str | None,
     concurrency: int,
+    pnp: bool,
+    pnp_server: str | None,
+    pnp_interface: str,
+    listen: str | None,
+    listen_count: int,
+    listen_timeout: float,
     output_format: str,
 ) -> None:
     """Play a Yealink phone against a provisioning server, as the guide says it behaves.
@@ -167,7 +230,17 @@ def phone(
     setting; says "no update" when the MD5s are those of the last run (--state);
     decides whether it reboots; checks the firmware, ring tones and other files
     the settings name. With --inventory, a whole fleet at once.
+
+    With --pnp the phone first asks a PnP server for the URL (cfgtool pnp);
+    with --listen it then waits for NOTIFY check-sync (cfgtool notify) and
+    re-provisions, reporting what changed and whether it reboots by its
+    sip.notify_reboot_enable (1 default: always; 0: only for reboot=true;
+    2: ignores check-sync).
     """
+    if url is None and not pnp:
+        raise click.UsageError("give the provisioning URL, or --pnp to ask a PnP server")
+    if (pnp or listen) and inventory is not None:
+        raise click.UsageError("--pnp and --listen play one phone (--mac, --model)")
     if inventory is None and (mac is None or model is None):
         raise click.UsageError("give --mac and --model (or --inventory for a fleet)")
     if inventory is not None and mac is not None:
@@ -195,10 +268,19 @@ def phone(
         concurrency_used = concurrency
     else:
         assert mac is not None and model is not None
-        specs = [make_spec(url, mac, model=model, **common)]
+        spec = make_spec(url or "", mac, model=model, **common)
+        if pnp:
+            spec = replace(spec, url=discover_url(spec, pnp_server, pnp_interface, timeout))
+        specs = [spec]
         concurrency_used = 1
     fleet = _run(specs, concurrency_used, ca, insecure, timeout, progress=inventory is not None)
-    if output_format == "json":
+    if listen is not None and output_format == "json":
+        record = {
+            "event": "provision",
+            "result": fleet.results[0].to_dict(show_secrets=show_secrets),
+        }
+        click.echo(json.dumps(record))
+    elif output_format == "json":
         data = (
             fleet.to_dict(show_secrets=show_secrets)
             if inventory
@@ -216,7 +298,39 @@ def phone(
             print_result(
                 console, fleet.results[0], show_secrets=show_secrets, all_settings=not no_settings
             )
+    if listen is not None:
+
+        def again() -> ProvisionResult:
+            return _run(specs, 1, ca, insecure, timeout, progress=False).results[0]
+
+        _listen(
+            fleet.results[0],
+            listen,
+            listen_count,
+            listen_timeout,
+            again,
+            echo_event(output_format, show_secrets),
+        )
     raise SystemExit(fleet.exit_code)
+
+
+def _listen(
+    first: ProvisionResult,
+    listen: str,
+    count: int,
+    wait: float,
+    again: Callable[[], ProvisionResult],
+    echo: Callable[[TriggerEvent], None],
+) -> None:
+    """--listen: each check-sync and what the phone did with it, then exit."""
+    click.echo(f"cfgtool phone: {first.mac} listening on {listen} for check-sync", err=True)
+    events = listen_and_reprovision(
+        listen_address(listen), again, first, count=count, timeout=wait, on_event=echo
+    )
+    if len(events) < count:
+        click.echo(f"cfgtool phone: no check-sync within {wait:g} s", err=True)
+    results = [first, *(event.result for event in events if event.result)]
+    raise SystemExit(max(result.exit_code for result in results))
 
 
 def _run(

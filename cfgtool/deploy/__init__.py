@@ -1,0 +1,1 @@
+"""Production configurations that apply cfgtool serve's rules: nginx and tftpd-hpa."""
