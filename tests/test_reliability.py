@@ -373,3 +373,26 @@ def test_crlf_is_not_a_lone_carriage_return(tmp_path: Path) -> None:
     path = tmp_path / "y000000000028.cfg"
     path.write_bytes(b"#!version:1.0.0.1\r\naccount.1.enable = 1\r\n")
     assert "CFG111" not in cli("lint", str(path))[1]
+
+
+# --- 28: render reports the lint warnings of the files it writes ----------------------
+
+
+@pytest.mark.parametrize("char", ["\u200b", "\u202e", "\ufeff"])
+def test_render_reports_invisible_characters_it_writes(tmp_path: Path, char: str) -> None:
+    template = (
+        write_tree(tmp_path, {"t.cfg.tmpl": "#!version:1.0.0.1\naccount.1.label = {{ label }}\n"})
+        / "t.cfg.tmpl"
+    )
+    inventory = tmp_path / "inv.csv"
+    inventory.write_text(f"mac,model,label\n0015651130f9,T46G,a{char}b\n", encoding="utf-8")
+    args = ("render", str(template), "--inventory", str(inventory), "-q")
+    code, stdout, _ = cli(*args, "--out", str(tmp_path / "out"))
+    assert code == 0 and (tmp_path / "out" / "0015651130f9.cfg").exists()
+    assert (
+        f'warning: {inventory}:2:3: CFG107 column "label": invisible character U+{ord(char):04X}'
+        in stdout
+    )
+    code, stdout, _ = cli(*args, "--out", str(tmp_path / "out2"), "--format", "json")
+    warnings = json.loads(stdout)["warnings"]
+    assert [(w["row"], w["column_name"], w["code"]) for w in warnings] == [(2, "label", "CFG107")]

@@ -104,18 +104,8 @@ def render(
 
 
 def _print_text(result: BatchResult, quiet: bool) -> None:
-    # The same problem on many rows (a template line every phone fails) prints once.
-    groups: dict[tuple[object, ...], list[RowProblem]] = {}
-    for problem in result.problems:
-        key = (problem.code, problem.column, problem.column_name, problem.message)
-        groups.setdefault(key, []).append(problem)
-    for problems in list(groups.values())[:SHOWN_PROBLEMS]:
-        more = len(problems) - 1
-        rows = ", ".join(str(p.row) for p in problems[1:6]) + (", ..." if more > 5 else "")
-        click.echo(str(problems[0]) + (f" [and {more} more rows: {rows}]" if more else ""))
-    hidden = len(groups) - SHOWN_PROBLEMS
-    if hidden > 0:
-        click.echo(f"... and {hidden} more problems (--format json lists them all)")
+    _print_grouped(result.problems, "problems", "")
+    _print_grouped(result.warnings, "warnings", "warning: ")
     if not quiet:
         _table(result)
     for name in result.stale:
@@ -128,6 +118,22 @@ def _print_text(result: BatchResult, quiet: bool) -> None:
     if result.wrote_nothing:
         line += " — nothing was written (fix the rows above, or use --keep-going)"
     click.echo(line)
+
+
+def _print_grouped(found: list[RowProblem], what: str, prefix: str) -> None:
+    # The same problem on many rows (a template line every phone fails) prints once.
+    groups: dict[tuple[object, ...], list[RowProblem]] = {}
+    for problem in found:
+        key = (problem.code, problem.column, problem.column_name, problem.message)
+        groups.setdefault(key, []).append(problem)
+    for problems in list(groups.values())[:SHOWN_PROBLEMS]:
+        more = len(problems) - 1
+        rows = ", ".join(str(p.row) for p in problems[1:6]) + (", ..." if more > 5 else "")
+        line = prefix + str(problems[0]) + (f" [and {more} more rows: {rows}]" if more else "")
+        click.echo(line)
+    hidden = len(groups) - SHOWN_PROBLEMS
+    if hidden > 0:
+        click.echo(f"... and {hidden} more {what} (--format json lists them all)")
 
 
 def _table(result: BatchResult) -> None:

@@ -72,6 +72,7 @@ class Outcome:
     status: Status = "unchanged"
     staged: tuple[str, str] | None = None  # (temp file, target)
     problems: tuple[Found, ...] = ()
+    warnings: tuple[Found, ...] = ()  # lint warnings of the file written
 
 
 class RowValidator(Protocol):
@@ -146,12 +147,13 @@ def _start_pool_worker(
     _start_worker(template, validator_factory, out_dir, jobs, write)
 
 
-def _render_job(worker: _Worker, job: Job) -> bytes | tuple[Found, ...]:
-    """The bytes of ``job``'s file, or why its row is refused."""
+def _render_job(worker: _Worker, job: Job) -> tuple[bytes | None, tuple[Found, ...]]:
+    """The bytes of ``job``'s file and its lint warnings, or None and why its row is refused."""
     filename = job.relative_path.rsplit("/", 1)[-1]
     rendered = worker.renderer.render_row(job.variables, job.overrides, filename=filename)
     if isinstance(rendered, list):
-        return tuple((name, message, None, None) for name, message in rendered)
+        return None, tuple((name, message, None, None) for name, message in rendered)
+    warnings: tuple[Found, ...] = ()
     if worker.validator is not None:
         if worker.filled is not None:
             found = worker.filled.check_filled(
@@ -161,8 +163,9 @@ def _render_job(worker: _Worker, job: Job) -> bytes | tuple[Found, ...]:
             found = worker.validator.check(rendered.doc, job.relative_path, job.model)
         errors = [diagnostic for diagnostic in found if diagnostic.severity == "error"]
         if errors:
-            return tuple(_blamed(d, rendered) for d in errors)
-    return dumps(rendered.doc).encode("utf-8")
+            return None, tuple(_blamed(d, rendered) for d in errors)
+        warnings = tuple(_blamed(d, rendered) for d in found if d.severity == "warning")
+    return dumps(rendered.doc).encode("utf-8"), warnings
 
 
 def _run_chunk(jobs: Sequence[Job]) -> list[Outcome]:
@@ -173,9 +176,9 @@ def _run_chunk(jobs: Sequence[Job]) -> list[Outcome]:
     outcomes: list[Outcome] = []
     with Staging() as staging:
         for job in jobs:
-            data = _render_job(worker, job)
-            if isinstance(data, tuple):
-                outcomes.append(Outcome(job.index, problems=data))
+            data, found = _render_job(worker, job)
+            if data is None:
+                outcomes.append(Outcome(job.index, problems=found))
                 continue
             if not is_safe_relative(job.relative_path):  # pragma: no cover - defence in depth
                 raise CfgValueError(f"refusing to write outside the output: {job.relative_path!r}")
@@ -183,12 +186,13 @@ def _run_chunk(jobs: Sequence[Job]) -> list[Outcome]:
             target = os.path.join(worker.out_dir, job.relative_path)
             same, existing = compare(target, data)
             if same:
-                outcomes.append(Outcome(job.index, md5, "unchanged"))
+                outcomes.append(Outcome(job.index, md5, "unchanged", warnings=found))
             elif not worker.write:
-                outcomes.append(Outcome(job.index, md5, "new" if existing is None else "changed"))
+                status: Status = "new" if existing is None else "changed"
+                outcomes.append(Outcome(job.index, md5, status, warnings=found))
             else:
                 temp = staging.stage(target, data, existing=existing)
-                outcomes.append(Outcome(job.index, md5, "written", (temp, target)))
+                outcomes.append(Outcome(job.index, md5, "written", (temp, target), warnings=found))
         staging.release()
     return outcomes
 
@@ -318,7 +322,7 @@ def render_inventory(
     compiled = compile_template(template)
     job_list, problems = plan_jobs(compiled, inventory, layout=layout, default_model=model)
     root = Path(out_dir)
-    write = not dry_run and bool(job_list)
+    write = not dry_run
     manifest_path = Path(manifest) if manifest is not None and not dry_run else None
     if manifest_path is not None:
         check_manifest_target(manifest_path, root)
@@ -345,6 +349,9 @@ def render_inventory(
             ) as pool:
                 outcomes = _run_jobs(job_list, pool, workers, progress, staging)
             good = _outcome_problems(outcomes, job_list, inventory, problems)
+            result.warnings = _row_problems(
+                [(job_list[o.index], found) for o in outcomes for found in o.warnings], inventory
+            )
             result.problems = sorted(
                 [*inventory.problems, *problems], key=lambda p: (p.row, p.column or 0)
             )
@@ -400,18 +407,25 @@ def _outcome_problems(
     rendered: list[tuple[Job, Outcome]] = []
     for outcome in outcomes:
         job = jobs[outcome.index]
-        for name, message, template_line, code in outcome.problems:
-            index = inventory.column_index(name) if name else None
-            column_name = inventory.columns[index] if index is not None else None
-            column = index + 1 if index is not None else None
-            if template_line:
-                message += f" (template line {template_line})"
-            problems.append(
-                RowProblem(inventory.path, job.row, column, column_name, message, job.mac, code)
-            )
+        problems += _row_problems([(job, found) for found in outcome.problems], inventory)
         if not outcome.problems:
             rendered.append((job, outcome))
     return rendered
+
+
+def _row_problems(found: Sequence[tuple[Job, Found]], inventory: Inventory) -> list[RowProblem]:
+    """Findings on rendered files as inventory row problems, blaming the row's column."""
+    problems: list[RowProblem] = []
+    for job, (name, message, template_line, code) in found:
+        index = inventory.column_index(name) if name else None
+        column_name = inventory.columns[index] if index is not None else None
+        column = index + 1 if index is not None else None
+        if template_line:
+            message += f" (template line {template_line})"
+        problems.append(
+            RowProblem(inventory.path, job.row, column, column_name, message, job.mac, code)
+        )
+    return problems
 
 
 def _stale_files(

@@ -31,6 +31,8 @@ class BatchResult:
     rows: int = 0
     phones: list[Phone] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+    # Lint warnings of the files written (an invisible character from a cell...).
+    warnings: list[RowProblem] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
     pruned: list[str] = field(default_factory=list)
     manifest: str | None = None
@@ -65,6 +67,7 @@ class BatchResult:
             "pruned": self.pruned,
             "manifest": self.manifest,
             "problems": [problem.to_dict() for problem in self.problems],
+            "warnings": [warning.to_dict() for warning in self.warnings],
             "files": [
                 {"mac": p.mac, "model": p.model, "file": p.path, "md5": p.md5, "status": p.status}
                 for p in self.phones

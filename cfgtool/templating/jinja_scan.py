@@ -37,22 +37,29 @@ class Piece:
         return self.start + 2 + len(self.left)
 
 
+_QUOTE_ENDS = {"'": re.compile(r"\\.|'", re.DOTALL), '"': re.compile(r'\\.|"', re.DOTALL)}
+_TAG_STOPS: dict[str, re.Pattern[str]] = {}
+
+
 def _tag_end(source: str, position: int, closer: str) -> int:
     """Offset just past ``closer``, skipping quoted strings; -1 if it never comes."""
-    quote = ""
+    stops = _TAG_STOPS.get(closer)
+    if stops is None:
+        stops = _TAG_STOPS[closer] = re.compile("['\"]|" + re.escape(closer))
     index = position
-    while index < len(source):
-        char = source[index]
-        if quote:
-            if char == "\\":
-                index += 1
-            elif char == quote:
-                quote = ""
-        elif char in "'\"":
-            quote = char
-        elif source.startswith(closer, index):
-            return index + len(closer)
-        index += 1
+    while (stop := stops.search(source, index)) is not None:
+        token = stop.group()
+        if token == closer:
+            return stop.end()
+        quote_end = _QUOTE_ENDS[token]  # skip the quoted string, \-escapes included
+        index = stop.end()
+        while True:
+            found = quote_end.search(source, index)
+            if found is None:
+                return -1
+            index = found.end()
+            if found.group() == token:
+                break
     return -1
 
 
