@@ -345,3 +345,12 @@ def test_pn_layout_refuses_a_symlinked_model_directory(tmp_path: Path) -> None:
         render_batch(template(), three_phones(), out, layout="pn")
     assert list(escape.iterdir()) == []
     assert sorted(os.listdir(out)) == ["T46G"]
+
+
+def test_keep_going_with_every_row_refused_still_writes_the_manifest(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = render_batch(
+        template(), inventory("not-a-mac,T46G,x"), out, keep_going=True, manifest=out / "m.json"
+    )
+    assert result.failed_rows == [2] and result.phones == []
+    assert (out / "m.json").read_text() == "{}\n"
