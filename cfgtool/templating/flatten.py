@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from cfgtool.templating.model import (
     Branch,
@@ -49,6 +49,21 @@ class _State:
     saw_tag: bool = False
     has_content: bool = False
     start: int = 0
+
+
+def _on_path(
+    state: _State, path: tuple[PathStep, ...], blocks: tuple[str, ...] | None = None
+) -> _State:
+    """``state`` on ``path`` (and in ``blocks``), its line holding a tag; dataclasses.replace
+    costs ten times this, and inline branches make one state per variant."""
+    return _State(
+        state.segments,
+        path,
+        state.blocks if blocks is None else blocks,
+        True,
+        state.has_content,
+        state.start,
+    )
 
 
 def _tagged(state: _State) -> _State:
@@ -117,11 +132,11 @@ class _Flattener:
         after: list[_State] = []
         for index, arm in enumerate(node.arms):
             step = Branch(node_id, index, arm.condition, self.origin)
-            entered = [replace(s, path=(*s.path, step), saw_tag=True) for s in states]
+            entered = [_on_path(s, (*s.path, step)) for s in states]
             after.extend(self.walk(arm.body, entered, (*context, step), blocks))
         if not node.exhaustive:
             none = Branch(node_id, len(node.arms), "none", self.origin)
-            after.extend(replace(s, saw_tag=True, path=(*s.path, none)) for s in states)
+            after.extend(_on_path(s, (*s.path, none)) for s in states)
         return self.rejoin(after, context, blocks)
 
     def loop(
@@ -135,9 +150,9 @@ class _Flattener:
         runs = Branch(node_id, 0, node.iterable, self.origin)
         never = Branch(node_id, 1, f"no {node.iterable}", self.origin)
         loop = Loop(node_id, node.variables, node.iterable, self.origin)
-        entered = [replace(s, path=(*s.path, runs, loop), saw_tag=True) for s in states]
+        entered = [_on_path(s, (*s.path, runs, loop)) for s in states]
         after = self.walk(node.body, entered, (*context, runs, loop), blocks)
-        skipped = [replace(s, path=(*s.path, never), saw_tag=True) for s in states]
+        skipped = [_on_path(s, (*s.path, never)) for s in states]
         if node.otherwise:
             skipped = self.walk(node.otherwise, skipped, (*context, never), blocks)
         return self.rejoin([*after, *skipped], context, blocks)
@@ -153,13 +168,18 @@ class _Flattener:
         line of its own or ends a line begun on another arm depends on the arm.
         """
         if all(not s.segments for s in states):
-            return [replace(s, path=context, blocks=blocks, saw_tag=True) for s in states]
+            return [_on_path(s, context, blocks) for s in states]
         return [_tagged(s) for s in states]
 
     def distinct(self, states: list[_State], node: Node) -> list[_State]:
         # A line not yet begun that already holds a tag is dropped unless content follows,
         # so where it began does not tell two such states apart.
-        states = [replace(s, start=0) if s.saw_tag and not s.segments else s for s in states]
+        states = [
+            _State(s.segments, s.path, s.blocks, s.saw_tag, s.has_content, 0)
+            if s.saw_tag and not s.segments
+            else s
+            for s in states
+        ]
         unique = list(dict.fromkeys(states))
         if len(unique) > MAX_VARIANTS:
             offset = getattr(node, "offset", 0)
