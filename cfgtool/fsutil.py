@@ -11,8 +11,9 @@ import errno
 import os
 import re
 import stat
+import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from cfgtool.errors import CfgIOError
@@ -35,9 +36,10 @@ def atomic_write_bytes(
 def atomic_write_many(files: Iterable[tuple[str | os.PathLike[str], bytes]]) -> None:
     """Write many files atomically with ONE disk sync instead of one fsync per file.
 
-    Each file goes to a temp file beside its target; a single ``os.sync()``
-    makes them all durable; only then is each renamed into place, so a reader
-    (or a crash) sees every target either old or new, never half-written. On an
+    Each file goes to a temp file beside its target; one sync of their
+    filesystem (:func:`sync_filesystems`) makes them all durable; only then is
+    each renamed into place, so a reader (or a crash) sees every target either
+    old or new, never half-written. On an
     error before the renames, the temp files are removed and no target changed.
     New files get mode ``0o644``; existing ones keep their mode, owner and group.
     """
@@ -59,7 +61,7 @@ class Staging:
     :meth:`stage` writes one temp file (mode, owner and group of the file it
     replaces; ``0o644`` for a new one) and refuses a target that is a
     directory. :meth:`commit` makes every staged file durable with one
-    ``os.sync()`` (one ``fsync`` per file with ``sync=True``, for a single
+    sync of their filesystems (one ``fsync`` per file with ``sync=True``, for a single
     file) and renames each into place. Leaving the ``with`` block without a
     commit (an error, Ctrl-C) removes every staged temp file: no target has
     changed. Temp files are named :data:`TEMP_NAME`, so a later run can remove
@@ -152,7 +154,7 @@ class Staging:
     def commit(self) -> None:
         """Make every staged file durable, then rename each into place."""
         if self._staged and not self._fsync_each:
-            os.sync()
+            sync_filesystems(os.path.dirname(target) for _, target in self._staged)
         for index, (temp, target) in enumerate(self._staged):
             try:
                 os.replace(temp, target)
@@ -168,6 +170,54 @@ class Staging:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
         self._staged.clear()
+
+
+def sync_filesystems(directories: Iterable[str]) -> None:
+    """Flush the filesystems that hold ``directories`` to disk, each once.
+
+    ``syncfs`` (Linux) waits for those filesystems only, not for every other
+    program's writes on the machine as ``os.sync()`` does; elsewhere, or when
+    it fails, ``os.sync()``.
+    """
+    syncfs = _syncfs()
+    if syncfs is None:
+        os.sync()
+        return
+    devices: set[int] = set()
+    for directory in set(directories):
+        try:
+            fd = os.open(directory or ".", os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        except OSError:
+            os.sync()
+            return
+        try:
+            device = os.fstat(fd).st_dev
+            if device not in devices:
+                devices.add(device)
+                if syncfs(fd) != 0:
+                    os.sync()
+                    return
+        finally:
+            os.close(fd)
+
+
+_SYNCFS: list[Callable[[int], int] | None] = []
+
+
+def _syncfs() -> Callable[[int], int] | None:
+    """libc's ``syncfs`` where there is one (looked up once), else None."""
+    if not _SYNCFS:
+        function = None
+        if sys.platform == "linux":
+            # lazy: ctypes costs start-up time, and only a batch commit needs syncfs
+            import ctypes
+
+            with contextlib.suppress(OSError, AttributeError):
+                function = ctypes.CDLL(None, use_errno=True).syncfs
+                function.argtypes = [ctypes.c_int]
+                function.restype = ctypes.c_int
+        _SYNCFS.append(function)
+    return _SYNCFS[0]
 
 
 def _stat_if_any(target: str) -> os.stat_result | None:

@@ -797,15 +797,31 @@ def test_parallel_rendering_gives_the_same_files(
 def test_a_batch_syncs_the_disk_once_not_per_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    syncs: list[None] = []
-    real_sync = os.sync
-    monkeypatch.setattr(os, "sync", lambda: syncs.append(None) or real_sync())
+    from cfgtool import fsutil
+
+    syncs: list[list[str]] = []
+    real_sync = fsutil.sync_filesystems
+    monkeypatch.setattr(
+        fsutil, "sync_filesystems", lambda dirs: syncs.append(list(dirs)) or real_sync(dirs)
+    )
     monkeypatch.setattr(os, "fsync", lambda fd: pytest.fail("one fsync per file"))
     rows = [f"{0x001565000000 + i:012x},T46G,Desk {i},{i},," for i in range(12)]
     result = render_batch(template(), inventory(*rows), tmp_path)
     assert [p.mac for p in result.phones] == [row[:12] for row in rows]
     assert sorted(os.listdir(tmp_path)) == sorted(f"{row[:12]}.cfg" for row in rows)
-    assert len(syncs) == 1
+    assert len(syncs) == 1 and set(syncs[0]) == {str(tmp_path)}
+
+
+def test_the_batch_sync_flushes_the_output_filesystem_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cfgtool import fsutil
+
+    if fsutil._syncfs() is None:
+        pytest.skip("no syncfs here: os.sync() is the fallback")
+    monkeypatch.setattr(os, "sync", lambda: pytest.fail("os.sync waits for every filesystem"))
+    fsutil.sync_filesystems([str(tmp_path), str(tmp_path)])
+    fsutil.sync_filesystems([str(tmp_path)])
 
 
 def test_progress_callback(tmp_path: Path) -> None:
