@@ -9,15 +9,13 @@ written: case is never folded.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from functools import cache
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from cfgtool.catalog import load_catalog
-from cfgtool.errors import SchemaError
-from cfgtool.resources import schema_path
+from cfgtool.catalog.models import load_json
 
 __all__ = [
     "KeyFacts",
@@ -33,7 +31,6 @@ __all__ = [
     "value_spec",
 ]
 
-SCHEMA_FORMAT = 1
 Spans = tuple[tuple[int, int], ...]
 _NOTHING: Mapping[str, Any] = MappingProxyType({})  # the shared, read-only empty default
 
@@ -101,21 +98,9 @@ class ModelFirmware(NamedTuple):
     generation_floor: int | None = None
 
 
-def _load(filename: str) -> dict[str, Any]:
-    path = schema_path(filename)
-    try:
-        with path.open("rb") as handle:
-            data: dict[str, Any] = json.load(handle)
-    except (OSError, ValueError) as exc:
-        raise SchemaError(f"cannot read {path}: {exc}; reinstall cfgtool") from None
-    if data.get("format") != SCHEMA_FORMAT:
-        raise SchemaError(f"{path}: schema format {data.get('format')!r}, expected {SCHEMA_FORMAT}")
-    return data
-
-
 @cache
 def _facts_data() -> dict[str, Any]:
-    return _load("facts.json")
+    return load_json("facts.json")
 
 
 @cache
@@ -213,13 +198,13 @@ def load_renames() -> tuple[Rename, ...]:
             source=item["source"],
             evidence=item["evidence"],
         )
-        for item in _load("renames.json")["renames"]
+        for item in load_json("renames.json")["renames"]
     )
 
 
 def evidence_for(pattern: str) -> tuple[str, ...]:
     """The quoted vendor comments about a pattern, each with ``repo@commit:path``."""
-    data = _load("evidence.json")  # explain only: not cached, read once per call
+    data = load_json("evidence.json")  # explain only: not cached, read once per call
     for item in data["evidence"]:
         if item["key"] == pattern:
             return tuple(part.strip() for part in item["evidence"].split(" | "))
