@@ -24,7 +24,7 @@ from fnmatch import fnmatchcase
 from functools import lru_cache
 
 from cfgtool.errors import CfgIOError
-from cfgtool.reading import describe_missing, read_bytes
+from cfgtool.reading import describe_missing, read_bytes, read_head
 
 CFG_SUFFIX = ".cfg"
 TEMPLATE_SUFFIX = ".cfg.tmpl"
@@ -158,10 +158,8 @@ def _other_template(path: str) -> bool:
 def is_cfg_template(path: str, depth: int = 0) -> bool:
     """True when the template at ``path`` writes a cfg file: a ``#!version:`` line near its
     start, or an ``{% extends %}`` of a template next to it that has one."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(_SNIFF_BYTES)
-    except OSError:
+    head = read_head(path, _SNIFF_BYTES)  # never a FIFO or device: it could block forever
+    if head is None:
         return False
     if _HEADER.search(head):
         return True

@@ -100,6 +100,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         shutil.copytree(root / "good", tree)
         (tree / "0015651130f9.cfg").unlink()
         _make_bad(tree / "0015651130f9.cfg", kind)
+        if kind == "fifo":
+            os.mkfifo(tree / "phones.tpl")  # sniffed for a template header: never opened
     yield World(root)
     for kind in KINDS:
         for path in (World(root).bad(kind), World(root).tree(kind) / "0015651130f9.cfg"):
