@@ -4,7 +4,9 @@ Both write one JSON object per request with ``time``, ``client``,
 ``protocol``, ``method``, ``path``, ``status`` and ``bytes``; ``cfgtool
 serve`` adds ``mac``/``model``/``firmware``/``md5``, the nginx file from
 ``cfgtool deploy nginx`` adds ``user_agent``, from which they are read here
-(and the MAC from the file name, as the server does).
+(and the MAC from the file name, as the server does). The live status page
+(:mod:`cfgtool.server.status`) keeps the same :class:`PhoneSummary` per phone
+and counts requests with :func:`count_request`.
 
     >>> summary = summarize_log(['{"time":"t","client":"10.0.0.5","method":"GET",'
     ...     '"path":"/T46G/0015651130f9.cfg","status":200,"bytes":41}'])
@@ -22,10 +24,10 @@ from typing import Any
 from cfgtool.filenames import basename, classify
 from cfgtool.useragent import parse_user_agent
 
-__all__ = ["LogSummary", "PhoneSummary", "summarize_log"]
+__all__ = ["LogSummary", "PhoneSummary", "count_request", "new_totals", "summarize_log"]
 
-MAX_KEPT = 20
-_UPLOAD_METHODS = ("PUT", "STOR", "WRQ")
+MAX_KEPT = 20  # failures and uploads kept per phone (the latest)
+UPLOAD_METHODS = ("PUT", "STOR", "WRQ")
 
 
 @dataclass
@@ -56,6 +58,20 @@ class PhoneSummary:
             "uploads": self.uploads,
             "failures": self.failures,
         }
+
+
+def new_totals() -> dict[str, int]:
+    """The request counts of a summary, all zero."""
+    return {"requests": 0, "served": 0, "uploads": 0, "failures": 0, "unidentified": 0}
+
+
+def count_request(totals: dict[str, int], status: int, method: str) -> tuple[bool, bool]:
+    """Count one request in ``totals``; whether it failed, and whether it was an upload."""
+    totals["requests"] += 1
+    failed = status >= 400
+    upload = method in UPLOAD_METHODS and not failed
+    totals["failures" if failed else "uploads" if upload else "served"] += 1
+    return failed, upload
 
 
 @dataclass
@@ -89,7 +105,7 @@ def _status(record: dict[str, Any]) -> int | None:
 def summarize_log(lines: Iterable[str]) -> LogSummary:
     """Fold log lines into per-phone summaries (lines that are not JSON records are counted)."""
     phones: dict[str, PhoneSummary] = {}
-    totals = {"requests": 0, "served": 0, "uploads": 0, "failures": 0, "unidentified": 0}
+    totals = new_totals()
     bad: list[int] = []
     for number, line in enumerate(lines, 1):
         if not line.strip():
@@ -106,11 +122,8 @@ def summarize_log(lines: Iterable[str]) -> LogSummary:
         path = str(record.get("path", "")).lstrip("/")
         if path.startswith("_cfgtool"):
             continue
-        totals["requests"] += 1
         method = str(record.get("method", "")).upper()
-        failed = status >= 400
-        upload = method in _UPLOAD_METHODS and not failed
-        totals["failures" if failed else "uploads" if upload else "served"] += 1
+        failed, upload = count_request(totals, status, method)
         agent = parse_user_agent(_text(record, "user_agent") or "")
         mac = _text(record, "mac") or classify(basename(path)).mac or agent.mac
         if mac is None:

@@ -9,42 +9,11 @@ from __future__ import annotations
 
 import html
 import threading
-from dataclasses import dataclass, field
 from typing import Any
 
 from cfgtool._version import __version__
+from cfgtool.accesslog import MAX_KEPT, PhoneSummary, count_request, new_totals
 from cfgtool.server.requestlog import Record, now_iso
-
-MAX_FAILURES_KEPT = 20
-MAX_UPLOADS_KEPT = 20
-
-
-@dataclass
-class PhoneState:
-    mac: str
-    first_seen: str
-    last_seen: str
-    client: str
-    model: str | None = None
-    firmware: str | None = None
-    files: dict[str, dict[str, Any]] = field(default_factory=dict)
-    uploads: list[dict[str, Any]] = field(default_factory=list)
-    failures: list[dict[str, Any]] = field(default_factory=list)
-    requests: int = 0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "mac": self.mac,
-            "first_seen": self.first_seen,
-            "last_seen": self.last_seen,
-            "client": self.client,
-            "model": self.model,
-            "firmware": self.firmware,
-            "requests": self.requests,
-            "files": self.files,
-            "uploads": self.uploads,
-            "failures": self.failures,
-        }
 
 
 class StatusBoard:
@@ -53,24 +22,21 @@ class StatusBoard:
     def __init__(self) -> None:
         self.started = now_iso()
         self._lock = threading.Lock()
-        self._phones: dict[str, PhoneState] = {}
-        self.totals = {"requests": 0, "served": 0, "uploads": 0, "failures": 0, "unidentified": 0}
+        self._phones: dict[str, PhoneSummary] = {}
+        self.totals = new_totals()
         self.listening: dict[str, str] = {}
 
     def observe(self, record: Record) -> None:
         if record.path.startswith("_cfgtool"):
             return
         with self._lock:
-            self.totals["requests"] += 1
-            failed = record.status >= 400
-            upload = record.method in ("PUT", "STOR", "WRQ") and not failed
-            self.totals["failures" if failed else "uploads" if upload else "served"] += 1
+            failed, upload = count_request(self.totals, record.status, record.method)
             if record.mac is None:
                 self.totals["unidentified"] += 1
                 return
             phone = self._phones.get(record.mac)
             if phone is None:
-                phone = self._phones[record.mac] = PhoneState(
+                phone = self._phones[record.mac] = PhoneSummary(
                     record.mac, record.time, record.time, record.client
                 )
             phone.last_seen, phone.client = record.time, record.client
@@ -86,10 +52,10 @@ class StatusBoard:
             }
             if failed:
                 phone.failures.append({"path": record.path, "reason": record.reason, **entry})
-                del phone.failures[:-MAX_FAILURES_KEPT]
+                del phone.failures[:-MAX_KEPT]
             elif upload:
                 phone.uploads.append({"path": record.path, **entry, **record.details})
-                del phone.uploads[:-MAX_UPLOADS_KEPT]
+                del phone.uploads[:-MAX_KEPT]
             else:
                 phone.files[record.path] = entry
 
