@@ -64,6 +64,11 @@ _LAZY: dict[str, str] = {
     "find_model": "cfgtool.catalog.models:find_model",
     "load_catalog": "cfgtool.catalog.params:load_catalog",
     "load_models": "cfgtool.catalog.models:load_models",
+    # PBX templates (Smarty, Jinja, Twig, Mustache): their output lines and structure
+    "parse_template": "cfgtool.templating.parse:parse_template",
+    "load_template": "cfgtool.templating.parse:load_template",
+    "resolve_template": "cfgtool.templating.inheritance:resolve_template",
+    "detect_dialect": "cfgtool.templating.detect:detect_dialect",
     # point, trigger and deploy
     "dhcp_config": "cfgtool.dhcp:dhcp_config",
     "check_sync": "cfgtool.sip.notify:check_sync",
@@ -111,6 +116,10 @@ if TYPE_CHECKING:
     from cfgtool.sip.phone import listen_check_sync as listen_check_sync
     from cfgtool.sip.phone import pnp_discover as pnp_discover
     from cfgtool.sip.pnp import PnpResponder as PnpResponder
+    from cfgtool.templating.detect import detect_dialect as detect_dialect
+    from cfgtool.templating.inheritance import resolve_template as resolve_template
+    from cfgtool.templating.parse import load_template as load_template
+    from cfgtool.templating.parse import parse_template as parse_template
 
 
 def __getattr__(name: str) -> Any:
