@@ -14,9 +14,11 @@ import stat
 import sys
 import time
 from collections.abc import Callable, Iterable
-from pathlib import Path
 
 from cfgtool.errors import CfgIOError
+
+# Reading is cfgtool.reading's (regular files only, size cap); the 0.1 name stays here.
+from cfgtool.reading import read_bytes as read_bytes
 
 
 def atomic_write_bytes(
@@ -296,16 +298,3 @@ def _write_all(fd: int, data: bytes) -> None:
 def atomic_write_text(path: str | os.PathLike[str], text: str, *, mode: int | None = None) -> None:
     """UTF-8 text version of :func:`atomic_write_bytes`; newlines are written as given."""
     atomic_write_bytes(path, text.encode("utf-8"), mode=mode)
-
-
-def read_bytes(path: str | os.PathLike[str]) -> bytes:
-    """Read a whole file, turning OS errors into a one-line :class:`CfgIOError`."""
-    target = Path(path)
-    if target.is_dir():
-        raise CfgIOError(f"{target}: is a directory, not a file")
-    try:
-        return target.read_bytes()
-    except FileNotFoundError:
-        raise CfgIOError(f"{target}: no such file") from None
-    except OSError as exc:
-        raise CfgIOError(f"{target}: cannot read: {exc.strerror or exc}") from None
