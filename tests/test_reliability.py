@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -396,3 +398,33 @@ def test_render_reports_invisible_characters_it_writes(tmp_path: Path, char: str
     code, stdout, _ = cli(*args, "--out", str(tmp_path / "out2"), "--format", "json")
     warnings = json.loads(stdout)["warnings"]
     assert [(w["row"], w["column_name"], w["code"]) for w in warnings] == [(2, "label", "CFG107")]
+
+
+# --- 18: diff of a tree with an unreadable directory is an error, like validate -------
+
+
+def test_diff_of_a_tree_with_an_unreadable_directory_fails(tmp_path: Path) -> None:
+    old = write_tree(tmp_path / "old", {"y000000000028.cfg": CFG, "T46G/0015651130f9.cfg": CFG})
+    new = write_tree(tmp_path / "new", {"y000000000028.cfg": CFG, "T46G/0015651130f9.cfg": CFG})
+    (new / "T46G").chmod(0)
+    # As root nothing is unreadable: drop the capabilities that bypass permissions.
+    wrapper = (
+        ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--"]
+        if os.geteuid() == 0
+        else []
+    )
+    runner = "import sys; from cfgtool.cli import main; sys.exit(main())"
+    try:
+        done = subprocess.run(
+            [*wrapper, sys.executable, "-c", runner, "diff", str(old), str(new)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    finally:
+        (new / "T46G").chmod(0o755)
+    assert done.returncode == 2, done
+    assert (
+        done.stderr == f"cfgtool: error: {new / 'T46G'}: cannot read directory: Permission denied\n"
+    )
