@@ -199,6 +199,42 @@ def loads(text: str, *, filename: str | None = None) -> Document:
     return Document(items, bom=bom, filename=filename)
 
 
+# A setting line in its everyday shape: a key starting with a letter, digit or
+# ``_`` (so never a comment, section, template tag or merge marker), ``=``, and a
+# value not starting with ``=``; tab is text, control characters are not.
+_PLAIN_ENTRY = re.compile(
+    r"[ \t]*([A-Za-z0-9_][^=\x00-\x08\x0a-\x1f\x7f-\x9f]*)"
+    r"=((?:[^=\x00-\x08\x0a-\x1f\x7f-\x9f][^\x00-\x08\x0a-\x1f\x7f-\x9f]*)?)"
+)
+
+
+def read_entries(text: str) -> list[tuple[str, str, int]]:
+    """The ``(key, value, line)`` of every setting of ``text``, in order: what
+    :func:`loads` gives as :class:`~cfgtool.nodes.Entry` nodes, without building
+    the document. Lines of the everyday shapes are read with one regex; any other
+    line is parsed as :func:`loads` would; text with a BOM or ``\\r`` goes to
+    :func:`loads` whole."""
+    if text.startswith(BOM) or "\r" in text:
+        return [
+            (item.key, item.value, item.line) for item in loads(text).items if type(item) is Entry
+        ]
+    entries: list[tuple[str, str, int]] = []
+    append = entries.append
+    plain = _PLAIN_ENTRY.fullmatch
+    for line, raw in enumerate(text.split("\n"), start=1):
+        match = plain(raw)
+        if match is not None:
+            append((match[1].strip(" \t"), match[2].strip(" \t"), line))
+            continue
+        first = raw.lstrip(" \t")[:1]
+        if first in ("", "#"):
+            continue  # blank, comment or header: never a setting
+        node = parse_line(raw, "", line)
+        if type(node) is Entry:
+            append((node.key, node.value, line))
+    return entries
+
+
 def dumps(doc: Document) -> str:
     """Serialise a :class:`Document` back to text, byte for byte what was parsed."""
     body = "".join([item.raw + item.eol for item in doc.items])

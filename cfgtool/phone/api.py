@@ -151,11 +151,13 @@ def provision_fleet(
     """Play every phone of ``specs`` at once, at most ``concurrency`` at a time.
 
     ``processes`` parse and lint the downloaded files (None: one per CPU when
-    there are at least :data:`PARALLEL_PHONES` phones, else none).
+    at least :data:`PARALLEL_PHONES` phones lint, else none; without the lint a
+    file's settings are read in this process).
     """
     client = ClientOptions(ca=ca, insecure=insecure, timeout=timeout, connections=concurrency)
     if processes is None:
-        processes = default_processes() if len(specs) >= PARALLEL_PHONES else 0
+        linted = sum(1 for spec in specs if spec.lint)
+        processes = default_processes() if linted >= PARALLEL_PHONES else 0
 
     async def main() -> FleetResult:
         async with Transports(client) as transports:

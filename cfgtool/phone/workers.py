@@ -4,10 +4,12 @@
 (its settings, with line numbers, and the lint diagnostics). A fleet
 downloads the same Common file once per phone: identical files (same name,
 kind, MD5 and model) are parsed once, and phones asking at the same time wait
-for the same parse. With ``processes`` > 0 the parsing runs in a process pool
+for the same parse. A file that is not linted only has its settings read
+(:func:`cfgtool.parser.read_entries`, no document built), in this process. With
+``processes`` > 0 the parse and lint run in a process pool
 (:func:`cfgtool.parallel.process_pool`: forked on Linux, so workers start with
-the grammar, rules and catalog loaded)
-while the event loop keeps downloading; a single phone parses in-process.
+the grammar, rules and catalog loaded) while the event loop keeps downloading;
+a single phone parses in-process.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from cfgtool.catalog import find_model
 from cfgtool.diagnostics import Diagnostic
 from cfgtool.nodes import Entry
 from cfgtool.parallel import default_jobs, process_pool
+from cfgtool.parser import read_entries
 from cfgtool.phone.checks import check_downloaded
 from cfgtool.phone.result import FileKind, SettingSource
 
@@ -56,11 +59,16 @@ def parse_text(name: str, text: str, model_name: str | None) -> Parsed:
     """Parse ``text``: its ``(key, value, line)`` entries in order, — when ``model_name``
     is given — the lint and model diagnostics, and the keys that may name a resource
     file (they end in ``url``). Runs in workers."""
-    doc = cfgtool.loads(text, filename=name)
-    entries = [(item.key, item.value, item.line) for item in doc.items if type(item) is Entry]
-    url_keys = list(dict.fromkeys(key for key, _, _ in entries if key.endswith("url")))
     model = find_model(model_name) if model_name is not None else None
-    diagnostics = check_downloaded(doc, name, model) if model is not None else []
+    diagnostics: list[Diagnostic] = []
+    if model is None:
+        # Only the settings are needed: read them without building the document.
+        entries = read_entries(text)
+    else:
+        doc = cfgtool.loads(text, filename=name)
+        entries = [(item.key, item.value, item.line) for item in doc.items if type(item) is Entry]
+        diagnostics = check_downloaded(doc, name, model)
+    url_keys = list(dict.fromkeys(key for key, _, _ in entries if key.endswith("url")))
     return entries, diagnostics, url_keys
 
 
@@ -130,7 +138,8 @@ class FileParser:
         if len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
         try:
-            executor = self._executor()
+            # Reading settings alone is cheaper here than a trip to a worker and back.
+            executor = self._executor() if model_name is not None else None
             if executor is None:
                 parsed = parse_text(name, text, model_name)
             else:
