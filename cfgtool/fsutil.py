@@ -139,9 +139,10 @@ class Staging:
             raise CfgIOError(f"cannot write {target}: {exc.strerror or exc}") from None
         self._staged.append((temp, target))
         try:
-            os.fchmod(fd, 0o644 if mode is None else mode)
+            # Owner first: changing it clears the set-user/group-ID bits the mode may hold.
             if owner is not None and owner != (os.geteuid(), os.getegid()):
                 _keep_owner(fd, owner)
+            os.fchmod(fd, 0o644 if mode is None else mode)
             _write_all(fd, data)
             if self._fsync_each:
                 os.fsync(fd)

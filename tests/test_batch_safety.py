@@ -322,6 +322,17 @@ def test_rewriting_keeps_owner_group_and_mode(tmp_path: Path, kind: str) -> None
     assert (st.st_mode & 0o7777, st.st_uid, st.st_gid) == (0o640, *owner)
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a file another owner needs root")
+def test_rewriting_keeps_set_user_id_mode_bits_along_with_the_owner(tmp_path: Path) -> None:
+    path = tmp_path / "a.cfg"
+    path.write_bytes(b"old")
+    os.chown(path, 65534, 65534)
+    os.chmod(path, 0o4750)
+    atomic_write_bytes(path, b"new")
+    st = path.stat()
+    assert (st.st_mode & 0o7777, st.st_uid, st.st_gid) == (0o4750, 65534, 65534)
+
+
 def test_rewriting_replaces_a_hard_link_rather_than_writing_through_it(tmp_path: Path) -> None:
     """The documented choice: atomic replacement gives the path a new file, and another
     hard link keeps the old content (writing in place could show a half-written file)."""
