@@ -99,18 +99,13 @@ class FtpFrontend:
         record = Record(handler.remote_ip, "ftp", method, relative, 0, user=user)
         return identify(record, None)
 
-    def log_refusal(self, record: Record, refusal: Refusal) -> None:
-        record.status, record.reason = refusal.status, refusal.reason
-        record.level = "debug" if refusal.debug else "warning"
-        self.service.log.write(record)
-
     def open_read(self, handler: Any, path: str) -> io.BytesIO:
         record = self.record(handler, "RETR", path)
         try:
             parts = self.parts_of(path)
             served = self.service.content.get(parts, record.mac)
         except Refusal as refusal:
-            self.log_refusal(record, refusal)
+            self.service.refuse(record, refusal)
             raise OSError(2, "No such file") from None
         record.status, record.bytes, record.md5 = 200, len(served.data), served.md5
         self.service.log.write(record)
@@ -132,7 +127,7 @@ class FtpFrontend:
             upload_mac(parts, None)
             self.service.uploads.target(parts)
         except Refusal as refusal:
-            self.log_refusal(record, refusal)
+            self.service.refuse(record, refusal)
             raise OSError(
                 13, "Permission denied: uploads are <mac>-local.cfg and <mac>-contact.xml"
             ) from None
@@ -196,25 +191,10 @@ class _FtpUpload(io.RawIOBase):
 
     def commit(self) -> None:
         service = self.frontend.service
-        record = self.record
         if self.too_big:
-            self.frontend.log_refusal(
-                record, Refusal(413, f"upload larger than {service.config.max_upload} bytes")
-            )
+            service.refuse(self.record, service.uploads.too_large())
             return
-        try:
-            stored = service.uploads.store(self.parts, bytes(self.buffer))
-        except Refusal as refusal:
-            self.frontend.log_refusal(record, refusal)
-            return
-        record.status, record.bytes, record.md5 = 201, stored.size, stored.md5
-        record.details.update(stored.details())
-        if stored.findings:
-            record.level, record.reason = (
-                "warning",
-                f"lint: {len(stored.findings)} findings in the upload",
-            )
-        service.log.write(record)
+        service.store_upload(self.record, self.parts, bytes(self.buffer))
 
 
 def _handler_class(frontend: FtpFrontend) -> Any:
@@ -230,7 +210,7 @@ def _handler_class(frontend: FtpFrontend) -> Any:
             if reason is not None:
                 record = Record(handler.remote_ip, "ftp", "USER", "", 530, user=username)
                 if reason.startswith("client not in"):
-                    frontend.log_refusal(record, Refusal(403, reason))
+                    frontend.service.refuse(record, Refusal(403, reason))
                 else:
                     frontend.service.auth_failure(record, reason)
                 raise AuthenticationFailed("Authentication failed.")
@@ -290,7 +270,7 @@ def _handler_class(frontend: FtpFrontend) -> Any:
 
         def on_connect(self) -> None:
             if not frontend.service.allowed(self.remote_ip):
-                frontend.log_refusal(
+                frontend.service.refuse(
                     Record(self.remote_ip, "ftp", "CONNECT", "", 403),
                     Refusal(403, "client not in --allow"),
                 )
@@ -304,7 +284,7 @@ def _handler_class(frontend: FtpFrontend) -> Any:
         def on_incomplete_file_received(self, file: str) -> None:
             upload, self._cfgtool_upload = self._cfgtool_upload, None
             if upload is not None:
-                frontend.log_refusal(
+                frontend.service.refuse(
                     upload.record, Refusal(408, "upload incomplete; nothing written")
                 )
 

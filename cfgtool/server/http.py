@@ -214,9 +214,7 @@ class HttpFrontend:
         return response
 
     def _refuse(self, aio: Any, record: Record, refusal: Refusal) -> web.StreamResponse:
-        record.status, record.reason = refusal.status, refusal.reason
-        record.level = "debug" if refusal.debug else "warning"
-        self.service.log.write(record)
+        self.service.refuse(record, refusal)
         text = {
             400: "Bad Request",
             401: "Unauthorized",
@@ -279,7 +277,7 @@ class HttpFrontend:
             upload_mac(parts, _agent_mac(request))
             length = request.content_length
             if length is not None and length > service.config.max_upload:
-                raise Refusal(413, f"upload larger than {service.config.max_upload} bytes")
+                raise service.uploads.too_large()
             service.uploads.target(parts)
             data = await asyncio.wait_for(
                 self._read_body(request, service.config.max_upload), service.config.body_timeout
@@ -291,13 +289,7 @@ class HttpFrontend:
             return self._refuse(aio, record, Refusal(408, "upload too slow"))
         except Refusal as refusal:
             return self._refuse(aio, record, refusal)
-        record.status = 204 if stored.previous or stored.unchanged else 201
-        record.bytes, record.md5 = stored.size, stored.md5
-        record.details.update(stored.details())
-        record.level = "warning" if stored.findings else "info"
-        if stored.findings:
-            record.reason = f"lint: {len(stored.findings)} findings in the upload"
-        service.log.write(record)
+        service.log_upload(record, stored, 204 if stored.previous or stored.unchanged else 201)
         return aio.Response(status=record.status, headers={"ETag": f'"{stored.md5}"'})  # type: ignore[no-any-return]
 
     @staticmethod

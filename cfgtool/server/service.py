@@ -13,9 +13,10 @@ from cfgtool.server.config import ServeConfig
 from cfgtool.server.content import Content
 from cfgtool.server.keys import Keys
 from cfgtool.server.ondemand import OnDemand
+from cfgtool.server.paths import Refusal
 from cfgtool.server.requestlog import Record, RequestLog
 from cfgtool.server.status import StatusBoard
-from cfgtool.server.uploads import UploadStore
+from cfgtool.server.uploads import Stored, UploadStore
 
 
 def _real(path: Path | None) -> set[str]:
@@ -78,6 +79,30 @@ class Service:
         self.limiter.failed(record.client)
         record.event, record.level, record.reason = "auth-failure", "warning", reason
         self.log.write(record)
+
+    def refuse(self, record: Record, refusal: Refusal) -> None:
+        """Log a refused request: its status and reason, at debug level for a routine miss."""
+        record.status, record.reason = refusal.status, refusal.reason
+        record.level = "debug" if refusal.debug else "warning"
+        self.log.write(record)
+
+    def log_upload(self, record: Record, stored: Stored, status: int) -> None:
+        """Log a stored upload with ``status``; lint findings in it make the line a warning."""
+        record.status, record.bytes, record.md5 = status, stored.size, stored.md5
+        record.details.update(stored.details())
+        if stored.findings:
+            record.level = "warning"
+            record.reason = f"lint: {len(stored.findings)} findings in the upload"
+        self.log.write(record)
+
+    def store_upload(self, record: Record, parts: tuple[str, ...], data: bytes) -> None:
+        """Store a finished FTP or TFTP upload and log it (201), or log why it was refused."""
+        try:
+            stored = self.uploads.store(parts, data)
+        except Refusal as refusal:
+            self.refuse(record, refusal)
+            return
+        self.log_upload(record, stored, 201)
 
     def close(self) -> None:
         self.log.close()

@@ -100,26 +100,21 @@ class TftpFrontend:
     def _record(self, method: str, filename: str, client: str) -> Record:
         return identify(Record(client, "tftp", method, filename.lstrip("/"), 0), None)
 
-    def _refuse(self, record: Record, refusal: Refusal) -> None:
-        record.status, record.reason = refusal.status, refusal.reason
-        record.level = "debug" if refusal.debug else "warning"
-        self.service.log.write(record)
-
     def _parts(self, record: Record, filename: str) -> tuple[str, ...] | None:
         service = self.service
         if not service.allowed(record.client):
-            self._refuse(record, Refusal(403, "client not in --allow"))
+            self.service.refuse(record, Refusal(403, "client not in --allow"))
             return None
         try:
             parts = request_parts(filename, encoded=False)
         except Refusal as refusal:
-            self._refuse(record, refusal)
+            self.service.refuse(record, refusal)
             return None
         record.path = "/".join(parts)
         protected = service.protections.for_parts(parts)
         if protected is not None:
             reason = f"TFTP has no credentials: {protected[0]}/ is protected (use HTTP or FTP)"
-            self._refuse(record, Refusal(403, reason))
+            self.service.refuse(record, Refusal(403, reason))
             return None
         return parts
 
@@ -134,7 +129,7 @@ class TftpFrontend:
         try:
             served = self.service.content.get(parts, record.mac)
         except Refusal as refusal:
-            self._refuse(record, refusal)
+            self.service.refuse(record, refusal)
             return None
         record.status, record.bytes, record.md5 = 200, len(served.data), served.md5
         self.service.log.write(record)
@@ -151,35 +146,21 @@ class TftpFrontend:
             upload_mac(parts, None)
             self.service.uploads.target(parts)
         except Refusal as refusal:
-            self._refuse(record, refusal)
+            self.service.refuse(record, refusal)
             return None
         return _Upload(self, record, parts, context)
 
     def finish_upload(self, upload: _Upload) -> None:
         record = upload.record
         if upload.too_big:
-            self._refuse(
-                record, Refusal(413, f"upload larger than {self.service.config.max_upload} bytes")
-            )
+            self.service.refuse(record, self.service.uploads.too_large())
             return
         if not upload.complete:
-            self._refuse(
+            self.service.refuse(
                 record, Refusal(408, "upload incomplete (timeout or abort); nothing written")
             )
             return
-        try:
-            stored = self.service.uploads.store(upload.parts, bytes(upload.buffer))
-        except Refusal as refusal:
-            self._refuse(record, refusal)
-            return
-        record.status, record.bytes, record.md5 = 201, stored.size, stored.md5
-        record.details.update(stored.details())
-        if stored.findings:
-            record.level, record.reason = (
-                "warning",
-                f"lint: {len(stored.findings)} findings in the upload",
-            )
-        self.service.log.write(record)
+        self.service.store_upload(record, upload.parts, bytes(upload.buffer))
 
     def start(self, host: str, port: int) -> int:
         # tftpy is the serve extra: imported when a TFTP server starts.

@@ -104,10 +104,14 @@ class UploadStore:
     def target(self, parts: tuple[str, ...]) -> Path:
         return upload_target(self.base, parts, create=self.create)
 
+    def too_large(self) -> Refusal:
+        """The refusal (413) of an upload larger than ``max_size``."""
+        return Refusal(413, f"upload larger than {self.max_size} bytes")
+
     def store(self, parts: tuple[str, ...], data: bytes) -> Stored:
         """Write ``data`` for the (already checked) name ``parts``."""
         if len(data) > self.max_size:
-            raise Refusal(413, f"upload larger than {self.max_size} bytes")
+            raise self.too_large()
         target = self.target(parts)
         md5 = hashlib.md5(data, usedforsecurity=False).hexdigest()
         findings = _lint(target, data) if target.name.endswith("-local.cfg") else []
