@@ -23,6 +23,17 @@ def _real(path: Path | None) -> set[str]:
     return {os.path.realpath(path)} if path is not None else set()
 
 
+def _client_address(client: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """A client's address (zone dropped, IPv4-mapped IPv6 as IPv4), or None if it is not one."""
+    try:
+        address = ipaddress.ip_address(client.split("%", 1)[0])
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return address.ipv4_mapped
+    return address
+
+
 class Service:
     """The server's state, built once from a :class:`ServeConfig`."""
 
@@ -66,12 +77,9 @@ class Service:
         """``--allow``: checked before anything else; no list allows everyone."""
         if not self.config.allow:
             return True
-        try:
-            address = ipaddress.ip_address(client.split("%", 1)[0])
-        except ValueError:
+        address = _client_address(client)
+        if address is None:
             return False
-        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-            address = address.ipv4_mapped
         return any(address in network for network in self.config.allow)
 
     def auth_failure(self, record: Record, reason: str) -> None:
@@ -109,10 +117,5 @@ class Service:
 
 
 def is_loopback(client: str) -> bool:
-    try:
-        address = ipaddress.ip_address(client.split("%", 1)[0])
-    except ValueError:
-        return False
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    return address.is_loopback
+    address = _client_address(client)
+    return address is not None and address.is_loopback
