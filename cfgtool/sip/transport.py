@@ -72,6 +72,17 @@ def _matches(response: SipMessage, sent: SipMessage) -> bool:
     )
 
 
+def _response_to(sent: SipMessage, raw: bytes) -> tuple[SipMessage, int] | None:
+    """The response in ``raw`` and its status if it answers ``sent``; None for anything else."""
+    try:
+        response = parse(raw)
+    except SipParseError:
+        return None
+    if not _matches(response, sent) or response.status is None:
+        return None
+    return response, response.status
+
+
 def _udp(
     sock: socket.socket,
     build: Callable[[], SipMessage],
@@ -106,13 +117,11 @@ def _udp(
             # ICMP port unreachable from an earlier send: nothing listens; keep
             # trying until the timer runs out, as a phone may still be booting.
             continue
-        try:
-            response = parse(packet)
-        except SipParseError:
+        answer = _response_to(message, packet)
+        if answer is None:
             continue
-        if not _matches(response, message) or response.status is None:
-            continue
-        if response.status < 200:
+        response, status = answer
+        if status < 200:
             provisional = response
             interval = T2
             continue
@@ -169,13 +178,11 @@ def _tcp(
         raw = _read_tcp_message(sock, buffer, deadline, stop)
         if raw is None:
             return Exchange(None, 1, time.monotonic() - start, provisional)
-        try:
-            response = parse(raw)
-        except SipParseError:
+        answer = _response_to(message, raw)
+        if answer is None:
             continue
-        if not _matches(response, message) or response.status is None:
-            continue
-        if response.status < 200:
+        response, status = answer
+        if status < 200:
             provisional = response
             continue
         return Exchange(response, 1, time.monotonic() - start, provisional)
