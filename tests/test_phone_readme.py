@@ -2,7 +2,7 @@
 
 It runs the render walk-through (with a smaller inventory, to stay fast; the
 1,000-phone run is the same commands) and then the phone section's commands
-verbatim, with Python's http.server on an ephemeral loopback port instead of 8080.
+verbatim, with ``cfgtool serve`` on a free loopback port instead of 8080.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -52,10 +53,10 @@ def test_readme_phone_walkthrough(tmp_path: Path) -> None:
             assert done.returncode == 0, (command, done.stderr)
     steps = commands("### phone")
     assert steps[1].endswith("&")
+    serve = shlex.split(steps[1].rstrip("&").replace("8080", str(port)))
+    assert serve[:2] == ["cfgtool", "serve"]
     server = subprocess.Popen(
-        shlex.split(
-            steps[1].rstrip("&").replace("8080", str(port)).replace("python", sys.executable, 1)
-        ),
+        CFGTOOL + serve[1:],
         cwd=tmp_path,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -68,8 +69,12 @@ def test_readme_phone_walkthrough(tmp_path: Path) -> None:
             assert done.returncode == 0, (command, done.stdout, done.stderr)
             outputs.append(done.stdout)
     finally:
-        server.terminate()
-        server.wait(timeout=5)
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=5)
     _, first, second, fleet = outputs
     assert "Requests (4):" in first and "y000000000028.cfg 200 common" in first
     assert "0015651130f9.cfg 200 mac" in first and "Reboot: no" in first
