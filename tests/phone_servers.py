@@ -28,7 +28,9 @@ from urllib.parse import unquote
 
 import pytest
 
-LOOPBACK = "127.0.0.1"
+from tests import net
+from tests.net import LOOPBACK
+
 START_TIMEOUT = 5.0
 
 
@@ -56,10 +58,8 @@ class Running:
 
 
 def free_port(kind: int = socket.SOCK_STREAM) -> int:
-    with socket.socket(socket.AF_INET, kind) as probe:
-        probe.bind((LOOPBACK, 0))
-        port: int = probe.getsockname()[1]
-        return port
+    """:func:`tests.net.free_port`, TCP unless ``kind`` says otherwise (the servers here are)."""
+    return net.free_port(kind)
 
 
 def wait_tcp(port: int, process: subprocess.Popen[bytes] | None = None) -> None:
