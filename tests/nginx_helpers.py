@@ -17,6 +17,9 @@ import pytest
 
 from tests.net import bound, free_port
 
+# Debian puts nginx in /usr/sbin, which a normal user's PATH may lack.
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
 
 @dataclass
 class Fetched:
@@ -75,7 +78,7 @@ def wrapper(site_conf: Path, work: Path) -> str:
 def _start(work: Path, main_conf: Path, port: int) -> subprocess.Popen[bytes] | None:
     """nginx in the foreground, once it listens; None when the port was taken meanwhile."""
     process = subprocess.Popen(
-        ["nginx", "-p", str(work), "-c", str(main_conf), "-g", "daemon off;"],
+        [NGINX, "-p", str(work), "-c", str(main_conf), "-g", "daemon off;"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -98,7 +101,7 @@ def _start(work: Path, main_conf: Path, port: int) -> subprocess.Popen[bytes] | 
 @contextmanager
 def running_nginx(make_site: Callable[[int], str], work: Path, log: Path) -> Iterator[Nginx]:
     """nginx with the file ``make_site(port)`` returns, on a free TCP port (retried if taken)."""
-    if shutil.which("nginx") is None:
+    if not os.path.exists(NGINX):
         pytest.skip("nginx is not installed (.ci/run installs nginx-light)")
     site_conf = work / "site.conf"
     main_conf = work / "nginx.conf"
@@ -107,7 +110,7 @@ def running_nginx(make_site: Callable[[int], str], work: Path, log: Path) -> Ite
         port = free_port(socket.SOCK_STREAM)
         site_conf.write_text(make_site(port))
         checked = subprocess.run(
-            ["nginx", "-t", "-p", str(work), "-c", str(main_conf)],
+            [NGINX, "-t", "-p", str(work), "-c", str(main_conf)],
             capture_output=True,
             text=True,
             timeout=20,

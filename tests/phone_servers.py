@@ -30,6 +30,7 @@ import pytest
 
 from tests import net
 from tests.net import LOOPBACK
+from tests.nginx_helpers import running_nginx
 
 START_TIMEOUT = 5.0
 
@@ -273,58 +274,28 @@ def nginx(
     basic: tuple[str, str] | None = None,
     tls: tuple[str, str] | None = None,
 ) -> Iterator[Running]:
-    """nginx serving ``root`` on loopback, with Basic auth (htpasswd by ``openssl passwd``)."""
-    binary = shutil.which("nginx") or "/usr/sbin/nginx"
-    if not os.path.exists(binary):
-        pytest.skip("nginx is not installed; .ci/run installs nginx-light")
+    """nginx serving ``root`` on loopback, with Basic auth (htpasswd by ``openssl passwd``).
+
+    Started and stopped by :func:`tests.nginx_helpers.running_nginx`.
+    """
     work.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    auth = ""
-    if basic is not None:
-        (work / "htpasswd").write_text(f"{basic[0]}:{_apr1(basic[1])}\n")
-        auth = f'auth_basic "phones"; auth_basic_user_file {work}/htpasswd;'
-    listen = f"listen {LOOPBACK}:{port}"
-    if tls is not None:
-        listen += f" ssl; ssl_certificate {tls[0]}; ssl_certificate_key {tls[1]}"
-    user = "user root;" if os.geteuid() == 0 else ""
-    temp = " ".join(
-        f"{name}_temp_path {work}/{name};"
-        for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    (work / "nginx.conf").write_text(
-        f"""{user}
-worker_processes 1;
-events {{ worker_connections 1024; }}
-http {{
-  access_log off;
-  {temp}
-  keepalive_requests 100000;
-  server {{
-    {listen};
-    root {root};
-    {auth}
-  }}
-}}
-"""
-    )
-    process = subprocess.Popen(
-        [
-            binary,
-            "-p",
-            str(work),
-            "-c",
-            str(work / "nginx.conf"),
-            "-g",
-            f"daemon off; pid {work}/nginx.pid; error_log stderr;",
-        ],
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_tcp(port, process)
+    htpasswd = work / "htpasswd"
+    tls_listen = f" ssl; ssl_certificate {tls[0]}; ssl_certificate_key {tls[1]}" if tls else ""
+
+    def site(port: int) -> str:
+        auth = ""
+        if basic is not None:
+            if not htpasswd.exists():
+                htpasswd.write_text(f"{basic[0]}:{_apr1(basic[1])}\n")
+            auth = f'auth_basic "phones"; auth_basic_user_file {htpasswd};'
+        return (
+            f"server {{\n  listen {LOOPBACK}:{port}{tls_listen};\n  root {root};\n"
+            f"  access_log off;\n  keepalive_requests 100000;\n  {auth}\n}}\n"
+        )
+
+    with running_nginx(site, work, work / "access.log") as server:
         scheme = "https" if tls else "http"
-        yield Running(f"{scheme}://{LOOPBACK}:{port}", port, root)
-    finally:
-        _stop(process)
+        yield Running(f"{scheme}://{LOOPBACK}:{server.port}", server.port, root)
 
 
 # --------------------------------------------------------------------------- TLS
