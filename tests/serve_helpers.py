@@ -99,6 +99,19 @@ class RunningServer:
         self.loop.close()
 
 
+def lab_config(lab: Lab, **fields: Any) -> ServeConfig:
+    """A server over the lab tree: HTTP, TFTP and FTP on free loopback ports, a JSON log."""
+    config = ServeConfig(
+        root=lab.root,
+        http=LOOPBACK_ANY,
+        tftp=LOOPBACK_ANY,
+        ftp=LOOPBACK_ANY,
+        auth=lab.auth,
+        log=lab.base / "serve.jsonl",
+    )
+    return replace(config, **fields)
+
+
 @pytest.fixture
 def lab(tmp_path: Path) -> Lab:
     return make_lab(tmp_path)
@@ -109,16 +122,7 @@ def start(lab: Lab, request: pytest.FixtureRequest) -> Any:
     """``start(**fields)``: a running server over the lab tree (HTTP, TFTP, FTP on free ports)."""
 
     def starter(**fields: Any) -> RunningServer:
-        config = ServeConfig(
-            root=lab.root,
-            http=LOOPBACK_ANY,
-            tftp=LOOPBACK_ANY,
-            ftp=LOOPBACK_ANY,
-            auth=lab.auth,
-            log=lab.base / "serve.jsonl",
-            header_timeout=1.0,
-            body_timeout=2.0,
-        )
+        config = lab_config(lab, header_timeout=1.0, body_timeout=2.0)
         running = RunningServer(replace(config, **fields))
         request.addfinalizer(running.stop)
         return running
@@ -130,15 +134,7 @@ def start(lab: Lab, request: pytest.FixtureRequest) -> Any:
 def shared(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """One server over one lab for a module's read-only tests: ``(lab, server)``."""
     lab = make_lab(tmp_path_factory.mktemp("lab"))
-    config = ServeConfig(
-        root=lab.root,
-        http=LOOPBACK_ANY,
-        tftp=LOOPBACK_ANY,
-        ftp=LOOPBACK_ANY,
-        auth=lab.auth,
-        log=lab.base / "serve.jsonl",
-    )
-    running = RunningServer(config)
+    running = RunningServer(lab_config(lab))
     yield lab, running
     running.stop()
 
