@@ -18,6 +18,9 @@ installed tool may trust, following ``../shared/README.md``:
   comments (the comments were copied between model folders and disagree).
 - ``value_shape`` skeletons that start with a URL scheme are dropped: the url
   type check covers them and real files use http(s) where the shape says tftp.
+  A shape that the key's own default does not fit is dropped too: the data then
+  contradicts itself (``phone_setting.backgrounds`` is shaped ``Config:<file>``
+  but defaults to ``Default:Default.png``, and real files use ``Resource:``).
 """
 
 from __future__ import annotations
@@ -112,9 +115,15 @@ def check_facts(row: dict[str, str]) -> dict[str, Any]:
 
 
 def value_shape(row: dict[str, str]) -> str | None:
-    """The documented ``value_shape`` of a row; a URL shape is the type check's business."""
+    """The documented ``value_shape`` of a row, unless a URL shape or one its default breaks."""
     shape = row.get("value_shape", "")
-    return shape if shape and not re.match(r"[a-z]+://", shape) else None
+    if not shape or re.match(r"[a-z]+://", shape):
+        return None
+    skeleton = re.compile(".*".join(re.escape(part) for part in re.split(r"<[^<>]*>", shape)))
+    defaults = [row.get(name, "") for name in ("default", "vendor_default")]
+    if any(default and not skeleton.fullmatch(default) for default in defaults):
+        return None
+    return shape
 
 
 def _in_range(value: str, bounds: tuple[int, int]) -> bool:
