@@ -1,10 +1,13 @@
-"""Loopback helpers for tests with real servers: a free port, and waiting until one is bound."""
+"""Loopback helpers for tests with real servers: a free port, waiting until one is bound,
+and stopping a daemon."""
 
 from __future__ import annotations
 
 import os
 import pwd
+import signal
 import socket
+import subprocess
 import time
 from pathlib import Path
 
@@ -36,6 +39,18 @@ def wait_bound(port: int, *, tcp: bool = False, timeout: float = 5.0) -> None:
         if time.monotonic() > deadline:
             raise TimeoutError(f"nothing listens on {LOOPBACK}:{port}")
         time.sleep(0.02)
+
+
+def stop_daemon(
+    process: subprocess.Popen[bytes], sig: int = signal.SIGTERM, timeout: float = 5.0
+) -> None:
+    """Stop a test's daemon with ``sig``; kill it if it is still there after ``timeout``."""
+    process.send_signal(sig)
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout)
 
 
 def daemon_user() -> str:

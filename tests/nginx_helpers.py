@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.net import bound, free_port
+from tests.net import bound, free_port, stop_daemon
 
 # Debian puts nginx in /usr/sbin, which a normal user's PATH may lack.
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -125,12 +125,7 @@ def running_nginx(make_site: Callable[[int], str], work: Path, log: Path) -> Ite
     try:
         yield Nginx(port, log)
     finally:
-        process.send_signal(signal.SIGQUIT)
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_daemon(process, signal.SIGQUIT, 10)
 
 
 __all__ = ["Fetched", "Nginx", "free_port", "running_nginx"]

@@ -29,7 +29,7 @@ from urllib.parse import unquote
 import pytest
 
 from tests import net
-from tests.net import LOOPBACK
+from tests.net import LOOPBACK, stop_daemon
 from tests.nginx_helpers import running_nginx
 
 START_TIMEOUT = 5.0
@@ -72,15 +72,6 @@ def wait_tcp(port: int, process: subprocess.Popen[bytes] | None = None) -> None:
             return
         time.sleep(0.05)
     raise RuntimeError(f"nothing listens on {LOOPBACK}:{port}")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=5)
 
 
 # --------------------------------------------------------------------------- http.server
@@ -221,7 +212,7 @@ def tftpd(root: Path, *, writable: bool = False) -> Iterator[Running]:
             )
         yield Running(f"tftp://{LOOPBACK}:{port}", port, root)
     finally:
-        _stop(process)
+        stop_daemon(process)
 
 
 # --------------------------------------------------------------------------- pyftpdlib

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import signal
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -16,7 +15,7 @@ from cfgtool.cli import main
 from cfgtool.deploy.tftpd import TftpdSite, tftpd_command, tftpd_defaults, tftpd_rules
 from cfgtool.errors import CfgValueError
 from tests.conftest import write_tree
-from tests.net import daemon_user, free_port, wait_bound
+from tests.net import daemon_user, free_port, stop_daemon, wait_bound
 
 MAC = "0015651130f9"
 COMMON = "#!version:1.0.0.1\nlang.gui = English\n"
@@ -68,12 +67,7 @@ def start(tmp_path: Path, *, uploads: bool) -> Iterator[Tftpd]:
         wait_bound(port)
         yield Tftpd(port, root, work)
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_daemon(process)
 
 
 @pytest.fixture
