@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -37,6 +38,23 @@ def responder() -> Iterator[PnpResponder]:
     server = PnpResponder(URL, AllowList(["80:5e:c0"]), port=0, group=None, expand=True)
     with server:
         yield server
+
+
+@contextlib.contextmanager
+def listening_phone(timeout: float, wait: float) -> Iterator[tuple[str, list[object]]]:
+    """A loopback UDP socket a thread runs listen_check_sync on: its address, what it got.
+
+    Leaving the block waits ``wait`` seconds at most for the listener to finish.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as phone:
+        phone.bind((LOOPBACK, 0))
+        got: list[object] = []
+        listener = threading.Thread(
+            target=lambda: got.append(listen_check_sync(sock=phone, timeout=timeout))
+        )
+        listener.start()
+        yield f"{LOOPBACK}:{phone.getsockname()[1]}", got
+        listener.join(wait)
 
 
 def serve_in_background(server: PnpResponder, **kwargs: object) -> threading.Thread:
@@ -169,15 +187,8 @@ def test_allow_list_matches_mac_and_oui() -> None:
 
 @pytest.mark.parametrize("reboot", [False, True])
 def test_listen_check_sync_answers_notify(reboot: bool) -> None:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as phone:
-        phone.bind((LOOPBACK, 0))
-        results: list[object] = []
-        listener = threading.Thread(
-            target=lambda: results.append(listen_check_sync(sock=phone, timeout=3))
-        )
-        listener.start()
-        sent = check_sync(f"{LOOPBACK}:{phone.getsockname()[1]}", reboot=reboot, timeout=3)
-        listener.join(5)
+    with listening_phone(timeout=3, wait=5) as (remote, results):
+        sent = check_sync(remote, reboot=reboot, timeout=3)
     assert sent.ok
     (got,) = results
     assert got is not None and got.reboot is reboot  # type: ignore[attr-defined]
@@ -241,19 +252,13 @@ def test_check_sync_action_follows_notify_reboot_enable(
     ("event", "reboot"), [("check-sync", False), ("check-sync;reboot=true", True)]
 )
 def test_listen_check_sync_answers_sipp_as_the_pbx(event: str, reboot: bool) -> None:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as phone:
-        phone.bind((LOOPBACK, 0))
-        got: list[object] = []
-        listener = threading.Thread(
-            target=lambda: got.append(listen_check_sync(sock=phone, timeout=5))
-        )
-        listener.start()
-        remote = f"{LOOPBACK}:{phone.getsockname()[1]}"
-        with sipp(
+    with (
+        listening_phone(timeout=5, wait=6) as (remote, got),
+        sipp(
             "check_sync_uac.xml", free_port(), remote=remote, extra=("-key", "event", event)
-        ) as pbx:
-            pass
-        listener.join(6)
+        ) as pbx,
+    ):
+        pass
     assert pbx.returncode == 0, pbx.stdout
     (notify,) = got
     assert notify is not None and notify.reboot is reboot  # type: ignore[attr-defined]
