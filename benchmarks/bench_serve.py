@@ -233,6 +233,20 @@ def run_http_client(port: int, tree: dict[str, Any], connections: int) -> dict[s
         return pool.apply(http_client, (port, tree["boots"], tree["md5"], connections))
 
 
+def measure_http(
+    started: tuple[subprocess.Popen[str], int], tree: dict[str, Any], connections: int
+) -> dict[str, Any]:
+    """The HTTP client's results against a started server, and the CPU it used; stops it."""
+    server, port = started
+    try:
+        before = cpu_seconds(server.pid)
+        result = run_http_client(port, tree, connections)
+        result["cpu"] = cpu_seconds(server.pid) - before
+    finally:
+        stop(server)
+    return result
+
+
 # --- the TFTP client ---------------------------------------------------------------------
 
 
@@ -345,20 +359,10 @@ def main() -> int:
             f"tree: {len(tree['md5'])} files in {root}; {options.phones} phones, {gets} GETs, "
             f"{options.connections} keep-alive connections"
         )
-        server, port = start_cfgtool(root, "http")
-        try:
-            before = cpu_seconds(server.pid)
-            ours = run_http_client(port, tree, options.connections)
-            ours["cpu"] = cpu_seconds(server.pid) - before
-        finally:
-            stop(server)
-        nginx, nginx_port = start_nginx(root, work, options.nginx_workers)
-        try:
-            before = cpu_seconds(nginx.pid)
-            theirs = run_http_client(nginx_port, tree, options.connections)
-            theirs["cpu"] = cpu_seconds(nginx.pid) - before
-        finally:
-            stop(nginx)
+        ours = measure_http(start_cfgtool(root, "http"), tree, options.connections)
+        theirs = measure_http(
+            start_nginx(root, work, options.nginx_workers), tree, options.connections
+        )
         our_rate, our_line = http_line("cfgtool serve", ours)
         their_rate, their_line = http_line(f"nginx ({options.nginx_workers}w)", theirs)
         print(our_line)
