@@ -21,7 +21,7 @@ from typing import Any
 from cfgtool.server.paths import Refusal, is_inside, request_parts
 from cfgtool.server.requestlog import Record, identify
 from cfgtool.server.service import Service
-from cfgtool.server.uploads import upload_mac
+from cfgtool.server.uploads import UploadBuffer, upload_mac
 
 ANONYMOUS = "anonymous"
 READ_PERMS = "elr"  # CWD, SIZE/MDTM and RETR; the listing commands are answered 550 below
@@ -167,26 +167,17 @@ class FtpFrontend:
             self.thread.join(5)
 
 
-class _FtpUpload(io.RawIOBase):
+class _FtpUpload(UploadBuffer):
     def __init__(
         self, frontend: FtpFrontend, record: Record, parts: tuple[str, ...], path: str
     ) -> None:
+        super().__init__(record, parts, path, frontend.service.config.max_upload)
         self.frontend = frontend
-        self.record = record
-        self.parts = parts
-        self.name = path
-        self.buffer = bytearray()
-        self.too_big = False
-
-    def writable(self) -> bool:
-        return True
 
     def write(self, data: Any) -> int:
         chunk = bytes(data)
-        if len(self.buffer) + len(chunk) > self.frontend.service.config.max_upload:
-            self.too_big = True
+        if not self.take(chunk):
             raise OSError(27, "File too large")
-        self.buffer += chunk
         return len(chunk)
 
     def commit(self) -> None:

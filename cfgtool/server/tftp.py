@@ -21,7 +21,7 @@ from typing import Any
 from cfgtool.server.paths import Refusal, request_parts
 from cfgtool.server.requestlog import Record, identify
 from cfgtool.server.service import Service
-from cfgtool.server.uploads import upload_mac
+from cfgtool.server.uploads import UploadBuffer, upload_mac
 
 SESSION_TIMEOUT = 2.0
 START_TIMEOUT = 5.0
@@ -49,35 +49,26 @@ class _Download(_FileLike, io.BytesIO):
         self.name = name  # tftpy logs it
 
 
-class _Upload(_FileLike, io.RawIOBase):
+class _Upload(_FileLike, UploadBuffer):
     """Collects a TFTP write in memory; stores it (atomically) only when it completed."""
 
     def __init__(
         self, frontend: TftpFrontend, record: Record, parts: tuple[str, ...], context: Any
     ) -> None:
+        super().__init__(record, parts, "/".join(parts), frontend.service.config.max_upload)
         self.frontend = frontend
-        self.record = record
-        self.parts = parts
         self.context = context
-        self.buffer = bytearray()
         self.complete = False
-        self.too_big = False
-        self.name = "/".join(parts)
-
-    def writable(self) -> bool:
-        return True
 
     def write(self, data: Any) -> int:
         chunk = bytes(data)
-        if len(self.buffer) + len(chunk) > self.frontend.service.config.max_upload:
-            self.too_big = True
+        if not self.take(chunk):
             # tftpy: the serve extra, loaded with the server. An ERROR packet stops the client
             # at once (it would retry for half a minute), the exception ends the session.
             from tftpy import TftpErrors, TftpException
 
             self.context.state.sendError(TftpErrors.DiskFull)
             raise TftpException("upload too large")
-        self.buffer += chunk
         if len(chunk) < self.context.getBlocksize() and not self.complete:
             self.complete = True  # the last block: store now, tftpy closes the file later
             self.frontend.finish_upload(self)

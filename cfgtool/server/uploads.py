@@ -18,6 +18,7 @@ directory. The rules, the same for every protocol:
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import shutil
@@ -30,6 +31,7 @@ from cfgtool.errors import CfgError
 from cfgtool.fsutil import atomic_write_bytes
 from cfgtool.linting.config import config_for
 from cfgtool.server.paths import Refusal, upload_target
+from cfgtool.server.requestlog import Record
 
 UPLOAD_NAME = re.compile(r"([0-9a-f]{12})-(?:local\.cfg|contact\.xml)")
 MAX_FINDINGS = 50
@@ -89,6 +91,29 @@ def _lint(path: Path, data: bytes) -> list[str]:
     return [f"{d.line}:{d.column}: {d.code} {d.severity}: {d.message}" for d in found][
         :MAX_FINDINGS
     ]
+
+
+class UploadBuffer(io.RawIOBase):
+    """An FTP or TFTP upload collected in memory: its record, its name, at most ``limit`` bytes."""
+
+    def __init__(self, record: Record, parts: tuple[str, ...], name: str, limit: int) -> None:
+        self.record = record
+        self.parts = parts
+        self.name = name
+        self.limit = limit
+        self.buffer = bytearray()
+        self.too_big = False
+
+    def writable(self) -> bool:
+        return True
+
+    def take(self, chunk: bytes) -> bool:
+        """Add ``chunk``; False (and ``too_big``) when it would pass the limit."""
+        if len(self.buffer) + len(chunk) > self.limit:
+            self.too_big = True
+            return False
+        self.buffer += chunk
+        return True
 
 
 class UploadStore:
