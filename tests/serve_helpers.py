@@ -6,6 +6,7 @@ import asyncio
 import shutil
 import subprocess
 import threading
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,21 @@ def make_lab(base: Path) -> Lab:
     htdigest = base / "t23g.htdigest"
     set_password(htdigest, "t23g", "activate", realm="lab")
     return Lab(base, root, secret, htpasswd, htdigest, (("T23G_1", htdigest),))
+
+
+def startup_lines(process: subprocess.Popen[str], timeout: float) -> list[str]:
+    """What a ``cfgtool serve`` process prints on start, up to "Ctrl-C stops" (or its end)."""
+    assert process.stdout is not None
+    lines: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line.rstrip("\n"))
+        if line.startswith("Ctrl-C stops"):
+            break
+    return lines
 
 
 async def _cancel_tasks() -> None:

@@ -7,7 +7,6 @@ import signal
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from cfgtool.cli import main
 from cfgtool.errors import ConfigError
 from cfgtool.server.auth import CredentialFile
 from cfgtool.server.config import Endpoint, build_config, parse_endpoint, read_serve_table
-from tests.serve_helpers import Lab, curl, lab, needs
+from tests.serve_helpers import Lab, curl, lab, needs, startup_lines
 
 __all__ = ["lab"]
 CLI = [sys.executable, "-c", "from cfgtool.cli import main; main()"]
@@ -170,16 +169,7 @@ def test_serve_prints_the_phone_urls_and_stops_cleanly_on_ctrl_c(lab: Lab) -> No
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
-        lines: list[str] = []
-        deadline = time.monotonic() + 20
-        assert process.stdout is not None
-        while time.monotonic() < deadline:
-            line = process.stdout.readline()
-            if not line:
-                break
-            lines.append(line.rstrip("\n"))
-            if line.startswith("Ctrl-C stops"):
-                break
+        lines = startup_lines(process, 20)
         text = "\n".join(lines)
         assert "$PN layout" in text
         http = next(line.split()[1] for line in lines if line.strip().startswith("http "))

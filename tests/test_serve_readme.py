@@ -13,11 +13,10 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from tests.conftest import REPO
-from tests.serve_helpers import needs
+from tests.serve_helpers import needs, startup_lines
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 HTTP, TFTP = "127.0.0.1:8080", "127.0.0.1 6969"
@@ -60,23 +59,15 @@ def start_server(
         text=True,
     )
     ports: dict[str, str] = {}
-    deadline = time.monotonic() + 30
-    assert process.stdout is not None
-    banner = []
-    while time.monotonic() < deadline and not process.stdout.closed:
-        line = process.stdout.readline()
-        if not line:
-            break
-        banner.append(line)
+    banner = startup_lines(process, 30)
+    for line in banner:
         found = re.match(r"\s+(http|tftp)\s+\w+://127\.0\.0\.1:(\d+)/", line)
         if found:
             ports[found.group(1)] = found.group(2)
-        if line.startswith("Ctrl-C stops"):
-            break
-    assert set(ports) == {"http", "tftp"}, "".join(banner) + (
+    assert set(ports) == {"http", "tftp"}, "\n".join(banner) + (
         process.stderr.read() if process.poll() is not None else ""
     )
-    assert "auto_provision.server.url = http://127.0.0.1:" in "".join(banner)
+    assert "auto_provision.server.url = http://127.0.0.1:" in "\n".join(banner)
     return process, ports
 
 
