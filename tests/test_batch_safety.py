@@ -365,3 +365,17 @@ def test_keep_going_with_every_row_refused_still_writes_the_manifest(tmp_path: P
     )
     assert result.failed_rows == [2] and result.phones == []
     assert (out / "m.json").read_text() == "{}\n"
+
+
+def test_write_errors_name_the_target_never_the_temp_file(tmp_path: Path) -> None:
+    """Issue 16 item 19: 'cannot write td/.0015651130f9.cfg.<hex>.tmp' named the temp file."""
+    missing_dir = tmp_path / "gone" / "0015651130f9.cfg"
+    as_directory = tmp_path / "0015651130f9.cfg"
+    as_directory.mkdir()
+    for target in (missing_dir, as_directory):
+        with pytest.raises(CfgIOError) as caught, Staging() as staging:
+            staging.stage(target, b"#!version:1.0.0.1\n")
+        message = str(caught.value)
+        assert message.startswith(f"cannot write {target}:"), message
+        assert ".tmp" not in message
+    assert not [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
