@@ -199,39 +199,44 @@ def loads(text: str, *, filename: str | None = None) -> Document:
     return Document(items, bom=bom, filename=filename)
 
 
-# A setting line in its everyday shape: a key starting with a letter, digit or
-# ``_`` (so never a comment, section, template tag or merge marker), ``=``, and a
-# value not starting with ``=``; tab is text, control characters are not.
-_PLAIN_ENTRY = re.compile(
-    r"[ \t]*([A-Za-z0-9_][^=\x00-\x08\x0a-\x1f\x7f-\x9f]*)"
-    r"=((?:[^=\x00-\x08\x0a-\x1f\x7f-\x9f][^\x00-\x08\x0a-\x1f\x7f-\x9f]*)?)"
+# Every line of a text without BOM or ``\r``, one match each, in order (so the n-th
+# match is line n): a setting in its everyday shape (groups 1-2: key and value,
+# stripped; the key starts with a letter, digit or ``_``, so the line is never a
+# comment, section, template tag or merge marker; the value does not start with
+# ``=``; tab is text, control characters are not), a blank, comment or header line
+# (no group), or any other line (group 3, for the full parser). The blanks before
+# the key and the value are possessive (``*+``): no backtracking into them, so a
+# long line that is no setting costs linear time, not quadratic.
+_NOT_TEXT = r"\x00-\x08\x0a-\x1f\x7f-\x9f"
+_LINES = re.compile(
+    rf"^(?:[ \t]*+([A-Za-z0-9_](?:[^={_NOT_TEXT}]*[^={_NOT_TEXT} \t])?)[ \t]*"
+    rf"=(?!=)[ \t]*+((?:[^{_NOT_TEXT}]*[^{_NOT_TEXT} \t])?)[ \t]*"
+    r"|[ \t]*(?:#[^\n]*)?|([^\n]+))$\n?",
+    re.MULTILINE,
 )
 
 
 def read_entries(text: str) -> list[tuple[str, str, int]]:
     """The ``(key, value, line)`` of every setting of ``text``, in order: what
     :func:`loads` gives as :class:`~cfgtool.nodes.Entry` nodes, without building
-    the document. Lines of the everyday shapes are read with one regex; any other
+    the document. Lines of the everyday shapes are read by one regex pass; any other
     line is parsed as :func:`loads` would; text with a BOM or ``\\r`` goes to
     :func:`loads` whole."""
     if text.startswith(BOM) or "\r" in text:
         return [
             (item.key, item.value, item.line) for item in loads(text).items if type(item) is Entry
         ]
+    rows = _LINES.findall(text)
+    if not any([other for _, _, other in rows]):
+        return [(key, value, line) for line, (key, value, _) in enumerate(rows, 1) if key]
     entries: list[tuple[str, str, int]] = []
-    append = entries.append
-    plain = _PLAIN_ENTRY.fullmatch
-    for line, raw in enumerate(text.split("\n"), start=1):
-        match = plain(raw)
-        if match is not None:
-            append((match[1].strip(" \t"), match[2].strip(" \t"), line))
-            continue
-        first = raw.lstrip(" \t")[:1]
-        if first in ("", "#"):
-            continue  # blank, comment or header: never a setting
-        node = parse_line(raw, "", line)
-        if type(node) is Entry:
-            append((node.key, node.value, line))
+    for line, (key, value, other) in enumerate(rows, 1):
+        if key:
+            entries.append((key, value, line))
+        elif other:
+            node = parse_line(other, "", line)
+            if type(node) is Entry:
+                entries.append((node.key, node.value, line))
     return entries
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -77,3 +79,18 @@ def test_read_entries_equals_loads_on_any_text(text: str) -> None:
 def test_read_entries_equals_loads_on_lines(lines: list[str], eol: str) -> None:
     text = eol.join(lines)
     assert read_entries(text) == entries_of_loads(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "k = " + " " * 50_000 + "\x01",
+        " " * 50_000 + "k = v" + " " * 50_000 + "\x01",
+        "k" + " " * 50_000 + "=\x01",
+        "k = a " * 20_000 + "\x01",
+    ],
+)
+def test_read_entries_is_linear_on_long_lines_that_are_no_setting(text: str) -> None:
+    started = time.perf_counter()
+    assert read_entries(text) == entries_of_loads(text)
+    assert time.perf_counter() - started < 1.0  # backtracking into blanks took minutes
