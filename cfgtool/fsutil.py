@@ -10,6 +10,7 @@ import contextlib
 import errno
 import os
 import re
+import signal
 import stat
 import sys
 import time
@@ -55,6 +56,9 @@ def atomic_write_many(files: Iterable[tuple[str | os.PathLike[str], bytes]]) -> 
 TEMP_NAME = re.compile(r"\..+\.[0-9a-f]{8}\.tmp")
 # Tests slow each staged file down by this many seconds, to interrupt a batch mid-write.
 SLOW_WRITES_ENV = "CFGTOOL_TEST_SLOW_WRITES"
+
+
+_DEFERRED_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 class Staging:
@@ -133,11 +137,16 @@ class Staging:
             if mode is None:
                 mode = st.st_mode & 0o7777
             owner = (st.st_uid, st.st_gid)
+        # Ctrl-C between creating the temp file and recording it would leave it behind:
+        # the signal waits until the file is on the list that discard() cleans up.
+        deferred = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED_SIGNALS)
         try:
             fd, temp = _open_temp(target)
+            self._staged.append((temp, target))
         except OSError as exc:
             raise CfgIOError(f"cannot write {target}: {exc.strerror or exc}") from None
-        self._staged.append((temp, target))
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, deferred)
         try:
             # Owner first: changing it clears the set-user/group-ID bits the mode may hold.
             if owner is not None and owner != (os.geteuid(), os.getegid()):
