@@ -58,8 +58,17 @@ def _compute_first_run_change(key: str, value: str) -> SettingChange | None:
 def _layer_first_run(layer: Layer) -> dict[str, SettingChange | None]:
     memo = layer.memo.get("first_run")
     if memo is None:
-        memo = {key: _first_run_change(key, s.value) for key, s in layer.settings.items()}
-        layer.memo["first_run"] = memo
+        # The cache is read inline (a call per setting is most of the cost for a fleet).
+        known = _FIRST_RUN.get
+        changes: dict[str, SettingChange | None] = {}
+        for key, source in layer.settings.items():
+            change = known((key, source.value), _MISSING)
+            if change is _MISSING:
+                changes[key] = _first_run_change(key, source.value)
+            else:
+                changes[key] = change  # type: ignore[assignment]
+        layer.memo["first_run"] = changes
+        return changes
     return memo  # type: ignore[return-value]
 
 

@@ -68,7 +68,7 @@ def parse_text(name: str, text: str, model_name: str | None) -> Parsed:
         doc = cfgtool.loads(text, filename=name)
         entries = [(item.key, item.value, item.line) for item in doc.items if type(item) is Entry]
         diagnostics = check_downloaded(doc, name, model)
-    url_keys = list(dict.fromkeys(key for key, _, _ in entries if key.endswith("url")))
+    url_keys = list(dict.fromkeys([key for key, _, _ in entries if key.endswith("url")]))
     return entries, diagnostics, url_keys
 
 
