@@ -42,6 +42,15 @@ COMMANDS: dict[str, str] = {
     "passwd": "cfgtool.cli.passwd:passwd",
 }
 
+# Third-party modules that come with an extra, not with `pip install cfgtool`.
+OPTIONAL_MODULES: dict[str, str] = {
+    "aiohttp": "serve",
+    "tftpy": "serve",
+    "pyftpdlib": "serve",
+    "bcrypt": "serve",
+    "jinja2": "templates",
+}
+
 
 class LazyGroup(click.Group):
     """A group that imports a subcommand's module only when it is used."""
@@ -62,6 +71,15 @@ class LazyGroup(click.Group):
             return super().invoke(ctx)
         except CfgError as exc:
             fail(str(exc))
+        except ModuleNotFoundError as exc:
+            extra = OPTIONAL_MODULES.get((exc.name or "").partition(".")[0])
+            if extra is None:
+                raise
+            command = ctx.invoked_subcommand or "this command"
+            fail(
+                f"cfgtool {command} needs {exc.name}, which comes with the {extra!r} extra:"
+                f" pip install 'cfgtool[{extra}]'"
+            )
         except KeyboardInterrupt:
             # The command has removed its temp files on the way out: every file is old or new.
             click.echo("cfgtool: interrupted; every file is as it was or wholly new", err=True)
@@ -103,7 +121,10 @@ def fail(message: str, code: int = EXIT_ERROR) -> None:
     f" [default: {DEFAULT_MAX_FILE_SIZE // 2**20}M; env {MAX_FILE_SIZE_ENV}].",
 )
 def main() -> None:
-    """Lint, validate, render, diff and encrypt Yealink provisioning files.
+    """Lint, validate, render, diff, encrypt and serve Yealink provisioning files.
+
+    \b
+    serve, phone and passwd need the serve extra: pip install 'cfgtool[serve]'.
 
     \b
     Exit codes: 0 clean, 1 findings (or differences), 2 usage or I/O error.
