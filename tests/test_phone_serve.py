@@ -31,6 +31,7 @@ from cfgtool.cli import main
 from cfgtool.phone import PhoneKeys, make_spec, provision, provision_fleet
 from cfgtool.server.passwd import set_password
 from tests.conftest import EXAMPLES
+from tests.serve_helpers import startup_lines
 
 CLI = [sys.executable, "-c", "from cfgtool.cli import main; main()"]
 START_TIMEOUT = 30
@@ -121,16 +122,7 @@ def serve_process(root: Path, *options: str) -> Iterator[Serve]:
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
-        assert process.stdout is not None
-        lines: list[str] = []
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            line = process.stdout.readline()
-            if not line:
-                break
-            lines.append(line.rstrip("\n"))
-            if line.startswith("Ctrl-C stops"):
-                break
+        lines = startup_lines(process, START_TIMEOUT)
         urls = {}
         for line in lines:
             words = line.split()
