@@ -9,19 +9,25 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cfgtool
+from cfgtool import rendering
+from cfgtool.diagnostics import Diagnostic
 from cfgtool.linting import engine
+from cfgtool.nodes import Document
 from cfgtool.parser import parse_line
 from cfgtool.rendering import compile_template, parse_inventory
-from cfgtool.rendering.batch import FilledRowValidator
+from cfgtool.rendering.batch import FilledRowValidator, FillValidator, render_inventory
+from cfgtool.rendering.fill import Filler
 from cfgtool.rendering.plan import plan_jobs
 from cfgtool.rendering.row import Renderer
-from cfgtool.runners.render_batch import LINE_RULES, RenderedFileValidator
+from cfgtool.runners.render_batch import KEY_RULES, LINE_RULES, RenderedFileValidator
 
 TEMPLATE = (
     "#!version:1.0.0.1\n"
@@ -59,14 +65,36 @@ ROW = st.tuples(MODELS, *[CELL] * 7)
 HEADER = ["mac", "model", "a", "b", "c", "d", "e", "account.1.label", "account.3.label"]
 
 
-def _rows_both_ways(tmp_path: Path, rows: list[tuple[str, ...]]) -> int:
+# A second template: a key-column that replaces a fixed line (features.dtmf.transfer),
+# activation codes, a key set by a placeholder and a fixed line, a BOM, a last line
+# without a line ending.
+TEMPLATE_2 = (
+    "\ufeff#!version:1.0.0.1\n"
+    "account.1.label = {{ a }}\n"
+    "autoprovision.1.code = {{ b }}\n"
+    "autoprovision.2.code = {{ c }}\n"
+    "features.dtmf.transfer = 1\n"
+    "account.1.user_name = {{ e }}\n"
+    "account.1.user_name = 1001\n"
+    "# cfgtool: if=d\n"
+    "account.2.label = x{{ d }}\n"
+    "# cfgtool: endif\n"
+    "static.firmware.url = http://h/T46-28.83.0.{{ c }}.rom\n"
+    "lang.gui = {{ b | lower }}"
+)
+HEADER_2 = ["mac", "model", "a", "b", "c", "d", "e", "features.dtmf.transfer", "account.4.label"]
+
+
+def _inventory(rows: list[tuple[str, ...]], header: list[str]) -> rendering.Inventory:
     table = [[f"{0x001565000000 + i:012x}", *row] for i, row in enumerate(rows)]
     buffer = io.StringIO()
-    csv.writer(buffer).writerows([HEADER, *table])
+    csv.writer(buffer).writerows([header, *table])
+    return parse_inventory(buffer.getvalue(), "inv.csv")
+
+
+def _rows_both_ways(tmp_path: Path, rows: list[tuple[str, ...]]) -> int:
     compiled = compile_template(cfgtool.loads(TEMPLATE, filename="t.cfg.tmpl"))
-    jobs, _ = plan_jobs(
-        compiled, parse_inventory(buffer.getvalue(), "inv.csv"), layout="flat", default_model=None
-    )
+    jobs, _ = plan_jobs(compiled, _inventory(rows, HEADER), layout="flat", default_model=None)
     renderer = Renderer(compiled)
     validator = RenderedFileValidator(str(tmp_path))
     compared = 0
@@ -89,6 +117,98 @@ def test_random_inventories_give_the_same_findings_both_ways(
     tmp_path: Path, rows: list[tuple[str, ...]]
 ) -> None:
     _rows_both_ways(tmp_path, rows)
+
+
+def _filled_both_ways(
+    tmp_path: Path, text: str, header: list[str], rows: list[tuple[str, ...]]
+) -> int:
+    """Each row filled (text, nodes) and checked the fast way equals render_row + check."""
+    compiled = compile_template(cfgtool.loads(text, filename="t.cfg.tmpl"))
+    jobs, _ = plan_jobs(compiled, _inventory(rows, header), layout="flat", default_model=None)
+    renderer = Renderer(compiled)
+    filler = Filler(renderer)
+    validator = RenderedFileValidator(str(tmp_path))
+    compared = 0
+    for job in jobs:
+        name = job.relative_path
+        rendered = renderer.render_row(job.variables, job.overrides, filename=name)
+        filled = filler.fill(job.variables, job.overrides)
+        if filled is None:
+            continue
+        assert not isinstance(rendered, list), (job, rendered)
+        again = filled.rendered(name)
+        assert filled.text == cfgtool.dumps(rendered.doc)
+        assert again.doc.items == rendered.doc.items
+        assert (again.varying, again.origins) == (rendered.varying, rendered.origins)
+        fast = validator.check_fill(filled, name, job.model)
+        if fast is None:
+            continue
+        whole = validator.check(rendered.doc, name, job.model)
+        path = validator.context(name, job.model).path
+        assert [replace(d, path=path) for d in fast] == whole, (job, filled.text)
+        compared += 1
+    return compared
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(rows=st.lists(ROW, min_size=1, max_size=8), second=st.booleans())
+def test_filled_rows_give_the_same_files_and_findings_as_rendered_ones(
+    tmp_path: Path, rows: list[tuple[str, ...]], second: bool
+) -> None:
+    if second:
+        _filled_both_ways(tmp_path, TEMPLATE_2, HEADER_2, rows)
+    else:
+        _filled_both_ways(tmp_path, TEMPLATE, HEADER, rows)
+
+
+class _WholeFileValidator:
+    """The reference: every rendered file linted in full, nothing cached."""
+
+    def __init__(self, out_dir: str) -> None:
+        self.validator = RenderedFileValidator(out_dir)
+
+    def check(self, doc: Document, relative_path: str, model: str | None) -> list[Diagnostic]:
+        return self.validator.check(doc, relative_path, model)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(rows=st.lists(ROW, min_size=1, max_size=8), second=st.booleans(), keep=st.booleans())
+def test_a_batch_writes_and_reports_what_checking_every_file_in_full_gives(
+    tmp_path_factory: pytest.TempPathFactory,
+    rows: list[tuple[str, ...]],
+    second: bool,
+    keep: bool,
+) -> None:
+    text, header = (TEMPLATE_2, HEADER_2) if second else (TEMPLATE, HEADER)
+    doc = cfgtool.loads(text, filename="t.cfg.tmpl")
+    inventory = _inventory(rows, header)
+    fast_dir, whole_dir = tmp_path_factory.mktemp("fast"), tmp_path_factory.mktemp("whole")
+    results = [
+        render_inventory(doc, inventory, out, validator=factory, keep_going=keep, jobs=1)
+        for out, factory in ((fast_dir, RenderedFileValidator), (whole_dir, _WholeFileValidator))
+    ]
+    fast, whole = (result.to_dict() for result in results)
+    for summary in (fast, whole):
+        summary.pop("out_dir")
+    assert fast == whole
+    assert {p.name: p.read_bytes() for p in fast_dir.iterdir()} == {
+        p.name: p.read_bytes() for p in whole_dir.iterdir()
+    }
+
+
+def test_the_fill_path_is_taken_and_compares_something(tmp_path: Path) -> None:
+    rows = [("T46G", "1", "Desk", "5060", "", "", "", ""), ("T54W", "x", "", "", "k", "", "", "")]
+    assert _filled_both_ways(tmp_path, TEMPLATE, HEADER, rows) == 2
+    rows = [("T46G", "1", "12", "34", "", "u", "0", "")]
+    assert _filled_both_ways(tmp_path, TEMPLATE_2, HEADER_2, rows) == 1
+
+
+def test_a_batch_uses_the_fill_check_of_a_validator_that_has_one() -> None:
+    assert isinstance(RenderedFileValidator("."), FillValidator)
+
+
+def test_key_rules_are_line_rules() -> None:
+    assert KEY_RULES <= LINE_RULES
 
 
 def test_the_fast_path_is_taken_and_compares_something(tmp_path: Path) -> None:

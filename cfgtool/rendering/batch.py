@@ -28,6 +28,7 @@ from cfgtool.fsutil import Staging, remove_stale_temps
 from cfgtool.nodes import Document, Entry
 from cfgtool.parallel import default_jobs, process_pool
 from cfgtool.parser import dumps
+from cfgtool.rendering.fill import Filled, Filler
 from cfgtool.rendering.inventory import Inventory
 from cfgtool.rendering.output import (
     check_manifest_target,
@@ -101,6 +102,19 @@ class FilledRowValidator(RowValidator, Protocol):
         ...
 
 
+@runtime_checkable
+class FillValidator(Protocol):
+    """A :class:`RowValidator` that checks a row :class:`~cfgtool.rendering.fill.Filler` filled."""
+
+    def check_fill(
+        self, filled: Filled, relative_path: str, model: str | None
+    ) -> list[Diagnostic] | None:
+        """What :meth:`RowValidator.check` gives on the file ``filled`` renders (sorted by
+        line and column; a diagnostic's ``path`` may be another file's), or None: the row
+        is to be rendered and checked the slow way."""
+        ...
+
+
 # Makes the validator for an output directory, in each worker: a module-level
 # class or function, so that any start method can hand it to the workers.
 ValidatorFactory = Callable[[str], RowValidator]
@@ -111,8 +125,10 @@ class _Worker:
     """What each worker holds for the whole batch, given once when it starts."""
 
     renderer: Renderer
+    filler: Filler
     validator: RowValidator | None
     filled: FilledRowValidator | None  # the validator again, when it has check_filled
+    fill_checks: FillValidator | None  # the validator again, when it has check_fill
     jobs: Sequence[Job]
     out_dir: str
     write: bool  # stage changed files (False: a dry run, only compare)
@@ -131,7 +147,11 @@ def _start_worker(
     global _STATE
     validator = validator_factory(out_dir) if validator_factory is not None else None
     filled = validator if isinstance(validator, FilledRowValidator) else None
-    _STATE = _Worker(Renderer(template), validator, filled, jobs, out_dir, write)
+    fill_checks = validator if isinstance(validator, FillValidator) else None
+    renderer = Renderer(template)
+    _STATE = _Worker(
+        renderer, Filler(renderer), validator, filled, fill_checks, jobs, out_dir, write
+    )
 
 
 def _start_pool_worker(
@@ -150,22 +170,42 @@ def _start_pool_worker(
 def _render_job(worker: _Worker, job: Job) -> tuple[bytes | None, tuple[Found, ...]]:
     """The bytes of ``job``'s file and its lint warnings, or None and why its row is refused."""
     filename = job.relative_path.rsplit("/", 1)[-1]
-    rendered = worker.renderer.render_row(job.variables, job.overrides, filename=filename)
+    variables, overrides = job.variables, job.overrides
+    filled = worker.filler.fill(variables, overrides)
+    if filled is not None:
+        if worker.validator is None:
+            return filled.text.encode("utf-8"), ()
+        if worker.fill_checks is not None:
+            found = worker.fill_checks.check_fill(filled, job.relative_path, job.model)
+            if found is not None:
+                if not found:
+                    return filled.text.encode("utf-8"), ()
+                return _judged(found, filled.rendered(filename), filled.text)
+    rendered = worker.renderer.render_row(variables, overrides, filename=filename)
     if isinstance(rendered, list):
         return None, tuple((name, message, None, None) for name, message in rendered)
-    warnings: tuple[Found, ...] = ()
-    if worker.validator is not None:
-        if worker.filled is not None:
-            found = worker.filled.check_filled(
-                rendered.doc, job.relative_path, job.model, rendered.varying, rendered.origins
-            )
-        else:
-            found = worker.validator.check(rendered.doc, job.relative_path, job.model)
-        errors = [diagnostic for diagnostic in found if diagnostic.severity == "error"]
-        if errors:
-            return None, tuple(_blamed(d, rendered) for d in errors)
-        warnings = tuple(_blamed(d, rendered) for d in found if d.severity == "warning")
-    return dumps(rendered.doc).encode("utf-8"), warnings
+    if worker.validator is None:
+        return dumps(rendered.doc).encode("utf-8"), ()
+    if worker.filled is not None:
+        found = worker.filled.check_filled(
+            rendered.doc, job.relative_path, job.model, rendered.varying, rendered.origins
+        )
+    else:
+        found = worker.validator.check(rendered.doc, job.relative_path, job.model)
+    return _judged(found, rendered, None)
+
+
+def _judged(
+    found: Sequence[Diagnostic], rendered: Rendered, text: str | None
+) -> tuple[bytes | None, tuple[Found, ...]]:
+    """The file's bytes and its warnings, or None and its errors (``text``: the file's text,
+    None to write it from the document)."""
+    errors = [diagnostic for diagnostic in found if diagnostic.severity == "error"]
+    if errors:
+        return None, tuple(_blamed(d, rendered) for d in errors)
+    warnings = tuple(_blamed(d, rendered) for d in found if d.severity == "warning")
+    data = dumps(rendered.doc) if text is None else text
+    return data.encode("utf-8"), warnings
 
 
 def _run_chunk(jobs: Sequence[Job]) -> list[Outcome]:

@@ -44,8 +44,8 @@ def character_problem(value: str) -> str | None:
 
 # A value the parser reads back unchanged after "key = ": no space, tab or '=' first,
 # no space or tab last, nothing that could end the line (controls are refused earlier).
-_PLAIN_VALUE = re.compile(r"[^\s=](?:[^\x00-\x1f\x7f-\x9f\u2028\u2029]*[^\s])?")
-_PLAIN_KEY_START = re.compile(r"[A-Za-z0-9_]")
+PLAIN_VALUE = re.compile(r"[^\s=](?:[^\x00-\x1f\x7f-\x9f\u2028\u2029]*[^\s])?")
+PLAIN_KEY_START = re.compile(r"[A-Za-z0-9_]")
 
 
 def _first_contributor(slot: Slot, variables: Mapping[str, str], from_end: bool) -> str | None:
@@ -57,14 +57,6 @@ def _first_contributor(slot: Slot, variables: Mapping[str, str], from_end: bool)
         elif part.apply(variables[part.name]):
             return part.name
     return None
-
-
-def _slot_text(slot: Slot, variables: Mapping[str, str]) -> tuple[str, str]:
-    """The rendered value of ``slot`` and its whole line (without the line ending)."""
-    value = slot.value(variables)
-    # An empty value is written "key =", not "key = " with a trailing space.
-    prefix = slot.prefix if value else slot.prefix.rstrip(" \t")
-    return value, prefix + value + slot.suffix
 
 
 def _checked_entry(
@@ -83,36 +75,44 @@ def _checked_entry(
         return _first_contributor(slot, variables, False), str(exc)
 
 
+def slot_entry(
+    number: int, slot: Slot, eol: str, value: str, variables: Mapping[str, str]
+) -> Entry | tuple[str | None, str]:
+    """The line ``number`` that ``slot`` renders with ``value`` (its rendered value), or
+    ``(variable to blame, message)`` when it would not read back as that setting.
+
+    The line must read back (:func:`~cfgtool.parser.parse_line`) as exactly its
+    key and value; one that does not is checked again to say why. The node
+    depends only on ``value`` (``variables`` name the culprit of a refusal).
+    """
+    # An empty value is written "key =", not "key = " with a trailing space.
+    raw = (slot.prefix if value else slot.prefix.rstrip(" \t")) + value + slot.suffix
+    if value and PLAIN_VALUE.fullmatch(value) and PLAIN_KEY_START.match(slot.key):
+        # The line reads back as exactly this key and value, as parse_line would
+        # find it: the first '=' is the prefix's, the value has no edge spaces,
+        # and no higher-priority line shape ([section], {tag}, ==, marker)
+        # can start with a letter or digit. Saves parsing each line again.
+        key_part = slot.prefix.partition("=")[0]
+        key_column = len(key_part) - len(key_part.lstrip(" \t")) + 1
+        return Entry(raw, eol, number, slot.key, value, key_column, len(slot.prefix) + 1)
+    node = parse_line(raw, eol, number)
+    if type(node) is Entry and node.key == slot.key and node.value == value:
+        return node
+    return _checked_entry(slot, value, raw, eol, number, variables)
+
+
 def _render_slots(
     slots: Sequence[tuple[int, Slot, str]], variables: Mapping[str, str]
 ) -> list[Entry | tuple[str | None, str]]:
-    """Render the settings ``(line number, slot, line ending)`` of one row.
-
-    Each line must read back (:func:`~cfgtool.parser.parse_line`) as exactly
-    its key and value; one that does not is checked again to say why.
-    """
-    built: list[Entry | tuple[str | None, str]] = []
-    for number, slot, eol in slots:
-        value, raw = _slot_text(slot, variables)
-        if value and _PLAIN_VALUE.fullmatch(value) and _PLAIN_KEY_START.match(slot.key):
-            # The line reads back as exactly this key and value, as parse_line would
-            # find it: the first '=' is the prefix's, the value has no edge spaces,
-            # and no higher-priority line shape ([section], {tag}, ==, marker)
-            # can start with a letter or digit. Saves parsing each line again.
-            key_part = slot.prefix.partition("=")[0]
-            key_column = len(key_part) - len(key_part.lstrip(" \t")) + 1
-            built.append(Entry(raw, eol, number, slot.key, value, key_column, len(slot.prefix) + 1))
-            continue
-        node = parse_line(raw, eol, number)
-        if type(node) is Entry and node.key == slot.key and node.value == value:
-            built.append(node)
-        else:
-            built.append(_checked_entry(slot, value, raw, eol, number, variables))
-    return built
+    """Render the settings ``(line number, slot, line ending)`` of one row."""
+    return [
+        slot_entry(number, slot, eol, slot.value(variables), variables)
+        for number, slot, eol in slots
+    ]
 
 
-def _set_key(doc: Document, key: str, value: str) -> Entry:
-    """``doc.set(key, value)``, writing an empty value as ``key =``."""
+def set_key(doc: Document, key: str, value: str) -> Entry:
+    """``doc.set(key, value)`` (a key-column's value), writing an empty value as ``key =``."""
     entry = doc.set(key, value)
     if value or entry.raw == entry.raw.rstrip(" \t"):
         return entry
@@ -123,7 +123,8 @@ def _set_key(doc: Document, key: str, value: str) -> Entry:
     return trimmed
 
 
-def _copy_node(node: Node, line: int) -> Node:
+def copy_node(node: Node, line: int) -> Node:
+    """A copy of ``node`` as line ``line``."""
     duplicate = copy.copy(node)
     duplicate.line = line
     return duplicate
@@ -167,7 +168,7 @@ class Renderer:
                 if item.directive or (item.block is not None and not kept[item.block]):
                     continue
                 number = len(items) + 1
-                items.append(item.node if item.slot else _copy_node(item.node, number))
+                items.append(item.node if item.slot else copy_node(item.node, number))
                 if item.slot:
                     slots.append((number, item.slot, item.node.eol))
                 origins.append(item.node.line)
@@ -202,10 +203,10 @@ class Renderer:
         shape = self.shape(kept)
         items = list(shape.items)
         if not share:
-            items = [_copy_node(node, number) for number, node in enumerate(items, start=1)]
+            items = [copy_node(node, number) for number, node in enumerate(items, start=1)]
         elif items and not items[-1].eol:
             # Document.set gives a last line without a line ending one: not the shared node.
-            items[-1] = _copy_node(items[-1], len(items))
+            items[-1] = copy_node(items[-1], len(items))
         varying: dict[int, str] = {}
         slots = shape.slots
         for (number, slot, _), built in zip(slots, _render_slots(slots, variables), strict=True):
@@ -219,7 +220,7 @@ class Renderer:
         doc = Document(items, bom=self.template.document.bom, filename=filename)
         for key, value in overrides.items():
             try:
-                entry = _set_key(doc, key, value)
+                entry = set_key(doc, key, value)
             except CfgValueError as exc:
                 problems.append((key, str(exc)))
             else:
