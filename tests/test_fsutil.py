@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cfgtool.errors import CfgIOError
-from cfgtool.fsutil import atomic_write_bytes, atomic_write_many
+from cfgtool.fsutil import TEMP_NAME, Staging, atomic_write_bytes, atomic_write_many
 
 
 def test_atomic_write_sets_mode_and_leaves_no_temp(tmp_path: Path) -> None:
@@ -49,3 +49,27 @@ def test_write_many_never_reuses_an_existing_temp_name(
     assert (tmp_path / "a.cfg").read_bytes() == b"new"
     assert planted.is_symlink() and not (tmp_path / "elsewhere").exists()
     assert sorted(os.listdir(tmp_path)) == [".a.cfg.00000000.tmp", "a.cfg"]
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_a_new_file_staged_the_short_way_gets_mode_644_whatever_the_umask(
+    tmp_path: Path, umask: int
+) -> None:
+    old = os.umask(umask)
+    try:
+        with Staging() as staging, staging.deferring_signals():
+            temp = staging.stage_new(str(tmp_path / "a.cfg"), b"a")
+            temp2 = staging.stage_new(str(tmp_path / "b.cfg"), b"b")
+            assert TEMP_NAME.fullmatch(os.path.basename(temp)) and temp != temp2
+            staging.commit()
+    finally:
+        os.umask(old)
+    assert (tmp_path / "a.cfg").read_bytes() == b"a"
+    assert (tmp_path / "a.cfg").stat().st_mode & 0o777 == 0o644
+    assert sorted(os.listdir(tmp_path)) == ["a.cfg", "b.cfg"]
+
+
+def test_files_staged_the_short_way_are_removed_when_not_committed(tmp_path: Path) -> None:
+    with Staging() as staging:
+        staging.stage_new(str(tmp_path / "a.cfg"), b"a")  # outside deferring_signals too
+    assert os.listdir(tmp_path) == []

@@ -35,6 +35,7 @@ from cfgtool.rendering.output import (
     compare,
     existing_mac_files,
     is_safe_relative,
+    listed_names,
     make_directories,
     manifest_bytes,
     remove_directories,
@@ -132,6 +133,7 @@ class _Worker:
     jobs: Sequence[Job]
     out_dir: str
     write: bool  # stage changed files (False: a dry run, only compare)
+    listed: frozenset[str] | None = None  # what the output held at the start (None: unknown)
 
 
 _STATE: _Worker | None = None
@@ -143,15 +145,15 @@ def _start_worker(
     out_dir: str,
     jobs: Sequence[Job],
     write: bool,
+    listed: frozenset[str] | None = None,
 ) -> None:
     global _STATE
     validator = validator_factory(out_dir) if validator_factory is not None else None
     filled = validator if isinstance(validator, FilledRowValidator) else None
     fill_checks = validator if isinstance(validator, FillValidator) else None
     renderer = Renderer(template)
-    _STATE = _Worker(
-        renderer, Filler(renderer), validator, filled, fill_checks, jobs, out_dir, write
-    )
+    filler = Filler(renderer)
+    _STATE = _Worker(renderer, filler, validator, filled, fill_checks, jobs, out_dir, write, listed)
 
 
 def _start_pool_worker(
@@ -160,11 +162,12 @@ def _start_pool_worker(
     out_dir: str,
     jobs: Sequence[Job],
     write: bool,
+    listed: frozenset[str] | None = None,
 ) -> None:
     # Ctrl-C is the parent's to handle: it stops handing out work, waits for the
     # chunks in hand and removes every temp file.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _start_worker(template, validator_factory, out_dir, jobs, write)
+    _start_worker(template, validator_factory, out_dir, jobs, write, listed)
 
 
 def _render_job(worker: _Worker, job: Job) -> tuple[bytes | None, tuple[Found, ...]]:
@@ -214,25 +217,36 @@ def _run_chunk(jobs: Sequence[Job]) -> list[Outcome]:
     worker = _STATE
     assert worker is not None
     outcomes: list[Outcome] = []
-    with Staging() as staging:
+    out_dir, listed, write = worker.out_dir, worker.listed, worker.write
+    prefix = out_dir if out_dir.endswith(os.sep) else out_dir + os.sep
+    md5 = hashlib.md5
+    with Staging() as staging, staging.deferring_signals():
         for job in jobs:
             data, found = _render_job(worker, job)
             if data is None:
                 outcomes.append(Outcome(job.index, problems=found))
                 continue
-            if not is_safe_relative(job.relative_path):  # pragma: no cover - defence in depth
-                raise CfgValueError(f"refusing to write outside the output: {job.relative_path!r}")
-            md5 = hashlib.md5(data, usedforsecurity=False).hexdigest()
-            target = os.path.join(worker.out_dir, job.relative_path)
-            same, existing = compare(target, data)
-            if same:
-                outcomes.append(Outcome(job.index, md5, "unchanged", warnings=found))
-            elif not worker.write:
-                status: Status = "new" if existing is None else "changed"
-                outcomes.append(Outcome(job.index, md5, status, warnings=found))
+            relative = job.relative_path
+            if not is_safe_relative(relative):  # pragma: no cover - defence in depth
+                raise CfgValueError(f"refusing to write outside the output: {relative!r}")
+            digest = md5(data, usedforsecurity=False).hexdigest()
+            target = prefix + relative
+            if listed is not None and relative not in listed:
+                same, existing = False, None  # not there when the batch started
             else:
-                temp = staging.stage(target, data, existing=existing)
-                outcomes.append(Outcome(job.index, md5, "written", (temp, target), warnings=found))
+                same, existing = compare(target, data)
+            if same:
+                outcomes.append(Outcome(job.index, digest, "unchanged", warnings=found))
+            elif not write:
+                status: Status = "new" if existing is None else "changed"
+                outcomes.append(Outcome(job.index, digest, status, warnings=found))
+            else:
+                if existing is None:
+                    temp = staging.stage_new(target, data)
+                else:
+                    temp = staging.stage(target, data, existing=existing)
+                staged = (temp, target)
+                outcomes.append(Outcome(job.index, digest, "written", staged, warnings=found))
         staging.release()
     return outcomes
 
@@ -275,9 +289,10 @@ def _worker_pool(
     workers: int,
     jobs: Sequence[Job],
     write: bool,
+    listed: frozenset[str] | None,
 ) -> Iterator[ProcessPoolExecutor | None]:
     """Worker processes for the rows, when there are enough rows to pay off."""
-    _start_worker(template, validator_factory, out_dir, jobs, write)
+    _start_worker(template, validator_factory, out_dir, jobs, write, listed)
     if workers <= 1 or len(jobs) < _PARALLEL_MIN_ROWS:
         yield None
         return
@@ -286,7 +301,7 @@ def _worker_pool(
     assert _STATE is not None
     _render_job(_STATE, jobs[0])
     # Every worker builds its state in the initializer, whatever the start method.
-    initargs = (template, validator_factory, out_dir, jobs, write)
+    initargs = (template, validator_factory, out_dir, jobs, write, listed)
     with process_pool(workers, initializer=_start_pool_worker, initargs=initargs) as pool:
         try:
             yield pool
@@ -371,9 +386,9 @@ def render_inventory(
     result.dry_run = dry_run
     directories: list[str] = []
     made: list[Path] = []
+    folders = {os.path.dirname(job.relative_path) for job in job_list}
     with contextlib.ExitStack() as stack:
         if write:
-            folders = {os.path.dirname(job.relative_path) for job in job_list}
             directories, made = make_directories(root, folders)
             try:
                 stack.enter_context(locked(root, "render"))
@@ -383,9 +398,10 @@ def render_inventory(
             for directory in directories:
                 remove_stale_temps(directory)
         staging = stack.enter_context(Staging())
+        listed = listed_names(os.fspath(root), folders)
         try:
             with _worker_pool(
-                compiled, validator, os.fspath(root), workers, job_list, write
+                compiled, validator, os.fspath(root), workers, job_list, write, listed
             ) as pool:
                 outcomes = _run_jobs(job_list, pool, workers, progress, staging)
             good = _outcome_problems(outcomes, job_list, inventory, problems)

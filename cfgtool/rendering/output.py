@@ -42,6 +42,25 @@ def compare(target: str, data: bytes) -> tuple[bool, os.stat_result | None]:
         os.close(fd)
 
 
+def listed_names(root: str, folders: set[str]) -> frozenset[str] | None:
+    """Every name in ``root`` and its ``folders`` (relative, ``folder/name``), of any kind,
+    or None when a folder cannot be listed.
+
+    A target not listed does not exist (when nothing else writes there): it needs no
+    :func:`compare`.
+    """
+    names: set[str] = set()
+    for folder in folders:
+        try:
+            found = os.listdir(os.path.join(root, folder) if folder else root)
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return None
+        names.update(f"{folder}/{name}" for name in found) if folder else names.update(found)
+    return frozenset(names)
+
+
 def make_directories(root: Path, folders: set[str]) -> tuple[list[str], list[Path]]:
     """Create ``root`` and its ``$PN`` folders: return them all, and those made now.
 
