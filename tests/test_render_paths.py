@@ -57,7 +57,8 @@ VALUES = [
     *("", "1", "0", "17", "yes", "5061", "99999", "abc", "ü", "%NULL%", "a\u200bb"),
     *("}}", "{{ x }}", "${HOME}", "x = y", "account.1.label = z", "0123456789abcdef"),
     *("admin:admin", "tftp://h/x", "gopher://h/x", "http://h/T46-28.83.0.50.rom", "r.mp3"),
-    *("http://user:pw@h/x", "ftp:///x", "\tx", "a\tb", "[s]", "<<<<<<< x"),
+    *("http://user:pw@h/x", "ftp:///x", "\tx", "a\tb", "[s]", "<<<<<<< x", "9" * 101),
+    *("admin:x", "*99#", "user:user", "ring.wav"),
 ]
 CELL = st.one_of(st.sampled_from(VALUES), st.text(max_size=5))
 MODELS = st.sampled_from(["T46G", "T19P E2", "T54W", "CP860", ""])
@@ -93,7 +94,11 @@ def _inventory(rows: list[tuple[str, ...]], header: list[str]) -> rendering.Inve
 
 
 def _rows_both_ways(tmp_path: Path, rows: list[tuple[str, ...]]) -> int:
-    compiled = compile_template(cfgtool.loads(TEMPLATE, filename="t.cfg.tmpl"))
+    return _rows_both_ways_text(tmp_path, TEMPLATE, rows)
+
+
+def _rows_both_ways_text(tmp_path: Path, text: str, rows: list[tuple[str, ...]]) -> int:
+    compiled = compile_template(cfgtool.loads(text, filename="t.cfg.tmpl"))
     jobs, _ = plan_jobs(compiled, _inventory(rows, HEADER), layout="flat", default_model=None)
     renderer = Renderer(compiled)
     validator = RenderedFileValidator(str(tmp_path))
@@ -201,6 +206,17 @@ def test_the_fill_path_is_taken_and_compares_something(tmp_path: Path) -> None:
     assert _filled_both_ways(tmp_path, TEMPLATE, HEADER, rows) == 2
     rows = [("T46G", "1", "12", "34", "", "u", "0", "")]
     assert _filled_both_ways(tmp_path, TEMPLATE_2, HEADER_2, rows) == 1
+
+
+@pytest.mark.parametrize("eol", ["\r", "\r\n", "\n"])
+def test_lines_ending_in_a_carriage_return_alone_are_counted_in_the_whole_file(
+    tmp_path: Path, eol: str
+) -> None:
+    text = TEMPLATE.replace("\n", eol)
+    rows = [("T46G", "1", "Desk", "5060", "", "", "", ""), ("T54W", "x", "", "", "k", "", "", "")]
+    _filled_both_ways(tmp_path, text, HEADER, rows)
+    mixed = TEMPLATE.replace("path = {{ b }}\n", f"path = {{{{ b }}}}{eol}")
+    _rows_both_ways_text(tmp_path, mixed, rows)
 
 
 def test_a_batch_uses_the_fill_check_of_a_validator_that_has_one() -> None:

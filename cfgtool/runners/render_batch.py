@@ -17,10 +17,13 @@ from typing import Any
 from cfgtool.catalog import find_model
 from cfgtool.diagnostics import Diagnostic
 from cfgtool.directives import has_directives
+from cfgtool.knowledge import value_spec
 from cfgtool.linting import engine
 from cfgtool.linting.config import LintConfig, config_for
 from cfgtool.linting.rule import LintContext, Rule
-from cfgtool.linting.rules._shared import INVISIBLE
+from cfgtool.linting.rules._knowledge import FIRMWARE_KEYS, checked_entries
+from cfgtool.linting.rules._shared import INVISIBLE, scan
+from cfgtool.linting.rules.cfg307_value_range import GUIDE_KEYS
 from cfgtool.nodes import Document, Entry, Node
 from cfgtool.parser import load
 from cfgtool.rendering.batch import render_inventory
@@ -79,6 +82,8 @@ class _GroupChecks:
     lines: list[dict[str, tuple[list[Diagnostic], str | None]]]  # raw -> findings, key part
     # per varying line: the KEY_RULES' findings on it with a plain value (None: not yet)
     keyed: list[list[Diagnostic] | None]
+    # per varying line: the other per-line rules to run on it with a plain value
+    valued: list[tuple[Rule, ...] | None]
     files: dict[tuple[str | None, ...], list[Diagnostic]] = field(default_factory=dict)
 
 
@@ -87,14 +92,54 @@ def _position(diagnostic: Diagnostic) -> tuple[int, int, str]:
 
 
 # The per-line rules that, on a line with a plain value (see _NOT_PLAIN) and a key
-# other than `path`, look at the key only (its catalog entry, index, spelling) and
-# the model: their findings are the same for every plain value of a filled line.
+# other than `path`, look at the key only (its catalog entry, index, spelling), the
+# model and the kind of file name (a rendered <mac>.cfg is never a Common file, for
+# CFG401): their findings are the same for every plain value of a filled line.
+# (CFG111's lone carriage returns count the file's lines: a group whose lines end so
+# is checked in full.)
 KEY_RULES = frozenset(
     {
-        "CFG103", "CFG104", "CFG106", "CFG109", "CFG110",
+        "CFG103", "CFG104", "CFG106", "CFG109", "CFG110", "CFG111",
         "CFG201", "CFG203", "CFG204", "CFG302", "CFG313", "CFG314",
+        "CFG401", "CFG502",
     }
 )  # fmt: skip
+
+
+def _value_rule_gates(entry: Entry, context: LintContext) -> dict[str, bool]:
+    """Which per-line rules that read values may find something on ``entry``'s line with
+    any plain value, by code (a rule not named here always runs).
+
+    Each says what the rule itself looks at first: the scan's typed, AES-key and
+    password lists (for a plain value they depend on the key only, so ``entry``, one
+    plain value of the line, stands for all), the catalog's documented shape or
+    length (CFG205), the keys CFG303, CFG305, CFG307 and CFG312 check.
+    """
+    doc = Document([entry])
+    found = scan(doc, context.extra_known_keys)
+    local_types = context.config is not None and bool(context.config.known_keys)
+    checked = checked_entries(doc, context.with_facts(found))
+    shaped = False
+    for _, pattern in checked:
+        spec = value_spec(pattern)
+        shaped = shaped or (spec is not None and (spec.shape, spec.max_len) != (None, None))
+    key = entry.key
+    return {
+        "CFG202": bool(found.typed) or local_types,
+        "CFG205": shaped,
+        "CFG303": key in FIRMWARE_KEYS,
+        "CFG305": "provision" in key,
+        "CFG307": key in GUIDE_KEYS,
+        "CFG312": "ring" in key,
+        "CFG402": bool(found.aes),
+        "CFG403": bool(found.user_passwords),
+    }
+
+
+def _whitespace_rule(entry: Entry) -> bool:
+    """Whether CFG108 may find something on ``entry``'s line (the scan's own test)."""
+    raw = entry.raw
+    return bool(raw) and (raw[-1] in " \t" or "\t" in raw)
 
 
 @dataclass(frozen=True)
@@ -131,6 +176,7 @@ class RenderedFileValidator:
             tuple(rule for rule in line_rules if rule.code in KEY_RULES),
             tuple(rule for rule in line_rules if rule.code not in KEY_RULES),
         )
+        self._whitespace = tuple(rule for rule in line_rules if rule.code == "CFG108")
         # (output lines' origins, varying lines, directory, model) -> fixed lines' findings,
         # or None when the file has directives (suppressions need the whole file)
         self._fixed: dict[tuple[object, ...], list[Diagnostic] | None] = {}
@@ -263,10 +309,22 @@ class RenderedFileValidator:
                 whole.append(index)
         split = self._split
         by_line = self._lint_lines(head, entries, whole, checks.context, split.line_rules)
-        rest = [index for index in plain_lines if checks.keyed[index] is not None]
-        if rest:
+        # The other plain lines: by the rules each needs, one lint per set of rules.
+        needing: dict[tuple[Rule, ...], list[int]] = {}
+        for index in plain_lines:
+            if checks.keyed[index] is None:
+                continue
+            entry = entries[index]
+            rules = checks.valued[index]
+            if rules is None:
+                rules = checks.valued[index] = self._valued_rules(entry, checks.context)
+            if _whitespace_rule(entry):
+                rules = (*rules, *self._whitespace)
+            if rules:
+                needing.setdefault(rules, []).append(index)
+        for rules, indexes in needing.items():
             for line, own in self._lint_lines(
-                head, entries, rest, checks.context, split.value_rules
+                head, entries, indexes, checks.context, rules
             ).items():
                 by_line.setdefault(line, []).extend(own)
         key_codes = KEY_RULES
@@ -275,7 +333,7 @@ class RenderedFileValidator:
             own = by_line.get(entries[index].line, [])
             if keyed is None:
                 checks.keyed[index] = [d for d in own if d.code in key_codes]
-            else:
+            elif keyed:
                 own = sorted([*own, *keyed], key=_position)
             by_line[entries[index].line] = own
         for index in missed:
@@ -289,6 +347,16 @@ class RenderedFileValidator:
                 cache[entry.raw] = (own, shown)
             parts[index] = shown
             found += own
+
+    def _valued_rules(self, entry: Entry, context: LintContext) -> tuple[Rule, ...]:
+        """The per-line rules other than KEY_RULES and CFG108 to run on plain values of
+        ``entry``'s line (see :func:`_value_rule_gates`)."""
+        gates = _value_rule_gates(entry, context)
+        return tuple(
+            rule
+            for rule in self._split.value_rules
+            if rule.code != "CFG108" and gates.get(rule.code, True)
+        )
 
     def _lint_lines(
         self,
@@ -318,21 +386,29 @@ class RenderedFileValidator:
         if has_directives(doc) or 1 in numbers or len(doc.line_endings) > 1:
             return None
         fixed = self._fixed_findings(doc, numbers, context)
-        assert fixed is not None
+        if fixed is None:
+            return None
         keys = Counter(node.key for node in doc.items if isinstance(node, Entry))
         value_lines = tuple(
             keys[line.key] > 1 or _VALUE_KEYS.fullmatch(line.key) is not None
             for line in filled.group.lines
         )
         return _GroupChecks(
-            context, fixed, value_lines, [{} for _ in numbers], [None for _ in numbers]
+            context,
+            fixed,
+            value_lines,
+            [{} for _ in numbers],
+            [None for _ in numbers],
+            [None for _ in numbers],
         )
 
     def _fixed_findings(
         self, doc: Document, varying: Collection[int], context: LintContext
     ) -> list[Diagnostic] | None:
-        """The per-line rules' findings on the lines no value fills (None: check whole files)."""
-        if has_directives(doc):
+        """The per-line rules' findings on the lines no value fills (None: check whole files:
+        suppression comments apply to the whole file, and CFG111 counts the lines that end
+        in a carriage return alone)."""
+        if has_directives(doc) or "\r" in doc.line_endings:
             return None
         fixed = [node for node in doc.items if node.line not in varying]
         part = Document(fixed, bom=doc.bom, filename=doc.filename)
