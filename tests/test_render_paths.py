@@ -20,6 +20,7 @@ import cfgtool
 from cfgtool import rendering
 from cfgtool.diagnostics import Diagnostic
 from cfgtool.linting import engine
+from cfgtool.linting.rules import _shared
 from cfgtool.nodes import Document
 from cfgtool.parser import parse_line
 from cfgtool.rendering import compile_template, parse_inventory
@@ -27,7 +28,8 @@ from cfgtool.rendering.batch import FilledRowValidator, FillValidator, render_in
 from cfgtool.rendering.fill import Filler
 from cfgtool.rendering.plan import plan_jobs
 from cfgtool.rendering.row import Renderer
-from cfgtool.runners.render_batch import KEY_RULES, LINE_RULES, RenderedFileValidator
+from cfgtool.runners.render_batch import LINE_RULES, RenderedFileValidator
+from cfgtool.runners.render_checks import KEY_RULES, NOT_PLAIN, WHITESPACE_RULE, value_rule_gates
 
 TEMPLATE = (
     "#!version:1.0.0.1\n"
@@ -267,3 +269,20 @@ def test_rendered_lines_are_the_nodes_the_parser_makes(line: str, value: str) ->
         return
     node = rendered.doc.items[1]
     assert node == parse_line(node.raw, node.eol, node.line)
+
+
+def test_every_line_rule_is_a_key_rule_or_has_a_gate_or_is_the_whitespace_rule() -> None:
+    """A line rule added later runs on every filled line (safe); this keeps the list honest."""
+    entry = cfgtool.loads("#!version:1.0.0.1\naccount.1.label = x\n").items[1]
+    assert isinstance(entry, cfgtool.Entry)
+    gated = set(value_rule_gates(entry, RenderedFileValidator(".").context("a.cfg", "T46G")))
+    assert KEY_RULES | gated | {WHITESPACE_RULE} == LINE_RULES
+    assert not KEY_RULES & gated
+
+
+def test_a_plain_value_has_nothing_the_scan_treats_as_suspect() -> None:
+    """A value the lint scan looks at twice (template syntax, joined lines, invisible
+    characters) is never plain: the cross-line rules may read it."""
+    suspect = _shared._VALUE_SUSPECT
+    chars = [chr(code) for code in range(0x10000) if not 0xD800 <= code <= 0xDFFF]
+    assert [c for c in chars if suspect.search(c) and not NOT_PLAIN.search(c)] == []
