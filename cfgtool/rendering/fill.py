@@ -29,7 +29,7 @@ from cfgtool.rendering.row import (
     set_key,
     slot_entry,
 )
-from cfgtool.rendering.template import ONE_LINE, Slot
+from cfgtool.rendering.template import ONE_LINE, Placeholder, Slot
 
 # Values whose nodes each varying line keeps: shared values (a PBX, a language) hit,
 # unique ones (a name, a password) would only fill memory.
@@ -58,9 +58,15 @@ class VaryingLine:
     # A placeholder line whose key starts plainly: (prefix, suffix, key column), as
     # slot_entry works them out for a plain value.
     plain: tuple[str, str, int] | None = None
+    # The variable that is the whole value (one placeholder, no filter), else None.
+    name: str | None = None
 
     def __post_init__(self) -> None:
         slot = self.slot
+        if slot is not None and len(slot.parts) == 1:
+            only = slot.parts[0]
+            if isinstance(only, Placeholder) and not only.filters:
+                self.name = only.name
         if slot is not None and plain_key(slot.key):
             key_part = slot.prefix.partition("=")[0]
             key_column = len(key_part) - len(key_part.lstrip(" \t")) + 1
@@ -159,13 +165,15 @@ class Filler:
 
     def fill(self, variables: Mapping[str, str], overrides: Mapping[str, str]) -> Filled | None:
         """The row's text and varying lines, or None: render it with ``render_row``."""
-        for name in self.names:
-            value = variables.get(name)
-            if value is None or not _one_line(value):
-                return None
-        for value in overrides.values():
-            if not _one_line(value):
-                return None
+        try:
+            values = [variables[name] for name in self.names]
+        except KeyError:
+            return None
+        # One test for every value: the joined text is on one line if each value is.
+        if not _one_line("".join(values)) or (
+            overrides and not _one_line("".join(overrides.values()))
+        ):
+            return None
         kept = tuple([bool(variables[name]) for name in self.conditions])
         key = (kept, tuple(overrides))
         if key in self._groups:
@@ -178,9 +186,14 @@ class Filler:
         parts: list[str] = []
         fixed = group.fixed
         for index, line in enumerate(group.lines):
-            slot = line.slot
-            value = slot.value(variables) if slot is not None else overrides[line.key]
-            found = line.node(value, variables)
+            name = line.name
+            if name is not None:
+                value = variables[name]
+            elif line.slot is not None:
+                value = line.slot.value(variables)
+            else:
+                value = overrides[line.key]
+            found = line.nodes.get(value) or line.node(value, variables)
             if found is None:
                 return None
             entries.append(found[0])

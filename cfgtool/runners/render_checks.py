@@ -182,12 +182,23 @@ class FillChecks:
         missed: list[int] = []
         parts: list[str | None] = []
         lines, quiet, value_lines = checks.lines, checks.quiet, checks.value_lines
+        suspect = NOT_PLAIN.search
         for index, entry in enumerate(filled.entries):
             calm = quiet[index]
-            if calm is not None and is_plain(entry) and not may_have_whitespace(entry):
-                found += calm
-                parts.append(entry.raw if value_lines[index] else None)
-                continue
+            if calm is not None:
+                # is_plain (the key is not `path`: quiet is never set for one) and
+                # not may_have_whitespace, inline: most lines of most rows end here.
+                value, raw = entry.value, entry.raw
+                if (
+                    value
+                    and value != NULL_CELL
+                    and not suspect(value)
+                    and raw[-1] not in " \t"
+                    and "\t" not in raw
+                ):
+                    found += calm
+                    parts.append(raw if value_lines[index] else None)
+                    continue
             cached = lines[index].get(entry.raw)
             if cached is None:
                 missed.append(index)
