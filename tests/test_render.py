@@ -778,8 +778,9 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     assert result.to_dict()["written"] == 2 and result.manifest is None
 
 
+@pytest.mark.parametrize("jobs", [2, 3])
 def test_parallel_rendering_gives_the_same_files(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
 ) -> None:
     monkeypatch.setattr(rendering.batch, "_PARALLEL_MIN_ROWS", 10)
     monkeypatch.setattr(rendering.batch, "_CHUNK_MAX", 7)
@@ -787,7 +788,7 @@ def test_parallel_rendering_gives_the_same_files(
     rows.append("bad,T46G,x,1,,")
     inv = inventory(*rows)
     one = render_batch(template(), inv, tmp_path / "one", jobs=1, keep_going=True)
-    two = render_batch(template(), inv, tmp_path / "two", jobs=2, keep_going=True)
+    two = render_batch(template(), inv, tmp_path / "two", jobs=jobs, keep_going=True)
     assert one.to_dict()["files"] == two.to_dict()["files"]
     assert problem_texts(one) == problem_texts(two) and len(one.problems) == 1
     for name in os.listdir(tmp_path / "one"):

@@ -167,7 +167,8 @@ def _start_pool_worker(
     # Ctrl-C is the parent's to handle: it stops handing out work, waits for the
     # chunks in hand and removes every temp file.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _start_worker(template, validator_factory, out_dir, jobs, write, listed)
+    if _STATE is None or _STATE.jobs is not jobs:  # forked: the parent's state is here
+        _start_worker(template, validator_factory, out_dir, jobs, write, listed)
 
 
 def _render_job(worker: _Worker, job: Job) -> tuple[bytes | None, tuple[Found, ...]]:
@@ -300,9 +301,10 @@ def _worker_pool(
     # loaded catalog, rules and line scanner instead of each loading them again.
     assert _STATE is not None
     _render_job(_STATE, jobs[0])
-    # Every worker builds its state in the initializer, whatever the start method.
+    # Every worker builds its state in the initializer, whatever the start method (a
+    # forked one keeps this process's, caches and all). This process runs a share too.
     initargs = (template, validator_factory, out_dir, jobs, write, listed)
-    with process_pool(workers, initializer=_start_pool_worker, initargs=initargs) as pool:
+    with process_pool(workers - 1, initializer=_start_pool_worker, initargs=initargs) as pool:
         try:
             yield pool
         except BaseException:
@@ -333,10 +335,25 @@ def _run_jobs(
             collect(_run_chunk(chunk))
         return outcomes
     assert _STATE is not None and _STATE.jobs is jobs, "the pool was started for other jobs"
-    size = max(100, min(_CHUNK_MAX, -(-total // (workers * 4))))
-    starts = range(0, total, size)
-    for batch in pool.map(_run_range, starts, [start + size for start in starts]):
-        collect(batch)
+    # The workers (one fewer than ``workers``) take the first rows, this process the
+    # last ones, while they work: the outcomes stay in row order.
+    own_from = total - total // workers
+    size = max(100, min(_CHUNK_MAX, -(-own_from // (max(1, workers - 1) * 4))))
+    starts = range(0, own_from, size)
+    pending = pool.map(_run_range, starts, [min(start + size, own_from) for start in starts])
+    own: list[Outcome] = []
+    for chunk in _chunks(jobs[own_from:], _CHUNK_MAX):
+        batch = _run_chunk(chunk)
+        staging.adopt(outcome.staged for outcome in batch if outcome.staged is not None)
+        own.extend(batch)
+        if progress:
+            progress("render", len(own), total)
+    for batch in pending:
+        staging.adopt(outcome.staged for outcome in batch if outcome.staged is not None)
+        outcomes.extend(batch)
+        if progress:
+            progress("render", len(outcomes) + len(own), total)
+    outcomes.extend(own)
     return outcomes
 
 

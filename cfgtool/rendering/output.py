@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cfgtool.errors import CfgIOError
-from cfgtool.inputs import walk
 from cfgtool.rendering.results import Phone
 from cfgtool.rendering.template import MAC_FILE, SAFE_PART, Layout
 
@@ -135,19 +134,34 @@ def check_manifest_target(path: Path, root: Path) -> None:
 def existing_mac_files(root: Path, layout: Layout) -> list[str]:
     """``<mac>.cfg`` files in ``root`` (and, for ``pn``, one directory down), relative.
 
-    Symbolic links are left alone: ``--prune`` deletes what this lists.
+    Symbolic links are left alone (neither listed nor followed into): ``--prune``
+    deletes what this lists. One ``scandir`` per directory, no ``stat`` per file.
     """
-    top = os.fspath(root)
-    found = walk(
-        top,
-        suffixes=(".cfg",),
-        max_depth=1 if layout == "pn" else 0,
-        hidden=True,
-        symlinks=False,
-        strict=False,
-    )
-    relative = (os.path.relpath(path, top).replace(os.sep, "/") for path in found)
-    return sorted(name for name in relative if MAC_FILE.fullmatch(name.rpartition("/")[2]))
+    found: list[str] = []
+    for entry in _entries(os.fspath(root)):
+        if entry.is_symlink():
+            continue
+        if entry.is_dir():
+            if layout == "pn":
+                folder = entry.name
+                found.extend(
+                    f"{folder}/{inner.name}"
+                    for inner in _entries(entry.path)
+                    if MAC_FILE.fullmatch(inner.name)
+                    and not inner.is_symlink()
+                    and not inner.is_dir()
+                )
+        elif MAC_FILE.fullmatch(entry.name):
+            found.append(entry.name)
+    return sorted(found)
+
+
+def _entries(directory: str) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(directory) as entries:
+            return list(entries)
+    except OSError:
+        return []
 
 
 def is_safe_relative(relative: str) -> bool:
