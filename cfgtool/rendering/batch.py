@@ -184,7 +184,7 @@ def _render_job(worker: _Worker, job: Job) -> tuple[bytes | None, tuple[Found, .
             if found is not None:
                 if not found:
                     return filled.text.encode("utf-8"), ()
-                return _judged(found, filled.rendered(filename), filled.text)
+                return _judged(found, filled, filled.text)
     rendered = worker.renderer.render_row(variables, overrides, filename=filename)
     if isinstance(rendered, list):
         return None, tuple((name, message, None, None) for name, message in rendered)
@@ -200,7 +200,7 @@ def _render_job(worker: _Worker, job: Job) -> tuple[bytes | None, tuple[Found, .
 
 
 def _judged(
-    found: Sequence[Diagnostic], rendered: Rendered, text: str | None
+    found: Sequence[Diagnostic], rendered: Rendered | Filled, text: str | None
 ) -> tuple[bytes | None, tuple[Found, ...]]:
     """The file's bytes and its warnings, or None and its errors (``text``: the file's text,
     None to write it from the document)."""
@@ -208,8 +208,10 @@ def _judged(
     if errors:
         return None, tuple(_blamed(d, rendered) for d in errors)
     warnings = tuple(_blamed(d, rendered) for d in found if d.severity == "warning")
-    data = dumps(rendered.doc) if text is None else text
-    return data.encode("utf-8"), warnings
+    if text is None:
+        assert isinstance(rendered, Rendered)
+        text = dumps(rendered.doc)
+    return text.encode("utf-8"), warnings
 
 
 def _run_chunk(jobs: Sequence[Job]) -> list[Outcome]:
@@ -258,22 +260,28 @@ def _run_range(start: int, stop: int) -> list[Outcome]:
     return _run_chunk(_STATE.jobs[start:stop])
 
 
-def _blamed(diagnostic: Diagnostic, rendered: Rendered) -> Found:
+def _blamed(diagnostic: Diagnostic, rendered: Rendered | Filled) -> Found:
     """A lint error as (column to blame, message, template line, code).
 
     A line set by a key-column is that column's; on a line with placeholders,
     a finding inside the value is the first placeholder's column.
     """
     line = diagnostic.line
-    item = rendered.doc.items[line - 1] if 0 < line <= len(rendered.doc.items) else None
-    blamed = rendered.varying.get(line)
+    if isinstance(rendered, Filled):
+        item = rendered.item(line)
+        varying, origins = rendered.group.varying, rendered.group.origins
+    else:
+        items = rendered.doc.items
+        item = items[line - 1] if 0 < line <= len(items) else None
+        varying, origins = rendered.varying, rendered.origins
+    blamed = varying.get(line)
     if (
         blamed
         and "." not in blamed
         and not (isinstance(item, Entry) and diagnostic.column >= item.value_column)
     ):
         blamed = None
-    origin = rendered.origins[line - 1] if 0 < line <= len(rendered.origins) else None
+    origin = origins[line - 1] if 0 < line <= len(origins) else None
     message = f"{diagnostic.message} (line {line} of the rendered file)"
     return blamed, message, origin, diagnostic.code
 

@@ -54,7 +54,8 @@ class VaryingLine:
     eol: str
     slot: Slot | None = None
     old: Node | None = None
-    nodes: dict[str, tuple[Entry, str]] = field(default_factory=dict)  # value -> (node, text)
+    # value -> (the line's text, its node; None: built when asked, see entry())
+    nodes: dict[str, tuple[str, Entry | None]] = field(default_factory=dict)
     # A placeholder line whose key starts plainly: (prefix, suffix, key column), as
     # slot_entry works them out for a plain value.
     plain: tuple[str, str, int] | None = None
@@ -72,31 +73,35 @@ class VaryingLine:
             key_column = len(key_part) - len(key_part.lstrip(" \t")) + 1
             self.plain = (slot.prefix, slot.suffix, key_column)
 
-    def node(self, value: str, variables: Mapping[str, str]) -> tuple[Entry, str] | None:
-        """This line's node and text with ``value``; None when the row must take the slow way."""
+    def node(self, value: str, variables: Mapping[str, str]) -> tuple[str, Entry | None] | None:
+        """This line's text (without its line ending) and node with ``value`` (None: a
+        plain line, see :meth:`entry`); None when the row must take the slow way."""
         found = self.nodes.get(value)
         if found is not None:
             return found
-        entry: Entry | tuple[str | None, str]
         plain = self.plain
         if plain is not None and value and plain_value(value):
             # slot_entry's first case, with the line's constant parts worked out once.
-            prefix, suffix, key_column = plain
-            raw = prefix + value + suffix
-            entry = Entry(raw, self.eol, self.number, self.key, value, key_column, len(prefix) + 1)
+            found = (plain[0] + value + plain[1], None)
         elif self.slot is not None:
             entry = slot_entry(self.number, self.slot, self.eol, value, variables)
             if not isinstance(entry, Entry):
                 return None
+            found = (entry.raw, entry)
         else:
-            entry_or_none = self._set(value)
-            if entry_or_none is None:
+            made = self._set(value)
+            if made is None:
                 return None
-            entry = entry_or_none
-        found = (entry, entry.raw + entry.eol)
+            found = (made.raw, made)
         if len(self.nodes) < CACHE_VALUES:
             self.nodes[value] = found
         return found
+
+    def entry(self, value: str, raw: str) -> Entry:
+        """The node of a plain line :meth:`node` gave ``raw`` for (slot_entry's first case)."""
+        assert self.plain is not None
+        prefix, _, key_column = self.plain
+        return Entry(raw, self.eol, self.number, self.key, value, key_column, len(prefix) + 1)
 
     def _set(self, value: str) -> Entry | None:
         """The line ``Document.set`` makes of this key-column's ``value`` (as render_row does)."""
@@ -126,15 +131,45 @@ class Group:
     fixed: tuple[str, ...]  # the text before, between and after the varying lines
     origins: tuple[int | None, ...]  # output line -> template line (None: added by a column)
     bom: bool
+    varying: dict[int, str] = field(default_factory=dict)  # output line -> what fills it
+    varying_index: dict[int, int] = field(default_factory=dict)  # output line -> index
+
+    def __post_init__(self) -> None:
+        self.varying = {line.number: line.blame for line in self.lines}
+        self.varying_index = {line.number: index for index, line in enumerate(self.lines)}
 
 
 @dataclass(slots=True)
 class Filled:
-    """One row filled: its group, the nodes of its varying lines, and the file's text."""
+    """One row filled: its group, its varying lines' values and texts, and the file's text."""
 
     group: Group
-    entries: list[Entry]  # one per group.lines
+    values: list[str]  # one per group.lines
+    raws: list[str]  # each varying line's text, without its line ending
+    nodes: list[Entry | None]  # each varying line's node, None until asked for (entry())
     text: str
+
+    def entry(self, index: int) -> Entry:
+        """The node of varying line ``index`` (the one ``render_row`` makes)."""
+        node = self.nodes[index]
+        if node is None:
+            node = self.nodes[index] = self.group.lines[index].entry(
+                self.values[index], self.raws[index]
+            )
+        return node
+
+    @property
+    def entries(self) -> list[Entry]:
+        """The nodes of every varying line."""
+        return [self.entry(index) for index in range(len(self.nodes))]
+
+    def item(self, line: int) -> Node | None:
+        """The node of output line ``line`` (1-based), or None past the end."""
+        index = self.group.varying_index.get(line)
+        if index is not None:
+            return self.entry(index)
+        items = self.group.items
+        return items[line - 1] if 0 < line <= len(items) else None
 
     def document(self, filename: str | None = None) -> Document:
         """The rendered document (the same nodes ``render_row`` gives, fixed lines shared)."""
@@ -149,8 +184,7 @@ class Filled:
 
     def rendered(self, filename: str | None = None) -> Rendered:
         """The row as :class:`~cfgtool.rendering.row.Rendered` (for blaming findings)."""
-        varying = {line.number: line.blame for line in self.group.lines}
-        return Rendered(self.document(filename), varying, self.group.origins)
+        return Rendered(self.document(filename), dict(self.group.varying), self.group.origins)
 
 
 class Filler:
@@ -166,11 +200,11 @@ class Filler:
     def fill(self, variables: Mapping[str, str], overrides: Mapping[str, str]) -> Filled | None:
         """The row's text and varying lines, or None: render it with ``render_row``."""
         try:
-            values = [variables[name] for name in self.names]
+            cells = [variables[name] for name in self.names]
         except KeyError:
             return None
         # One test for every value: the joined text is on one line if each value is.
-        if not _one_line("".join(values)) or (
+        if not _one_line("".join(cells)) or (
             overrides and not _one_line("".join(overrides.values()))
         ):
             return None
@@ -182,7 +216,9 @@ class Filler:
             group = self._groups[key] = self._group(kept, key[1])
         if group is None:
             return None
-        entries: list[Entry] = []
+        values: list[str] = []
+        raws: list[str] = []
+        nodes: list[Entry | None] = []
         parts: list[str] = []
         fixed = group.fixed
         for index, line in enumerate(group.lines):
@@ -196,11 +232,13 @@ class Filler:
             found = line.nodes.get(value) or line.node(value, variables)
             if found is None:
                 return None
-            entries.append(found[0])
+            values.append(value)
+            raws.append(found[0])
+            nodes.append(found[1])
             parts.append(fixed[index])
-            parts.append(found[1])
+            parts.append(found[0])
         parts.append(fixed[-1])
-        return Filled(group, entries, "".join(parts))
+        return Filled(group, values, raws, nodes, "".join(parts))
 
     def _group(self, kept: tuple[bool, ...], keys: tuple[str, ...]) -> Group | None:
         """The lines of rows that keep ``kept`` and set ``keys``; None: fill them the slow way."""
@@ -235,11 +273,13 @@ class Filler:
         lines.sort(key=lambda line: line.number)
         fixed: list[str] = []
         start = 0
+        eol = ""  # the previous varying line's ending starts the next fixed text
         for line in lines:
             end = min(line.number - 1, len(items))
-            fixed.append("".join([node.raw + node.eol for node in items[start:end]]))
+            fixed.append(eol + "".join([node.raw + node.eol for node in items[start:end]]))
             start = max(start, line.number)
-        fixed.append("".join([node.raw + node.eol for node in items[start:]]))
+            eol = line.eol
+        fixed.append(eol + "".join([node.raw + node.eol for node in items[start:]]))
         if self.bom:
             fixed[0] = BOM + fixed[0]
         appended = len(played.items) - len(items)

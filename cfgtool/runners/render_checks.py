@@ -183,23 +183,24 @@ class FillChecks:
         parts: list[str | None] = []
         lines, quiet, value_lines = checks.lines, checks.quiet, checks.value_lines
         suspect = NOT_PLAIN.search
-        for index, entry in enumerate(filled.entries):
+        raws = filled.raws
+        for index, value in enumerate(filled.values):
+            raw = raws[index]
             calm = quiet[index]
-            if calm is not None:
-                # is_plain (the key is not `path`: quiet is never set for one) and
-                # not may_have_whitespace, inline: most lines of most rows end here.
-                value, raw = entry.value, entry.raw
-                if (
-                    value
-                    and value != NULL_CELL
-                    and not suspect(value)
-                    and raw[-1] not in " \t"
-                    and "\t" not in raw
-                ):
-                    found += calm
-                    parts.append(raw if value_lines[index] else None)
-                    continue
-            cached = lines[index].get(entry.raw)
+            # is_plain (quiet is never set for a `path` key) and not may_have_whitespace,
+            # inline: most lines of most rows end here.
+            if (
+                calm is not None
+                and value
+                and value != NULL_CELL
+                and not suspect(value)
+                and raw[-1] not in " \t"
+                and "\t" not in raw
+            ):
+                found += calm
+                parts.append(raw if value_lines[index] else None)
+                continue
+            cached = lines[index].get(raw)
             if cached is None:
                 missed.append(index)
                 parts.append(None)
@@ -232,11 +233,11 @@ class FillChecks:
         """Lint the filled lines ``missed`` (by index) after the file's first line; cache
         and add what they give. The KEY_RULES run on a plain line only the first time
         its filled line has one; then only the value rules that can find anything."""
-        entries = filled.entries
+        entry_of = filled.entry
         whole: list[int] = []  # lines that need every per-line rule
         plain_lines: list[int] = []
         for index in missed:
-            if is_plain(entries[index]):
+            if is_plain(entry_of(index)):
                 plain_lines.append(index)
                 if checks.keyed[index] is None:
                     whole.append(index)
@@ -247,7 +248,7 @@ class FillChecks:
         for index in plain_lines:
             if checks.keyed[index] is None:
                 continue
-            entry = entries[index]
+            entry = entry_of(index)
             rules = checks.valued[index]
             if rules is None:
                 rules = checks.valued[index] = self._valued_rules(entry, checks.context)
@@ -260,7 +261,7 @@ class FillChecks:
                 by_line.setdefault(line, []).extend(own)
         for index in plain_lines:
             keyed = checks.keyed[index]
-            own = by_line.get(entries[index].line, [])
+            own = by_line.get(entry_of(index).line, [])
             if keyed is None:
                 checks.keyed[index] = [d for d in own if d.code in KEY_RULES]
             else:
@@ -268,9 +269,9 @@ class FillChecks:
                     own = sorted([*own, *keyed], key=_position)
                 if not checks.valued[index]:
                     checks.quiet[index] = keyed
-            by_line[entries[index].line] = own
+            by_line[entry_of(index).line] = own
         for index in missed:
-            entry = entries[index]
+            entry = entry_of(index)
             shown = None if is_plain(entry) and not checks.value_lines[index] else entry.raw
             own = by_line.get(entry.line, [])
             cache = checks.lines[index]
@@ -297,7 +298,7 @@ class FillChecks:
         if not indexes:
             return by_line
         head: Node = filled.group.items[0]
-        lines = [head, *[filled.entries[index] for index in indexes]]
+        lines = [head, *[filled.entry(index) for index in indexes]]
         part = Document(lines, filename=context.filename)
         for diagnostic in engine.lint(part, self.config, context=context, rules=rules):
             by_line.setdefault(diagnostic.line, []).append(diagnostic)
