@@ -782,8 +782,8 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
 def test_parallel_rendering_gives_the_same_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
 ) -> None:
-    monkeypatch.setattr(rendering.batch, "_PARALLEL_MIN_ROWS", 10)
-    monkeypatch.setattr(rendering.batch, "_CHUNK_MAX", 7)
+    monkeypatch.setattr(rendering.workers, "_PARALLEL_MIN_ROWS", 10)
+    monkeypatch.setattr(rendering.workers, "_CHUNK_MAX", 7)
     rows = [f"{0x001565000000 + i:012x},T46G,Desk {i},{i},,{i if i % 2 else ''}" for i in range(40)]
     rows.append("bad,T46G,x,1,,")
     inv = inventory(*rows)

@@ -1,0 +1,343 @@
+"""Running the rows of a batch: in this process and in worker processes, one pass per row.
+
+Each row, in the process that has it: fill it (:mod:`cfgtool.rendering.fill`;
+rows it cannot fill are rendered through the AST), check it (an injected
+:class:`RowValidator`, the lint engine's from :mod:`cfgtool.runners.render_batch`,
+so this module stays below the engine), compare it with the file already there
+and, when it changed, stage it (a temp file beside the target). Only each
+file's MD5, status and temp file name come back, so memory does not grow with
+the rendered bytes. Workers get the compiled template and the jobs once, when
+they start (forked workers keep this process's warmed caches).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import signal
+from collections.abc import Callable, Collection, Hashable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from cfgtool.diagnostics import Diagnostic
+from cfgtool.errors import CfgValueError
+from cfgtool.fsutil import Staging
+from cfgtool.nodes import Document, Entry
+from cfgtool.parallel import process_pool
+from cfgtool.parser import dumps
+from cfgtool.rendering.fill import Filled, Filler
+from cfgtool.rendering.output import compare, is_safe_relative
+from cfgtool.rendering.plan import Job
+from cfgtool.rendering.row import Rendered, Renderer
+from cfgtool.rendering.template import ProgressCallback, Status, Template
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
+_PARALLEL_MIN_ROWS = 2000
+_CHUNK_MAX = 1000
+
+
+# (variable or key-column to blame, message, template line, lint code)
+Found = tuple[str | None, str, int | None, str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one row gave: its file's MD5 and status (and temp file, when staged), or problems."""
+
+    index: int
+    md5: str = ""
+    status: Status = "unchanged"
+    staged: tuple[str, str] | None = None  # (temp file, target)
+    problems: tuple[Found, ...] = ()
+    warnings: tuple[Found, ...] = ()  # lint warnings of the file written
+
+
+class RowValidator(Protocol):
+    """Checks each rendered file before anything is written (``cfgtool.runners.render_batch``)."""
+
+    def check(self, doc: Document, relative_path: str, model: str | None) -> list[Diagnostic]:
+        """The problems of ``doc``, to be written at ``relative_path`` for a phone of ``model``."""
+        ...
+
+
+@runtime_checkable
+class FilledRowValidator(RowValidator, Protocol):
+    """A :class:`RowValidator` that can check the template's fixed lines once per shape."""
+
+    def check_filled(
+        self,
+        doc: Document,
+        relative_path: str,
+        model: str | None,
+        varying: Collection[int],
+        shape: Hashable,
+    ) -> list[Diagnostic]:
+        """What :meth:`check` gives, knowing that only the lines ``varying`` were filled
+        by the row and that ``shape`` names the template lines the rest comes from
+        (equal for rows that keep the same blocks and set the same key-columns)."""
+        ...
+
+
+@runtime_checkable
+class FillValidator(Protocol):
+    """A :class:`RowValidator` that checks a row :class:`~cfgtool.rendering.fill.Filler` filled."""
+
+    def check_fill(
+        self, filled: Filled, relative_path: str, model: str | None
+    ) -> list[Diagnostic] | None:
+        """What :meth:`RowValidator.check` gives on the file ``filled`` renders (sorted by
+        line and column; a diagnostic's ``path`` may be another file's), or None: the row
+        is to be rendered and checked the slow way."""
+        ...
+
+
+# Makes the validator for an output directory, in each worker: a module-level
+# class or function, so that any start method can hand it to the workers.
+ValidatorFactory = Callable[[str], RowValidator]
+
+
+@dataclass(frozen=True)
+class _Worker:
+    """What each worker holds for the whole batch, given once when it starts."""
+
+    renderer: Renderer
+    filler: Filler
+    validator: RowValidator | None
+    filled: FilledRowValidator | None  # the validator again, when it has check_filled
+    fill_checks: FillValidator | None  # the validator again, when it has check_fill
+    jobs: Sequence[Job]
+    out_dir: str
+    write: bool  # stage changed files (False: a dry run, only compare)
+    listed: frozenset[str] | None = None  # what the output held at the start (None: unknown)
+
+
+_STATE: _Worker | None = None
+
+
+def _start_worker(
+    template: Template,
+    validator_factory: ValidatorFactory | None,
+    out_dir: str,
+    jobs: Sequence[Job],
+    write: bool,
+    listed: frozenset[str] | None = None,
+) -> None:
+    global _STATE
+    validator = validator_factory(out_dir) if validator_factory is not None else None
+    filled = validator if isinstance(validator, FilledRowValidator) else None
+    fill_checks = validator if isinstance(validator, FillValidator) else None
+    renderer = Renderer(template)
+    filler = Filler(renderer)
+    _STATE = _Worker(renderer, filler, validator, filled, fill_checks, jobs, out_dir, write, listed)
+
+
+def _start_pool_worker(
+    template: Template,
+    validator_factory: ValidatorFactory | None,
+    out_dir: str,
+    jobs: Sequence[Job],
+    write: bool,
+    listed: frozenset[str] | None = None,
+) -> None:
+    # Ctrl-C is the parent's to handle: it stops handing out work, waits for the
+    # chunks in hand and removes every temp file.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if _STATE is None or _STATE.jobs is not jobs:  # forked: the parent's state is here
+        _start_worker(template, validator_factory, out_dir, jobs, write, listed)
+
+
+def _render_job(worker: _Worker, job: Job) -> tuple[bytes | None, tuple[Found, ...]]:
+    """The bytes of ``job``'s file and its lint warnings, or None and why its row is refused."""
+    filename = job.relative_path.rsplit("/", 1)[-1]
+    variables, overrides = job.variables, job.overrides
+    filled = worker.filler.fill(variables, overrides)
+    if filled is not None:
+        if worker.validator is None:
+            return filled.text.encode("utf-8"), ()
+        if worker.fill_checks is not None:
+            found = worker.fill_checks.check_fill(filled, job.relative_path, job.model)
+            if found is not None:
+                if not found:
+                    return filled.text.encode("utf-8"), ()
+                return _judged(found, filled, filled.text)
+    rendered = worker.renderer.render_row(variables, overrides, filename=filename)
+    if isinstance(rendered, list):
+        return None, tuple((name, message, None, None) for name, message in rendered)
+    if worker.validator is None:
+        return dumps(rendered.doc).encode("utf-8"), ()
+    if worker.filled is not None:
+        found = worker.filled.check_filled(
+            rendered.doc, job.relative_path, job.model, rendered.varying, rendered.origins
+        )
+    else:
+        found = worker.validator.check(rendered.doc, job.relative_path, job.model)
+    return _judged(found, rendered, None)
+
+
+def _judged(
+    found: Sequence[Diagnostic], rendered: Rendered | Filled, text: str | None
+) -> tuple[bytes | None, tuple[Found, ...]]:
+    """The file's bytes and its warnings, or None and its errors (``text``: the file's text,
+    None to write it from the document)."""
+    errors = [diagnostic for diagnostic in found if diagnostic.severity == "error"]
+    if errors:
+        return None, tuple(_blamed(d, rendered) for d in errors)
+    warnings = tuple(_blamed(d, rendered) for d in found if d.severity == "warning")
+    if text is None:
+        assert isinstance(rendered, Rendered)
+        text = dumps(rendered.doc)
+    return text.encode("utf-8"), warnings
+
+
+def _run_chunk(jobs: Sequence[Job]) -> list[Outcome]:
+    """Render, check, compare and stage ``jobs``; on an error or Ctrl-C this chunk's temp
+    files are removed before it raises."""
+    worker = _STATE
+    assert worker is not None
+    outcomes: list[Outcome] = []
+    out_dir, listed, write = worker.out_dir, worker.listed, worker.write
+    prefix = out_dir if out_dir.endswith(os.sep) else out_dir + os.sep
+    md5 = hashlib.md5
+    with Staging() as staging, staging.deferring_signals():
+        for job in jobs:
+            data, found = _render_job(worker, job)
+            if data is None:
+                outcomes.append(Outcome(job.index, problems=found))
+                continue
+            relative = job.relative_path
+            if not is_safe_relative(relative):  # pragma: no cover - defence in depth
+                raise CfgValueError(f"refusing to write outside the output: {relative!r}")
+            digest = md5(data, usedforsecurity=False).hexdigest()
+            target = prefix + relative
+            if listed is not None and relative not in listed:
+                same, existing = False, None  # not there when the batch started
+            else:
+                same, existing = compare(target, data)
+            if same:
+                outcomes.append(Outcome(job.index, digest, "unchanged", warnings=found))
+            elif not write:
+                status: Status = "new" if existing is None else "changed"
+                outcomes.append(Outcome(job.index, digest, status, warnings=found))
+            else:
+                if existing is None:
+                    temp = staging.stage_new(target, data)
+                else:
+                    temp = staging.stage(target, data, existing=existing)
+                staged = (temp, target)
+                outcomes.append(Outcome(job.index, digest, "written", staged, warnings=found))
+        staging.release()
+    return outcomes
+
+
+def _run_range(start: int, stop: int) -> list[Outcome]:
+    """Run jobs ``start`` to ``stop`` of the batch: a worker has the job list from its start."""
+    assert _STATE is not None
+    return _run_chunk(_STATE.jobs[start:stop])
+
+
+def _blamed(diagnostic: Diagnostic, rendered: Rendered | Filled) -> Found:
+    """A lint error as (column to blame, message, template line, code).
+
+    A line set by a key-column is that column's; on a line with placeholders,
+    a finding inside the value is the first placeholder's column.
+    """
+    line = diagnostic.line
+    if isinstance(rendered, Filled):
+        item = rendered.item(line)
+        varying, origins = rendered.group.varying, rendered.group.origins
+    else:
+        items = rendered.doc.items
+        item = items[line - 1] if 0 < line <= len(items) else None
+        varying, origins = rendered.varying, rendered.origins
+    blamed = varying.get(line)
+    if (
+        blamed
+        and "." not in blamed
+        and not (isinstance(item, Entry) and diagnostic.column >= item.value_column)
+    ):
+        blamed = None
+    origin = origins[line - 1] if 0 < line <= len(origins) else None
+    message = f"{diagnostic.message} (line {line} of the rendered file)"
+    return blamed, message, origin, diagnostic.code
+
+
+def _chunks(jobs: Sequence[Job], size: int) -> list[Sequence[Job]]:
+    return [jobs[i : i + size] for i in range(0, len(jobs), size)]
+
+
+@contextlib.contextmanager
+def worker_pool(
+    template: Template,
+    validator_factory: ValidatorFactory | None,
+    out_dir: str,
+    workers: int,
+    jobs: Sequence[Job],
+    write: bool,
+    listed: frozenset[str] | None,
+) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes for the rows, when there are enough rows to pay off."""
+    _start_worker(template, validator_factory, out_dir, jobs, write, listed)
+    if workers <= 1 or len(jobs) < _PARALLEL_MIN_ROWS:
+        yield None
+        return
+    # Render one row here first (writing nothing): the forked workers inherit the
+    # loaded catalog, rules and line scanner instead of each loading them again.
+    assert _STATE is not None
+    _render_job(_STATE, jobs[0])
+    # Every worker builds its state in the initializer, whatever the start method (a
+    # forked one keeps this process's, caches and all). This process runs a share too.
+    initargs = (template, validator_factory, out_dir, jobs, write, listed)
+    with process_pool(workers - 1, initializer=_start_pool_worker, initargs=initargs) as pool:
+        try:
+            yield pool
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+
+
+def run_jobs(
+    jobs: Sequence[Job],
+    pool: ProcessPoolExecutor | None,
+    workers: int,
+    progress: ProgressCallback | None,
+    staging: Staging,
+) -> list[Outcome]:
+    """Run every job, in the worker processes if there are some; every file they stage
+    goes into ``staging`` as it comes back."""
+    total = len(jobs)
+    outcomes: list[Outcome] = []
+
+    def collect(batch: list[Outcome]) -> None:
+        staging.adopt(outcome.staged for outcome in batch if outcome.staged is not None)
+        outcomes.extend(batch)
+        if progress:
+            progress("render", len(outcomes), total)
+
+    if pool is None:
+        for chunk in _chunks(jobs, _CHUNK_MAX):
+            collect(_run_chunk(chunk))
+        return outcomes
+    assert _STATE is not None and _STATE.jobs is jobs, "the pool was started for other jobs"
+    # The workers (one fewer than ``workers``) take the first rows, this process the
+    # last ones, while they work: the outcomes stay in row order.
+    own_from = total - total // workers
+    size = max(100, min(_CHUNK_MAX, -(-own_from // (max(1, workers - 1) * 4))))
+    starts = range(0, own_from, size)
+    pending = pool.map(_run_range, starts, [min(start + size, own_from) for start in starts])
+    own: list[Outcome] = []
+    for chunk in _chunks(jobs[own_from:], _CHUNK_MAX):
+        batch = _run_chunk(chunk)
+        staging.adopt(outcome.staged for outcome in batch if outcome.staged is not None)
+        own.extend(batch)
+        if progress:
+            progress("render", len(own), total)
+    for batch in pending:
+        staging.adopt(outcome.staged for outcome in batch if outcome.staged is not None)
+        outcomes.extend(batch)
+        if progress:
+            progress("render", len(outcomes) + len(own), total)
+    outcomes.extend(own)
+    return outcomes
