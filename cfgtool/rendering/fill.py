@@ -133,8 +133,10 @@ class Group:
     bom: bool
     varying: dict[int, str] = field(default_factory=dict)  # output line -> what fills it
     varying_index: dict[int, int] = field(default_factory=dict)  # output line -> index
+    parts: list[str] = field(default_factory=list)  # fixed texts, "" between for the lines
 
     def __post_init__(self) -> None:
+        self.parts = [text for fixed in self.fixed for text in (fixed, "")][:-1]
         self.varying = {line.number: line.blame for line in self.lines}
         self.varying_index = {line.number: index for index, line in enumerate(self.lines)}
 
@@ -217,11 +219,8 @@ class Filler:
         if group is None:
             return None
         values: list[str] = []
-        raws: list[str] = []
-        nodes: list[Entry | None] = []
-        parts: list[str] = []
-        fixed = group.fixed
-        for index, line in enumerate(group.lines):
+        found_lines: list[tuple[str, Entry | None]] = []
+        for line in group.lines:
             name = line.name
             if name is not None:
                 value = variables[name]
@@ -233,12 +232,11 @@ class Filler:
             if found is None:
                 return None
             values.append(value)
-            raws.append(found[0])
-            nodes.append(found[1])
-            parts.append(fixed[index])
-            parts.append(found[0])
-        parts.append(fixed[-1])
-        return Filled(group, values, raws, nodes, "".join(parts))
+            found_lines.append(found)
+        raws = [found[0] for found in found_lines]
+        parts = group.parts.copy()  # the fixed texts, with a place between them for each line
+        parts[1::2] = raws
+        return Filled(group, values, raws, [found[1] for found in found_lines], "".join(parts))
 
     def _group(self, kept: tuple[bool, ...], keys: tuple[str, ...]) -> Group | None:
         """The lines of rows that keep ``kept`` and set ``keys``; None: fill them the slow way."""
