@@ -79,7 +79,7 @@ def parse_inventory(text: str, path: str = "<inventory>") -> Inventory:
             end = reader.line_num
             continue
         end = reader.line_num
-        if not any(cell.strip() for cell in record):
+        if not "".join(record).strip():  # no cell has more than spaces
             continue
         if header is None:
             header, header_row = tuple(cell.strip() for cell in record), start

@@ -210,14 +210,17 @@ def plan_jobs(
     shared = Columns(tuple(variable_columns), tuple(key_columns))
     jobs: list[Job] = []
     problems: list[RowProblem] = []
-    rows_of_mac: dict[str, list[int]] = {}
+    first_row: dict[str, int] = {}  # MAC -> the first row that has it
+    rows_of_mac: dict[str, list[int]] = {}  # MAC -> its rows, for the MACs on more than one
     for row in inventory.rows:
         mac, mac_problem = checker.mac(row)
         model, label, model_problem = checker.model(row)
         row_problems = [p for p in (mac_problem, model_problem) if p]
         relative = ""
         if mac is not None:
-            rows_of_mac.setdefault(mac, []).append(row.row)
+            first = first_row.setdefault(mac, row.row)
+            if first != row.row:
+                rows_of_mac.setdefault(mac, [first]).append(row.row)
             if not row_problems:
                 relative, path_problem = checker.path(row, mac, model, label)
                 row_problems += [path_problem] if path_problem else []
@@ -227,8 +230,7 @@ def plan_jobs(
         assert mac is not None
         name = model.name if model else None
         jobs.append(Job(len(jobs), row.row, mac, name, label, row.cells, shared, relative))
-    duplicated = {mac: rows for mac, rows in rows_of_mac.items() if len(rows) > 1}
-    for mac, rows in duplicated.items():
+    for mac, rows in rows_of_mac.items():
         for number in rows:
             others = ", ".join(str(n) for n in rows if n != number)
             message = f"duplicate MAC {mac}, also on row {others}; each phone needs exactly one row"
