@@ -160,7 +160,7 @@ def _render_jobs(
                 outcomes = run_jobs(job_list, pool, workers, progress, staging)
             good = _outcome_problems(outcomes, job_list, inventory, problems)
             result.warnings = _row_problems(
-                [(job_list[o.index], found) for o in outcomes for found in o.warnings], inventory
+                [(job_list[o.position], found) for o in outcomes for found in o.warnings], inventory
             )
             result.problems = sorted(
                 [*inventory.problems, *problems], key=lambda p: (p.row, p.column or 0)
@@ -170,7 +170,7 @@ def _render_jobs(
             staging.drop(
                 outcome.staged
                 for outcome in outcomes
-                if outcome.staged is not None and job_list[outcome.index].row in failed
+                if outcome.staged is not None and job_list[outcome.position].row in failed
             )
             result.stale = _stale_files(root, layout, [job for job, _ in good], result.problems)
             if result.problems and not keep_going:
@@ -216,7 +216,7 @@ def _outcome_problems(
     """Add each refused row's problems to ``problems``; return the rows that rendered."""
     rendered: list[tuple[Job, Outcome]] = []
     for outcome in outcomes:
-        job = jobs[outcome.index]
+        job = jobs[outcome.position]
         problems += _row_problems([(job, found) for found in outcome.problems], inventory)
         if not outcome.problems:
             rendered.append((job, outcome))

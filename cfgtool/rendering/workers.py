@@ -18,7 +18,7 @@ import os
 import signal
 from collections.abc import Callable, Collection, Hashable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, NamedTuple, Protocol, runtime_checkable
 
 from cfgtool.diagnostics import Diagnostic
 from cfgtool.errors import CfgValueError
@@ -43,11 +43,13 @@ _CHUNK_MAX = 1000
 Found = tuple[str | None, str, int | None, str | None]
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What one row gave: its file's MD5 and status (and temp file, when staged), or problems."""
+class Outcome(NamedTuple):
+    """What one row gave: its file's MD5 and status (and temp file, when staged), or problems.
 
-    index: int
+    A named tuple: workers send one per row back, and tuples pickle fast.
+    """
+
+    position: int  # the job's index
     md5: str = ""
     status: Status = "unchanged"
     staged: tuple[str, str] | None = None  # (temp file, target)
