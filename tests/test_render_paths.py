@@ -179,28 +179,38 @@ class _WholeFileValidator:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
-@given(rows=st.lists(ROW, min_size=1, max_size=8), second=st.booleans(), keep=st.booleans())
+@given(
+    rows=st.lists(ROW, min_size=1, max_size=8),
+    second=st.booleans(),
+    keep=st.booleans(),
+    layout=st.sampled_from(["flat", "pn"]),
+)
 def test_a_batch_writes_and_reports_what_checking_every_file_in_full_gives(
     tmp_path_factory: pytest.TempPathFactory,
     rows: list[tuple[str, ...]],
     second: bool,
     keep: bool,
+    layout: rendering.Layout,
 ) -> None:
     text, header = (TEMPLATE_2, HEADER_2) if second else (TEMPLATE, HEADER)
     doc = cfgtool.loads(text, filename="t.cfg.tmpl")
     inventory = _inventory(rows, header)
     fast_dir, whole_dir = tmp_path_factory.mktemp("fast"), tmp_path_factory.mktemp("whole")
     results = [
-        render_inventory(doc, inventory, out, validator=factory, keep_going=keep, jobs=1)
+        render_inventory(
+            doc, inventory, out, validator=factory, keep_going=keep, jobs=1, layout=layout
+        )
         for out, factory in ((fast_dir, RenderedFileValidator), (whole_dir, _WholeFileValidator))
     ]
     fast, whole = (result.to_dict() for result in results)
     for summary in (fast, whole):
         summary.pop("out_dir")
     assert fast == whole
-    assert {p.name: p.read_bytes() for p in fast_dir.iterdir()} == {
-        p.name: p.read_bytes() for p in whole_dir.iterdir()
-    }
+    assert _tree(fast_dir) == _tree(whole_dir)
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 def test_the_fill_path_is_taken_and_compares_something(tmp_path: Path) -> None:
