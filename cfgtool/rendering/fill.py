@@ -61,13 +61,16 @@ class VaryingLine:
     plain: tuple[str, str, int] | None = None
     # The variable that is the whole value (one placeholder, no filter), else None.
     name: str | None = None
+    # The placeholder that is the whole value (filters or not), else None.
+    only: Placeholder | None = None
 
     def __post_init__(self) -> None:
         slot = self.slot
         if slot is not None and len(slot.parts) == 1:
             only = slot.parts[0]
-            if isinstance(only, Placeholder) and not only.filters:
-                self.name = only.name
+            if isinstance(only, Placeholder):
+                self.only = only
+                self.name = None if only.filters else only.name
         if slot is not None and plain_key(slot.key):
             key_part = slot.prefix.partition("=")[0]
             key_column = len(key_part) - len(key_part.lstrip(" \t")) + 1
@@ -134,11 +137,34 @@ class Group:
     varying: dict[int, str] = field(default_factory=dict)  # output line -> what fills it
     varying_index: dict[int, int] = field(default_factory=dict)  # output line -> index
     parts: list[str] = field(default_factory=list)  # fixed texts, "" between for the lines
+    # When every varying line is one plain-keyed placeholder without filters: the
+    # variables, each line's text before and after its value, and the texts between
+    # the values (a row whose values are all plain is then filled in a few steps).
+    straight: (
+        tuple[
+            tuple[tuple[str, Placeholder | None], ...], tuple[str, ...], tuple[str, ...], list[str]
+        ]
+        | None
+    ) = None
 
     def __post_init__(self) -> None:
         self.parts = [text for fixed in self.fixed for text in (fixed, "")][:-1]
         self.varying = {line.number: line.blame for line in self.lines}
         self.varying_index = {line.number: index for index, line in enumerate(self.lines)}
+        plain = [(line.only, line.plain) for line in self.lines]
+        if all(only is not None and parts is not None for only, parts in plain):
+            names = tuple(
+                (only.name, only if only.filters else None) for only, _ in plain if only is not None
+            )
+            around = [parts for _, parts in plain if parts is not None]
+            prefixes = tuple(prefix for prefix, _, _ in around)
+            suffixes = tuple(suffix for _, suffix, _ in around)
+            between = [*self.fixed]
+            for index, (prefix, suffix) in enumerate(zip(prefixes, suffixes, strict=True)):
+                between[index] += prefix
+                between[index + 1] = suffix + between[index + 1]
+            chunks = [text for fixed in between for text in (fixed, "")][:-1]
+            self.straight = (names, prefixes, suffixes, chunks)
 
 
 @dataclass(slots=True)
@@ -218,7 +244,23 @@ class Filler:
             group = self._groups[key] = self._group(kept, key[1])
         if group is None:
             return None
-        values: list[str] = []
+        straight = group.straight
+        if straight is not None:
+            names, prefixes, suffixes, chunks = straight
+            values = [
+                variables[name] if filtered is None else filtered.apply(variables[name])
+                for name, filtered in names
+            ]
+            if all(map(plain_value, values)):
+                # VaryingLine.node's plain case for every line at once.
+                text = chunks.copy()
+                text[1::2] = values
+                raws = [
+                    prefix + value + suffix
+                    for prefix, value, suffix in zip(prefixes, values, suffixes, strict=True)
+                ]
+                return Filled(group, values, raws, [None] * len(values), "".join(text))
+        values = []
         found_lines: list[tuple[str, Entry | None]] = []
         for line in group.lines:
             name = line.name
