@@ -86,6 +86,22 @@ TEMPLATE_2 = (
     "lang.gui = {{ b | lower }}"
 )
 HEADER_2 = ["mac", "model", "a", "b", "c", "d", "e", "features.dtmf.transfer", "account.4.label"]
+# A third: every filled line one placeholder on a plain key (the straight fill), some
+# with filters; a key-column set on some rows only (rows without it stay straight).
+TEMPLATE_3 = (
+    "#!version:1.0.0.1\n"
+    "account.1.label = {{ a }}\n"
+    "account.1.display_name={{ b | upper }}\n"
+    "account.1.user_name = {{ c }}  \n"
+    "# cfgtool: if=d\n"
+    "account.2.label = {{ d | lower }}\n"
+    "# cfgtool: endif\n"
+    'account.1.sip_server.1.address = {{ e | default("pbx.example.com") }}\n'
+    "static.security.user_password = {{ b }}\n"
+    "lang.gui = English\n"
+)
+HEADER_3 = ["mac", "model", "a", "b", "c", "d", "e", "lang.gui", "account.4.label"]
+TEMPLATES = [(TEMPLATE, HEADER), (TEMPLATE_2, HEADER_2), (TEMPLATE_3, HEADER_3)]
 
 
 def _inventory(rows: list[tuple[str, ...]], header: list[str]) -> rendering.Inventory:
@@ -158,14 +174,11 @@ def _filled_both_ways(
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
-@given(rows=st.lists(ROW, min_size=1, max_size=8), second=st.booleans())
+@given(rows=st.lists(ROW, min_size=1, max_size=8), which=st.sampled_from([0, 1, 2]))
 def test_filled_rows_give_the_same_files_and_findings_as_rendered_ones(
-    tmp_path: Path, rows: list[tuple[str, ...]], second: bool
+    tmp_path: Path, rows: list[tuple[str, ...]], which: int
 ) -> None:
-    if second:
-        _filled_both_ways(tmp_path, TEMPLATE_2, HEADER_2, rows)
-    else:
-        _filled_both_ways(tmp_path, TEMPLATE, HEADER, rows)
+    _filled_both_ways(tmp_path, *TEMPLATES[which], rows)
 
 
 class _WholeFileValidator:
@@ -181,18 +194,18 @@ class _WholeFileValidator:
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     rows=st.lists(ROW, min_size=1, max_size=8),
-    second=st.booleans(),
+    which=st.sampled_from([0, 1, 2]),
     keep=st.booleans(),
     layout=st.sampled_from(["flat", "pn"]),
 )
 def test_a_batch_writes_and_reports_what_checking_every_file_in_full_gives(
     tmp_path_factory: pytest.TempPathFactory,
     rows: list[tuple[str, ...]],
-    second: bool,
+    which: int,
     keep: bool,
     layout: rendering.Layout,
 ) -> None:
-    text, header = (TEMPLATE_2, HEADER_2) if second else (TEMPLATE, HEADER)
+    text, header = TEMPLATES[which]
     doc = cfgtool.loads(text, filename="t.cfg.tmpl")
     inventory = _inventory(rows, header)
     fast_dir, whole_dir = tmp_path_factory.mktemp("fast"), tmp_path_factory.mktemp("whole")
@@ -218,6 +231,16 @@ def test_the_fill_path_is_taken_and_compares_something(tmp_path: Path) -> None:
     assert _filled_both_ways(tmp_path, TEMPLATE, HEADER, rows) == 2
     rows = [("T46G", "1", "12", "34", "", "u", "0", "")]
     assert _filled_both_ways(tmp_path, TEMPLATE_2, HEADER_2, rows) == 1
+    rows = [("T46G", "x", "y", "z", "", "", "", ""), ("T54W", "a", "b:c", "c", "D", "", "", "")]
+    assert _filled_both_ways(tmp_path, TEMPLATE_3, HEADER_3, rows) == 2
+
+
+def test_the_straight_fill_is_taken() -> None:
+    compiled = compile_template(cfgtool.loads(TEMPLATE_3, filename="t.cfg.tmpl"))
+    filler = Filler(Renderer(compiled))
+    variables = {"a": "x", "b": "y", "c": "z", "d": "", "e": "", "mac": "m", "model": "T46G"}
+    filled = filler.fill(variables, {})
+    assert filled is not None and filled.group.straight is not None
 
 
 @pytest.mark.parametrize("eol", ["\r", "\r\n", "\n"])
