@@ -41,8 +41,10 @@ staged and committed together (a failure or Ctrl-C leaves the old ones as
 they were), and not written at all when their bytes would not change.
 
 Modules: :mod:`~cfgtool.rendering.template`, :mod:`~cfgtool.rendering.row`
-(one row), :mod:`~cfgtool.rendering.inventory`, :mod:`~cfgtool.rendering.plan`,
-:mod:`~cfgtool.rendering.batch` (a whole inventory) and
+(one row through the AST), :mod:`~cfgtool.rendering.fill` (rows as text from
+per-group fixed parts, the batch's fast way), :mod:`~cfgtool.rendering.inventory`,
+:mod:`~cfgtool.rendering.plan`, :mod:`~cfgtool.rendering.batch` (a whole
+inventory), :mod:`~cfgtool.rendering.workers` (running its rows) and
 :mod:`~cfgtool.rendering.output` (the output directory, the manifest). Their names are
 importable from here and load on first use, so that lint's CFG501 (which
 needs only the template scanner) stays fast. :func:`render_batch` lints each
