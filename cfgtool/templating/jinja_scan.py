@@ -9,8 +9,7 @@ Twig's ``~`` strips blanks but keeps line breaks.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 PieceKind = Literal["text", "variable", "block", "comment"]
 
@@ -21,8 +20,7 @@ _RAW = re.compile(r"\s*(raw|verbatim)\s*")
 _MODIFIERS = "-~+"
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):
     """One piece of the template; for tags ``inner`` is between delimiters and modifiers."""
 
     kind: PieceKind
@@ -133,5 +131,6 @@ def _apply_whitespace_control(pieces: list[Piece]) -> list[Piece]:
             text = stripped
         if after is not None and after.kind != "text" and after.left in "-~" and after.left:
             text = text.rstrip() if after.left == "-" else text.rstrip(" \t")
-        result[index] = Piece("text", start, start + len(text), text)
+        if text != piece.inner:
+            result[index] = Piece("text", start, start + len(text), text)
     return result
