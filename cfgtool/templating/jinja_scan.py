@@ -35,6 +35,11 @@ class Piece(NamedTuple):
         return self.start + 2 + len(self.left)
 
 
+# A tag with no quote before its first closer ends at that closer: no need to walk it.
+_PLAIN_TAGS = {
+    "{": re.compile(r"\{\{[^'\"]*?\}\}"),
+    "%": re.compile(r"\{%[^'\"]*?%\}"),
+}
 _QUOTE_ENDS = {"'": re.compile(r"\\.|'", re.DOTALL), '"': re.compile(r'\\.|"', re.DOTALL)}
 _TAG_STOPS: dict[str, re.Pattern[str]] = {}
 
@@ -70,9 +75,12 @@ def scan(source: str) -> tuple[list[Piece], list[tuple[int, str]]]:
         start = match.start()
         marker = source[start + 1]
         closer = _CLOSERS[marker]
-        end = _tag_end(source, start + 2, closer) if marker != "#" else source.find("#}", start + 2)
-        if marker == "#" and end >= 0:
-            end += 2
+        if marker == "#":
+            end = source.find("#}", start + 2)
+            end = end + 2 if end >= 0 else end
+        else:
+            plain = _PLAIN_TAGS[marker].match(source, start)
+            end = plain.end() if plain is not None else _tag_end(source, start + 2, closer)
         if end < 0:
             problems.append((start, f"'{match.group()}' is never closed by '{closer}'"))
             pieces.append(Piece("text", position, start + 2, source[position : start + 2]))
@@ -87,7 +95,11 @@ def scan(source: str) -> tuple[list[Piece], list[tuple[int, str]]]:
         piece = Piece(_KINDS[marker], start, end, inner, left, right)
         pieces.append(piece)
         position = end
-        raw = _RAW.fullmatch(inner) if piece.kind == "block" else None
+        raw = (
+            _RAW.fullmatch(inner)
+            if marker == "%" and ("raw" in inner or "verbatim" in inner)
+            else None
+        )
         if raw:
             end_tag = re.compile(r"\{%[-~+]?\s*end" + raw.group(1) + r"\s*[-~+]?%\}")
             closing = end_tag.search(source, position)
