@@ -15,9 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from io import StringIO
-from pathlib import Path
 from typing import Protocol
-from urllib.parse import quote
 
 from cfgtool._version import __version__
 from cfgtool.diagnostics import Diagnostic
@@ -252,6 +250,11 @@ _SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def _artifact_uri(path: str | None) -> str:
+    # lazy: pathlib and urllib.parse (with ipaddress) cost a one-file lint ~5 ms; SARIF alone
+    # needs them
+    from pathlib import Path
+    from urllib.parse import quote
+
     if not path:
         return "stdin"
     if os.path.isabs(path):

@@ -24,7 +24,6 @@ import json
 import os
 import re
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TypeGuard
 
 from cfgtool.errors import CfgIOError
@@ -50,11 +49,11 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def cache_path(name: str, grammar_text: str) -> Path:
+def cache_path(name: str, grammar_text: str) -> str:
     """Where the table of grammar ``name`` is cached (the name holds the grammar's hash)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     digest = _digest(CACHE_FORMAT + grammar_text)[:16]
-    return Path(base) / "cfgtool" / f"{name}-scanner-{digest}.json"
+    return os.path.join(base, "cfgtool", f"{name}-scanner-{digest}.json")
 
 
 def load_table(
@@ -70,7 +69,7 @@ def load_table(
     record = {"format": CACHE_FORMAT, "grammar": grammar, "table": table}
     record["check"] = _digest(grammar + json.dumps(table))
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         atomic_write_text(path, json.dumps(record), mode=0o600)
     except (OSError, CfgIOError):
         pass  # a cache that cannot be written only makes the next start slower
@@ -78,7 +77,7 @@ def load_table(
 
 
 def _checked(
-    path: Path, grammar: str, names: frozenset[str], samples: Sequence[Sample]
+    path: str, grammar: str, names: frozenset[str], samples: Sequence[Sample]
 ) -> Table | None:
     try:
         info = os.stat(path)

@@ -34,6 +34,9 @@ HEAVY = (
     "jinja2",
     "aiohttp",
     # standard library modules no step of a plain one-file lint needs
+    "pathlib",  # paths are strings on this path; pathlib also imports the next two
+    "urllib.parse",
+    "ipaddress",  # only an IPv6 value needs it
     "tomllib",  # no configuration file here
     "tempfile",
     "shutil",

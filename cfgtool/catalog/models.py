@@ -75,7 +75,7 @@ def model_match_key(name: str) -> str:
 def load_json(filename: str) -> dict[str, Any]:
     path = schema_path(filename)
     try:
-        with path.open("rb") as handle:
+        with open(path, "rb") as handle:
             data: dict[str, Any] = json.load(handle)
     except (OSError, ValueError) as exc:
         raise SchemaError(f"cannot read {path}: {exc}; reinstall cfgtool") from None
