@@ -38,6 +38,7 @@ HEAVY = (
     "urllib.parse",
     "ipaddress",  # only an IPv6 value needs it
     "tomllib",  # no configuration file here
+    "hashlib",  # the scanner cache is checked with CRCs (hashlib loads OpenSSL)
     "tempfile",
     "shutil",
     "secrets",
