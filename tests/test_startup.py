@@ -39,6 +39,7 @@ HEAVY = (
     "ipaddress",  # only an IPv6 value needs it
     "tomllib",  # no configuration file here
     "hashlib",  # the scanner cache is checked with CRCs (hashlib loads OpenSSL)
+    "signal",  # only writing a file blocks signals
     "tempfile",
     "shutil",
     "secrets",
@@ -49,6 +50,8 @@ HEAVY = (
     "xml.etree.ElementTree",
     "csv",
     # cfgtool layers a plain file does not need
+    "cfgtool.catalog.values",  # validate's value checks (lint's are cfgtool.knowledge)
+    "cfgtool.catalog.explain",
     "cfgtool.provisioning",
     "cfgtool.runners",
     "cfgtool.templating",
