@@ -57,7 +57,6 @@ TEMP_NAME = re.compile(r"\..+\.[0-9a-f]{8}\.tmp")
 SLOW_WRITES_ENV = "CFGTOOL_TEST_SLOW_WRITES"
 
 
-
 class Staging:
     """Files written beside their targets first, then all renamed into place at once.
 
