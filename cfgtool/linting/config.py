@@ -180,7 +180,7 @@ def _enabled_rules(
 # --- reading configuration files -------------------------------------------------
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
     import tomllib  # lazy: only a configuration file on disk needs it, not the lint path
 
     try:
@@ -197,10 +197,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: not valid TOML: arrays or tables nested too deeply") from None
 
 
-def _table_of(path: Path) -> dict[str, Any] | None:
+def _table_of(path: str | os.PathLike[str]) -> dict[str, Any] | None:
     """The cfgtool settings table of a configuration file, or None when it has none."""
     data = _read_toml(path)
-    if path.name == PYPROJECT or set(data) == {"tool"}:
+    if os.path.basename(path) == PYPROJECT or set(data) == {"tool"}:
         tool = data.get("tool")
         table = tool.get("cfgtool") if isinstance(tool, dict) else None
         if table is None:
@@ -230,7 +230,7 @@ def find_config_file(directory: str | os.PathLike[str]) -> Path | None:
         if _is_file(dedicated):
             return _path(dedicated)
         pyproject = os.path.join(current, PYPROJECT)
-        if _is_file(pyproject) and _table_of(_path(pyproject)) is not None:
+        if _is_file(pyproject) and _table_of(pyproject) is not None:
             return _path(pyproject)
         parent = os.path.dirname(current)
         if parent == current:
