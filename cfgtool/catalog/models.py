@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from cfgtool.errors import SchemaError
 from cfgtool.resources import schema_path
@@ -17,8 +16,7 @@ SCHEMA_FORMAT = 1
 # --------------------------------------------------------------------------- models
 
 
-@dataclass(frozen=True, slots=True)
-class Model:
+class Model(NamedTuple):
     """One phone model (or one entry for models that share everything, like T23P/G).
 
     ``hw_id`` is the XX of the Common file ``y0000000000XX.cfg``;
