@@ -6,7 +6,8 @@
 - :mod:`cfgtool.cli.failures` turns what a command raises into one line and an exit code.
 
 ``from cfgtool.cli import main`` gives the click group (for click's test runner and
-embedding); this package imports nothing itself, so that the console script starts fast.
+embedding), imported on first use: importing this package imports no click, so that
+the console script starts fast.
 """
 
 from __future__ import annotations
