@@ -10,7 +10,6 @@ import contextlib
 import errno
 import os
 import re
-import signal
 import stat
 import sys
 import time
@@ -56,9 +55,6 @@ def atomic_write_many(files: Iterable[tuple[str | os.PathLike[str], bytes]]) -> 
 TEMP_NAME = re.compile(r"\..+\.[0-9a-f]{8}\.tmp")
 # Tests slow each staged file down by this many seconds, to interrupt a batch mid-write.
 SLOW_WRITES_ENV = "CFGTOOL_TEST_SLOW_WRITES"
-
-
-_DEFERRED_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 class Staging:
@@ -139,7 +135,9 @@ class Staging:
             owner = (st.st_uid, st.st_gid)
         # Ctrl-C between creating the temp file and recording it would leave it behind:
         # the signal waits until the file is on the list that discard() cleans up.
-        deferred = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED_SIGNALS)
+        import signal  # lazy: it builds its enums on import, and reading files never needs it
+
+        deferred = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         try:
             fd, temp = _open_temp(target)
             self._staged.append((temp, target))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 from functools import cache
-from ipaddress import IPv6Address
 
 from cfgtool.knowledge.finding import Finding, Grade
 from cfgtool.knowledge.store import ValueSpec
@@ -152,6 +151,8 @@ def check_value(spec: ValueSpec, value: str, meanings: Mapping[str, str]) -> Fin
 
 def _is_address_or_host(text: str) -> bool:
     if ":" in text:
+        from ipaddress import IPv6Address  # lazy: ipaddress is slow to import, IPv6 values rare
+
         try:
             IPv6Address(text)
         except ValueError:
