@@ -17,7 +17,7 @@ only mentions ``cfgtool:`` further on is prose.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cfgtool.format import DIRECTIVE_MARKER, DIRECTIVE_SYNTAX
 from cfgtool.nodes import Comment, Document
@@ -32,8 +32,7 @@ _DIRECTIVE = re.compile(DIRECTIVE_SYNTAX)
 _ASSIGNMENT = re.compile(r"[ \t]*=[ \t]*(.*?)[ \t]*")
 
 
-@dataclass(frozen=True, slots=True)
-class Directive:
+class Directive(NamedTuple):
     """One ``# cfgtool:`` comment: its ``verb`` and the ``rest`` of the line after it.
 
     ``line`` is 1-based, ``column`` the 1-based column of ``cfgtool:``.

@@ -17,8 +17,7 @@ Which hardware id belongs to which model is data (``schemas/models.json``, see
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from cfgtool.errors import CfgValueError
 
@@ -49,8 +48,7 @@ _COMMON = re.compile(r"y(0{9}[0-9]{3})\.cfg", re.IGNORECASE)
 _MAC_FILE = re.compile(rf"({_HEX}{{12}})(-local)?\.cfg", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class FileName:
+class FileName(NamedTuple):
     """What a file name says about a provisioning file.
 
     ``kind`` is ``common`` (``hw_id`` set), ``mac`` or ``mac-local`` (``mac``

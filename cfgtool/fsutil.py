@@ -10,7 +10,6 @@ import contextlib
 import errno
 import os
 import re
-import signal
 import stat
 import sys
 import time
@@ -58,9 +57,6 @@ TEMP_NAME = re.compile(r"\..+\.[0-9a-f]{8}\.tmp")
 SLOW_WRITES_ENV = "CFGTOOL_TEST_SLOW_WRITES"
 
 
-_DEFERRED_SIGNALS = {signal.SIGINT, signal.SIGTERM}
-
-
 class Staging:
     """Files written beside their targets first, then all renamed into place at once.
 
@@ -95,13 +91,8 @@ class Staging:
         if self._delay:
             yield
             return
-        deferred = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED_SIGNALS)
-        self._deferring = True
-        try:
+        with self._deferring_one():
             yield
-        finally:
-            self._deferring = False
-            signal.pthread_sigmask(signal.SIG_SETMASK, deferred)
 
     def __enter__(self) -> Staging:
         return self
@@ -159,7 +150,9 @@ class Staging:
             owner = (st.st_uid, st.st_gid)
         # Ctrl-C between creating the temp file and recording it would leave it behind:
         # the signal waits until the file is on the list that discard() cleans up.
-        deferred = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED_SIGNALS)
+        import signal  # lazy: it builds its enums on import, and reading files never needs it
+
+        deferred = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         try:
             fd, temp = _open_temp(target)
             self._staged.append((temp, target))
@@ -185,7 +178,9 @@ class Staging:
 
     @contextlib.contextmanager
     def _deferring_one(self) -> Iterator[None]:
-        deferred = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED_SIGNALS)
+        import signal  # lazy: it builds its enums on import, and reading files never needs it
+
+        deferred = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         self._deferring = True
         try:
             yield

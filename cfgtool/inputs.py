@@ -19,9 +19,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from functools import lru_cache
+from typing import NamedTuple
 
 from cfgtool.errors import CfgIOError
 from cfgtool.reading import describe_missing, read_bytes, read_head
@@ -38,8 +38,7 @@ STDIN = "-"
 STDIN_NAME = "<stdin>"
 
 
-@dataclass(frozen=True, slots=True)
-class InputFile:
+class InputFile(NamedTuple):
     """One file to work on; ``path`` is how reports name it (for stdin, its stand-in name)."""
 
     path: str

@@ -31,7 +31,7 @@ from cfgtool.nodes import (
     install_entry_builder,
 )
 from cfgtool.reading import read_bytes
-from cfgtool.resources import grammar_path
+from cfgtool.resources import grammar_text
 from cfgtool.scanner_cache import load_table
 
 BOM = "\ufeff"
@@ -56,7 +56,7 @@ def _lark(strict: bool = False) -> Any:
     import lark  # lazy: lark loads only for a full parse, not for `import cfgtool`
 
     return lark.Lark(
-        grammar_path().read_text(encoding="utf-8"),
+        grammar_text(),
         parser="lalr",
         lexer="basic",
         strict=strict,
@@ -86,8 +86,7 @@ def _terminal_table() -> list[list[str]]:
 
     From the checked cache (:mod:`cfgtool.scanner_cache`) when it is valid.
     """
-    grammar_text = grammar_path().read_text(encoding="utf-8")
-    return load_table("line", grammar_text, _build_table, _SAMPLES)
+    return load_table("line", grammar_text(), _build_table, _SAMPLES)
 
 
 @cache

@@ -13,11 +13,8 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from io import StringIO
-from pathlib import Path
-from typing import Protocol
-from urllib.parse import quote
+from typing import NamedTuple, Protocol
 
 from cfgtool._version import __version__
 from cfgtool.diagnostics import Diagnostic
@@ -32,8 +29,7 @@ INFORMATION_URI = "https://github.com/cfgtool/cfgtool"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
-@dataclass(frozen=True)
-class ReportOptions:
+class ReportOptions(NamedTuple):
     """How to report: ``color`` only affects text; ``strict`` makes warnings fail (junit)."""
 
     color: bool = False
@@ -129,11 +125,14 @@ def default_format(environ: dict[str, str] | None = None) -> str:
     return "github" if env.get("GITHUB_ACTIONS") == "true" else "text"
 
 
+_DEFAULT_OPTIONS = ReportOptions()
+
+
 def render(
     diagnostics: Sequence[Diagnostic],
     files: Sequence[str],
     output_format: str,
-    options: ReportOptions = ReportOptions(),
+    options: ReportOptions = _DEFAULT_OPTIONS,
 ) -> str:
     """The report in ``output_format`` (one of :data:`FORMATS`) for stdout."""
     reporter = _REPORTERS.get(output_format)
@@ -252,6 +251,11 @@ _SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def _artifact_uri(path: str | None) -> str:
+    # lazy: pathlib and urllib.parse (with ipaddress) cost a one-file lint ~5 ms; SARIF alone
+    # needs them
+    from pathlib import Path
+    from urllib.parse import quote
+
     if not path:
         return "stdin"
     if os.path.isabs(path):

@@ -7,24 +7,28 @@ so that a warm start imports no Lark. A cache file is used only when every
 check passes, else the table is rebuilt from the grammar and written again:
 
 - it is a regular file of the current user that nobody else can write;
-- it records the format, the SHA-256 of the grammar text and a digest of the
-  table, and all three match (a malformed, stale or edited file fails here);
+- it records the format, the grammar text itself and a CRC-32 of that text
+  with the table, and all three match (a malformed, stale or edited file fails
+  here; the file name carries a CRC-32 of the grammar, so that two grammars do
+  not overwrite each other's table);
 - its terminal names are exactly those the grammar declares, and its regexes
   compile;
 - the scanner it makes cuts the caller's sample lines into the terminals they
   must be (a planted table that hides errors fails here).
 
-Every check is a hash compare or a match on a few lines: no Lark, no re-parse.
+Every check is a string compare, a CRC or a match on a few lines: no Lark, no
+re-parse, and no ``hashlib`` (loading OpenSSL for it costs the one-file lint ~3 ms;
+nobody but the owner can write the file, so the digests only have to catch
+accidents, which a CRC does).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
+import zlib
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TypeGuard
 
 from cfgtool.errors import CfgIOError
@@ -33,7 +37,7 @@ from cfgtool.reading import read_bytes
 
 __all__ = ["CACHE_FORMAT", "cache_path", "declared_terminals", "load_table"]
 
-CACHE_FORMAT = "2"
+CACHE_FORMAT = "3"
 Table = list[list[str]]
 # (text, the terminal names the scanner must cut it into, in order)
 Sample = tuple[str, tuple[str, ...]]
@@ -47,14 +51,14 @@ def declared_terminals(grammar_text: str) -> frozenset[str]:
 
 
 def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return f"{zlib.crc32(text.encode('utf-8')):08x}"
 
 
-def cache_path(name: str, grammar_text: str) -> Path:
+def cache_path(name: str, grammar_text: str) -> str:
     """Where the table of grammar ``name`` is cached (the name holds the grammar's hash)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    digest = _digest(CACHE_FORMAT + grammar_text)[:16]
-    return Path(base) / "cfgtool" / f"{name}-scanner-{digest}.json"
+    digest = _digest(CACHE_FORMAT + grammar_text)
+    return os.path.join(base, "cfgtool", f"{name}-scanner-{digest}.json")
 
 
 def load_table(
@@ -62,15 +66,14 @@ def load_table(
 ) -> Table:
     """The terminal table of grammar ``name``: the cached one when it checks out, else built."""
     path = cache_path(name, grammar_text)
-    grammar = _digest(grammar_text)
-    table = _checked(path, grammar, declared_terminals(grammar_text), samples)
+    table = _checked(path, grammar_text, declared_terminals(grammar_text), samples)
     if table is not None:
         return table
     table = build()
-    record = {"format": CACHE_FORMAT, "grammar": grammar, "table": table}
-    record["check"] = _digest(grammar + json.dumps(table))
+    record = {"format": CACHE_FORMAT, "grammar": grammar_text, "table": table}
+    record["check"] = _digest(grammar_text + json.dumps(table))
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         atomic_write_text(path, json.dumps(record), mode=0o600)
     except (OSError, CfgIOError):
         pass  # a cache that cannot be written only makes the next start slower
@@ -78,7 +81,7 @@ def load_table(
 
 
 def _checked(
-    path: Path, grammar: str, names: frozenset[str], samples: Sequence[Sample]
+    path: str, grammar_text: str, names: frozenset[str], samples: Sequence[Sample]
 ) -> Table | None:
     try:
         info = os.stat(path)
@@ -90,9 +93,9 @@ def _checked(
     if not isinstance(record, dict) or record.get("format") != CACHE_FORMAT:
         return None
     table = record.get("table")
-    if record.get("grammar") != grammar or not _is_table(table):
+    if record.get("grammar") != grammar_text or not _is_table(table):
         return None
-    if record.get("check") != _digest(grammar + json.dumps(table)):
+    if record.get("check") != _digest(grammar_text + json.dumps(table)):
         return None
     if {row[0] for row in table} != names or len(table) != len(names):
         return None

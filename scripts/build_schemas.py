@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build ``schemas/*.json`` (all but reboot.json) from the shared Yealink facts.
+"""Build ``schemas/*.json`` (all but the hand-written reboot.json and guide_values.json).
 
 Dev-time only: the installed tool reads the generated JSON, never the TSV files.
 
@@ -20,7 +20,8 @@ Files, by when the tool reads them (start-up speed, issue 15):
 
 The output is deterministic (sorted, one record per line) so a change in the
 source data shows up as a readable diff. ``schemas/reboot.json`` is hand-written
-and read here to set each parameter's ``reboot`` flag.
+and read here to set each parameter's ``reboot`` flag; ``schemas/guide_values.json``
+is hand-written too (values Yealink's guides accept that the shared facts lack).
 """
 
 from __future__ import annotations
@@ -144,8 +145,28 @@ def _parse_allowed(key: str, ptype: str, allowed: str) -> dict[str, Any]:
     return {"range": [int(match[1]), int(match[2])]}
 
 
+def _guide_values(
+    key: str, ptype: str, record: dict[str, Any], rules: list[dict[str, Any]]
+) -> None:
+    """Add the values ``guide_values.json`` accepts for ``key`` to its ``also`` list."""
+    if ptype not in ("bool", "int", "enum"):
+        return
+    extra = {
+        v
+        for rule in rules
+        if any(fnmatch.fnmatchcase(key, pattern) for pattern in rule["patterns"])
+        for v in rule["also"]
+    }
+    own = {*record.get("enum", ()), *(("0", "1") if ptype == "bool" else ())}
+    extra = extra - own - set(record.get("also", ()))
+    if extra:
+        record["also"] = sorted({*record.get("also", ()), *extra})
+
+
 def build_params(
-    rows: list[dict[str, str]], reboot_rules: list[dict[str, str]]
+    rows: list[dict[str, str]],
+    reboot_rules: list[dict[str, str]],
+    guide_rules: list[dict[str, Any]],
 ) -> list[dict[str, Any]]:
     keys = {row["key"] for row in rows}
     records = []
@@ -173,6 +194,7 @@ def build_params(
             if key.startswith(prefix):
                 record["bounded"] = [position, attribute]
         record.update(schema_facts.check_facts(row))
+        _guide_values(key, row["type"], record, guide_rules)
         records.append(record)
     return sorted(records, key=lambda r: r["key"])
 
@@ -245,7 +267,8 @@ def build(source: Path) -> dict[str, str]:
     reboot = json.loads((SCHEMAS / "reboot.json").read_text(encoding="utf-8"))
     models = build_models(read_tsv(source / "models.tsv"))
     param_rows = read_tsv(source / "params.tsv")
-    params = build_params(param_rows, reboot["rules"])
+    guide = json.loads((SCHEMAS / "guide_values.json").read_text(encoding="utf-8"))
+    params = build_params(param_rows, reboot["rules"], guide["rules"])
     facts_header, facts, evidence = build_facts(param_rows, models)
     renames = schema_facts.renames(read_tsv(source / "renames.tsv"), {r["key"] for r in param_rows})
     source_note = "../shared/yealink/{} (public facts; SOURCES.md there says where they come from)"

@@ -1,4 +1,4 @@
-"""What several commands print alike (cfgtool.cli.output, cfgtool.cli.options helpers)."""
+"""What several commands print alike (cfgtool.cli.output, cfgtool.cli.values helpers)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from cfgtool.cli.options import read_stdin, split_codes
 from cfgtool.cli.output import format_table, progress_bar
+from cfgtool.cli.values import read_stdin, split_codes
 
 
 def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -68,9 +68,9 @@ def test_strict_mode_would_catch_a_collision(tmp_path, monkeypatch) -> None:  # 
     pytest.importorskip("interegular")
     import lark
 
-    from cfgtool.resources import grammar_path
+    from cfgtool.resources import grammar_text
 
-    broken = grammar_path().read_text().replace("VERSION.3:", "VERSION.2:")
+    broken = grammar_text().replace("VERSION.3:", "VERSION.2:")
     with pytest.raises(lark.exceptions.LexError):
         lark.Lark(broken, parser="lalr", lexer="basic", strict=True)
 

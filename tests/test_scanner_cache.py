@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from cfgtool import parser
-from cfgtool.resources import grammar_path
+from cfgtool.resources import grammar_text
 from cfgtool.scanner_cache import CACHE_FORMAT, cache_path, declared_terminals
 from cfgtool.templating import lark_cache
 
 
 def _line_grammar() -> str:
-    return grammar_path().read_text(encoding="utf-8")
+    return grammar_text()
 
 
 def _record(table: list[list[str]], grammar_text: str) -> dict[str, object]:
-    grammar = hashlib.sha256(grammar_text.encode()).hexdigest()
-    check = hashlib.sha256((grammar + json.dumps(table)).encode()).hexdigest()
-    return {"format": CACHE_FORMAT, "grammar": grammar, "table": table, "check": check}
+    check = f"{zlib.crc32((grammar_text + json.dumps(table)).encode()):08x}"
+    return {"format": CACHE_FORMAT, "grammar": grammar_text, "table": table, "check": check}
 
 
 @pytest.fixture
@@ -44,8 +43,11 @@ def _planted_table() -> list[list[str]]:
 PLANTS: dict[str, Callable[[str], bytes]] = {
     "not json": lambda grammar: b"{not json",
     "the 0.1 format (a bare table)": lambda grammar: json.dumps(parser._build_table()).encode(),
+    "a record of another grammar": lambda grammar: json.dumps(
+        _record(parser._build_table(), grammar + "\n// another version\n")
+    ).encode(),
     "a table digest that does not match": lambda grammar: json.dumps(
-        {**_record(parser._build_table(), grammar), "check": "0" * 64}
+        {**_record(parser._build_table(), grammar), "check": "0" * 8}
     ).encode(),
     "a wrong regex, digest recomputed": lambda grammar: json.dumps(
         _record(_planted_table(), grammar)
@@ -63,7 +65,7 @@ PLANTS: dict[str, Callable[[str], bytes]] = {
 @pytest.mark.parametrize("plant", sorted(PLANTS))
 def test_a_bad_line_scanner_cache_is_rebuilt(cache_home: Path, plant: str) -> None:
     grammar = _line_grammar()
-    path = cache_path("line", grammar)
+    path = Path(cache_path("line", grammar))
     path.parent.mkdir(parents=True)
     if plant == "a directory":
         path.mkdir()
@@ -81,7 +83,7 @@ def test_a_bad_line_scanner_cache_is_rebuilt(cache_home: Path, plant: str) -> No
 
 def test_a_cache_others_can_write_is_not_trusted(cache_home: Path) -> None:
     grammar = _line_grammar()
-    path = cache_path("line", grammar)
+    path = Path(cache_path("line", grammar))
     path.parent.mkdir(parents=True)
     path.write_text(json.dumps(_record(_planted_table(), grammar)), encoding="utf-8")
     os.chmod(path, 0o666)
@@ -101,7 +103,7 @@ def test_a_good_cache_is_used_without_building(
 def test_template_scanner_caches_are_checked_too(cache_home: Path, name: str) -> None:
     grammar = lark_cache._grammar_text(name)
     real = lark_cache._terminal_table(name)
-    path = cache_path(name, grammar)
+    path = Path(cache_path(name, grammar))
     planted = [[term, r"[\s\S]+" if term == "TEXT" else regex] for term, regex in real]
     path.write_text(json.dumps(_record(planted, grammar)), encoding="utf-8")
     assert lark_cache._terminal_table(name) == real

@@ -111,3 +111,15 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
     )
     assert parsed.returncode == 0, parsed.stderr
     assert '"lang.gui"' in parsed.stdout
+    # the console script's plain `cfgtool lint FILE` path (no click) works from the wheel
+    linted = subprocess.run(
+        [str(env_dir / "bin" / "cfgtool"), "lint", sample.name],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        env={"XDG_CACHE_HOME": str(tmp_path / "c")},
+    )
+    assert (linted.returncode, linted.stdout) == (
+        0,
+        "Checked 1 file: 0 errors, 0 warnings, 0 info.\n",
+    ), linted.stderr

@@ -9,11 +9,16 @@ against its type) and :mod:`~cfgtool.catalog.explain` (``cfgtool explain``).
 Keys are never lowercased: real keys are mixed-case (``G722_1c_24kpbs``) and
 phones compare them exactly. A catalog key pattern uses ``X`` for an index, so
 ``account.3.label`` is found as ``account.X.label``.
+
+The names of :mod:`~cfgtool.catalog.values` and :mod:`~cfgtool.catalog.explain`
+load on first use: ``cfgtool lint`` needs neither.
 """
 
 from __future__ import annotations
 
-from cfgtool.catalog.explain import explain_key
+from typing import TYPE_CHECKING
+
+from cfgtool._lazy import homes, lazy_getattr
 from cfgtool.catalog.models import (
     SCHEMA_FORMAT,
     Model,
@@ -33,7 +38,19 @@ from cfgtool.catalog.params import (
     normalize_key,
     reboot_reason,
 )
-from cfgtool.catalog.values import ValueProblem, check_value
+
+if TYPE_CHECKING:
+    from cfgtool.catalog.explain import explain_key as explain_key
+    from cfgtool.catalog.values import ValueProblem as ValueProblem
+    from cfgtool.catalog.values import check_value as check_value
+
+__getattr__ = lazy_getattr(
+    __name__,
+    {
+        **homes("cfgtool.catalog.values", ["ValueProblem", "check_value"]),
+        **homes("cfgtool.catalog.explain", ["explain_key"]),
+    },
+)
 
 __all__ = [
     "INDEX",

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from cfgtool.errors import SchemaError
 from cfgtool.resources import schema_path
@@ -17,8 +16,7 @@ SCHEMA_FORMAT = 1
 # --------------------------------------------------------------------------- models
 
 
-@dataclass(frozen=True, slots=True)
-class Model:
+class Model(NamedTuple):
     """One phone model (or one entry for models that share everything, like T23P/G).
 
     ``hw_id`` is the XX of the Common file ``y0000000000XX.cfg``;
@@ -75,7 +73,7 @@ def model_match_key(name: str) -> str:
 def load_json(filename: str) -> dict[str, Any]:
     path = schema_path(filename)
     try:
-        with path.open("rb") as handle:
+        with open(path, "rb") as handle:
             data: dict[str, Any] = json.load(handle)
     except (OSError, ValueError) as exc:
         raise SchemaError(f"cannot read {path}: {exc}; reinstall cfgtool") from None

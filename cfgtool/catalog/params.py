@@ -8,9 +8,8 @@ phones compare them exactly. A catalog key pattern uses ``X`` for an index, so
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from cfgtool.catalog.models import (
     load_json,
@@ -27,8 +26,7 @@ ParamType = Literal[
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Param:
+class Param(NamedTuple):
     """One catalog key pattern (``X`` = index) and what public sources say about it.
 
     ``type_source`` says where the type came from: ``model`` (a typed settings

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from cfgtool import crypto
-from cfgtool.cli import fail
+from cfgtool.cli.failures import fail
 from cfgtool.cli.output import progress_bar
 from cfgtool.crypto.keys import secret_file_exposure
 from cfgtool.reading import read_bytes

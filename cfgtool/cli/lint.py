@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from cfgtool.cli import fail
+from cfgtool.cli.failures import fail
 from cfgtool.cli.options import (
     COLOR,
     CONFIG,
@@ -22,18 +21,16 @@ from cfgtool.cli.options import (
     SHOW_SECRETS,
     STDIN_FILENAME,
     STRICT,
-    read_stdin,
-    split_codes,
     text_or_json,
 )
+from cfgtool.cli.run_lint import run_lint
+from cfgtool.cli.values import read_stdin
 from cfgtool.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
-from cfgtool.inputs import read_inventory_columns
 from cfgtool.linting import rules as registry
 from cfgtool.linting.config import TEMPLATE_SYNTAXES, ConfigOverrides, ConfigResolver
-from cfgtool.linting.engine import LintOptions, lint_paths
 from cfgtool.linting.formatting import format_paths
 from cfgtool.masking import mask_diff
-from cfgtool.reporters import NOTHING_CHECKED, write_report
+from cfgtool.reporters import NOTHING_CHECKED
 from cfgtool.suggest import did_you_mean
 
 if TYPE_CHECKING:
@@ -87,27 +84,7 @@ if TYPE_CHECKING:
     help="Processes for many files (0: one per CPU).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No summary line.")
-def lint(
-    paths: tuple[str, ...],
-    output_format: str | None,
-    color: str,
-    strict: bool,
-    firmware: int | None,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
-    exclude: tuple[str, ...],
-    fix: bool,
-    diff: bool,
-    show_secrets: bool,
-    stdin_filename: str | None,
-    template: bool,
-    template_syntax: str | None,
-    template_root: str | None,
-    inventory: str | None,
-    config_path: str | None,
-    jobs: int,
-    quiet: bool,
-) -> None:
+def lint(**values: Any) -> None:
     """Check provisioning files for mistakes a phone silently ignores.
 
     PATHS are files, directories (searched for *.cfg, *.cfg.tmpl and the PBX
@@ -133,39 +110,7 @@ def lint(
       cfgtool lint --template-root templates templates/T46G.tpl  # Wazo (Jinja)
       cat 0015651130f9.cfg | cfgtool lint - --stdin-filename 0015651130f9.cfg
     """
-    overrides = ConfigOverrides(
-        select=split_codes(select) if select else None,
-        ignore=split_codes(ignore),
-        firmware=firmware,
-        exclude=exclude,
-        template_syntax=template_syntax,
-        template_root=os.path.abspath(template_root) if template_root else None,
-    )
-    options = LintOptions(
-        fix=fix or diff,
-        diff=diff,
-        template=True if template else None,
-        template_variables=read_inventory_columns(inventory) if inventory else None,
-    )
-    results = lint_paths(
-        paths,
-        resolver=ConfigResolver(config_path, overrides),
-        options=options,
-        jobs=jobs,
-        stdin_filename=stdin_filename,
-        stdin_data=read_stdin,
-    )
-    status = write_report(
-        results,
-        output_format,
-        color=color,
-        strict=strict,
-        quiet=quiet,
-        diff=diff,
-        stdout_is_data=fix and any(result.output is not None for result in results),
-        show_secrets=show_secrets,
-    )
-    sys.exit(status)
+    sys.exit(run_lint(**values))
 
 
 @click.command()

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
 from cfgtool.knowledge import parse_generation
 from cfgtool.linting.config import FIRMWARE_FORMS
-from cfgtool.reading import read_stream
 from cfgtool.reporters import FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -90,13 +88,3 @@ FIRMWARE = click.option(
     "(default: the firmware = setting, else the generation of the firmware.url image the "
     "file sets, else the model's lowest).",
 )
-
-
-def split_codes(values: Sequence[str]) -> tuple[str, ...]:
-    """``--select``/``--ignore`` values, each possibly comma-separated, as single codes."""
-    return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
-
-
-def read_stdin() -> bytes:
-    """All of standard input, as bytes (``-`` as a path), at most the maximum file size."""
-    return read_stream(sys.stdin.buffer)

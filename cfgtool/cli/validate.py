@@ -21,11 +21,10 @@ from cfgtool.cli.options import (
     SELECT,
     STDIN_FILENAME,
     STRICT,
-    read_stdin,
-    split_codes,
     text_or_json,
 )
 from cfgtool.cli.output import format_table
+from cfgtool.cli.values import read_stdin, split_codes
 from cfgtool.linting.config import ConfigOverrides, ConfigResolver
 from cfgtool.masking import mask_url_credentials, mask_value
 from cfgtool.provisioning import effective as merge

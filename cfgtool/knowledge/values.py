@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 from functools import cache
-from ipaddress import IPv6Address
 
 from cfgtool.knowledge.finding import Finding, Grade
 from cfgtool.knowledge.store import ValueSpec
@@ -69,8 +68,11 @@ def _as_number(value: str) -> int:
     return int(value) if re.fullmatch(_INTEGER, value) else 0
 
 
-def _grade(spec: ValueSpec) -> Grade:
-    if spec.contradicted:
+def _grade(spec: ValueSpec, meanings: Mapping[str, str]) -> Grade:
+    """A type only inferred from the values public files happen to use, with no vendor
+    meanings for them, is a hint like an enum list only public projects give
+    (``codec.opus.para`` looks numeric there, but real templates set ``opus-wb``)."""
+    if spec.contradicted or (spec.type_source == "values" and not spec.closed and not meanings):
         return "info"
     return "error" if spec.closed else "warning"
 
@@ -103,7 +105,8 @@ def _miss(spec: ValueSpec, value: str, expected: str, fix: str | None, grade: Gr
 def check_value(spec: ValueSpec, value: str, meanings: Mapping[str, str]) -> Finding | None:
     """What is wrong with ``value`` for the key ``spec`` describes, or None when it fits.
 
-    bool, int (with its range) and ip are errors when ``spec.closed``, else warnings;
+    bool, int (with its range) and ip are errors when ``spec.closed``, else warnings
+    (infos where the type is only inferred from the values public files use);
     an enum miss lists the values and their meanings: a warning where Yealink's
     comment states the enum (its type or ``meanings``), else an info (a list from
     public projects is open); a name
@@ -121,7 +124,7 @@ def check_value(spec: ValueSpec, value: str, meanings: Mapping[str, str]) -> Fin
             return None
         fix = number_for_name(text, meanings, accepted)
         expected = describe_values(accepted, meanings) if meanings else "0 or 1"
-        return _miss(spec, text, expected, fix, _grade(spec))
+        return _miss(spec, text, expected, fix, _grade(spec, meanings))
     if kind == "int":
         return _check_int(spec, text, meanings)
     if kind == "enum" and spec.enum:
@@ -138,14 +141,18 @@ def check_value(spec: ValueSpec, value: str, meanings: Mapping[str, str]) -> Fin
         expected = "a tftp://, ftp://, http:// or https:// URL, or a bare host (TFTP)"
         return Finding("error", f"URL scheme {scheme[1]!r} is not one phones fetch from", expected)
     if kind == "ip" and not _is_address_or_host(text):
-        return _miss(spec, text, "an IPv4/IPv6 address or a host name", None, _grade(spec))
+        return _miss(
+            spec, text, "an IPv4/IPv6 address or a host name", None, _grade(spec, meanings)
+        )
     if kind == "time" and re.fullmatch(_TIME, text) is None:
-        return _miss(spec, text, "a time HH:MM", None, _grade(spec))
+        return _miss(spec, text, "a time HH:MM", None, _grade(spec, meanings))
     return None
 
 
 def _is_address_or_host(text: str) -> bool:
     if ":" in text:
+        from ipaddress import IPv6Address  # lazy: ipaddress is slow to import, IPv6 values rare
+
         try:
             IPv6Address(text)
         except ValueError:
@@ -162,14 +169,14 @@ def _check_int(spec: ValueSpec, text: str, meanings: Mapping[str, str]) -> Findi
     if re.fullmatch(_INTEGER, text) is None:
         accepted = {*meanings, *spec.also}
         fix = number_for_name(text, meanings, accepted)
-        return _miss(spec, text, "an integer", fix, _grade(spec))
+        return _miss(spec, text, "an integer", fix, _grade(spec, meanings))
     if spec.int_range is None:
         return None
     low, high = spec.int_range
     if low <= int(text) <= high:
         return None
     extra = f" or {', '.join(spec.also)}" if spec.also else ""
-    return _miss(spec, text, f"in the range {low}..{high}{extra}", None, _grade(spec))
+    return _miss(spec, text, f"in the range {low}..{high}{extra}", None, _grade(spec, meanings))
 
 
 def check_length(spec: ValueSpec, value: str) -> Finding | None:

@@ -31,12 +31,13 @@ are applied after the file (see :meth:`LintConfig.with_overrides`).
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from cfgtool.diagnostics import SEVERITIES, Severity
@@ -49,6 +50,8 @@ from cfgtool.reading import read_bytes
 from cfgtool.suggest import did_you_mean
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from cfgtool.inputs import InputFile
     from cfgtool.knowledge import ValueSpec
     from cfgtool.linting.rule import Rule
@@ -177,7 +180,7 @@ def _enabled_rules(
 # --- reading configuration files -------------------------------------------------
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
     import tomllib  # lazy: only a configuration file on disk needs it, not the lint path
 
     try:
@@ -194,10 +197,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: not valid TOML: arrays or tables nested too deeply") from None
 
 
-def _table_of(path: Path) -> dict[str, Any] | None:
+def _table_of(path: str | os.PathLike[str]) -> dict[str, Any] | None:
     """The cfgtool settings table of a configuration file, or None when it has none."""
     data = _read_toml(path)
-    if path.name == PYPROJECT or set(data) == {"tool"}:
+    if os.path.basename(path) == PYPROJECT or set(data) == {"tool"}:
         tool = data.get("tool")
         table = tool.get("cfgtool") if isinstance(tool, dict) else None
         if table is None:
@@ -210,7 +213,7 @@ def _table_of(path: Path) -> dict[str, Any] | None:
 
 def load_config(path: str | os.PathLike[str]) -> LintConfig:
     """Read one configuration file (``--config PATH``); raises :class:`ConfigError`."""
-    config_path = Path(path)
+    config_path = _path(path)
     if not config_path.is_file():
         raise ConfigError(f"{config_path}: configuration file not found")
     table = _table_of(config_path)
@@ -221,15 +224,38 @@ def load_config(path: str | os.PathLike[str]) -> LintConfig:
 
 def find_config_file(directory: str | os.PathLike[str]) -> Path | None:
     """The configuration file that applies to files in ``directory``, or None."""
-    current = Path(os.path.abspath(directory))
-    for candidate_dir in (current, *current.parents):
-        dedicated = candidate_dir / CONFIG_FILENAME
-        if dedicated.is_file():
-            return dedicated
-        pyproject = candidate_dir / PYPROJECT
-        if pyproject.is_file() and _table_of(pyproject) is not None:
-            return pyproject
-    return None
+    current = os.path.abspath(directory)
+    while True:
+        dedicated = os.path.join(current, CONFIG_FILENAME)
+        if _is_file(dedicated):
+            return _path(dedicated)
+        pyproject = os.path.join(current, PYPROJECT)
+        if _is_file(pyproject) and _table_of(pyproject) is not None:
+            return _path(pyproject)
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+
+
+def _is_file(path: str) -> bool:
+    # As Path.is_file: a missing file, a file for a directory or a link loop is no file.
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as exc:
+        if exc.errno in (errno.EBADF, errno.ELOOP):
+            return False
+        raise
+
+
+def _path(path: str | os.PathLike[str]) -> Path:
+    # lazy: pathlib (with the urllib.parse and ipaddress it imports) costs the one-file
+    # lint ~5 ms; the walk above needs it only for a configuration file it found
+    from pathlib import Path
+
+    return Path(path)
 
 
 def _load_found(path: Path) -> LintConfig:

@@ -111,17 +111,20 @@ def build_view(structure: TemplateStructure, path: str | None) -> TemplateView:
     skipped: set[int] = set()
     valued: list[int] = []
     for number, line in enumerate(structure.lines, start=1):
-        if line.placeholders and line.text.lstrip(" \t").startswith(("#", "[")):
-            texts.append(line.static_text(STAND_IN))  # a comment or a [ section ] line
+        if not line.placeholders:
+            texts.append(line.text)
             continue
-        whole_line = any(p.position == "line" for p in line.placeholders)
-        in_key = any(p.position == "key" for p in line.placeholders)
-        if whole_line or (in_key and "=" in line.static_text(STAND_IN)):
+        static = line.static_text(STAND_IN)
+        if line.text.lstrip(" \t").startswith(("#", "[")):
+            texts.append(static)  # a comment or a [ section ] line
+            continue
+        positions = {p.position for p in line.placeholders}
+        if "line" in positions or ("key" in positions and "=" in static):
             texts.append(SKIPPED_LINE)
             skipped.add(number)
             continue
-        texts.append(line.static_text(STAND_IN) if line.placeholders else line.text)
-        if any(p.position == "value" for p in line.placeholders):
+        texts.append(static)
+        if "value" in positions:
             valued.append(number)
     doc = loads("\n".join(texts) + "\n" if texts else "", filename=path)
     unknown: dict[int, int] = {}

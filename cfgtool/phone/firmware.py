@@ -48,7 +48,7 @@ class Firmware:
 def _data() -> dict[str, Any]:
     path = schema_path("firmware.json")
     try:
-        with path.open("rb") as handle:
+        with open(path, "rb") as handle:
             data: dict[str, Any] = json.load(handle)
     except (OSError, ValueError) as exc:
         raise SchemaError(f"cannot read {path}: {exc}; reinstall cfgtool") from None

@@ -45,6 +45,7 @@ class TreeBuilder:
         self.problems: list[Problem] = []
         self.macros: list[str] = []
         self._line_starts = line_starts(source)
+        self.body: list[Node] = self.root  # where the next node goes (kept by _sync)
 
     # --- positions ---------------------------------------------------------------
 
@@ -63,9 +64,8 @@ class TreeBuilder:
 
     # --- nodes ---------------------------------------------------------------------
 
-    @property
-    def body(self) -> list[Node]:
-        return self.stack[-1].body if self.stack else self.root
+    def _sync(self) -> None:
+        self.body = self.stack[-1].body if self.stack else self.root
 
     def text(self, text: str, offset: int) -> None:
         if text:
@@ -88,6 +88,7 @@ class TreeBuilder:
     ) -> None:
         self.body.append(node)
         self.stack.append(_Frame(name, node, body, node.offset, opener))
+        self.body = body
 
     def open_conditional(self, name: str, condition: str, offset: int, opener: str) -> None:
         arm = Arm(condition)
@@ -119,7 +120,7 @@ class TreeBuilder:
         if frame is not None and isinstance(frame.node, LoopNode) and condition is None:
             if frame.node.otherwise or frame.body is frame.node.otherwise:
                 self.problem(offset, f"a second '{spelling}' in one loop")
-            frame.body = frame.node.otherwise
+            frame.body = self.body = frame.node.otherwise
             return
         if frame is None or not isinstance(frame.node, Conditional):
             self.problem(offset, f"'{spelling}' outside a conditional")
@@ -130,7 +131,7 @@ class TreeBuilder:
         arm = Arm("else" if condition is None else condition)
         frame.node.arms.append(arm)
         frame.node.exhaustive = condition is None
-        frame.body = arm.body
+        frame.body = self.body = arm.body
 
     def reopen_else(self, node: Conditional, name: str, offset: int, opener: str) -> None:
         """Give the conditional ``node`` (closed just before) an else arm and open it again.
@@ -146,6 +147,7 @@ class TreeBuilder:
         node.arms.append(arm)
         node.exhaustive = True
         self.stack.append(_Frame(name, node, arm.body, offset, opener))
+        self.body = arm.body
 
     def close(self, name: str, offset: int, spelling: str) -> None:
         if not self.stack or self.stack[-1].name != name:
@@ -158,6 +160,7 @@ class TreeBuilder:
                 self.tag(offset)
                 return
         self.stack.pop()
+        self._sync()
 
     def _unclosed(self, frame: _Frame) -> None:
         self.problem(frame.offset, f"'{frame.opener}' is never closed")
@@ -165,4 +168,5 @@ class TreeBuilder:
     def finish(self) -> list[Node]:
         while self.stack:
             self._unclosed(self.stack.pop(0))
+        self._sync()
         return self.root

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cfgtool.templating.model import (
     Branch,
@@ -39,9 +39,9 @@ MAX_VARIANTS = 64
 Segment = Text | Expression
 
 
-@dataclass(frozen=True)
-class _State:
-    """The output line being built on one path."""
+class _State(NamedTuple):
+    """The output line being built on one path (a tuple: made, hashed and compared in C,
+    which a frozen dataclass is not; inline branches make one state per variant)."""
 
     segments: tuple[Segment, ...] = ()
     path: tuple[PathStep, ...] = ()
@@ -100,7 +100,7 @@ class _Flattener:
             if isinstance(node, Text):
                 states = self.text(states, node, context, blocks)
             elif isinstance(node, Expression):
-                states = [self.add(state, node, blocks, content=True) for state in states]
+                states = [self.add(state, node, blocks, True) for state in states]
             elif isinstance(node, Conditional):
                 states = self.conditional(node, states, context, blocks)
             elif isinstance(node, LoopNode):
@@ -212,25 +212,30 @@ class _Flattener:
         context: tuple[PathStep, ...],
         blocks: tuple[str, ...],
     ) -> list[_State]:
-        first, *middle_and_last = node.text.split("\n")
-        if first:
-            segment = Text(first, node.offset)
-            states = [self.add(s, segment, blocks, bool(first.strip())) for s in states]
-        if not middle_and_last:
-            return states
+        source = node.text
+        newline = source.find("\n")
+        if newline < 0:  # part of a line: every variant goes on with it
+            content = bool(source.strip())
+            return [self.add(s, node, blocks, content) for s in states] if source else states
+        if newline:
+            segment = Text(source[:newline], node.offset)
+            content = bool(segment.text.strip())
+            states = [self.add(s, segment, blocks, content) for s in states]
         for state in states:
             self.emit(state)
         # Every variant of the line ends at the line break: the rest is one line per piece,
         # each on the outer path, written out here without building a state for it.
-        *middle, last = middle_and_last
-        offset = node.offset + len(first) + 1
+        pieces = source[newline + 1 :].split("\n")
+        last = pieces.pop()
+        offset = node.offset + newline + 1
         line = self.line_of(offset)
-        for piece in middle:
+        append, origin = self.lines.append, self.origin
+        for piece in pieces:
             text = piece[:-1] if piece.endswith("\r") else piece
-            self.lines.append(OutputLine(line, text, (), context, blocks, self.origin))
+            append(OutputLine(line, text, (), context, blocks, origin))
             offset += len(piece) + 1
             line += 1
-        state = _State(path=context, blocks=blocks, start=offset)
+        state = _State((), context, blocks, False, False, offset)
         if last:
             state = self.add(state, Text(last, offset), blocks, bool(last.strip()))
         return [state]
@@ -244,8 +249,10 @@ class _Flattener:
         spans: list[tuple[int, int, Expression]] = []
         length = 0
         for segment in state.segments:
-            piece = segment.text if isinstance(segment, Text) else segment.source
-            if isinstance(segment, Expression):
+            if isinstance(segment, Text):
+                piece = segment.text
+            else:
+                piece = segment.source
                 spans.append((length, length + len(piece), segment))
             text_parts.append(piece)
             length += len(piece)

@@ -9,8 +9,7 @@ Twig's ``~`` strips blanks but keeps line breaks.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 PieceKind = Literal["text", "variable", "block", "comment"]
 
@@ -21,8 +20,7 @@ _RAW = re.compile(r"\s*(raw|verbatim)\s*")
 _MODIFIERS = "-~+"
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):
     """One piece of the template; for tags ``inner`` is between delimiters and modifiers."""
 
     kind: PieceKind
@@ -37,6 +35,11 @@ class Piece:
         return self.start + 2 + len(self.left)
 
 
+# A tag with no quote before its first closer ends at that closer: no need to walk it.
+_PLAIN_TAGS = {
+    "{": re.compile(r"\{\{[^'\"]*?\}\}"),
+    "%": re.compile(r"\{%[^'\"]*?%\}"),
+}
 _QUOTE_ENDS = {"'": re.compile(r"\\.|'", re.DOTALL), '"': re.compile(r'\\.|"', re.DOTALL)}
 _TAG_STOPS: dict[str, re.Pattern[str]] = {}
 
@@ -72,9 +75,12 @@ def scan(source: str) -> tuple[list[Piece], list[tuple[int, str]]]:
         start = match.start()
         marker = source[start + 1]
         closer = _CLOSERS[marker]
-        end = _tag_end(source, start + 2, closer) if marker != "#" else source.find("#}", start + 2)
-        if marker == "#" and end >= 0:
-            end += 2
+        if marker == "#":
+            end = source.find("#}", start + 2)
+            end = end + 2 if end >= 0 else end
+        else:
+            plain = _PLAIN_TAGS[marker].match(source, start)
+            end = plain.end() if plain is not None else _tag_end(source, start + 2, closer)
         if end < 0:
             problems.append((start, f"'{match.group()}' is never closed by '{closer}'"))
             pieces.append(Piece("text", position, start + 2, source[position : start + 2]))
@@ -89,7 +95,11 @@ def scan(source: str) -> tuple[list[Piece], list[tuple[int, str]]]:
         piece = Piece(_KINDS[marker], start, end, inner, left, right)
         pieces.append(piece)
         position = end
-        raw = _RAW.fullmatch(inner) if piece.kind == "block" else None
+        raw = (
+            _RAW.fullmatch(inner)
+            if marker == "%" and ("raw" in inner or "verbatim" in inner)
+            else None
+        )
         if raw:
             end_tag = re.compile(r"\{%[-~+]?\s*end" + raw.group(1) + r"\s*[-~+]?%\}")
             closing = end_tag.search(source, position)
@@ -133,5 +143,6 @@ def _apply_whitespace_control(pieces: list[Piece]) -> list[Piece]:
             text = stripped
         if after is not None and after.kind != "text" and after.left in "-~" and after.left:
             text = text.rstrip() if after.left == "-" else text.rstrip(" \t")
-        result[index] = Piece("text", start, start + len(text), text)
+        if text != piece.inner:
+            result[index] = Piece("text", start, start + len(text), text)
     return result

@@ -14,7 +14,7 @@ import re
 from functools import cache
 from typing import Any
 
-from cfgtool.resources import data_dir
+from cfgtool.resources import grammar_text
 from cfgtool.scanner_cache import load_table
 
 Token = tuple[str, str, int]
@@ -22,7 +22,7 @@ Token = tuple[str, str, int]
 
 
 def _grammar_text(name: str) -> str:
-    return (data_dir("grammar") / f"{name}.lark").read_text(encoding="utf-8")
+    return grammar_text(name)
 
 
 @cache

@@ -9,7 +9,7 @@ source line, its placeholders and the branch path it sits on), the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Dialect = Literal["cfgtool", "smarty", "jinja", "twig", "mustache"]
 DIALECTS: tuple[Dialect, ...] = ("cfgtool", "smarty", "jinja", "twig", "mustache")
@@ -23,8 +23,7 @@ PlaceholderPosition = Literal["key", "key-index", "value", "line"]
 ReferenceKind = Literal["extends", "include", "import", "block"]
 
 
-@dataclass(frozen=True)
-class Placeholder:
+class Placeholder(NamedTuple):
     """One placeholder in an output line.
 
     ``start``/``end`` are 0-based offsets into :attr:`OutputLine.text`;
@@ -41,8 +40,7 @@ class Placeholder:
     names: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Branch:
+class Branch(NamedTuple):
     """One arm of a conditional: ``arm`` counts from 0 (``if``), then ``elif``s, then ``else``.
 
     ``node`` identifies the conditional within its template, so two branches with
@@ -55,8 +53,7 @@ class Branch:
     origin: str = ""
 
 
-@dataclass(frozen=True)
-class Loop:
+class Loop(NamedTuple):
     """A loop around a line; ``variables`` are the names the loop binds for each iteration."""
 
     node: int
@@ -68,8 +65,7 @@ class Loop:
 PathStep = Branch | Loop
 
 
-@dataclass(frozen=True)
-class OutputLine:
+class OutputLine(NamedTuple):
     """A line of the template's output, with placeholders kept in their source form."""
 
     line: int

@@ -8,25 +8,29 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
 
 _LINE_BREAK = re.compile("\n")
 
 
-def line_starts(source: str) -> list[int]:
-    """The offset where each line of ``source`` starts (line 1 at index 0)."""
-    return [0, *(match.end() for match in _LINE_BREAK.finditer(source))]
+@lru_cache(maxsize=4)
+def line_starts(source: str) -> tuple[int, ...]:
+    """The offset where each line of ``source`` starts (line 1 at index 0).
+
+    Cached: the tree builder and the flattener of one template both need it.
+    """
+    return (0, *(match.end() for match in _LINE_BREAK.finditer(source)))
 
 
-@dataclass(frozen=True)
-class Text:
+class Text(NamedTuple):
     """Literal output text (also the inside of raw/literal blocks)."""
 
     text: str
     offset: int
 
 
-@dataclass(frozen=True)
-class Expression:
+class Expression(NamedTuple):
     """A placeholder: ``source`` is its text as written (``{$row.label}``)."""
 
     source: str
@@ -35,8 +39,7 @@ class Expression:
     names: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Tag:
+class Tag(NamedTuple):
     """A tag with no output of its own (comment, ``set``, ``assign``, ``import``…)."""
 
     offset: int

@@ -7,10 +7,11 @@
   ftp, http or https (a bare host or IP is fine: phones then use TFTP).
 - **warning** for a value missing from an enumeration Yealink's comment
   states (the message lists the values and their meanings), and for types
-  only inferred from public files.
+  inferred from a key's name or comment.
 - **info** for a value missing from a list only public projects give (open by
   nature: real phones take time zones, ring tones and languages they lack),
-  and for facts correct real files contradict.
+  for a type only inferred from the values public files use, and for facts
+  correct real files contradict.
 
 An enumeration given by the *name* Yealink's comment lists for a number
 (``transport_type = TLS`` where the comment says ``2=TLS``) gets the number as a
