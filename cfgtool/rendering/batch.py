@@ -226,12 +226,16 @@ def _outcome_problems(
 def _row_problems(found: Sequence[tuple[Job, Found]], inventory: Inventory) -> list[RowProblem]:
     """Findings on rendered files as inventory row problems, blaming the row's column."""
     problems: list[RowProblem] = []
+    texts: dict[tuple[str, int], str] = {}  # the same finding on many rows: one text
     for job, (name, message, template_line, code) in found:
         index = inventory.column_index(name) if name else None
         column_name = inventory.columns[index] if index is not None else None
         column = index + 1 if index is not None else None
         if template_line:
-            message += f" (template line {template_line})"
+            text = texts.get((message, template_line))
+            if text is None:
+                text = texts[message, template_line] = f"{message} (template line {template_line})"
+            message = text
         problems.append(
             RowProblem(inventory.path, job.row, column, column_name, message, job.mac, code)
         )

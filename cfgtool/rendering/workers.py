@@ -17,7 +17,7 @@ import hashlib
 import os
 import signal
 from collections.abc import Callable, Collection, Hashable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple, Protocol, runtime_checkable
 
 from cfgtool.diagnostics import Diagnostic
@@ -41,6 +41,10 @@ _CHUNK_MAX = 1000
 
 # (variable or key-column to blame, message, template line, lint code)
 Found = tuple[str | None, str, int | None, str | None]
+# The finding on a fixed line is the same on every row of a group: its Found, by
+# (group, line, column, code, message), kept per batch.
+FixedFound = dict[tuple[object, ...], Found]
+_FIXED_FOUND_MAX = 4096
 
 
 class Outcome(NamedTuple):
@@ -114,6 +118,7 @@ class _Worker:
     out_dir: str
     write: bool  # stage changed files (False: a dry run, only compare)
     listed: frozenset[str] | None = None  # what the output held at the start (None: unknown)
+    fixed_found: FixedFound = field(default_factory=dict)  # see _blamed
 
 
 _STATE: _Worker | None = None
@@ -164,7 +169,7 @@ def _render_job(worker: _Worker, job: Job) -> tuple[bytes | None, tuple[Found, .
             if found is not None:
                 if not found:
                     return filled.text.encode("utf-8"), ()
-                return _judged(found, filled, filled.text)
+                return _judged(found, filled, filled.text, worker.fixed_found)
     rendered = worker.renderer.render_row(variables, overrides, filename=filename)
     if isinstance(rendered, list):
         return None, tuple((name, message, None, None) for name, message in rendered)
@@ -180,14 +185,17 @@ def _render_job(worker: _Worker, job: Job) -> tuple[bytes | None, tuple[Found, .
 
 
 def _judged(
-    found: Sequence[Diagnostic], rendered: Rendered | Filled, text: str | None
+    found: Sequence[Diagnostic],
+    rendered: Rendered | Filled,
+    text: str | None,
+    fixed_found: FixedFound | None = None,
 ) -> tuple[bytes | None, tuple[Found, ...]]:
     """The file's bytes and its warnings, or None and its errors (``text``: the file's text,
     None to write it from the document)."""
     errors = [diagnostic for diagnostic in found if diagnostic.severity == "error"]
     if errors:
-        return None, tuple(_blamed(d, rendered) for d in errors)
-    warnings = tuple(_blamed(d, rendered) for d in found if d.severity == "warning")
+        return None, tuple(_blamed(d, rendered, fixed_found) for d in errors)
+    warnings = tuple(_blamed(d, rendered, fixed_found) for d in found if d.severity == "warning")
     if text is None:
         assert isinstance(rendered, Rendered)
         text = dumps(rendered.doc)
@@ -240,7 +248,9 @@ def _run_range(start: int, stop: int) -> list[Outcome]:
     return _run_chunk(_STATE.jobs[start:stop])
 
 
-def _blamed(diagnostic: Diagnostic, rendered: Rendered | Filled) -> Found:
+def _blamed(
+    diagnostic: Diagnostic, rendered: Rendered | Filled, fixed_found: FixedFound | None = None
+) -> Found:
     """A lint error as (column to blame, message, template line, code).
 
     A line set by a key-column is that column's; on a line with placeholders,
@@ -248,8 +258,20 @@ def _blamed(diagnostic: Diagnostic, rendered: Rendered | Filled) -> Found:
     """
     line = diagnostic.line
     if isinstance(rendered, Filled):
+        group = rendered.group
+        varying, origins = group.varying, group.origins
+        if line not in varying and fixed_found is not None:
+            # A fixed line's finding reads the same on every row of the group: one text.
+            key = (group, line, diagnostic.column, diagnostic.code, diagnostic.message)
+            found = fixed_found.get(key)
+            if found is None:
+                origin = origins[line - 1] if 0 < line <= len(origins) else None
+                message = f"{diagnostic.message} (line {line} of the rendered file)"
+                found = (None, message, origin, diagnostic.code)
+                if len(fixed_found) < _FIXED_FOUND_MAX:
+                    fixed_found[key] = found
+            return found
         item = rendered.item(line)
-        varying, origins = rendered.group.varying, rendered.group.origins
     else:
         items = rendered.doc.items
         item = items[line - 1] if 0 < line <= len(items) else None
