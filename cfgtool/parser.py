@@ -246,17 +246,14 @@ def _entries_of_rows(rows: list[tuple[str, str, str]]) -> list[tuple[str, str, i
 
 def read_settings(text: str) -> dict[str, str]:
     """Every key of ``text`` and its last value, keys in the order they first appear:
-    ``{key: value for key, value, _ in read_entries(text)}``, without a Python step
-    per line when every line has an everyday shape (what a fleet of phones reads)."""
+    ``{key: value for key, value, _ in read_entries(text)}`` without the line numbers
+    (what a fleet of phones reads: no tuple per setting)."""
     if text.startswith(BOM) or "\r" in text:
         return {key: value for key, value, _ in read_entries(text)}
     rows = _LINES.findall(text)
-    if not rows:
-        return {}
-    keys, values, others = zip(*rows, strict=True)
-    if any(others):
+    if any([other for _, _, other in rows]):
         return {key: value for key, value, _ in _entries_of_rows(rows)}
-    settings = dict(zip(keys, values, strict=True))
+    settings = {key: value for key, value, _ in rows}
     settings.pop("", None)  # blank, comment and header lines
     return settings
 

@@ -10,6 +10,7 @@ unless asked not to, so nothing prints a password by accident.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
@@ -153,8 +154,10 @@ class ProvisionResult:
     user_agent: str
     outcome: Outcome = "provisioned"
     requests: list[Request] = field(default_factory=list)
-    settings: dict[str, SettingSource] = field(default_factory=dict)
-    changes: list[SettingChange] = field(default_factory=list)
+    # Key → SettingSource; a played phone's (a MergedSettings) is read when first asked.
+    settings: Mapping[str, SettingSource] = field(default_factory=dict)
+    # A played phone's (a PendingChanges) are listed when first asked.
+    changes: Sequence[SettingChange] = field(default_factory=list)
     reboot: Reboot = field(default_factory=Reboot)
     resources: list[ResourceCheck] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
