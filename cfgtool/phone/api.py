@@ -150,9 +150,9 @@ def provision_fleet(
 ) -> FleetResult:
     """Play every phone of ``specs`` at once, at most ``concurrency`` at a time.
 
-    ``processes`` read (and lint) the downloaded files while this one downloads
-    (None: one per CPU for at least :data:`PARALLEL_PHONES` phones, else none:
-    everything in this process).
+    ``processes`` worker processes share the phones (:mod:`.shards`; None: one
+    per CPU for at least :data:`PARALLEL_PHONES` phones, else none: all in this
+    process).
     """
     client = ClientOptions(ca=ca, insecure=insecure, timeout=timeout, connections=concurrency)
     if processes is None:

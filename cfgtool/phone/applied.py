@@ -7,9 +7,8 @@ either spelling), how many settings change (:func:`.reboot.changed_values`:
 against the last run, or the catalog's defaults on a first run) and which of
 them need a reboot, and the settings that name a resource file
 (:func:`.resources.resource_settings`). The changes themselves are listed
-when asked for (:class:`.reboot.PendingChanges`). In a fleet it
-runs in a worker process (:class:`~.workers.FileParser`): a few dozen tuples
-per phone come back, and the event loop never reads a setting.
+when asked for (:class:`.reboot.PendingChanges`), and so is the file and line
+of each setting: a fleet's summary needs neither.
 """
 
 from __future__ import annotations

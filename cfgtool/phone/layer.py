@@ -34,6 +34,12 @@ class Layer:
     # What is read from the text, on first use; not part of the layer's identity.
     memo: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
+    def __reduce__(
+        self,
+    ) -> tuple[type[Layer], tuple[str, FileKind, str, str, tuple[Diagnostic, ...]]]:
+        # Sent between processes as its text: what was read from it is read again there.
+        return (Layer, (self.name, self.kind, self.text, self.md5, self.diagnostics))
+
     @property
     def values(self) -> dict[str, str]:
         """Each key's last value, keys in the order they first appear."""

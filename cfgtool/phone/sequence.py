@@ -248,17 +248,13 @@ class _Run:
             return result
         unchanged = state.is_unchanged(self.previous, md5s)
         previous = self.previous.settings if self.previous is not None else None
-        downloaded = applied = await self.parser.apply(
-            layers, layers, previous, changes=not unchanged
-        )
+        downloaded = applied = self.parser.apply(layers, layers, previous, changes=not unchanged)
         local = await self.local_layer(downloaded.switches)
         order = list(layers)
         if local is not None:
             protect = flag(downloaded.switches, PROTECT_KEY)
             order = [*layers, local] if protect else [local, *layers]
-            applied = await self.parser.apply(
-                order, [*layers, local], previous, changes=not unchanged
-            )
+            applied = self.parser.apply(order, [*layers, local], previous, changes=not unchanged)
         result.settings = MergedSettings(order, applied.count)
         for layer in layers:
             result.diagnostics.extend(layer.diagnostics)
