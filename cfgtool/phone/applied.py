@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from cfgtool.phone.layer import Layer
 from cfgtool.phone.merge import PROTECT_KEY, REBOOT_FORCE_KEY, SYNC_KEY, merge_values
-from cfgtool.phone.reboot import count_changes, reboot_keys
+from cfgtool.phone.reboot import weigh_changes
 from cfgtool.phone.resources import resource_settings
 
 __all__ = ["SWITCH_KEYS", "Applied", "apply_layers"]
@@ -57,7 +57,6 @@ def apply_layers(
     """
     merged = merge_values([layer.values for layer in layers])
     switches = {key: merged[key] for key in SWITCH_KEYS if key in merged}
-    count = count_changes(merged, previous) if changes else 0
-    reboot = reboot_keys(merged, previous) if count else ()
+    count, reboot = weigh_changes(merged, previous) if changes else (0, ())
     url_keys = [key for index in url_order for key in layers[index].url_keys]
     return Applied(len(merged), switches, count, reboot, resource_settings(merged, url_keys))

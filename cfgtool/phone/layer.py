@@ -11,6 +11,7 @@ fleet's shared Common file is read once for every phone.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -19,6 +20,23 @@ from cfgtool.parser import read_entries, read_settings
 from cfgtool.phone.result import FileKind, SettingSource
 
 __all__ = ["Layer"]
+
+# The keys seen so far, and those that end in ``url``: the phones of a fleet share
+# most keys, and a set lookup is a fifth of the cost of a string method call.
+_SEEN_KEYS: set[str] = set()
+_URL_KEYS: set[str] = set()
+_SEEN_LIMIT = 200_000
+
+
+def _learn_keys(keys: Iterable[str]) -> None:
+    if len(_SEEN_KEYS) > _SEEN_LIMIT:
+        _SEEN_KEYS.clear()
+        _URL_KEYS.clear()
+    for key in keys:
+        if key not in _SEEN_KEYS:
+            _SEEN_KEYS.add(key)
+            if key.endswith("url"):
+                _URL_KEYS.add(key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +71,10 @@ class Layer:
         """The keys that may name a resource file (they end in ``url``), in order."""
         found = self.memo.get("url_keys")
         if found is None:
-            found = self.memo["url_keys"] = [key for key in self.values if key.endswith("url")]
+            values = self.values
+            if not _SEEN_KEYS.issuperset(values):
+                _learn_keys(values)
+            found = self.memo["url_keys"] = list(filter(_URL_KEYS.__contains__, values))
         return cast(list[str], found)
 
     @property

@@ -24,10 +24,9 @@ __all__ = [
     "PendingChanges",
     "as_setting_change",
     "changed_values",
-    "count_changes",
     "decide_reboot",
-    "reboot_keys",
     "setting_changes",
+    "weigh_changes",
 ]
 
 Change = tuple[str, str | None, str | None]
@@ -83,26 +82,22 @@ def changed_values(values: Mapping[str, str], previous: Mapping[str, str] | None
     return found
 
 
-def count_changes(values: Mapping[str, str], previous: Mapping[str, str] | None) -> int:
-    """``len(changed_values(values, previous))``, without a Python step per setting."""
-    old = _defaults_of(values) if previous is None else previous
-    changed: int = sum(map(operator.ne, map(old.get, values), values.values()))
+def weigh_changes(
+    values: Mapping[str, str], previous: Mapping[str, str] | None
+) -> tuple[int, tuple[str, ...]]:
+    """How many of ``changed_values(values, previous)`` there are, and the keys of those
+    that need a reboot, in order: without a Python step per setting on a first run."""
     if previous is not None:
-        changed += len(previous.keys() - values.keys())
-    return changed
-
-
-def reboot_keys(values: Mapping[str, str], previous: Mapping[str, str] | None) -> tuple[str, ...]:
-    """The keys of ``changed_values(values, previous)`` that need a reboot, in order."""
-    if previous is None:
-        get = _defaults_of(values).get
-        candidates = values.keys() & _REBOOT_KEYS
-        if not candidates:
-            return ()
-        return tuple(
-            key for key in filter(candidates.__contains__, values) if get(key) != values[key]
-        )
-    return tuple(key for key, _, _ in changed_values(values, previous) if _needs_reboot(key)[0])
+        found = changed_values(values, previous)
+        return len(found), tuple(key for key, _, _ in found if _needs_reboot(key)[0])
+    defaults = _defaults_of(values)
+    count: int = sum(map(operator.ne, map(defaults.get, values), values.values()))
+    candidates = values.keys() & _REBOOT_KEYS if count else set()
+    if not candidates:
+        return count, ()
+    get = defaults.get
+    keys = tuple(key for key in filter(candidates.__contains__, values) if get(key) != values[key])
+    return count, keys
 
 
 def as_setting_change(key: str, old: str | None, new: str | None) -> SettingChange:
