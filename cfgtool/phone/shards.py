@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -31,6 +32,7 @@ from cfgtool.phone.workers import FileParser, parse_text
 
 if TYPE_CHECKING:
     from multiprocessing.queues import SimpleQueue
+    from multiprocessing.synchronize import Event
 
 __all__ = ["fewer_collections", "play_shards"]
 
@@ -45,6 +47,7 @@ FLEET_GC_THRESHOLD = 100_000
 _WARM_UP = "#!version:1.0.0.1\nlang.gui = English\n"
 Batch = list[tuple[int, ProvisionResult]]
 _results: SimpleQueue[Batch | None] | None = None
+_stop: Event | None = None
 
 
 @contextlib.contextmanager
@@ -68,9 +71,9 @@ def _warm_up(specs: Sequence[PhoneSpec]) -> None:
     apply_layers([Layer("warm-up.cfg", "common", _WARM_UP)], [0], None)  # the catalog
 
 
-def _worker_started(results: SimpleQueue[Batch | None]) -> None:
-    global _results
-    _results = results
+def _worker_started(results: SimpleQueue[Batch | None], stop: Event) -> None:
+    global _results, _stop
+    _results, _stop = results, stop
     # What the worker inherits from the fork is never garbage here: without this the
     # collector walks it over and over while the worker plays its phones.
     gc.freeze()
@@ -80,10 +83,12 @@ def play_share(
     phones: Sequence[tuple[int, PhoneSpec]], options: ClientOptions, concurrency: int
 ) -> int:
     """Play ``phones`` (index, spec) at most ``concurrency`` at once, sending
-    ``(index, result)`` batches to the fleet; the number played. Runs in workers."""
-    queue = _results
-    if queue is None:
+    ``(index, result)`` batches to the fleet, then None; the number played (phones
+    not yet started when the fleet stops are skipped). Runs in workers."""
+    queue, stop = _results, _stop
+    if queue is None or stop is None:
         raise RuntimeError("play_share runs in a worker started by play_shards")
+    played = 0
 
     async def main() -> None:
         gate = asyncio.Semaphore(max(1, concurrency))
@@ -93,13 +98,18 @@ def play_share(
 
         def send() -> None:
             nonlocal sent
-            queue.put(pending[:])
+            if not stop.is_set():
+                queue.put(pending[:])
             pending.clear()
             sent = time.monotonic()
 
         async def one(index: int, spec: PhoneSpec) -> None:
+            nonlocal played
             async with gate:
+                if stop.is_set():
+                    return
                 result = await play(spec, transports, parser)
+            played += 1
             pending.append((index, result))
             if len(pending) >= BATCH or time.monotonic() - sent >= BATCH_SECONDS:
                 send()
@@ -109,9 +119,12 @@ def play_share(
         if pending:
             send()
 
-    with fewer_collections():
-        asyncio.run(main())
-    return len(phones)
+    try:
+        with fewer_collections():
+            asyncio.run(main())
+    finally:
+        queue.put(None)  # this worker is done
+    return played
 
 
 async def play_shards(
@@ -128,12 +141,15 @@ async def play_shards(
     import multiprocessing
 
     loop = asyncio.get_running_loop()
-    results: SimpleQueue[Batch | None] = multiprocessing.get_context(start_method()).SimpleQueue()
+    context = multiprocessing.get_context(start_method())
+    results: SimpleQueue[Batch | None] = context.SimpleQueue()
+    stop = context.Event()
     workers = max(1, min(processes, len(specs)))
     share = max(1, concurrency // workers)
     found: list[ProvisionResult | None] = [None] * len(specs)
     _warm_up(specs)
-    pool = process_pool(workers, initializer=_worker_started, initargs=(results,))
+    pool = process_pool(workers, initializer=_worker_started, initargs=(results, stop))
+    finished = 0  # workers that sent their None
     try:
         jobs = [
             loop.run_in_executor(
@@ -146,23 +162,37 @@ async def play_shards(
             for first in range(workers)
         ]
         done = asyncio.gather(*jobs)
-        received = 0
-        while received < len(specs):
+        while finished < workers:
             batch = loop.run_in_executor(None, results.get)
             if not done.done():
                 either: list[asyncio.Future[Any]] = [batch, done]
                 await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
                 if not batch.done() and done.exception() is not None:
                     raise done.exception()  # type: ignore[misc]  # a worker failed
-            for index, result in await batch or []:
+            received = await batch
+            if received is None:
+                finished += 1
+                continue
+            for index, result in received:
                 found[index] = result
-                received += 1
                 if progress is not None:
                     progress(result)
         await done
     except BaseException:
-        results.put(None)  # a reader still waiting gets an empty batch
-        raise
-    finally:
+        stop.set()
+        # Read on until the workers stop, so that none waits on a full pipe for ever.
+        draining = threading.Thread(target=_drain, args=(results,), daemon=True)
+        draining.start()
         pool.shutdown(wait=True, cancel_futures=True)
+        results.put(None)  # ends the drain, and a reader of ours still waiting
+        results.put(None)
+        raise
+    pool.shutdown(wait=True)
     return [result for result in found if result is not None]
+
+
+def _drain(results: SimpleQueue[Batch | None]) -> None:
+    while True:
+        with contextlib.suppress(Exception):
+            if results.get() is None and results.empty():
+                return
