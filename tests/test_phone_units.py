@@ -14,8 +14,8 @@ from cfgtool.errors import CfgValueError
 from cfgtool.phone.boot import Include, boot_includes
 from cfgtool.phone.decrypt import PhoneKeys, aes_key_for, is_plain_cfg, mode_of
 from cfgtool.phone.firmware import Firmware, resolve_firmware
-from cfgtool.phone.merge import flag, merge_layers, merge_values
-from cfgtool.phone.reboot import decide_reboot, setting_changes, weigh_changes, weigh_first_run
+from cfgtool.phone.merge import flag, merge_layers
+from cfgtool.phone.reboot import decide_reboot, setting_changes, weigh_changes
 from cfgtool.phone.state import PhoneState, is_unchanged, load_state, save_state
 from cfgtool.phone.urls import plan_urls, resolve, split_credentials
 from cfgtool.phone.workers import Layer, make_layer, parse_text
@@ -228,14 +228,3 @@ def test_weigh_changes_counts_the_changes_and_their_reboot_keys(
     changes = setting_changes(values, previous)
     expected = (len(changes), tuple(c.key for c in changes if c.reboot))
     assert weigh_changes(values, previous) == expected
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(_VALUES, min_size=1, max_size=3))
-def test_weigh_first_run_from_layers_equals_weighing_the_merge(
-    files: list[dict[str, str]],
-) -> None:
-    texts = ["".join(f"{key} = {value}\n" for key, value in values.items()) for values in files]
-    layers = [layer(f"f{index}.cfg", "include", text) for index, text in enumerate(texts)]
-    merged = merge_values([item.values for item in layers])
-    assert weigh_first_run(layers, merged) == weigh_changes(merged, None)

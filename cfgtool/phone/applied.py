@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from cfgtool.phone.layer import Layer
 from cfgtool.phone.merge import PROTECT_KEY, REBOOT_FORCE_KEY, SYNC_KEY, merge_values
-from cfgtool.phone.reboot import weigh_changes, weigh_first_run
+from cfgtool.phone.reboot import weigh_changes
 from cfgtool.phone.resources import resource_settings
 
 __all__ = ["SWITCH_KEYS", "Applied", "apply_layers"]
@@ -57,14 +57,6 @@ def apply_layers(
     """
     merged = merge_values([layer.values for layer in layers])
     switches = {key: merged[key] for key in SWITCH_KEYS if key in merged}
-    count, reboot = _weigh(layers, merged, previous) if changes else (0, ())
+    count, reboot = weigh_changes(merged, previous) if changes else (0, ())
     url_keys = [key for index in url_order for key in layers[index].url_keys]
     return Applied(len(merged), switches, count, reboot, resource_settings(merged, url_keys))
-
-
-def _weigh(
-    layers: Sequence[Layer], merged: Mapping[str, str], previous: Mapping[str, str] | None
-) -> tuple[int, tuple[str, ...]]:
-    if previous is None:
-        return weigh_first_run(layers, merged)
-    return weigh_changes(merged, previous)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import operator
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
-from itertools import compress
 from typing import overload
 
 import cfgtool
@@ -28,7 +27,6 @@ __all__ = [
     "decide_reboot",
     "setting_changes",
     "weigh_changes",
-    "weigh_first_run",
 ]
 
 Change = tuple[str, str | None, str | None]
@@ -60,7 +58,6 @@ def _defaults_of(values: Mapping[str, str]) -> dict[str, str | None]:
         if len(known) + len(unknown) > _DEFAULTS_LIMIT:
             known.clear()
             _REBOOT_KEYS.clear()
-            unknown = list(values)
         lookup = cfgtool.load_catalog().lookup
         for key in unknown:
             param = lookup(key)
@@ -100,44 +97,6 @@ def weigh_changes(
         return count, ()
     get = defaults.get
     keys = tuple(key for key in filter(candidates.__contains__, values) if get(key) != values[key])
-    return count, keys
-
-
-def _layer_weight(layer: Layer) -> tuple[frozenset[str], frozenset[str]]:
-    """The keys of ``layer`` whose value differs from the catalog's default, and those of
-    them that need a reboot: read once per layer (a fleet's Common file, once for all)."""
-    found = layer.memo.get("weight")
-    if found is None:
-        values = layer.values
-        defaults = _defaults_of(values)
-        flags = map(operator.ne, map(defaults.get, values), values.values())
-        changed = frozenset(compress(values, flags))
-        found = layer.memo["weight"] = (changed, changed.intersection(_REBOOT_KEYS))
-    return found  # type: ignore[return-value]
-
-
-def weigh_first_run(
-    layers: Sequence[Layer], merged: Mapping[str, str]
-) -> tuple[int, tuple[str, ...]]:
-    """``weigh_changes(merged, None)`` for ``merged``, the values of ``layers`` merged in
-    order, from each layer's own changes against the defaults (:func:`_layer_weight`):
-    a key changes when it does in the last layer that sets it."""
-    count = 0
-    reboot: set[str] = set()
-    later: list[Mapping[str, str]] = []
-    for layer in reversed(layers):
-        changed, needs_reboot = _layer_weight(layer)
-        if not later:
-            count += len(changed)
-            reboot.update(needs_reboot)
-        elif len(later) == 1:
-            count += len(changed.difference(later[0]))
-            reboot.update(needs_reboot.difference(later[0]))
-        else:
-            count += sum(1 for key in changed if not any(key in values for values in later))
-            reboot.update(k for k in needs_reboot if not any(k in values for values in later))
-        later.append(layer.values)
-    keys = tuple(filter(reboot.__contains__, merged)) if reboot else ()
     return count, keys
 
 
