@@ -58,6 +58,7 @@ def _defaults_of(values: Mapping[str, str]) -> dict[str, str | None]:
         if len(known) + len(unknown) > _DEFAULTS_LIMIT:
             known.clear()
             _REBOOT_KEYS.clear()
+            unknown = list(values)
         lookup = cfgtool.load_catalog().lookup
         for key in unknown:
             param = lookup(key)
