@@ -8,7 +8,9 @@ nginx on a loopback ephemeral port to serve it, and times, in the same run:
   ``--concurrency`` (200) phones at a time;
 - ``cfgtool.phone.provision_fleet`` on the same phones and files without the lint
   (``--boot never``, so both fetch exactly the same two files per phone): target
-  ratio <= 2;
+  ratio <= 2. The fleet shares its phones between worker processes (one per CPU;
+  ``--processes`` to choose), each with its own connections; the baseline is one
+  process;
 - the same with the lint and model rules on what was downloaded: target <= 10 s.
 
 Nothing is left on disk; nginx is stopped at the end.
@@ -154,7 +156,7 @@ async def plain_loop(base: str, macs: list[str], concurrency: int) -> int:
 
 
 def cpu_seconds() -> float:
-    """CPU time of this process and its reaped children (the parse/lint workers)."""
+    """CPU time of this process and its reaped children (the fleet's worker processes)."""
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return time.process_time() + children.ru_utime + children.ru_stime
 
@@ -181,7 +183,10 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument(
-        "--processes", type=int, default=None, help="parse/lint workers (default: one per CPU)"
+        "--processes",
+        type=int,
+        default=None,
+        help="worker processes sharing the phones (default: one per CPU)",
     )
     args = parser.parse_args()
     rng = random.Random(13)

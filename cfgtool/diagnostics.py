@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -27,9 +28,17 @@ class Diagnostic:
     end_column: int | None = None
     hint: str | None = None
 
+    def __reduce__(self) -> tuple[type[Diagnostic], tuple[Any, ...]]:
+        # Rebuilt by the constructor when pickled (a fleet's worker processes send
+        # thousands back): half the cost of the dataclass's own state.
+        return (Diagnostic, _DIAGNOSTIC_FIELDS(self))
+
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready mapping with every field."""
         return asdict(self)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path or "", self.line, self.column, self.code)
+
+
+_DIAGNOSTIC_FIELDS = operator.attrgetter(*Diagnostic.__match_args__)

@@ -199,20 +199,21 @@ def loads(text: str, *, filename: str | None = None) -> Document:
 
 
 # Every line of a text without BOM or ``\r``, one match each, in order (so the n-th
-# match is line n): a setting in its everyday shape (groups 1-2: key and value,
-# stripped; the key starts with a letter, digit or ``_``, so the line is never a
-# comment, section, template tag or merge marker; the value does not start with
-# ``=``; tab is text, control characters are not), a blank, comment or header line
-# (no group), or any other line (group 3, for the full parser). The blanks before
-# the key and the value are possessive (``*+``): no backtracking into them, so a
-# long line that is no setting costs linear time, not quadratic.
+# match is line n): a setting in its everyday shape (groups 1-2: key and value, each
+# with its trailing blanks, which the readers strip: a regex that stops before them
+# must backtrack, and costs a third more; the key starts with a letter, digit or
+# ``_``, so the line is never a comment, section, template tag or merge marker; the
+# value does not start with ``=``; tab is text, control characters are not), a
+# blank, comment or header line (no group), or any other line (group 3, for the
+# full parser). Every repeat is possessive (``*+``): nothing backtracks, so a long
+# line that is no setting costs linear time, not quadratic.
 _NOT_TEXT = r"\x00-\x08\x0a-\x1f\x7f-\x9f"
 _LINES = re.compile(
-    rf"^(?:[ \t]*+([A-Za-z0-9_](?:[^={_NOT_TEXT}]*[^={_NOT_TEXT} \t])?)[ \t]*"
-    rf"=(?!=)[ \t]*+((?:[^{_NOT_TEXT}]*[^{_NOT_TEXT} \t])?)[ \t]*"
-    r"|[ \t]*(?:#[^\n]*)?|([^\n]+))$\n?",
+    rf"^(?:[ \t]*+([A-Za-z0-9_][^={_NOT_TEXT}]*+)=(?!=)[ \t]*+([^{_NOT_TEXT}]*+)"
+    r"|[ \t]*+(?:#[^\n]*+)?|([^\n]+))$\n?",
     re.MULTILINE,
 )
+_BLANKS = " \t"
 
 
 def read_entries(text: str) -> list[tuple[str, str, int]]:
@@ -226,17 +227,39 @@ def read_entries(text: str) -> list[tuple[str, str, int]]:
             (item.key, item.value, item.line) for item in loads(text).items if type(item) is Entry
         ]
     rows = _LINES.findall(text)
-    if not any([other for _, _, other in rows]):
-        return [(key, value, line) for line, (key, value, _) in enumerate(rows, 1) if key]
+    if any([other for _, _, other in rows]):
+        return _entries_of_rows(rows)
+    return [
+        (key.rstrip(_BLANKS), value.rstrip(_BLANKS), line)
+        for line, (key, value, _) in enumerate(rows, 1)
+        if key
+    ]
+
+
+def _entries_of_rows(rows: list[tuple[str, str, str]]) -> list[tuple[str, str, int]]:
     entries: list[tuple[str, str, int]] = []
     for line, (key, value, other) in enumerate(rows, 1):
         if key:
-            entries.append((key, value, line))
+            entries.append((key.rstrip(_BLANKS), value.rstrip(_BLANKS), line))
         elif other:
             node = parse_line(other, "", line)
             if type(node) is Entry:
                 entries.append((node.key, node.value, line))
     return entries
+
+
+def read_settings(text: str) -> dict[str, str]:
+    """Every key of ``text`` and its last value, keys in the order they first appear:
+    ``{key: value for key, value, _ in read_entries(text)}`` without the line numbers
+    (what a fleet of phones reads: no tuple per setting)."""
+    if text.startswith(BOM) or "\r" in text:
+        return {key: value for key, value, _ in read_entries(text)}
+    rows = _LINES.findall(text)
+    if any([other for _, _, other in rows]):
+        return {key: value for key, value, _ in _entries_of_rows(rows)}
+    settings = {key.rstrip(_BLANKS): value.rstrip(_BLANKS) for key, value, _ in rows}
+    settings.pop("", None)  # blank, comment and header lines
+    return settings
 
 
 def dumps(doc: Document) -> str:

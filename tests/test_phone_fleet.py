@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from cfgtool.cli import main
-from cfgtool.phone import make_spec, provision_fleet
+from cfgtool.phone import FleetResult, make_spec, provision_fleet, shards
 from cfgtool.phone.fleet import inventory_phones
 from tests.conftest import write_tree
 from tests.phone_servers import http_server
@@ -110,3 +111,50 @@ def test_fleet_inventory_columns_give_each_phone_its_credentials(tmp_path: Path)
     assert fleet.results[1].failure == "authentication"
     assert fleet.results[1].firmware == "28.80.0.95"
     assert fleet.summary().failed_by_reason == {"authentication": 1}
+
+
+def _comparable(fleet: FleetResult) -> list[dict[str, object]]:
+    phones = fleet.to_dict(show_secrets=True)["phones"]
+    for phone in phones:
+        phone.pop("seconds")
+        for request in phone["requests"]:
+            request.pop("seconds")
+    return phones
+
+
+def test_fleet_in_worker_processes_plays_as_in_one(tmp_path: Path) -> None:
+    root, inventory = fleet_tree(tmp_path, 12)
+    with http_server(root) as server:
+        specs = inventory_phones(
+            str(inventory), make_spec, url=server.url + "/$PN/", model=None, boot="never"
+        )
+        seen: list[str] = []
+        shared = provision_fleet(
+            specs, concurrency=6, timeout=5, processes=2, progress=lambda r: seen.append(r.mac)
+        )
+        alone = provision_fleet(specs, concurrency=6, timeout=5, processes=0)
+    assert sorted(seen) == sorted(spec.mac for spec in specs)
+    assert [r.mac for r in shared.results] == [spec.mac for spec in specs]
+    assert _comparable(shared) == _comparable(alone)
+    assert shared.summary().to_dict() | {"p50": 0, "p99": 0, "seconds": 0} == (
+        alone.summary().to_dict() | {"p50": 0, "p99": 0, "seconds": 0}
+    )
+    label = shared.results[1].settings["account.1.label"]
+    assert (label.value, label.file, label.line) == ("Phone 1", "001565aa0001.cfg", 2)
+
+
+def test_fleet_in_worker_processes_raises_what_a_worker_raised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, inventory = fleet_tree(tmp_path, 4)
+
+    async def broken(*_: object) -> None:
+        raise RuntimeError("the worker broke")
+
+    monkeypatch.setattr(shards, "play", broken)  # inherited by the forked workers
+    with http_server(root) as server:
+        specs = inventory_phones(
+            str(inventory), make_spec, url=server.url + "/$PN/", model=None, boot="never"
+        )
+        with pytest.raises(RuntimeError, match="the worker broke"):
+            provision_fleet(specs, concurrency=4, timeout=5, processes=2)

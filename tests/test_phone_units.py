@@ -15,8 +15,7 @@ from cfgtool.phone.boot import Include, boot_includes
 from cfgtool.phone.decrypt import PhoneKeys, aes_key_for, is_plain_cfg, mode_of
 from cfgtool.phone.firmware import Firmware, resolve_firmware
 from cfgtool.phone.merge import flag, merge_layers
-from cfgtool.phone.reboot import decide_reboot, setting_changes
-from cfgtool.phone.result import SettingSource
+from cfgtool.phone.reboot import decide_reboot, setting_changes, weigh_changes
 from cfgtool.phone.state import PhoneState, is_unchanged, load_state, save_state
 from cfgtool.phone.urls import plan_urls, resolve, split_credentials
 from cfgtool.phone.workers import Layer, make_layer, parse_text
@@ -182,22 +181,15 @@ def test_broken_state_file_is_an_error(tmp_path: Path) -> None:
         load_state(str(tmp_path), "0015651130f9")
 
 
-def sources(values: dict[str, str]) -> dict[str, SettingSource]:
-    return {
-        key: SettingSource(key, value, "y000000000028.cfg", "common", 1)
-        for key, value in values.items()
-    }
-
-
 def test_setting_changes_against_defaults_and_last_run() -> None:
     vlan = "static.network.vlan.internet_port_enable"
-    first = setting_changes(sources({vlan: "1", "lang.gui": "x"}), None)
+    first = setting_changes({vlan: "1", "lang.gui": "x"}, None)
     assert {c.key: c.reboot for c in first} == {vlan: True, "lang.gui": False}
-    assert setting_changes(sources({vlan: "0"}), None) == []  # the catalog's default
-    later = setting_changes(sources({"lang.gui": "y"}), {"lang.gui": "x", vlan: "1"})
+    assert setting_changes({vlan: "0"}, None) == []  # the catalog's default
+    later = setting_changes({"lang.gui": "y"}, {"lang.gui": "x", vlan: "1"})
     assert [(c.key, c.new) for c in later] == [("lang.gui", "y"), (vlan, None)]
-    assert decide_reboot(sources({"lang.gui": "y"}), later).keys == (vlan,)
-    forced = decide_reboot(sources({"auto_provision.reboot_force.enable": "1"}), [])
+    assert decide_reboot({"lang.gui": "y"}, later).keys == (vlan,)
+    forced = decide_reboot({"auto_provision.reboot_force.enable": "1"}, [])
     assert forced.needed and forced.forced and forced.keys == ()
 
 
@@ -220,3 +212,19 @@ def test_merge_follows_cfgtool_effective(files: list[list[tuple[str, str]]]) -> 
     assert {k: (s.value, s.file, s.line) for k, s in merged.items()} == {
         k: (s.value, s.file, s.line) for k, s in expected.items()
     }
+
+
+_KEYS = st.sampled_from(
+    ["static.network.vlan.internet_port_enable", "lang.gui", "account.1.enable", "x.unknown"]
+)
+_VALUES = st.dictionaries(_KEYS, st.sampled_from(["0", "1", "English", "x"]), max_size=4)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_VALUES, st.one_of(st.none(), _VALUES))
+def test_weigh_changes_counts_the_changes_and_their_reboot_keys(
+    values: dict[str, str], previous: dict[str, str] | None
+) -> None:
+    changes = setting_changes(values, previous)
+    expected = (len(changes), tuple(c.key for c in changes if c.reboot))
+    assert weigh_changes(values, previous) == expected

@@ -1,4 +1,5 @@
-"""cfgtool.parser.read_entries: the settings of a text, equal to loads(...)'s entries."""
+"""cfgtool.parser.read_entries and read_settings: the settings of a text, equal to loads(...)'s
+entries."""
 
 from __future__ import annotations
 
@@ -10,11 +11,19 @@ from hypothesis import strategies as st
 
 import cfgtool
 from cfgtool.nodes import Entry
-from cfgtool.parser import read_entries
+from cfgtool.parser import read_entries, read_settings
 
 
 def entries_of_loads(text: str) -> list[tuple[str, str, int]]:
     return [(e.key, e.value, e.line) for e in cfgtool.loads(text).items if type(e) is Entry]
+
+
+def assert_reads_like_loads(text: str) -> None:
+    entries = entries_of_loads(text)
+    assert read_entries(text) == entries
+    settings = read_settings(text)
+    expected = {key: value for key, value, _ in entries}
+    assert settings == expected and list(settings) == list(expected)
 
 
 # Characters that make lines of every kind: separators, comment and header marks,
@@ -58,17 +67,19 @@ LINE_PIECES = st.sampled_from(
         "a = 1\x0bb = 2\n",
         "a = 1\u2028b = 2\n",
         "k\t =\t v\tw \t\n",
+        "a = 1\nb = 2\na = 3\n# c = 4\n\n",
+        "a = 1\n[s]\na = 2\n",
     ],
 )
 def test_read_entries_examples(text: str) -> None:
-    assert read_entries(text) == entries_of_loads(text)
+    assert_reads_like_loads(text)
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet=ALPHABET, max_size=80))
 @example("a=1\n\ufeffb=2")
 def test_read_entries_equals_loads_on_any_text(text: str) -> None:
-    assert read_entries(text) == entries_of_loads(text)
+    assert_reads_like_loads(text)
 
 
 @settings(max_examples=300, deadline=None)
@@ -78,7 +89,7 @@ def test_read_entries_equals_loads_on_any_text(text: str) -> None:
 )
 def test_read_entries_equals_loads_on_lines(lines: list[str], eol: str) -> None:
     text = eol.join(lines)
-    assert read_entries(text) == entries_of_loads(text)
+    assert_reads_like_loads(text)
 
 
 @pytest.mark.parametrize(

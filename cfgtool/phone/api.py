@@ -150,14 +150,13 @@ def provision_fleet(
 ) -> FleetResult:
     """Play every phone of ``specs`` at once, at most ``concurrency`` at a time.
 
-    ``processes`` parse and lint the downloaded files (None: one per CPU when
-    at least :data:`PARALLEL_PHONES` phones lint, else none; without the lint a
-    file's settings are read in this process).
+    ``processes`` worker processes share the phones (:mod:`.shards`; None: one
+    per CPU for at least :data:`PARALLEL_PHONES` phones, else none: all in this
+    process).
     """
     client = ClientOptions(ca=ca, insecure=insecure, timeout=timeout, connections=concurrency)
     if processes is None:
-        linted = sum(1 for spec in specs if spec.lint)
-        processes = default_processes() if linted >= PARALLEL_PHONES else 0
+        processes = default_processes() if len(specs) >= PARALLEL_PHONES else 0
 
     async def main() -> FleetResult:
         async with Transports(client) as transports:

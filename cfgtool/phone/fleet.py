@@ -10,11 +10,9 @@ at most ``concurrency`` at a time.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import gc
 import math
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -23,6 +21,7 @@ from cfgtool.errors import CfgValueError
 from cfgtool.phone.decrypt import PhoneKeys
 from cfgtool.phone.result import ProvisionResult
 from cfgtool.phone.sequence import play
+from cfgtool.phone.shards import fewer_collections, play_shards
 from cfgtool.phone.spec import PhoneSpec
 from cfgtool.phone.transport import Transports
 from cfgtool.phone.workers import FileParser
@@ -154,22 +153,6 @@ def inventory_phones(path: str, make: Callable[..., PhoneSpec], **defaults: Any)
     return specs
 
 
-# A fleet keeps every phone's settings (a named tuple per setting, which the
-# collector never untracks: hundreds of thousands) alive until it ends; at the
-# default young-generation threshold the collector walks them over and over.
-FLEET_GC_THRESHOLD = 100_000
-
-
-@contextlib.contextmanager
-def _fewer_collections() -> Iterator[None]:
-    old = gc.get_threshold()
-    gc.set_threshold(max(old[0], FLEET_GC_THRESHOLD), *old[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*old)
-
-
 async def play_fleet(
     specs: Sequence[PhoneSpec],
     transports: Transports,
@@ -178,13 +161,22 @@ async def play_fleet(
     processes: int = 0,
     progress: Callable[[ProvisionResult], None] | None = None,
 ) -> FleetResult:
-    """Play every phone in ``specs``, at most ``concurrency`` at once; files are
-    parsed and linted in ``processes`` worker processes (0: in this one)."""
+    """Play every phone in ``specs``, at most ``concurrency`` at once: shared between
+    ``processes`` worker processes (:mod:`.shards`, each with its own connections
+    made with ``transports.options``), or with 0 here, through ``transports``."""
     loop = asyncio.get_running_loop()
     started = loop.time()
+    if processes > 0 and specs:
+        results = await play_shards(
+            specs,
+            transports.options,
+            concurrency=concurrency,
+            processes=processes,
+            progress=progress,
+        )
+        return FleetResult(results, loop.time() - started)
     gate = asyncio.Semaphore(max(1, concurrency))
-    parser = FileParser(processes)
-    parser.start()
+    parser = FileParser()
 
     async def one(spec: PhoneSpec) -> ProvisionResult:
         async with gate:
@@ -193,9 +185,6 @@ async def play_fleet(
             progress(result)
         return result
 
-    try:
-        with _fewer_collections():
-            results = await asyncio.gather(*(one(spec) for spec in specs))
-    finally:
-        parser.close()
-    return FleetResult(list(results), loop.time() - started)
+    with fewer_collections():
+        played = await asyncio.gather(*(one(spec) for spec in specs))
+    return FleetResult(list(played), loop.time() - started)

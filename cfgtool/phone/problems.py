@@ -100,6 +100,8 @@ def resource_problems(
     """A warning per missing or unreadable resource, an error per wrong-model firmware."""
     found: list[Diagnostic] = []
     for check in checks:
+        if check.status not in ("missing", "error", "wrong model"):
+            continue  # looked up only for a problem: the file and line are read on demand
         source = settings.get(check.key)
         path, line = (source.file, source.line) if source else (None, 1)
         url = mask_url_credentials(check.url)

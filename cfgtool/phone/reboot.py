@@ -9,18 +9,27 @@ catalog's default (a key without a known default counts as different).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import operator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
+from typing import overload
 
 import cfgtool
 from cfgtool.catalog import reboot_reason
-from cfgtool.phone.merge import REBOOT_FORCE_KEY, flag
+from cfgtool.phone.layer import Layer
+from cfgtool.phone.merge import REBOOT_FORCE_KEY, flag, merge_values
 from cfgtool.phone.result import Reboot, SettingChange, SettingSource
-from cfgtool.phone.workers import Layer
 
-__all__ = ["decide_reboot", "setting_changes"]
+__all__ = [
+    "PendingChanges",
+    "as_setting_change",
+    "changed_values",
+    "decide_reboot",
+    "setting_changes",
+    "weigh_changes",
+]
 
-_MISSING = object()
+Change = tuple[str, str | None, str | None]
 
 
 @lru_cache(maxsize=65536)
@@ -31,84 +40,131 @@ def _needs_reboot(key: str) -> tuple[bool, str | None]:
     return True, reboot_reason(param)
 
 
-_FIRST_RUN: dict[tuple[str, str], SettingChange | None] = {}
-_FIRST_RUN_LIMIT = 200_000
+# Each key looked up so far → its catalog default (None: none known), and those
+# that need a reboot. A fleet's phones share most keys, so the catalog is asked
+# once per key, not once per setting.
+_DEFAULTS: dict[str, str | None] = {}
+_REBOOT_KEYS: set[str] = set()
+_DEFAULTS_LIMIT = 200_000
 
 
-def _first_run_change(key: str, value: str) -> SettingChange | None:
-    """The change ``key = value`` makes on a phone with factory settings, or None."""
-    found = _FIRST_RUN.get((key, value), _MISSING)
-    if found is not _MISSING:
-        return found  # type: ignore[return-value]
-    if len(_FIRST_RUN) > _FIRST_RUN_LIMIT:
-        _FIRST_RUN.clear()
-    change = _FIRST_RUN[key, value] = _compute_first_run_change(key, value)
-    return change
+def _defaults_of(values: Mapping[str, str]) -> dict[str, str | None]:
+    """The defaults table, with every key of ``values`` looked up."""
+    known = _DEFAULTS
+    if values.keys() <= known.keys():
+        return known
+    unknown = [key for key in values if key not in known]
+    if unknown:
+        if len(known) + len(unknown) > _DEFAULTS_LIMIT:
+            known.clear()
+            _REBOOT_KEYS.clear()
+            unknown = list(values)
+        lookup = cfgtool.load_catalog().lookup
+        for key in unknown:
+            param = lookup(key)
+            known[key] = param.default if param is not None else None
+            if param is not None and param.reboot:
+                _REBOOT_KEYS.add(key)
+    return known
 
 
-def _compute_first_run_change(key: str, value: str) -> SettingChange | None:
-    param = cfgtool.load_catalog().lookup(key)
-    default = param.default if param is not None else None
-    if default is not None and default == value:
-        return None
+def changed_values(values: Mapping[str, str], previous: Mapping[str, str] | None) -> list[Change]:
+    """``(key, old, new)`` of what changes on the phone, in the settings' order: against
+    ``previous`` values (then keys no longer set, ``new`` None), or — None, a first
+    run — against the catalog's defaults (``old`` the default, None when unknown)."""
+    if previous is None:
+        get = _defaults_of(values).get
+        return [(key, get(key), value) for key, value in values.items() if get(key) != value]
+    old = previous.get
+    found: list[Change] = [
+        (key, old(key), value) for key, value in values.items() if old(key) != value
+    ]
+    found += [(key, value, None) for key, value in previous.items() if key not in values]
+    return found
+
+
+def weigh_changes(
+    values: Mapping[str, str], previous: Mapping[str, str] | None
+) -> tuple[int, tuple[str, ...]]:
+    """How many of ``changed_values(values, previous)`` there are, and the keys of those
+    that need a reboot, in order: without a Python step per setting on a first run."""
+    if previous is not None:
+        found = changed_values(values, previous)
+        return len(found), tuple(key for key, _, _ in found if _needs_reboot(key)[0])
+    defaults = _defaults_of(values)
+    count: int = sum(map(operator.ne, map(defaults.get, values), values.values()))
+    candidates = values.keys() & _REBOOT_KEYS if count else set()
+    if not candidates:
+        return count, ()
+    get = defaults.get
+    keys = tuple(key for key in filter(candidates.__contains__, values) if get(key) != values[key])
+    return count, keys
+
+
+def as_setting_change(key: str, old: str | None, new: str | None) -> SettingChange:
+    """The :class:`SettingChange` of ``key`` from ``old`` to ``new``, with its reboot need."""
     reboot, why = _needs_reboot(key)
-    return SettingChange(key, default, value, reboot, why)
-
-
-def _layer_first_run(layer: Layer) -> dict[str, SettingChange | None]:
-    memo = layer.memo.get("first_run")
-    if memo is None:
-        # The cache is read inline (a call per setting is most of the cost for a fleet).
-        known = _FIRST_RUN.get
-        changes: dict[str, SettingChange | None] = {}
-        for key, source in layer.settings.items():
-            change = known((key, source.value), _MISSING)
-            if change is _MISSING:
-                changes[key] = _first_run_change(key, source.value)
-            else:
-                changes[key] = change  # type: ignore[assignment]
-        layer.memo["first_run"] = changes
-        return changes
-    return memo  # type: ignore[return-value]
+    return SettingChange(key, old, new, reboot, why)
 
 
 def setting_changes(
-    settings: Mapping[str, SettingSource],
-    previous: Mapping[str, str] | None,
-    layers: Sequence[Layer] | None = None,
+    values: Mapping[str, str], previous: Mapping[str, str] | None
 ) -> list[SettingChange]:
-    """What changes on the phone: against ``previous`` values, or catalog defaults (None).
-
-    ``layers`` (in the order they were merged into ``settings``) lets a first run
-    reuse each file's changes against the defaults (a fleet shares its Common file).
-    """
-    changes: list[SettingChange] = []
-    if previous is None and layers is not None:
-        combined: dict[str, SettingChange | None] = {}
-        for layer in layers:
-            combined.update(_layer_first_run(layer))
-        return [change for change in combined.values() if change is not None]
-    if previous is None:
-        for key, source in settings.items():
-            change = _first_run_change(key, source.value)
-            if change is not None:
-                changes.append(change)
-        return changes
-    current = {key: source.value for key, source in settings.items()}
-    for key, value in current.items():
-        old = previous.get(key)
-        if old != value:
-            reboot, why = _needs_reboot(key)
-            changes.append(SettingChange(key, old, value, reboot, why))
-    for key, old in previous.items():
-        if key not in current:
-            reboot, why = _needs_reboot(key)
-            changes.append(SettingChange(key, old, None, reboot, why))
-    return changes
+    """What changes on the phone (see :func:`changed_values`), as :class:`SettingChange`."""
+    return [as_setting_change(*change) for change in changed_values(values, previous)]
 
 
-def decide_reboot(settings: Mapping[str, SettingSource], changes: list[SettingChange]) -> Reboot:
-    """Whether the phone reboots after applying ``changes`` (see the module docstring)."""
+class PendingChanges(Sequence[SettingChange]):
+    """:func:`setting_changes` of the merged ``layers`` against ``previous``, computed on
+    first use (a fleet's summary needs only their number, ``count``)."""
+
+    __slots__ = ("_changes", "_count", "_layers", "_previous")
+
+    def __init__(
+        self, layers: Sequence[Layer], previous: Mapping[str, str] | None, count: int
+    ) -> None:
+        self._layers = tuple(layers)
+        self._previous = previous
+        self._count = count
+        self._changes: list[SettingChange] | None = None
+
+    def _all(self) -> list[SettingChange]:
+        if self._changes is None:
+            values = merge_values([layer.values for layer in self._layers])
+            self._changes = setting_changes(values, self._previous)
+        return self._changes
+
+    @overload
+    def __getitem__(self, index: int) -> SettingChange: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[SettingChange]: ...
+    def __getitem__(self, index: int | slice) -> SettingChange | list[SettingChange]:
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[SettingChange]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return self._all() == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return repr(self._all())
+
+
+def decide_reboot(
+    settings: Mapping[str, str] | Mapping[str, SettingSource],
+    changes: Iterable[SettingChange] = (),
+    keys: Sequence[str] | None = None,
+) -> Reboot:
+    """Whether the phone reboots after applying ``changes`` — or the changes of ``keys``,
+    those that need a reboot — (see the module docstring)."""
     forced = flag(settings, REBOOT_FORCE_KEY)
-    keys = tuple(change.key for change in changes if change.reboot)
-    return Reboot(needed=forced or bool(keys), forced=forced, keys=keys)
+    found = tuple(keys) if keys is not None else tuple(c.key for c in changes if c.reboot)
+    return Reboot(needed=forced or bool(found), forced=forced, keys=found)

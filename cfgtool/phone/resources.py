@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 
 from cfgtool.catalog import Model
 from cfgtool.knowledge import check_firmware_image, model_firmware
-from cfgtool.phone.result import ResourceCheck, SettingSource
+from cfgtool.phone.result import ResourceCheck
 from cfgtool.phone.transport import Identity, Method, Transports
 from cfgtool.phone.urls import host_of, resolve
 from cfgtool.provisioning import resource_kind
@@ -31,18 +31,18 @@ FIRMWARE = "firmware"
 
 
 def resource_settings(
-    settings: Mapping[str, SettingSource], keys: Iterable[str] | None = None
+    values: Mapping[str, str], keys: Iterable[str] | None = None
 ) -> list[tuple[str, str, str]]:
-    """``(key, kind, value)`` for every setting that names a resource file; ``keys``
-    limits the search to these keys (those ending in ``url`` are enough)."""
+    """``(key, kind, value)`` for every setting (key → value) that names a resource file;
+    ``keys`` limits the search to these keys (those ending in ``url`` are enough)."""
     found: list[tuple[str, str, str]] = []
-    for key in dict.fromkeys(keys) if keys is not None else settings:
-        source = settings[key]
+    for key in dict.fromkeys(keys) if keys is not None else values:
         if not key.endswith("url"):
             continue
         kind = resource_kind(key) or ("phone book" if _PHONE_BOOK.fullmatch(key) else None)
-        if kind is not None and source.value.strip() not in _NULL:
-            found.append((key, kind, source.value.strip()))
+        value = values[key].strip()
+        if kind is not None and value not in _NULL:
+            found.append((key, kind, value))
     return found
 
 
@@ -71,19 +71,19 @@ async def _check_one(
 
 
 async def check_resources(
-    settings: Mapping[str, SettingSource],
+    resources: Iterable[tuple[str, str, str]],
     directory: str,
     model: Model,
     transports: Transports,
     identity: Identity,
     *,
-    keys: Iterable[str] | None = None,
     check_external: bool = False,
 ) -> list[ResourceCheck]:
-    """Check every resource the settings (limited to ``keys``) name; see the module docstring."""
+    """Check every resource of ``resources`` (from :func:`resource_settings`); see the
+    module docstring."""
     server = host_of(directory)
     pending: list[asyncio.Task[ResourceCheck] | ResourceCheck] = []
-    for key, kind, value in resource_settings(settings, keys):
+    for key, kind, value in resources:
         if "$" in value:
             pending.append(ResourceCheck(key, kind, value, "not checked", detail="has a wildcard"))
             continue

@@ -10,6 +10,8 @@ unless asked not to, so nothing prints a password by accident.
 from __future__ import annotations
 
 import json
+import operator
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
@@ -26,6 +28,19 @@ __all__ = [
     "SettingChange",
     "SettingSource",
 ]
+
+
+_GETTERS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+
+
+def _fields(item: Any) -> tuple[Any, ...]:
+    # A fleet's worker processes send results back pickled: rebuilt by the constructor
+    # from their fields, a result costs half what the dataclass's own state does.
+    getter = _GETTERS.get(type(item))
+    if getter is None:
+        getter = _GETTERS[type(item)] = operator.attrgetter(*type(item).__match_args__)
+    return getter(item)
+
 
 FileKind = Literal["boot", "common", "mac", "include", "local", "key", "resource", "upload"]
 Outcome = Literal["provisioned", "no update", "failed"]
@@ -48,6 +63,9 @@ class Request:
     changed: bool | None = None
     seconds: float = 0.0
     error: str | None = None
+
+    def __reduce__(self) -> tuple[type[Request], tuple[Any, ...]]:
+        return (Request, _fields(self))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -92,6 +110,9 @@ class SettingChange:
     reboot: bool
     reason: str | None = None
 
+    def __reduce__(self) -> tuple[type[SettingChange], tuple[Any, ...]]:
+        return (SettingChange, _fields(self))
+
     def to_dict(self, *, show_secrets: bool = False) -> dict[str, Any]:
         def shown(value: str | None) -> str | None:
             if value is None or show_secrets:
@@ -116,6 +137,9 @@ class Reboot:
     forced: bool = False
     keys: tuple[str, ...] = ()
 
+    def __reduce__(self) -> tuple[type[Reboot], tuple[Any, ...]]:
+        return (Reboot, _fields(self))
+
     def to_dict(self) -> dict[str, Any]:
         return {"needed": self.needed, "forced": self.forced, "keys": list(self.keys)}
 
@@ -130,6 +154,9 @@ class ResourceCheck:
     status: ResourceStatus
     bytes: int | None = None
     detail: str | None = None
+
+    def __reduce__(self) -> tuple[type[ResourceCheck], tuple[Any, ...]]:
+        return (ResourceCheck, _fields(self))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -153,8 +180,10 @@ class ProvisionResult:
     user_agent: str
     outcome: Outcome = "provisioned"
     requests: list[Request] = field(default_factory=list)
-    settings: dict[str, SettingSource] = field(default_factory=dict)
-    changes: list[SettingChange] = field(default_factory=list)
+    # Key → SettingSource; a played phone's (a MergedSettings) is read when first asked.
+    settings: Mapping[str, SettingSource] = field(default_factory=dict)
+    # A played phone's (a PendingChanges) are listed when first asked.
+    changes: Sequence[SettingChange] = field(default_factory=list)
     reboot: Reboot = field(default_factory=Reboot)
     resources: list[ResourceCheck] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)

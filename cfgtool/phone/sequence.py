@@ -10,7 +10,8 @@ server does (a 404 or a wrong key is a diagnostic). In order:
 2. each encrypted file is decrypted (:mod:`.decrypt`);
 3. with ``auto_provision.custom.sync = 1`` the server's ``<mac>-local.cfg`` too;
 4. the MD5 rule (:mod:`.state`): unchanged files mean "no update";
-5. merge with provenance (:mod:`.merge`), lint, changes and the reboot decision;
+5. merge with provenance (:mod:`.merge`, read when asked for), lint, changes and the
+   reboot decision (:mod:`.applied`, in a worker process for a fleet);
 6. resources (:mod:`.resources`); the local file is uploaded back (custom sync).
 """
 
@@ -26,16 +27,16 @@ from cfgtool.filenames import classify
 from cfgtool.phone import decrypt, state
 from cfgtool.phone.boot import boot_includes
 from cfgtool.phone.firmware import boot_files_from
-from cfgtool.phone.merge import PROTECT_KEY, SYNC_KEY, flag, merge_layers
+from cfgtool.phone.merge import PROTECT_KEY, SYNC_KEY, MergedSettings, flag, merge_values
 from cfgtool.phone.problems import (
     FAILURE_REASONS,
     decrypt_problem,
     fetch_problem,
     resource_problems,
 )
-from cfgtool.phone.reboot import decide_reboot, setting_changes
+from cfgtool.phone.reboot import PendingChanges, decide_reboot
 from cfgtool.phone.resources import check_resources
-from cfgtool.phone.result import FileKind, ProvisionResult, Request, SettingSource
+from cfgtool.phone.result import FileKind, ProvisionResult, Request
 from cfgtool.phone.spec import PhoneSpec
 from cfgtool.phone.transport import Fetched, Identity, Method, Transports
 from cfgtool.phone.urls import plan_urls, resolve, scheme_of, sibling
@@ -179,7 +180,7 @@ class _Run:
         digest = md5 or hashlib.md5(data).hexdigest()
         return await self.parser.layer(name, kind, text, digest, lint_model)
 
-    async def local_layer(self, downloaded: Mapping[str, SettingSource]) -> Layer | None:
+    async def local_layer(self, downloaded: Mapping[str, str]) -> Layer | None:
         """The phone's ``<mac>-local.cfg``, updated from the server's copy under custom sync."""
         own = self.spec.local
         if own is None and self.spec.state_dir:
@@ -200,8 +201,8 @@ class _Run:
                 self.result.diagnostics.append(fetch_problem(fetched, "local", severity="warning"))
         if len(layers) < 2:
             return layers[0] if layers else None
-        merged = merge_layers(layers)
-        lines = ["#!version:1.0.0.1"] + [f"{key} = {s.value}" for key, s in merged.items()]
+        merged = merge_values([layer.values for layer in layers])
+        lines = ["#!version:1.0.0.1"] + [f"{key} = {value}" for key, value in merged.items()]
         return await self.local_text(name, "\n".join(lines) + "\n")
 
     async def local_text(self, name: str, text: str) -> Layer:
@@ -245,40 +246,39 @@ class _Run:
                 "file not found",
             )
             return result
-        downloaded = merge_layers(layers)
-        local = await self.local_layer(downloaded)
+        unchanged = state.is_unchanged(self.previous, md5s)
+        previous = self.previous.settings if self.previous is not None else None
+        downloaded = applied = self.parser.apply(layers, layers, previous, changes=not unchanged)
+        local = await self.local_layer(downloaded.switches)
         order = list(layers)
-        if local is None:
-            result.settings = downloaded
-        else:
-            protect = flag(downloaded, PROTECT_KEY)
+        if local is not None:
+            protect = flag(downloaded.switches, PROTECT_KEY)
             order = [*layers, local] if protect else [local, *layers]
-            result.settings = merge_layers(order)
+            applied = self.parser.apply(order, [*layers, local], previous, changes=not unchanged)
+        result.settings = MergedSettings(order, applied.count)
         for layer in layers:
             result.diagnostics.extend(layer.diagnostics)
-        if state.is_unchanged(self.previous, md5s):
+        if unchanged:
             result.outcome = "no update"
         else:
-            previous = self.previous.settings if self.previous is not None else None
-            result.changes = setting_changes(result.settings, previous, order)
-            result.reboot = decide_reboot(result.settings, result.changes)
+            result.changes = PendingChanges(order, previous, applied.changes)
+            result.reboot = decide_reboot(applied.switches, keys=applied.reboot_keys)
         result.resources = await check_resources(
-            result.settings,
+            applied.resources,
             self.plan.directory,
             self.spec.model,
             self.transports,
             self.identity,
-            keys=[key for layer in (*layers, local) if layer is not None for key in layer.url_keys],
             check_external=self.spec.check_external,
         )
         result.diagnostics.extend(resource_problems(result.resources, result.settings))
-        if local is not None and flag(downloaded, SYNC_KEY) and self.spec.upload:
+        if local is not None and flag(downloaded.switches, SYNC_KEY) and self.spec.upload:
             body = local.text.encode("utf-8")
             uploaded = await self.request("PUT", self.plan.local, "upload", body)
             if not uploaded.ok:
                 result.diagnostics.append(fetch_problem(uploaded, "upload", severity="warning"))
         if self.spec.state_dir and result.outcome == "provisioned":
-            values = {key: source.value for key, source in result.settings.items()}
+            values = merge_values([layer.values for layer in order])
             state.save_state(self.spec.state_dir, self.spec.mac, state.PhoneState(md5s, values))
             if local is not None:
                 state.save_local(self.spec.state_dir, self.spec.mac, local.text)

@@ -49,21 +49,24 @@ class HttpClient:
     def __init__(self, options: ClientOptions) -> None:
         self.options = options
         self._session: aiohttp.ClientSession | None = None
+        self._context: ssl.SSLContext | bool | None = None
 
     def _ssl(self) -> ssl.SSLContext | bool:
-        if self.options.insecure:
-            return False
-        context = ssl.create_default_context(cafile=self.options.ca)
-        return context
+        # Made on the first https:// request: loading the CA store costs tens of ms,
+        # which every worker process of a fleet over http:// would pay for nothing.
+        if self._context is None:
+            insecure = self.options.insecure
+            self._context = (
+                False if insecure else ssl.create_default_context(cafile=self.options.ca)
+            )
+        return self._context
 
     def session(self) -> aiohttp.ClientSession:
         if self._session is None:
             # aiohttp is heavy to import; only runs that speak HTTP load it.
             import aiohttp
 
-            connector = aiohttp.TCPConnector(
-                limit=self.options.connections, ssl=self._ssl(), force_close=False
-            )
+            connector = aiohttp.TCPConnector(limit=self.options.connections, force_close=False)
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 timeout=aiohttp.ClientTimeout(total=self.options.timeout),
@@ -87,16 +90,22 @@ class HttpClient:
         password = (url_password if url_user is not None else identity.password) or ""
         headers = {"User-Agent": identity.user_agent}
         session = self.session()
+        tls = self._ssl() if plain[:6].lower() == "https:" else True
         try:
-            async with session.request(method, plain, headers=headers, data=data) as response:
+            async with session.request(
+                method, plain, headers=headers, data=data, ssl=tls
+            ) as response:
                 status = response.status
                 body = await response.read() if method == "GET" else b""
-                challenges = response.headers.getall("WWW-Authenticate", [])
                 size = response.content_length
-                uri = response.url.raw_path_qs
+                if status == 401 and user is not None:
+                    challenges = response.headers.getall("WWW-Authenticate", [])
+                    uri = response.url.raw_path_qs
             if status == 401 and user is not None:
                 headers["Authorization"] = _authorization(challenges, method, uri, user, password)
-                async with session.request(method, plain, headers=headers, data=data) as response:
+                async with session.request(
+                    method, plain, headers=headers, data=data, ssl=tls
+                ) as response:
                     status = response.status
                     body = await response.read() if method == "GET" else b""
                     size = response.content_length
