@@ -2,9 +2,11 @@
 
 Each rule is one module in :mod:`cfgtool.linting.rules` (yamllint style) that
 defines ``CODE``, ``NAME``, ``SEVERITY``, ``SUMMARY``, optionally ``OWNS`` (the
-kinds of problem it alone reports, see ``rules/_shared.py``) and
-``fix(doc, context)``, a module docstring with a failing and a passing example,
-and ``check(doc, context) -> Iterable[Problem]``. The explicit registry in
+kinds of problem it alone reports, see ``rules/_shared.py``), ``TRIGGERS`` (the
+facts without which it finds nothing, see ``_shared.TRIGGERS``: the engine
+skips it on a file that has none of them) and ``fix(doc, context)``, a module
+docstring with a failing and a passing example, and
+``check(doc, context) -> Iterable[Problem]``. The explicit registry in
 ``rules/__init__.py`` turns each module into a :class:`Rule`, whose
 :meth:`Rule.check` stamps each problem with the rule's code and default severity
 (as yamllint and sqlfluff do): a rule never names itself.
@@ -86,6 +88,14 @@ class LintContext:
     # The document's shared facts, built once per file by the engine (see ``rules/_shared.facts``).
     facts: Facts | None = None
 
+    def at(self, path: str | None, filename: str | None) -> LintContext:
+        """This context for the file at ``path`` named ``filename`` (a copy; see with_facts)."""
+        copy = object.__new__(LintContext)
+        copy.__dict__.update(self.__dict__)
+        copy.__dict__["path"] = path
+        copy.__dict__["filename"] = filename
+        return copy
+
     def with_facts(self, facts: Facts) -> LintContext:
         """This context for one document, carrying its shared facts."""
         # A copy of the fields, not dataclasses.replace: that re-runs __init__
@@ -154,7 +164,9 @@ class Rule:
     """A registered rule: stable code, name, default severity, docs and its check.
 
     ``find`` is the rule module's ``check``; ``owns`` the kinds of problem only
-    this rule reports (``OWNS``), so that one mistake gives one diagnostic.
+    this rule reports (``OWNS``), so that one mistake gives one diagnostic;
+    ``triggers`` the facts of a file without which it finds nothing (``TRIGGERS``;
+    None: it looks at every file).
     """
 
     code: str
@@ -166,6 +178,7 @@ class Rule:
     fix: FixFunction | None = None
     scope: str = "lint"  # "lint": every file; "model": only under `cfgtool validate`
     owns: tuple[str, ...] = ()
+    triggers: frozenset[str] | None = None
 
     @property
     def fixable(self) -> bool:
@@ -204,4 +217,9 @@ class Rule:
             fix=getattr(module, "fix", None),
             scope=getattr(module, "SCOPE", "lint"),
             owns=tuple(getattr(module, "OWNS", ())),
+            triggers=_triggers(getattr(module, "TRIGGERS", None)),
         )
+
+
+def _triggers(names: Iterable[str] | None) -> frozenset[str] | None:
+    return None if names is None else frozenset(names)

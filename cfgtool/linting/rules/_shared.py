@@ -16,9 +16,9 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from cfgtool.catalog import Param, load_catalog, normalize_key
-from cfgtool.format import NULL_VALUE
+from cfgtool.format import DEFAULT_VERSION, DIRECTIVE_MARKER, NULL_VALUE
 from cfgtool.masking import is_secret_key
-from cfgtool.nodes import Document, Entry, Invalid, MisplacedHeader, Node
+from cfgtool.nodes import Comment, Document, Entry, Header, Invalid, MisplacedHeader, Node
 from cfgtool.parser import BOM, loads
 
 if TYPE_CHECKING:
@@ -322,12 +322,21 @@ class Facts:
     entries whose value a rule owns (joined lines, template syntax). ``unknown``:
     well-formed keys neither the catalog nor the configuration knows. ``typed``:
     non-empty values of known keys with a checkable type. ``aes``: non-empty
-    values of AES-key settings.
+    values of AES-key settings. ``odd_endings``: lines that end other than in
+    LF (CRLF, CR, or the last line with none); ``bad_header``: line 1 is not
+    the exact header.
+
+    ``present`` names the facts a file has (see :data:`TRIGGERS`): the engine
+    runs a rule that declares ``TRIGGERS`` only when one of them is present, so
+    a clean file costs the rules that have nothing to look at nothing.
     """
 
     __slots__ = (
         "aes",
+        "bad_header",
+        "bom",
         "checked",
+        "directives",
         "doc",
         "entries",
         "extra_known_keys",
@@ -336,6 +345,8 @@ class Facts:
         "items",
         "keys",
         "misplaced",
+        "odd_endings",
+        "present",
         "typed",
         "unknown",
         "user_passwords",
@@ -358,9 +369,36 @@ class Facts:
         self.user_passwords: list[Entry] = []
         self.invisible: list[Entry] = []
         self.whitespace: list[Node] = []
+        self.odd_endings: list[Node] = []
+        self.bom = False
+        self.bad_header = False
+        self.directives = False  # a comment mentions ``cfgtool:`` (see directives.py)
+        self.present: frozenset[str] = frozenset()
         # (entry, catalog pattern) for the rules that use the vendor facts, found once
         # per file by ``_knowledge.checked_entries`` (six rules ask).
         self.checked: list[tuple[Entry, str]] | None = None
+
+
+# The facts a rule's ``TRIGGERS`` may name: the lists and flags of :class:`Facts`, and what
+# the engine adds from the context: "template" (a template file), "site_types" (the
+# configuration has typed known-keys), "common_file" (a Common file's name).
+FACT_TRIGGERS = (
+    "aes",
+    "bad_header",
+    "bom",
+    "invalid",
+    "invisible",
+    "keys",
+    "misplaced",
+    "odd_endings",
+    "typed",
+    "unknown",
+    "user_passwords",
+    "values",
+    "whitespace",
+)
+CONTEXT_TRIGGERS = frozenset({"template", "site_types", "common_file"})
+TRIGGERS = frozenset(FACT_TRIGGERS) | CONTEXT_TRIGGERS
 
 
 def scan(doc: Document, extra_known_keys: frozenset[str] = frozenset()) -> Facts:
@@ -368,6 +406,10 @@ def scan(doc: Document, extra_known_keys: frozenset[str] = frozenset()) -> Facts
     snapshot = list(doc.items)
     found = _scan(snapshot, extra_known_keys)
     found.doc, found.items, found.extra_known_keys = doc, snapshot, extra_known_keys
+    found.bom = doc.bom
+    first = snapshot[0] if snapshot else None
+    found.bad_header = not (type(first) is Header and first.version == DEFAULT_VERSION)
+    found.present = frozenset([name for name in FACT_TRIGGERS if getattr(found, name)])
     return found
 
 
@@ -396,10 +438,13 @@ def _scan(items: list[Node], extra: frozenset[str]) -> Facts:
     unknown, typed, aes, whitespace = result.unknown, result.typed, result.aes, result.whitespace
     cache = _KEY_FACTS
     suspect = _VALUE_SUSPECT.search
+    odd_endings = result.odd_endings
     for node in items:
         raw = node.raw
         if raw and (raw[-1] == " " or raw[-1] == "\t" or "\t" in raw):
             whitespace.append(node)
+        if node.eol != "\n":
+            odd_endings.append(node)
         if isinstance(node, Entry):
             entries.append(node)
             key = node.key
@@ -430,6 +475,9 @@ def _scan(items: list[Node], extra: frozenset[str]) -> Facts:
                 unknown.append(node)
         elif isinstance(node, Invalid):
             result.invalid.append((node, invalid_owner(node)))
+        elif type(node) is Comment:
+            if DIRECTIVE_MARKER in raw:
+                result.directives = True
         elif isinstance(node, MisplacedHeader):
             result.misplaced.append(node)
     return result

@@ -31,6 +31,7 @@ CODE = "CFG101"
 NAME = "missing-header"
 SEVERITY: Severity = "error"
 SUMMARY = "line 1 is not the '#!version:1.0.0.1' header the phone requires"
+TRIGGERS = ("bad_header",)
 
 # `#!Version:1.0.0.1`, `# !version 1.0.0.1`, `#version:1.0.0.1`: a header with a slip.
 _NEAR_HEADER = re.compile(r"[ \t]*#[ \t]*!?[ \t]*version\b", re.IGNORECASE)

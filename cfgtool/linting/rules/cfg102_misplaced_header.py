@@ -31,6 +31,7 @@ CODE = "CFG102"
 NAME = "misplaced-header"
 SEVERITY: Severity = "error"
 SUMMARY = "a '#!version' line that is not on line 1, or is indented"
+TRIGGERS = ("misplaced",)
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Problem]:

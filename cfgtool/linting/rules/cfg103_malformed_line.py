@@ -35,6 +35,7 @@ NAME = "malformed-line"
 SEVERITY: Severity = "error"
 SUMMARY = "a line that is neither a comment nor 'key = value'"
 OWNS = (MALFORMED_LINE,)  # one mistake, one diagnostic: see rules/_shared.py
+TRIGGERS = ("invalid",)
 
 _KEY_SPACE_VALUE = re.compile(r"(\S+)[ \t]+\S")
 _KEY_COLON_VALUE = re.compile(r"([^\s:]+)[ \t]*:[ \t]*\S")

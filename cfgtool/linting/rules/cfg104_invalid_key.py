@@ -36,6 +36,7 @@ NAME = "invalid-key"
 SEVERITY: Severity = "error"
 SUMMARY = "empty key, space inside the key, odd characters, or a stray dot"
 OWNS = (INVALID_KEY,)  # one mistake, one diagnostic: see rules/_shared.py
+TRIGGERS = ("keys",)
 
 _BAD_CHAR = re.compile(r"[^A-Za-z0-9_.\-]")
 

@@ -33,6 +33,7 @@ NAME = "legacy-format"
 SEVERITY: Severity = "error"
 SUMMARY = "'[ section ]' lines or the v6x 'path = ...' layout, which firmware 70+ ignores"
 OWNS = (LEGACY_FORMAT,)  # one mistake, one diagnostic: see rules/_shared.py
+TRIGGERS = ("invalid", "keys")
 
 _HINT = "rewrite the settings as dotted 'key = value' lines (firmware 70 and later)"
 

@@ -46,6 +46,7 @@ NAME = "encoding"
 SEVERITY: Severity = "error"
 SUMMARY = "BOM, control characters, invisible characters, mixed line endings, invalid UTF-8"
 OWNS = (CONTROL_CHARACTER,)  # one mistake, one diagnostic: see rules/_shared.py
+TRIGGERS = ("bom", "invalid", "invisible", "odd_endings")
 
 _ENDING_NAMES = {"\n": "LF", "\r\n": "CRLF", "\r": "CR"}
 

@@ -34,6 +34,7 @@ CODE = "CFG108"
 NAME = "whitespace"
 SEVERITY: Severity = "info"
 SUMMARY = "trailing whitespace, tabs, or no newline at the end of the file"
+TRIGGERS = ("whitespace", "odd_endings")
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Problem]:

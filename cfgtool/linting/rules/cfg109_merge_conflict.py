@@ -34,6 +34,7 @@ NAME = "merge-conflict"
 SEVERITY: Severity = "error"
 SUMMARY = "a '<<<<<<<', '=======' or '>>>>>>>' merge conflict marker left in the file"
 OWNS = (MERGE_CONFLICT,)  # one mistake, one diagnostic: see rules/_shared.py
+TRIGGERS = ("invalid",)
 
 _MARKERS = {
     "<": "start of a merge conflict",

@@ -31,6 +31,7 @@ NAME = "pasted-shell"
 SEVERITY: Severity = "error"
 SUMMARY = "a shell prompt or command pasted into the file ('$ ...', 'user@host:~# ...')"
 OWNS = (PASTED_SHELL,)  # one mistake, one diagnostic: see rules/_shared.py
+TRIGGERS = ("invalid", "keys")
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Problem]:

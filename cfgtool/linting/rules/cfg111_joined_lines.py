@@ -37,6 +37,7 @@ NAME = "joined-lines"
 SEVERITY: Severity = "error"
 SUMMARY = "a value that holds another 'key = value' setting (two lines ran together)"
 OWNS = (JOINED_LINES,)  # one mistake, one diagnostic: see rules/_shared.py
+TRIGGERS = ("values", "odd_endings")
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Problem]:

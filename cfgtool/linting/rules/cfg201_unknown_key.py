@@ -32,6 +32,7 @@ CODE = "CFG201"
 NAME = "unknown-key"
 SEVERITY: Severity = "warning"
 SUMMARY = "a key the parameter catalog does not know (did you mean ...?)"
+TRIGGERS = ("unknown",)
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Problem]:

@@ -55,6 +55,7 @@ CODE = "CFG202"
 NAME = "invalid-value"
 SEVERITY: Severity = "error"
 SUMMARY = "a value the key's type does not allow (error when certain; outside a public list: info)"
+TRIGGERS = ("typed", "site_types")
 
 # Typed values repeat across files ("1", "5060", "English"): remember each verdict.
 _VERDICTS: dict[tuple[str, str], Finding | None] = {}

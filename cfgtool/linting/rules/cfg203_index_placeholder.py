@@ -33,6 +33,7 @@ NAME = "index-placeholder"
 SEVERITY: Severity = "error"
 SUMMARY = "a placeholder such as 'X', '*' or '%d' where the key needs an index number"
 OWNS = (INDEX_PLACEHOLDER,)  # one mistake, one diagnostic: see rules/_shared.py
+TRIGGERS = ("keys",)
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Problem]:

@@ -34,6 +34,7 @@ CODE = "CFG204"
 NAME = "misspelled-key"
 SEVERITY: Severity = "error"
 SUMMARY = "a key one slip away from a common catalog key (ccount.1.expires)"
+TRIGGERS = ("unknown",)
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Problem]:

@@ -35,6 +35,7 @@ CODE = "CFG401"
 NAME = "secret-in-common-file"
 SEVERITY: Severity = "warning"
 SUMMARY = "an account password, AES key or URL credential in a Common file every phone fetches"
+TRIGGERS = ("common_file",)
 
 
 def _what(key: str) -> str | None:

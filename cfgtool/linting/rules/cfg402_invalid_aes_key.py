@@ -33,6 +33,7 @@ CODE = "CFG402"
 NAME = "invalid-aes-key"
 SEVERITY: Severity = "error"
 SUMMARY = "an AES key that is not 16 (or 32) characters of the allowed set"
+TRIGGERS = ("aes",)
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Problem]:

@@ -29,6 +29,7 @@ CODE = "CFG403"
 NAME = "default-password"
 SEVERITY: Severity = "warning"
 SUMMARY = "a phone web password set to the factory default (admin:admin) or to the user name"
+TRIGGERS = ("user_passwords",)
 
 _FACTORY_DEFAULTS = frozenset({("admin", "admin"), ("user", "user"), ("var", "var")})
 

@@ -50,6 +50,7 @@ NAME = "template-placeholder"
 SEVERITY: Severity = "error"
 SUMMARY = "template syntax ({{ }}, {% %}, {$x}, %%x%%; ${X} warns) left in a rendered file"
 OWNS = (TEMPLATE_PLACEHOLDER,)  # one mistake, one diagnostic: see rules/_shared.py
+TRIGGERS = ("keys", "values", "template")
 
 # Variables every rendered phone has, whether or not the inventory lists them.
 IMPLICIT_VARIABLES = frozenset({"mac", "model"})

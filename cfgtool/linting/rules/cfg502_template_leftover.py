@@ -37,6 +37,7 @@ NAME = "template-leftover"
 SEVERITY: Severity = "error"
 SUMMARY = "a stray template fragment ('}}', '{{', '{%', '%}', '{$', '${')"
 OWNS = (TEMPLATE_LEFTOVER,)  # one mistake, one diagnostic: see rules/_shared.py
+TRIGGERS = ("invalid", "keys", "values")
 
 _HINT = "finish or remove the template syntax"
 

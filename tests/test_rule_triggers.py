@@ -1,0 +1,104 @@
+"""Rule triggers: the engine skips a rule on a file without its TRIGGERS, which must not
+change a single finding (issue 15: rules with nothing to look at cost nothing).
+
+Each rule is run directly (as ``tests/test_rules.py`` does, past the engine's
+skipping) on documents the engine would skip it on: it must find nothing there.
+The documents are the rule cases' own lines, shuffled with every line ending,
+a BOM, headers and odd lines, under plain, Common, template and site-typed
+contexts.
+"""
+
+from __future__ import annotations
+
+import tomllib
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cfgtool.linting.config import config_from_table
+from cfgtool.linting.engine import _present, make_context
+from cfgtool.linting.rule import LintContext, Rule
+from cfgtool.linting.rules import RULES
+from cfgtool.linting.rules._shared import TRIGGERS, scan
+from cfgtool.parser import loads
+from tests.test_rules import CASES, context_for
+
+TRIGGERED = tuple(rule for rule in RULES if rule.triggers is not None)
+CASE_LINES = sorted({line for case in CASES for line in case.text.splitlines()})
+LINES = st.one_of(
+    st.sampled_from(CASE_LINES),
+    st.sampled_from(
+        [
+            "#!version:1.0.0.1",
+            "#!version:2.0",
+            "  #!version:1.0.0.1",
+            "# cfgtool: disable-next-line=CFG201",
+            "account.1.password = {{ password }}",
+            "static.security.user_password = admin:admin",
+            "account.1.enable = 1",
+            "custom.site.mode = dusk",
+            "",
+            "  \t",
+        ]
+    ),
+)
+TEXTS = st.tuples(
+    st.booleans(),
+    st.lists(st.tuples(LINES, st.sampled_from(["\n", "\n", "\r\n", "\r", ""])), max_size=10),
+).map(lambda made: ("\ufeff" if made[0] else "") + "".join(a + b for a, b in made[1]))
+SITE = config_from_table(
+    tomllib.loads('[known-keys]\n"custom.site.mode" = { type = "enum", allowed = "day|night" }\n')
+)
+
+
+def contexts() -> st.SearchStrategy[LintContext]:
+    return st.one_of(
+        st.builds(
+            lambda name, template: make_context(SITE, name, template=template),
+            st.sampled_from(["0015651130f9.cfg", "y000000000028.cfg", "phone.cfg.tmpl"]),
+            st.booleans(),
+        ),
+        st.sampled_from([context_for(case) for case in CASES]),
+    )
+
+
+def skipped_but_finding(text: str, context: LintContext) -> list[str]:
+    doc = loads(text, filename=context.path)
+    context = context.with_facts(scan(doc, context.extra_known_keys))
+    assert context.facts is not None
+    present = _present(context.facts, context)
+    return [
+        f"{rule.code}: {found.message}"
+        for rule in TRIGGERED
+        if rule.triggers is not None and rule.triggers.isdisjoint(present)
+        for found in rule.check(doc, context)
+    ]
+
+
+def test_triggers_name_facts_the_engine_knows() -> None:
+    for rule in RULES:
+        assert rule.triggers is None or rule.triggers <= TRIGGERS, rule.code
+    assert len(TRIGGERED) >= 15  # most lint rules look at what few files have
+
+
+def test_no_case_is_found_by_a_rule_the_engine_skips() -> None:
+    for case in CASES:
+        assert skipped_but_finding(case.text, context_for(case)) == [], case.id
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS, contexts())
+def test_no_finding_is_lost_by_skipping(text: str, context: LintContext) -> None:
+    assert skipped_but_finding(text, context) == []
+
+
+def test_a_missing_trigger_would_be_caught() -> None:
+    """Guard the guard: CFG108 told to wait for tabs alone misses a file's last line."""
+    rule = next(rule for rule in RULES if rule.code == "CFG108")
+    narrowed = Rule(**{**rule.__dict__, "triggers": frozenset({"whitespace"})})
+    doc = loads("#!version:1.0.0.1\nk = v", filename="a.cfg")
+    context = make_context(SITE, "a.cfg").with_facts(scan(doc))
+    assert context.facts is not None
+    assert narrowed.triggers is not None
+    assert narrowed.triggers.isdisjoint(_present(context.facts, context))
+    assert list(narrowed.check(doc, context))
