@@ -190,7 +190,7 @@ def loads(text: str, *, filename: str | None = None) -> Document:
         match = everyday(text, position)
         if match is not None and match.end() > position:
             # A line of an everyday shape (see _EVERYDAY): the node without the scanner.
-            eol = match.group(4)
+            eol = match.group(5)
             stop = match.end() - len(eol)
             raw = text[position:stop]
             key = match.group(1)
@@ -208,6 +208,8 @@ def loads(text: str, *, filename: str | None = None) -> Document:
                 )
             elif match.group(3) is not None:
                 append(Comment(raw, eol, line))
+            elif match.group(4) is not None:
+                append(_node("VERSION", raw, eol, line))
             else:
                 append(Blank(raw, eol, line))
             position = match.end()
@@ -237,16 +239,17 @@ def loads(text: str, *, filename: str | None = None) -> Document:
 # every other terminal would be tried first; 100,000 files in a lint run): a setting
 # whose key starts with a letter, digit or ``_`` and has only those, ``.`` and ``-``
 # (groups 1-2: key and value, stripped), a comment that is not a header (group 3),
-# or a blank line (neither); group 4 is the line ending. No priority-3 terminal
-# (header, section, template tag, merge marker) starts like these, and the other
-# priority-2 terminals exclude each other (Lark's strict mode proves it), so the
-# scanner would take the same terminal; the tests hold both readings equal.
+# a header (group 4: the priority-3 terminal of these lines) or a blank line (none);
+# group 5 is the line ending. No other priority-3 terminal (section, template tag,
+# merge marker) starts like these, and the priority-2 terminals exclude each other
+# (Lark's strict mode proves it), so the scanner would take the same terminal; the
+# tests hold both readings equal.
 _TEXT_CHAR = r"[^\x00-\x08\x0a-\x1f\x7f-\x9f]"
 _VALUE_END = r"[^\x00-\x08\x0a-\x1f\x7f-\x9f \t]"
 _EVERYDAY = re.compile(
     r"[ \t]*+(?:([A-Za-z0-9_][A-Za-z0-9_.\-]*+)[ \t]*+=(?!=)[ \t]*+"
-    rf"((?:{_TEXT_CHAR}*{_VALUE_END})?)[ \t]*+|(#)(?!!version:){_TEXT_CHAR}*+|)"
-    r"(\r\n|\r|\n|\Z)"
+    rf"((?:{_TEXT_CHAR}*{_VALUE_END})?)[ \t]*+|(#)(?!!version:){_TEXT_CHAR}*+"
+    rf"|(#!version:){_TEXT_CHAR}*+|)(\r\n|\r|\n|\Z)"
 )
 
 

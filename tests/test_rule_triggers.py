@@ -16,10 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cfgtool.linting.config import config_from_table
-from cfgtool.linting.engine import _present, make_context
+from cfgtool.linting.engine import _present, _with_masks, make_context
 from cfgtool.linting.rule import LintContext, Rule
 from cfgtool.linting.rules import RULES
-from cfgtool.linting.rules._shared import TRIGGERS, scan
+from cfgtool.linting.rules._shared import FACT_TRIGGERS, TRIGGER_BITS, TRIGGERS, scan
 from cfgtool.parser import loads
 from tests.test_rules import CASES, context_for
 
@@ -66,11 +66,15 @@ def skipped_but_finding(text: str, context: LintContext) -> list[str]:
     doc = loads(text, filename=context.path)
     context = context.with_facts(scan(doc, context.extra_known_keys))
     assert context.facts is not None
-    present = _present(context.facts, context)
+    facts = context.facts
+    assert facts.present == sum(
+        TRIGGER_BITS[name] for name in FACT_TRIGGERS if getattr(facts, name)
+    )
+    present = _present(facts, context)
     return [
         f"{rule.code}: {found.message}"
-        for rule in TRIGGERED
-        if rule.triggers is not None and rule.triggers.isdisjoint(present)
+        for rule, mask in _with_masks(TRIGGERED)
+        if not mask & present
         for found in rule.check(doc, context)
     ]
 
@@ -99,6 +103,18 @@ def test_a_missing_trigger_would_be_caught() -> None:
     doc = loads("#!version:1.0.0.1\nk = v", filename="a.cfg")
     context = make_context(SITE, "a.cfg").with_facts(scan(doc))
     assert context.facts is not None
-    assert narrowed.triggers is not None
-    assert narrowed.triggers.isdisjoint(_present(context.facts, context))
+    ((_, mask),) = _with_masks((narrowed,))
+    assert not mask & _present(context.facts, context)
     assert list(narrowed.check(doc, context))
+
+
+def test_rules_without_triggers_run_on_every_file() -> None:
+    doc = loads("", filename="a.cfg")
+    context = make_context(SITE, "a.cfg").with_facts(scan(doc))
+    assert context.facts is not None and context.facts.present == TRIGGER_BITS["bad_header"]
+    bare = loads("#!version:1.0.0.1\n", filename="a.cfg")
+    bare_context = make_context(SITE, "a.cfg").with_facts(scan(bare))
+    assert bare_context.facts is not None and bare_context.facts.present == 0
+    present = _present(bare_context.facts, bare_context)
+    untriggered = tuple(rule for rule in RULES if rule.triggers is None)
+    assert untriggered and all(mask & present for _, mask in _with_masks(untriggered))

@@ -32,7 +32,7 @@ from cfgtool.linting.config import ConfigResolver, LintConfig
 from cfgtool.linting.fixing import apply_fixes, unified_diff
 from cfgtool.linting.results import FileResult
 from cfgtool.linting.rule import LintContext, Rule
-from cfgtool.linting.rules._shared import Facts, scan
+from cfgtool.linting.rules._shared import TRIGGER_BITS, Facts, scan, trigger_mask
 from cfgtool.linting.suppressions import (
     UNUSED_CODE,
     apply_suppressions,
@@ -118,24 +118,48 @@ def lint(
     enabled = config.enabled_rules(candidates)
     present = _present(facts, context)
     diagnostics: list[Diagnostic] = []
-    for rule in enabled:
-        triggers = rule.triggers
-        if triggers is None or not triggers.isdisjoint(present):
+    for rule, triggers in _with_masks(enabled):
+        if triggers & present:
             diagnostics.extend(rule.check(doc, context))
     return _finish(doc, diagnostics, config, context, enabled, candidates)
 
 
-def _present(facts: Facts, context: LintContext) -> frozenset[str]:
-    """The triggers a file has: its facts', and those of its context (see ``_shared``)."""
-    more = []
+def _present(facts: Facts, context: LintContext) -> int:
+    """The triggers a file has, as bits: its facts', and its context's (see ``_shared``)."""
+    present = facts.present | _EVERY_FILE
     if context.template:
-        more.append("template")
+        present |= _TEMPLATE
     if context.config is not None and context.config.known_keys:
-        more.append("site_types")
+        present |= _SITE_TYPES
     name = context.filename or (basename(context.path) if context.path else None)
     if name and name[:1] in "yY" and classify(name).is_common:
-        more.append("common_file")
-    return facts.present.union(more) if more else facts.present
+        present |= _COMMON_FILE
+    return present
+
+
+# The bit every file has: the one rules without triggers wait for.
+_EVERY_FILE = 1 << len(TRIGGER_BITS)
+_TEMPLATE = trigger_mask(["template"])
+_SITE_TYPES = trigger_mask(["site_types"])
+_COMMON_FILE = trigger_mask(["common_file"])
+
+
+def _with_masks(rules: tuple[Rule, ...]) -> tuple[tuple[Rule, int], ...]:
+    """Each rule with the bits of its triggers (a rule without triggers: every file's)."""
+    found = _MASKS.get(id(rules))
+    if found is None or found[0] is not rules:
+        if len(_MASKS) >= 64:
+            _MASKS.clear()
+        masks = tuple(
+            (rule, _EVERY_FILE if rule.triggers is None else trigger_mask(rule.triggers))
+            for rule in rules
+        )
+        found = _MASKS[id(rules)] = (rules, masks)
+    return found[1]
+
+
+# id of a tuple of rules (config.enabled_rules gives the same tuple every time) -> masks
+_MASKS: dict[int, tuple[tuple[Rule, ...], tuple[tuple[Rule, int], ...]]] = {}
 
 
 def _finish(

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import compress
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from cfgtool.catalog import Param, load_catalog, normalize_key
@@ -271,6 +273,8 @@ def fix_newline(doc: Document, choice: str) -> str:
 
 # --- one pass over a document, shared by every rule ---------------------------------------
 
+# The settings that name the firmware image (its generation: see rules/_knowledge.py).
+FIRMWARE_KEYS = frozenset({"firmware.url", "static.firmware.url"})
 # Types that cfgtool.catalog.check_value has something to say about.
 CHECKED_TYPES = frozenset({"bool", "int", "enum", "url", "ip", "time"})
 PER_USER_KEYS = frozenset({"security.user_password", "static.security.user_password"})
@@ -290,11 +294,12 @@ _VALUE_SUSPECT = re.compile(
 class KeyFacts:
     """What the rules need to know about one key; computed once per distinct key."""
 
-    __slots__ = ("aes", "maybe_path", "owner", "param", "per_user", "secret")
+    __slots__ = ("aes", "firmware", "maybe_path", "owner", "param", "per_user", "secret")
 
     def __init__(self, key: str) -> None:
         self.owner = key_owner(key)
         self.param = load_catalog().lookup(key)
+        self.firmware = key in FIRMWARE_KEYS
         self.secret = is_secret_key(key)
         self.aes = "aes" in key.lower() and AES_KEY.search(key) is not None
         self.per_user = key in PER_USER_KEYS
@@ -324,7 +329,7 @@ class Facts:
     non-empty values of known keys with a checkable type. ``aes``: non-empty
     values of AES-key settings. ``odd_endings``: lines that end other than in
     LF (CRLF, CR, or the last line with none); ``bad_header``: line 1 is not
-    the exact header.
+    the exact header; ``repeated``: a key is set twice.
 
     ``present`` names the facts a file has (see :data:`TRIGGERS`): the engine
     runs a rule that declares ``TRIGGERS`` only when one of them is present, so
@@ -340,6 +345,7 @@ class Facts:
         "doc",
         "entries",
         "extra_known_keys",
+        "firmware_urls",
         "invalid",
         "invisible",
         "items",
@@ -347,6 +353,7 @@ class Facts:
         "misplaced",
         "odd_endings",
         "present",
+        "repeated",
         "typed",
         "unknown",
         "user_passwords",
@@ -372,11 +379,14 @@ class Facts:
         self.odd_endings: list[Node] = []
         self.bom = False
         self.bad_header = False
+        self.repeated = False  # a key is set twice
         self.directives = False  # a comment mentions ``cfgtool:`` (see directives.py)
-        self.present: frozenset[str] = frozenset()
-        # (entry, catalog pattern) for the rules that use the vendor facts, found once
-        # per file by ``_knowledge.checked_entries`` (six rules ask).
-        self.checked: list[tuple[Entry, str]] | None = None
+        self.present = 0  # the bits of the triggers present (see TRIGGER_BITS)
+        # (entry, catalog pattern) of the known keys whose key and value no rule owns,
+        # values not empty: what the rules that use the vendor facts look at (six ask).
+        self.checked: list[tuple[Entry, str]] = []
+        # the values of the firmware.url settings, in file order
+        self.firmware_urls: list[str] = []
 
 
 # The facts a rule's ``TRIGGERS`` may name: the lists and flags of :class:`Facts`, and what
@@ -391,6 +401,7 @@ FACT_TRIGGERS = (
     "keys",
     "misplaced",
     "odd_endings",
+    "repeated",
     "typed",
     "unknown",
     "user_passwords",
@@ -399,6 +410,25 @@ FACT_TRIGGERS = (
 )
 CONTEXT_TRIGGERS = frozenset({"template", "site_types", "common_file"})
 TRIGGERS = frozenset(FACT_TRIGGERS) | CONTEXT_TRIGGERS
+# One bit per trigger: the engine tests a rule's triggers against a file's in one `&`.
+TRIGGER_BITS = {name: 1 << index for index, name in enumerate(sorted(TRIGGERS))}
+
+
+def trigger_mask(names: Iterable[str]) -> int:
+    """The bits of ``names`` (see :data:`TRIGGER_BITS`)."""
+    mask = 0
+    for name in names:
+        mask |= TRIGGER_BITS[name]
+    return mask
+
+
+def _present(found: Facts) -> int:
+    """The bits of the facts ``found`` has: :data:`FACT_TRIGGERS` that are not empty."""
+    return sum(compress(_FACT_BITS, map(bool, _FACT_VALUES(found))))
+
+
+_FACT_VALUES = attrgetter(*FACT_TRIGGERS)
+_FACT_BITS = tuple(TRIGGER_BITS[name] for name in FACT_TRIGGERS)
 
 
 def scan(doc: Document, extra_known_keys: frozenset[str] = frozenset()) -> Facts:
@@ -409,7 +439,9 @@ def scan(doc: Document, extra_known_keys: frozenset[str] = frozenset()) -> Facts
     found.bom = doc.bom
     first = snapshot[0] if snapshot else None
     found.bad_header = not (type(first) is Header and first.version == DEFAULT_VERSION)
-    found.present = frozenset([name for name in FACT_TRIGGERS if getattr(found, name)])
+    entries = found.entries
+    found.repeated = len(entries) > 1 and len({node.key for node in entries}) != len(entries)
+    found.present = _present(found)
     return found
 
 
@@ -438,7 +470,7 @@ def _scan(items: list[Node], extra: frozenset[str]) -> Facts:
     unknown, typed, aes, whitespace = result.unknown, result.typed, result.aes, result.whitespace
     cache = _KEY_FACTS
     suspect = _VALUE_SUSPECT.search
-    odd_endings = result.odd_endings
+    odd_endings, checked = result.odd_endings, result.checked
     for node in items:
         raw = node.raw
         if raw and (raw[-1] == " " or raw[-1] == "\t" or "\t" in raw):
@@ -455,6 +487,8 @@ def _scan(items: list[Node], extra: frozenset[str]) -> Facts:
             if owner is not None:
                 keys.append((node, owner))
             value = node.value
+            if facts_.firmware:
+                result.firmware_urls.append(value)
             value_rule = None
             if value and value != NULL_VALUE:
                 if suspect(value):
@@ -465,8 +499,10 @@ def _scan(items: list[Node], extra: frozenset[str]) -> Facts:
                         result.invisible.append(node)
                 if owner is None and value_rule is None:
                     param = facts_.param
-                    if param is not None and param.type in CHECKED_TYPES:
-                        typed.append((node, param))
+                    if param is not None:
+                        checked.append((node, param.key))
+                        if param.type in CHECKED_TYPES:
+                            typed.append((node, param))
                     if facts_.aes:
                         aes.append(node)
                 if facts_.per_user:

@@ -35,6 +35,7 @@ CODE = "CFG105"
 NAME = "duplicate-key"
 SEVERITY: Severity = "error"
 SUMMARY = "a key set twice (error when the values differ, warning when identical)"
+TRIGGERS = ("repeated",)
 
 
 def _identity(entry: Entry) -> tuple[str, str | None]:
