@@ -88,6 +88,16 @@ class LintContext:
     # The document's shared facts, built once per file by the engine (see ``rules/_shared.facts``).
     facts: Facts | None = None
 
+    def evolve(self, **changes: Any) -> LintContext:
+        """``dataclasses.replace(self, **changes)`` at a fraction of the cost (see with_facts)."""
+        unknown = changes.keys() - self.__dict__.keys()
+        if unknown:
+            raise TypeError(f"LintContext has no field {sorted(unknown)[0]!r}")
+        copy = object.__new__(LintContext)
+        copy.__dict__.update(self.__dict__)
+        copy.__dict__.update(changes)
+        return copy
+
     def at(self, path: str | None, filename: str | None) -> LintContext:
         """This context for the file at ``path`` named ``filename`` (a copy; see with_facts)."""
         copy = object.__new__(LintContext)

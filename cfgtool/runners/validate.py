@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from cfgtool.catalog import Model
@@ -191,18 +191,18 @@ class ValidationPlan:
         """``context`` with the file's model and :class:`FileView` (the engine's context hook)."""
         found = self.tree_for(context.path) if context.path else None
         if found is None:
-            return replace(context, model=self.model) if self.model else context
+            return context.evolve(model=self.model) if self.model else context
         tree, relative = found
         directory, _, name = relative.rpartition("/")
-        key = (id(tree), directory, name if classify(name).is_common else "")
+        common = name[:1] in "yY" and classify(name).is_common
+        key = (id(tree), directory, name if common else "")
         resolved = self._models.get(key)
         if resolved is None:
             resolved = self._models[key] = resolve_model(tree, relative, self.model)
         model, source = resolved
         view = FileView(tree, relative, source, self.server_url)
-        image = None if key[2] else self._common_image(tree, directory, model)
-        return replace(
-            context,
+        image = None if common else self._common_image(tree, directory, model)
+        return context.evolve(
             model=model,
             firmware_image=image,
             options={**context.options, VIEW_OPTION: view},
