@@ -184,35 +184,55 @@ def loads(text: str, *, filename: str | None = None) -> Document:
     fast = _FAST_NODES
     everyday = _EVERYDAY.match
     scanner = _scanner()
+    seen = _SEEN_LINES
+    find = text.find
     position, end, line = 0, len(text), 0
     while position < end:
         line += 1
+        newline = find("\n", position)
+        stop = end if newline < 0 else newline + 1
+        chunk = text[position:stop]
+        known = seen.get(chunk)
+        if known is not None:
+            # A line read before (files repeat most of their lines): its parts as then.
+            kind, raw, eol, key, value, key_column, value_column = known
+            if kind == _ENTRY:
+                append(Entry(raw, eol, line, key, value, key_column, value_column))
+            elif kind == _COMMENT:
+                append(Comment(raw, eol, line))
+            elif kind == _BLANK:
+                append(Blank(raw, eol, line))
+            else:
+                append(_node("VERSION", raw, eol, line))
+            position = stop
+            continue
         match = everyday(text, position)
         if match is not None and match.end() > position:
             # A line of an everyday shape (see _EVERYDAY): the node without the scanner.
             eol = match.group(5)
-            stop = match.end() - len(eol)
-            raw = text[position:stop]
+            after = match.end()
+            raw = text[position : after - len(eol)]
             key = match.group(1)
             if key is not None:
-                append(
-                    Entry(
-                        raw,
-                        eol,
-                        line,
-                        key,
-                        match.group(2),
-                        match.start(1) - position + 1,
-                        match.start(2) - position + 1,
-                    )
-                )
-            elif match.group(3) is not None:
-                append(Comment(raw, eol, line))
-            elif match.group(4) is not None:
-                append(_node("VERSION", raw, eol, line))
+                value = match.group(2)
+                key_column = match.start(1) - position + 1
+                value_column = match.start(2) - position + 1
+                append(Entry(raw, eol, line, key, value, key_column, value_column))
+                parts = (_ENTRY, raw, eol, key, value, key_column, value_column)
             else:
-                append(Blank(raw, eol, line))
-            position = match.end()
+                if match.group(3) is not None:
+                    kind = _COMMENT
+                    append(Comment(raw, eol, line))
+                elif match.group(4) is not None:
+                    kind = "VERSION"
+                    append(_node(kind, raw, eol, line))
+                else:
+                    kind = _BLANK
+                    append(Blank(raw, eol, line))
+                parts = (kind, raw, eol, "", "", 0, 0)
+            if after == stop and len(seen) < _SEEN_LIMIT:
+                seen[chunk] = parts  # the whole chunk is this one line
+            position = after
             continue
         found = scanner.search(text, position)
         if found is None:
@@ -233,6 +253,12 @@ def loads(text: str, *, filename: str | None = None) -> Document:
         append(build(raw, eol, line) if build else _node(kind_name, raw, eol, line))
     return Document(items, bom=bom, filename=filename)
 
+
+# Lines of the everyday shapes already read, up to and including their "\n" (or the end
+# of the text), with their parts: a lint run over a fleet's files meets most lines again.
+_SEEN_LINES: dict[str, tuple[str, str, str, str, str, int, int]] = {}
+_SEEN_LIMIT = 50_000
+_ENTRY, _COMMENT, _BLANK = "ENTRY", "COMMENT", "BLANK"
 
 # The lines nearly every file is made of, in shapes that only one terminal of the
 # grammar matches, so the node is read off this match instead of the scanner's (whose
