@@ -127,7 +127,9 @@ def walk(
         return []
     wanted = tuple(s.lower() for s in suffixes) if suffixes and ignore_case else suffixes
     files: list[str] = []
+    directories = 0
     for directory, dirnames, filenames in os.walk(top, onerror=_raise if strict else None):
+        directories += 1
         depth = 0 if directory == top else os.path.relpath(directory, top).count(os.sep) + 1
         if max_depth is not None and depth >= max_depth:
             dirnames[:] = []
@@ -155,6 +157,8 @@ def walk(
                 continue
             if not is_excluded(path):
                 files.append(path)
+    if directories == 1:
+        return files  # one directory's names, already sorted
     return sorted(files, key=lambda path: path.split(os.sep))
 
 
@@ -243,10 +247,11 @@ class _GlobSet:
     every file: its template patterns, its exclusions; 100,000 files in a run).
     """
 
-    __slots__ = ("directories", "names", "paths", "root")
+    __slots__ = ("directories", "names", "paths", "root", "top")
 
     def __init__(self, globs: tuple[str, ...], root: str) -> None:
         self.root = root
+        self.top = os.path.normpath(root)
         self.names: list[Callable[[str], object]] = []
         self.paths: list[Callable[[str], object]] = []
         for glob in globs:
@@ -262,9 +267,14 @@ class _GlobSet:
     def matches(self, absolute: str) -> bool:
         directory, _, name = absolute.rpartition(os.sep)
         known = self.directories.get(directory)
-        if known is None:
+        if known is None or absolute == self.top:  # the root itself: relative is "."
             relative = _relative(absolute, self.root)
-            if not name or not relative.endswith(name) or not os.path.isabs(self.root):
+            if (
+                not name
+                or not relative.endswith(name)
+                or not os.path.isabs(self.root)
+                or absolute == self.top
+            ):
                 return self._matches(relative, absolute)
             prefix = relative[: len(relative) - len(name)]
             inside = not relative.startswith("../")
