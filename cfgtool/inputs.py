@@ -284,9 +284,17 @@ class _GlobSet:
                 self.directories.clear()
             self.directories[directory] = known
         prefix, in_directory = known
-        if in_directory or any(match(name) for match in self.names):
+        if in_directory:
             return True
-        return bool(self.paths) and any(match(prefix + name) for match in self.paths)
+        for match in self.names:  # loops, not any(): every linted file asks
+            if match(name):
+                return True
+        if self.paths:
+            relative = prefix + name
+            for match in self.paths:
+                if match(relative):
+                    return True
+        return False
 
     def _matches(self, relative: str, absolute: str) -> bool:
         inside = not relative.startswith("../")

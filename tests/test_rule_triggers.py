@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cfgtool.linting.config import config_from_table
-from cfgtool.linting.engine import _present, _with_masks, make_context
+from cfgtool.linting.engine import _plan, _present, _with_masks, make_context
 from cfgtool.linting.rule import LintContext, Rule
 from cfgtool.linting.rules import RULES
 from cfgtool.linting.rules._shared import FACT_TRIGGERS, TRIGGER_BITS, TRIGGERS, scan
@@ -118,3 +118,12 @@ def test_rules_without_triggers_run_on_every_file() -> None:
     present = _present(bare_context.facts, bare_context)
     untriggered = tuple(rule for rule in RULES if rule.triggers is None)
     assert untriggered and all(mask & present for _, mask in _with_masks(untriggered))
+
+
+@given(st.integers(min_value=0, max_value=(1 << (len(TRIGGER_BITS) + 1)) - 1))
+def test_the_plan_runs_the_rules_whose_triggers_a_file_has(present: int) -> None:
+    rules = tuple(RULES)
+    plan = _plan(SITE, rules)
+    expected = tuple(rule for rule, mask in _with_masks(plan.enabled) if mask & present)
+    assert plan.to_run(present) == expected
+    assert plan.to_run(present) is plan.to_run(present)  # remembered

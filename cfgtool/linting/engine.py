@@ -115,13 +115,11 @@ def lint(
     facts = scan(doc, context.extra_known_keys)
     context = context.with_facts(facts)
     candidates = registered_rules() if rules is None else tuple(rules)
-    enabled = config.enabled_rules(candidates)
-    present = _present(facts, context)
+    plan = _plan(config, candidates)
     diagnostics: list[Diagnostic] = []
-    for rule, triggers in _with_masks(enabled):
-        if triggers & present:
-            diagnostics.extend(rule.check(doc, context))
-    return _finish(doc, diagnostics, config, context, enabled, candidates)
+    for rule in plan.to_run(_present(facts, context)):
+        diagnostics.extend(rule.check(doc, context))
+    return _finish(doc, diagnostics, config, context, plan.enabled, candidates)
 
 
 def _present(facts: Facts, context: LintContext) -> int:
@@ -146,20 +144,47 @@ _COMMON_FILE = trigger_mask(["common_file"])
 
 def _with_masks(rules: tuple[Rule, ...]) -> tuple[tuple[Rule, int], ...]:
     """Each rule with the bits of its triggers (a rule without triggers: every file's)."""
-    found = _MASKS.get(id(rules))
-    if found is None or found[0] is not rules:
-        if len(_MASKS) >= 64:
-            _MASKS.clear()
-        masks = tuple(
-            (rule, _EVERY_FILE if rule.triggers is None else trigger_mask(rule.triggers))
-            for rule in rules
-        )
-        found = _MASKS[id(rules)] = (rules, masks)
-    return found[1]
+    return tuple(
+        (rule, _EVERY_FILE if rule.triggers is None else trigger_mask(rule.triggers))
+        for rule in rules
+    )
 
 
-# id of a tuple of rules (config.enabled_rules gives the same tuple every time) -> masks
-_MASKS: dict[int, tuple[tuple[Rule, ...], tuple[tuple[Rule, int], ...]]] = {}
+class _Plan:
+    """The rules for files under one configuration, worked out once: those enabled, and
+    for each combination of triggers a file has, those that run (a few combinations
+    cover a whole tree)."""
+
+    __slots__ = ("candidates", "config", "enabled", "masks", "runs")
+
+    def __init__(self, config: LintConfig, candidates: tuple[Rule, ...]) -> None:
+        self.config = config
+        self.candidates = candidates
+        self.enabled = config.enabled_rules(candidates)
+        self.masks = _with_masks(self.enabled)
+        self.runs: dict[int, tuple[Rule, ...]] = {}
+
+    def to_run(self, present: int) -> tuple[Rule, ...]:
+        found = self.runs.get(present)
+        if found is None:
+            found = tuple(rule for rule, mask in self.masks if mask & present)
+            if len(self.runs) < 1024:
+                self.runs[present] = found
+        return found
+
+
+def _plan(config: LintConfig, candidates: tuple[Rule, ...]) -> _Plan:
+    memo = (id(config), id(candidates))
+    plan = _PLANS.get(memo)
+    if plan is None or plan.config is not config or plan.candidates is not candidates:
+        if len(_PLANS) >= 64:
+            _PLANS.clear()
+        plan = _PLANS[memo] = _Plan(config, candidates)
+    return plan
+
+
+# (id of a configuration, id of a tuple of candidate rules) -> their plan
+_PLANS: dict[tuple[int, int], _Plan] = {}
 
 
 def _finish(
