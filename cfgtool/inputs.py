@@ -247,11 +247,16 @@ class _GlobSet:
     every file: its template patterns, its exclusions; 100,000 files in a run).
     """
 
-    __slots__ = ("directories", "names", "paths", "root", "top")
+    __slots__ = ("above", "directories", "names", "paths", "root")
 
     def __init__(self, globs: tuple[str, ...], root: str) -> None:
         self.root = root
-        self.top = os.path.normpath(root)
+        # The root and the directories above it: their path from the root is "." or
+        # "..", "../.." (no name at its end), so they are matched without the memory.
+        above = {os.path.normpath(root)}
+        while (parent := os.path.dirname(min(above, key=len))) not in above:
+            above.add(parent)
+        self.above = frozenset(above)
         self.names: list[Callable[[str], object]] = []
         self.paths: list[Callable[[str], object]] = []
         for glob in globs:
@@ -267,13 +272,13 @@ class _GlobSet:
     def matches(self, absolute: str) -> bool:
         directory, _, name = absolute.rpartition(os.sep)
         known = self.directories.get(directory)
-        if known is None or absolute == self.top:  # the root itself: relative is "."
+        if known is None or absolute in self.above:  # the root or above: no name in it
             relative = _relative(absolute, self.root)
             if (
                 not name
                 or not relative.endswith(name)
                 or not os.path.isabs(self.root)
-                or absolute == self.top
+                or absolute in self.above
             ):
                 return self._matches(relative, absolute)
             prefix = relative[: len(relative) - len(name)]
