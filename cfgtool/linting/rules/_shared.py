@@ -294,16 +294,33 @@ _VALUE_SUSPECT = re.compile(
 class KeyFacts:
     """What the rules need to know about one key; computed once per distinct key."""
 
-    __slots__ = ("aes", "firmware", "maybe_path", "owner", "param", "per_user", "secret")
+    __slots__ = (
+        "aes",
+        "firmware",
+        "maybe_path",
+        "owner",
+        "param",
+        "pattern",
+        "per_user",
+        "plain",
+        "secret",
+        "typed",
+    )
 
     def __init__(self, key: str) -> None:
         self.owner = key_owner(key)
-        self.param = load_catalog().lookup(key)
+        self.param = param = load_catalog().lookup(key)
+        self.pattern = param.key if param is not None else None
+        self.typed = param is not None and param.type in CHECKED_TYPES
         self.firmware = key in FIRMWARE_KEYS
         self.secret = is_secret_key(key)
         self.aes = "aes" in key.lower() and AES_KEY.search(key) is not None
         self.per_user = key in PER_USER_KEYS
         self.maybe_path = key.casefold() == "path"
+        # A known key nothing else is said of: its entry is checked on its value alone.
+        self.plain = param is not None and not (
+            self.owner or self.maybe_path or self.firmware or self.aes or self.per_user
+        )
 
 
 _KEY_FACTS: dict[str, KeyFacts] = {}
@@ -473,20 +490,27 @@ def _scan(items: list[Node], extra: frozenset[str]) -> Facts:
     odd_endings, checked = result.odd_endings, result.checked
     for node in items:
         raw = node.raw
-        if raw and (raw[-1] == " " or raw[-1] == "\t" or "\t" in raw):
+        if raw and (raw[-1] in " \t" or "\t" in raw):
             whitespace.append(node)
         if node.eol != "\n":
             odd_endings.append(node)
-        if isinstance(node, Entry):
+        if type(node) is Entry:
             entries.append(node)
             key = node.key
             facts_ = cache.get(key) or key_facts(key)
+            value = node.value
+            # Nearly every setting: a known key with an everyday value (what the general
+            # path below finds for it, without asking each question).
+            if facts_.plain and value and value != NULL_VALUE and not suspect(value):
+                checked.append((node, facts_.pattern))
+                if facts_.typed:
+                    typed.append((node, facts_.param))
+                continue
             owner = facts_.owner
             if facts_.maybe_path and is_v6x_path(node):
                 owner = LEGACY_FORMAT
             if owner is not None:
                 keys.append((node, owner))
-            value = node.value
             if facts_.firmware:
                 result.firmware_urls.append(value)
             value_rule = None
