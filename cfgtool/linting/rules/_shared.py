@@ -300,7 +300,6 @@ class KeyFacts:
         "maybe_path",
         "owner",
         "param",
-        "pattern",
         "per_user",
         "plain",
         "secret",
@@ -310,7 +309,6 @@ class KeyFacts:
     def __init__(self, key: str) -> None:
         self.owner = key_owner(key)
         self.param = param = load_catalog().lookup(key)
-        self.pattern = param.key if param is not None else None
         self.typed = param is not None and param.type in CHECKED_TYPES
         self.firmware = key in FIRMWARE_KEYS
         self.secret = is_secret_key(key)
@@ -501,10 +499,17 @@ def _scan(items: list[Node], extra: frozenset[str]) -> Facts:
             value = node.value
             # Nearly every setting: a known key with an everyday value (what the general
             # path below finds for it, without asking each question).
-            if facts_.plain and value and value != NULL_VALUE and not suspect(value):
-                checked.append((node, facts_.pattern))
+            param = facts_.param
+            if (
+                param is not None
+                and facts_.plain
+                and value
+                and value != NULL_VALUE
+                and not suspect(value)
+            ):
+                checked.append((node, param.key))
                 if facts_.typed:
-                    typed.append((node, facts_.param))
+                    typed.append((node, param))
                 continue
             owner = facts_.owner
             if facts_.maybe_path and is_v6x_path(node):
@@ -522,7 +527,6 @@ def _scan(items: list[Node], extra: frozenset[str]) -> Facts:
                     if INVISIBLE.search(value):
                         result.invisible.append(node)
                 if owner is None and value_rule is None:
-                    param = facts_.param
                     if param is not None:
                         checked.append((node, param.key))
                         if param.type in CHECKED_TYPES:
