@@ -37,6 +37,9 @@ LINES = st.one_of(
             "static.security.user_password = admin:admin",
             "account.1.enable = 1",
             "custom.site.mode = dusk",
+            "firmware.url = http://h/28.84.0.10.rom",
+            "static.firmware.url = http://h/28.73.0.50.rom",
+            "account.1.cid_source = 1",
             "",
             "  \t",
         ]
@@ -54,9 +57,12 @@ SITE = config_from_table(
 def contexts() -> st.SearchStrategy[LintContext]:
     return st.one_of(
         st.builds(
-            lambda name, template: make_context(SITE, name, template=template),
+            lambda name, template, image: make_context(SITE, name, template=template).evolve(
+                firmware_image=image
+            ),
             st.sampled_from(["0015651130f9.cfg", "y000000000028.cfg", "phone.cfg.tmpl"]),
             st.booleans(),
+            st.sampled_from([None, 73, 84]),
         ),
         st.sampled_from([context_for(case) for case in CASES]),
     )

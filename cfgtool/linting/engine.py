@@ -132,6 +132,8 @@ def _present(facts: Facts, context: LintContext) -> int:
     name = context.filename or (basename(context.path) if context.path else None)
     if name and name[:1] in "yY" and classify(name).is_common:
         present |= _COMMON_FILE
+    if context.firmware is not None or context.firmware_image is not None:
+        present |= _FIRMWARE
     return present
 
 
@@ -140,6 +142,7 @@ _EVERY_FILE = 1 << len(TRIGGER_BITS)
 _TEMPLATE = trigger_mask(["template"])
 _SITE_TYPES = trigger_mask(["site_types"])
 _COMMON_FILE = trigger_mask(["common_file"])
+_FIRMWARE = trigger_mask(["firmware"])
 
 
 def _with_masks(rules: tuple[Rule, ...]) -> tuple[tuple[Rule, int], ...]:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from cfgtool.catalog import Param, load_catalog, normalize_key
 from cfgtool.format import DEFAULT_VERSION, DIRECTIVE_MARKER, NULL_VALUE
+from cfgtool.knowledge import value_spec
 from cfgtool.masking import is_secret_key
 from cfgtool.nodes import Comment, Document, Entry, Header, Invalid, MisplacedHeader, Node
 from cfgtool.parser import BOM, loads
@@ -303,6 +304,7 @@ class KeyFacts:
         "per_user",
         "plain",
         "secret",
+        "shaped",
         "typed",
     )
 
@@ -310,6 +312,9 @@ class KeyFacts:
         self.owner = key_owner(key)
         self.param = param = load_catalog().lookup(key)
         self.typed = param is not None and param.type in CHECKED_TYPES
+        spec = value_spec(param.key) if param is not None else None
+        # a documented shape (user:password...) or length its values must keep to
+        self.shaped = spec is not None and (spec.shape is not None or spec.max_len is not None)
         self.firmware = key in FIRMWARE_KEYS
         self.secret = is_secret_key(key)
         self.aes = "aes" in key.lower() and AES_KEY.search(key) is not None
@@ -369,6 +374,7 @@ class Facts:
         "odd_endings",
         "present",
         "repeated",
+        "shaped",
         "typed",
         "unknown",
         "user_passwords",
@@ -395,6 +401,7 @@ class Facts:
         self.bom = False
         self.bad_header = False
         self.repeated = False  # a key is set twice
+        self.shaped = False  # a checked entry's key has a documented shape or length
         self.directives = False  # a comment mentions ``cfgtool:`` (see directives.py)
         self.present = 0  # the bits of the triggers present (see TRIGGER_BITS)
         # (entry, catalog pattern) of the known keys whose key and value no rule owns,
@@ -406,24 +413,27 @@ class Facts:
 
 # The facts a rule's ``TRIGGERS`` may name: the lists and flags of :class:`Facts`, and what
 # the engine adds from the context: "template" (a template file), "site_types" (the
-# configuration has typed known-keys), "common_file" (a Common file's name).
+# configuration has typed known-keys), "common_file" (a Common file's name), "firmware"
+# (the firmware generation is known from the user or, under validate, the Common file).
 FACT_TRIGGERS = (
     "aes",
     "bad_header",
     "bom",
+    "firmware_urls",
     "invalid",
     "invisible",
     "keys",
     "misplaced",
     "odd_endings",
     "repeated",
+    "shaped",
     "typed",
     "unknown",
     "user_passwords",
     "values",
     "whitespace",
 )
-CONTEXT_TRIGGERS = frozenset({"template", "site_types", "common_file"})
+CONTEXT_TRIGGERS = frozenset({"template", "site_types", "common_file", "firmware"})
 TRIGGERS = frozenset(FACT_TRIGGERS) | CONTEXT_TRIGGERS
 # One bit per trigger: the engine tests a rule's triggers against a file's in one `&`.
 TRIGGER_BITS = {name: 1 << index for index, name in enumerate(sorted(TRIGGERS))}
@@ -510,6 +520,8 @@ def _scan(items: list[Node], extra: frozenset[str]) -> Facts:
                 checked.append((node, param.key))
                 if facts_.typed:
                     typed.append((node, param))
+                if facts_.shaped:
+                    result.shaped = True
                 continue
             owner = facts_.owner
             if facts_.maybe_path and is_v6x_path(node):
@@ -529,6 +541,8 @@ def _scan(items: list[Node], extra: frozenset[str]) -> Facts:
                 if owner is None and value_rule is None:
                     if param is not None:
                         checked.append((node, param.key))
+                        if facts_.shaped:
+                            result.shaped = True
                         if param.type in CHECKED_TYPES:
                             typed.append((node, param))
                     if facts_.aes:
