@@ -110,6 +110,9 @@ def validate_paths(
     for directory in sorted(loose):
         trees.append(scan_tree(directory, _common_files_in(directory), checks=False))
     plan = ValidationPlan(tuple(trees), explicit, server_url)
+    for item in items:
+        if not item.stdin:
+            plan.tree_for(item.path)  # found here once: the workers and the summary look it up
     options = LintOptions(scopes=("lint", "model"), context_hook=plan.context_for)
     results = lint_files(items, resolver.for_input, options, jobs=jobs, stdin_data=stdin_data)
     return Validation(results, _summaries(plan, results))
@@ -177,14 +180,22 @@ class ValidationPlan:
     _images: dict[tuple[int, str, str], int | None] = field(
         default_factory=dict, compare=False, repr=False
     )
+    # path -> the innermost tree holding it and the path relative to it (see tree_for)
+    _where: dict[str, tuple[ProvisioningTree, str] | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def tree_for(self, path: str) -> tuple[ProvisioningTree, str] | None:
         """The innermost tree holding ``path``, with the path relative to it."""
+        if path in self._where:
+            return self._where[path]
         best: tuple[ProvisioningTree, str] | None = None
         for tree in self.trees:
             relative = tree.relative(path)
             if relative is not None and (best is None or len(relative) < len(best[1])):
                 best = (tree, relative)
+        if len(self._where) < 1_000_000:
+            self._where[path] = best
         return best
 
     def context_for(self, context: LintContext) -> LintContext:
