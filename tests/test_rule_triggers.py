@@ -19,7 +19,7 @@ from cfgtool.linting.config import config_from_table
 from cfgtool.linting.engine import _plan, _present, _with_masks, make_context
 from cfgtool.linting.rule import LintContext, Rule
 from cfgtool.linting.rules import RULES
-from cfgtool.linting.rules._shared import FACT_TRIGGERS, TRIGGER_BITS, TRIGGERS, scan
+from cfgtool.linting.rules._facts import FACT_TRIGGERS, TRIGGER_BITS, TRIGGERS, scan
 from cfgtool.parser import loads
 from tests.test_rules import CASES, context_for
 

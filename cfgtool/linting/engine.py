@@ -32,7 +32,7 @@ from cfgtool.linting.config import ConfigResolver, LintConfig
 from cfgtool.linting.fixing import apply_fixes, unified_diff
 from cfgtool.linting.results import FileResult
 from cfgtool.linting.rule import LintContext, Rule
-from cfgtool.linting.rules._shared import TRIGGER_BITS, Facts, scan, trigger_mask
+from cfgtool.linting.rules._facts import TRIGGER_BITS, Facts, scan, trigger_mask
 from cfgtool.linting.suppressions import (
     UNUSED_CODE,
     apply_suppressions,
@@ -123,7 +123,7 @@ def lint(
 
 
 def _present(facts: Facts, context: LintContext) -> int:
-    """The triggers a file has, as bits: its facts', and its context's (see ``_shared``)."""
+    """The triggers a file has, as bits: its facts', and its context's (see ``rules/_facts.py``)."""
     present = facts.present | _EVERY_FILE
     if context.template:
         present |= _TEMPLATE

@@ -3,7 +3,7 @@
 Each rule is one module in :mod:`cfgtool.linting.rules` (yamllint style) that
 defines ``CODE``, ``NAME``, ``SEVERITY``, ``SUMMARY``, optionally ``OWNS`` (the
 kinds of problem it alone reports, see ``rules/_shared.py``), ``TRIGGERS`` (the
-facts without which it finds nothing, see ``_shared.TRIGGERS``: the engine
+facts without which it finds nothing, see ``_facts.TRIGGERS``: the engine
 skips it on a file that has none of them) and ``fix(doc, context)``, a module
 docstring with a failing and a passing example, and
 ``check(doc, context) -> Iterable[Problem]``. The explicit registry in
@@ -26,7 +26,7 @@ from cfgtool.nodes import Document, Entry, Line
 if TYPE_CHECKING:
     from cfgtool.catalog import Model
     from cfgtool.linting.config import LintConfig
-    from cfgtool.linting.rules._shared import Facts
+    from cfgtool.linting.rules._facts import Facts
 
 
 class Problem:
@@ -85,7 +85,7 @@ class LintContext:
     firmware_image: int | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
     config: LintConfig | None = None
-    # The document's shared facts, built once per file by the engine (see ``rules/_shared.facts``).
+    # The document's shared facts, built once per file by the engine (see ``rules/_facts.facts``).
     facts: Facts | None = None
 
     def evolve(self, **changes: Any) -> LintContext:

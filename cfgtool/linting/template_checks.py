@@ -30,7 +30,8 @@ from typing import NamedTuple
 from cfgtool.catalog import load_catalog
 from cfgtool.linting.rule import LintContext, Problem, Rule
 from cfgtool.linting.rules import RULES_BY_CODE
-from cfgtool.linting.rules._shared import PER_USER_KEYS, facts
+from cfgtool.linting.rules._facts import facts
+from cfgtool.linting.rules._shared import PER_USER_KEYS
 from cfgtool.linting.template_view import TemplateView
 from cfgtool.masking import is_secret_key
 from cfgtool.nodes import Document, Entry

@@ -14,7 +14,8 @@ from cfgtool.directives import comment_model
 from cfgtool.filenames import basename, classify, common_filename
 from cfgtool.knowledge import image_generation, implied_generation, model_firmware
 from cfgtool.linting.rule import LintContext
-from cfgtool.linting.rules._shared import facts, rebuild
+from cfgtool.linting.rules._facts import facts
+from cfgtool.linting.rules._shared import rebuild
 from cfgtool.nodes import Document, Entry
 
 
@@ -28,7 +29,7 @@ def checked_entries(doc: Document, context: LintContext) -> Iterator[tuple[Entry
     """``(entry, pattern)`` for each known key whose key and value no other rule owns.
 
     Empty and ``%NULL%`` values are skipped: they are valid for every key. Found once
-    per file by the scan (``_shared.Facts.checked``): six rules ask for every file.
+    per file by the scan (``_facts.Facts.checked``): six rules ask for every file.
     """
     return iter(facts(doc, context).checked)
 

@@ -24,7 +24,8 @@ from collections.abc import Iterator
 from cfgtool.diagnostics import Severity
 from cfgtool.format import DEFAULT_VERSION, HEADER, HEADER_PREFIX
 from cfgtool.linting.rule import LintContext, Problem
-from cfgtool.linting.rules._shared import facts, fix_newline, rebuild
+from cfgtool.linting.rules._facts import facts
+from cfgtool.linting.rules._shared import fix_newline, rebuild
 from cfgtool.nodes import Comment, Document, Header, MisplacedHeader, Node
 
 CODE = "CFG101"

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Severity
 from cfgtool.linting.rule import LintContext, Problem
-from cfgtool.linting.rules._shared import facts
+from cfgtool.linting.rules._facts import facts
 from cfgtool.nodes import Document, Header
 
 CODE = "CFG102"

@@ -27,7 +27,8 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Severity
 from cfgtool.linting.rule import LintContext, Problem
-from cfgtool.linting.rules._shared import MALFORMED_LINE, VALID_KEY, facts
+from cfgtool.linting.rules._facts import facts
+from cfgtool.linting.rules._shared import MALFORMED_LINE, VALID_KEY
 from cfgtool.nodes import Document, Invalid
 
 CODE = "CFG103"

@@ -28,7 +28,8 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Severity
 from cfgtool.linting.rule import LintContext, Problem
-from cfgtool.linting.rules._shared import INVALID_KEY, describe_char, facts
+from cfgtool.linting.rules._facts import facts
+from cfgtool.linting.rules._shared import INVALID_KEY, describe_char
 from cfgtool.nodes import Document
 
 CODE = "CFG104"

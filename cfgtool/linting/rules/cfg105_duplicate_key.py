@@ -27,7 +27,8 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Severity
 from cfgtool.linting.rule import LintContext, Problem
-from cfgtool.linting.rules._shared import PER_USER_KEYS, facts
+from cfgtool.linting.rules._facts import facts
+from cfgtool.linting.rules._shared import PER_USER_KEYS
 from cfgtool.masking import mask_value
 from cfgtool.nodes import Document, Entry
 

@@ -31,11 +31,11 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Severity
 from cfgtool.linting.rule import LintContext, Problem
+from cfgtool.linting.rules._facts import facts
 from cfgtool.linting.rules._shared import (
     CONTROL_CHARACTER,
     INVISIBLE,
     describe_char,
-    facts,
     fix_newline,
     rebuild,
 )

@@ -26,7 +26,8 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Severity
 from cfgtool.linting.rule import LintContext, Problem
-from cfgtool.linting.rules._shared import MERGE_CONFLICT, facts
+from cfgtool.linting.rules._facts import facts
+from cfgtool.linting.rules._shared import MERGE_CONFLICT
 from cfgtool.nodes import Document
 
 CODE = "CFG109"

@@ -23,7 +23,8 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Severity
 from cfgtool.linting.rule import LintContext, Problem
-from cfgtool.linting.rules._shared import PASTED_SHELL, facts
+from cfgtool.linting.rules._facts import facts
+from cfgtool.linting.rules._shared import PASTED_SHELL
 from cfgtool.nodes import Document, Entry, Invalid
 
 CODE = "CFG110"

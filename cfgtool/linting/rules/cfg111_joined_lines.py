@@ -29,7 +29,8 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Severity
 from cfgtool.linting.rule import LintContext, Problem
-from cfgtool.linting.rules._shared import JOINED_LINES, facts, joined_setting
+from cfgtool.linting.rules._facts import facts
+from cfgtool.linting.rules._shared import JOINED_LINES, joined_setting
 from cfgtool.nodes import Document
 
 CODE = "CFG111"

@@ -45,8 +45,8 @@ from cfgtool.diagnostics import Severity
 from cfgtool.format import EMPTY_VALUES
 from cfgtool.knowledge import Finding, ValueSpec, check_value, key_facts, value_spec
 from cfgtool.linting.rule import LintContext, Problem
+from cfgtool.linting.rules._facts import facts
 from cfgtool.linting.rules._knowledge import with_values
-from cfgtool.linting.rules._shared import facts
 from cfgtool.linting.rules.cfg307_value_range import GUIDE_KEYS
 from cfgtool.masking import is_secret_key
 from cfgtool.nodes import Document, Entry

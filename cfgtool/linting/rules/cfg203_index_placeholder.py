@@ -25,7 +25,8 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Severity
 from cfgtool.linting.rule import LintContext, Problem
-from cfgtool.linting.rules._shared import INDEX_PLACEHOLDER, facts, index_placeholder
+from cfgtool.linting.rules._facts import facts
+from cfgtool.linting.rules._shared import INDEX_PLACEHOLDER, index_placeholder
 from cfgtool.nodes import Document
 
 CODE = "CFG203"

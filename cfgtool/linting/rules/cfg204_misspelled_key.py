@@ -26,8 +26,8 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Severity
 from cfgtool.linting.rule import LintContext, Problem
+from cfgtool.linting.rules._facts import facts
 from cfgtool.linting.rules._misspelling import misspelling
-from cfgtool.linting.rules._shared import facts
 from cfgtool.nodes import Document
 
 CODE = "CFG204"

@@ -33,8 +33,8 @@ from functools import cache
 from cfgtool.diagnostics import Severity
 from cfgtool.knowledge import Rename, aligned_key, check_renamed, load_renames
 from cfgtool.linting.rule import LintContext, Problem
+from cfgtool.linting.rules._facts import facts
 from cfgtool.linting.rules._knowledge import checked_entries, lowest_generation, with_keys
-from cfgtool.linting.rules._shared import facts
 from cfgtool.nodes import Document, Entry
 
 CODE = "CFG315"

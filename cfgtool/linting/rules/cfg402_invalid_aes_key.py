@@ -26,7 +26,7 @@ from cfgtool.crypto.keys import KEY_ALPHABET, validate_aes_key
 from cfgtool.diagnostics import Severity
 from cfgtool.errors import CryptoError
 from cfgtool.linting.rule import LintContext, Problem
-from cfgtool.linting.rules._shared import facts
+from cfgtool.linting.rules._facts import facts
 from cfgtool.nodes import Document
 
 CODE = "CFG402"

@@ -36,12 +36,8 @@ from collections.abc import Iterator
 from cfgtool import rendering  # its template module loads only when a template is linted
 from cfgtool.diagnostics import Severity
 from cfgtool.linting.rule import LintContext, Problem
-from cfgtool.linting.rules._shared import (
-    PLACEHOLDER,
-    STRICT_PLACEHOLDER,
-    TEMPLATE_PLACEHOLDER,
-    facts,
-)
+from cfgtool.linting.rules._facts import facts
+from cfgtool.linting.rules._shared import PLACEHOLDER, STRICT_PLACEHOLDER, TEMPLATE_PLACEHOLDER
 from cfgtool.masking import is_secret_key
 from cfgtool.nodes import Document, Entry, Invalid
 
