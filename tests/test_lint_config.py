@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cfgtool.errors import ConfigError
@@ -192,3 +193,39 @@ def test_globs_match_alike_whether_or_not_the_root_is_normalised(
     assert matches_globs(target, globs, normalised) == matches_globs(
         target, globs, normalised.rstrip("/") + "/."
     )
+
+
+def plain_matches_globs(path: str, globs: list[str], root: str) -> bool:
+    """matches_globs as its docstring says, without its per-directory memory."""
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute, root).replace(os.sep, "/")
+    inside = not relative.startswith("../")
+    parts = relative.split("/") if inside else [os.path.basename(absolute)]
+    for glob in globs:
+        pattern = glob.removeprefix("./").strip("/")
+        if "/" in glob.rstrip("/"):
+            if fnmatch.fnmatchcase(relative, pattern) or fnmatch.fnmatchcase(
+                relative, pattern + "/*"
+            ):
+                return True
+        elif any(fnmatch.fnmatchcase(part, pattern) for part in parts):
+            return True
+    return False
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    paths=st.lists(st.lists(_SEGMENTS, min_size=1, max_size=5), min_size=1, max_size=8),
+    root=st.lists(_SEGMENTS, max_size=3),
+    globs=_GLOBS,
+    absolute=st.booleans(),
+)
+def test_globs_match_as_the_plain_reading_does(
+    paths: list[list[str]], root: list[str], globs: list[str], absolute: bool
+) -> None:
+    # Several files per directory: the second and later ones take the remembered answer.
+    base = os.path.normpath("/" + "/".join(root))
+    for segments in paths:
+        for name in ("x.cfg", "y.cfg.tmpl", "b"):
+            target = ("/" if absolute else "") + "/".join([*segments, name])
+            assert matches_globs(target, globs, base) == plain_matches_globs(target, globs, base)

@@ -47,3 +47,25 @@ def test_thread_map_keeps_the_order_and_reports_progress(jobs: int | None) -> No
     )
     assert result == [n * n for n in items]
     assert [done for done, _ in seen] == list(range(1, 21)) and {t for _, t in seen} == {20}
+
+
+def _squares_of_range(state: list[int], start: int, stop: int) -> list[tuple[int, int]]:
+    return [(index, state[index] ** 2) for index in range(start, stop)]
+
+
+def _fail_on_seven(state: list[int], start: int, stop: int) -> list[int]:
+    if start <= 7 < stop:
+        raise ValueError("seven")
+    return list(range(start, stop))
+
+
+@pytest.mark.parametrize(("workers", "chunk"), [(1, 3), (2, 1), (2, 7), (3, 50)])
+def test_range_map_concatenates_the_ranges_in_order(workers: int, chunk: int) -> None:
+    state = list(range(100))
+    found = parallel.range_map(_squares_of_range, state, 5, 100, workers=workers, chunk=chunk)
+    assert found == [(index, index * index) for index in range(5, 100)]
+
+
+def test_range_map_raises_what_a_range_raises() -> None:
+    with pytest.raises(ValueError, match="seven"):
+        parallel.range_map(_fail_on_seven, None, 0, 40, workers=2, chunk=2)

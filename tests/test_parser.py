@@ -8,8 +8,16 @@ from hypothesis import strategies as st
 
 import cfgtool
 from cfgtool.errors import CfgValueError
-from cfgtool.nodes import Blank, Comment, Entry, Header, Invalid, MisplacedHeader
-from cfgtool.parser import build_entry, check_grammar, lark_parse, parse_line, tokenize
+from cfgtool.nodes import Blank, Comment, Entry, Header, Invalid, MisplacedHeader, Node
+from cfgtool.parser import (
+    BOM,
+    _node,
+    build_entry,
+    check_grammar,
+    lark_parse,
+    parse_line,
+    tokenize,
+)
 
 QUIRKS = [
     "",
@@ -73,6 +81,69 @@ def test_strict_mode_would_catch_a_collision(tmp_path, monkeypatch) -> None:  # 
     broken = grammar_text().replace("VERSION.3:", "VERSION.2:")
     with pytest.raises(lark.exceptions.LexError):
         lark.Lark(broken, parser="lalr", lexer="basic", strict=True)
+
+
+def scanner_nodes(text: str) -> list[Node]:
+    """The nodes of ``text`` built from the scanner's tokens alone: what loads must give."""
+    nodes = []
+    for line, (kind, token) in enumerate(tokenize(text.removeprefix(BOM)), start=1):
+        ending = "\r\n" if token.endswith("\r\n") else token[-1:] if token[-1:] in "\r\n" else ""
+        nodes.append(_node(kind, token[: len(token) - len(ending)], ending, line))
+    return nodes
+
+
+# Lines of every shape, and of the everyday shapes loads reads without the scanner
+# (settings, comments, blanks) next to their near misses: a header, `==`, a control
+# character or an odd key character in them, blanks before and after, every ending.
+EVERYDAY_PIECES = st.sampled_from(
+    [
+        "account.1.enable = 1",
+        "  lang.gui=English  ",
+        "k-1_x.Y\t=\tv a l\t",
+        "k =",
+        "k = ",
+        "k = =v",
+        "k ==v",
+        "k == v",
+        "=v",
+        "k.é = v",
+        "k = v\x01",
+        "k\x00 = v",
+        "k = v\x85",
+        "# comment",
+        "  #!version:1.0.0.1",
+        "#!version:1.0.0.1",
+        "#!version",
+        "# a\x7f",
+        "",
+        " \t ",
+        "[ s ]",
+        "{x}",
+        "<<<<<<< HEAD",
+        "=======",
+        "no equals",
+    ]
+)
+EVERYDAY_TEXT = st.lists(
+    st.tuples(EVERYDAY_PIECES, st.sampled_from(["\n", "\r\n", "\r", ""])), max_size=12
+).map(lambda parts: "".join(piece + ending for piece, ending in parts))
+
+
+@pytest.mark.parametrize("text", QUIRKS)
+def test_loads_gives_the_nodes_of_the_scanner_tokens(text: str) -> None:
+    assert cfgtool.loads(text).items == scanner_nodes(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(EVERYDAY_TEXT, st.text(alphabet=st.sampled_from("ab1_.-=# \t\r\n[]{}!:\x00é"))))
+def test_loads_reads_everyday_lines_as_the_scanner_does(text: str) -> None:
+    assert cfgtool.loads(text).items == scanner_nodes(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_loads_reads_any_text_as_the_scanner_does(text: str) -> None:
+    assert cfgtool.loads(text).items == scanner_nodes(text)
 
 
 @settings(max_examples=300, deadline=None)

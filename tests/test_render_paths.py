@@ -316,6 +316,6 @@ def test_every_line_rule_is_a_key_rule_or_has_a_gate_or_is_the_whitespace_rule()
 def test_a_plain_value_has_nothing_the_scan_treats_as_suspect() -> None:
     """A value the lint scan looks at twice (template syntax, joined lines, invisible
     characters) is never plain: the cross-line rules may read it."""
-    suspect = _shared._VALUE_SUSPECT
+    suspect = _shared.VALUE_SUSPECT
     chars = [chr(code) for code in range(0x10000) if not 0xD800 <= code <= 0xDFFF]
     assert [c for c in chars if suspect.search(c) and not NOT_PLAIN.search(c)] == []

@@ -19,8 +19,8 @@ from cfgtool.filenames import basename
 from cfgtool.linting import engine
 from cfgtool.linting.engine import lint_source
 from cfgtool.linting.rule import LintContext
-from cfgtool.linting.rules import OWNERS, RULES, RULES_BY_CODE, _shared
-from cfgtool.linting.rules._shared import facts, scan
+from cfgtool.linting.rules import OWNERS, RULES, RULES_BY_CODE, _facts, _shared
+from cfgtool.linting.rules._facts import facts, scan
 from cfgtool.nodes import Document, Header, MisplacedHeader
 from cfgtool.parser import decode, dumps, loads
 
@@ -93,12 +93,12 @@ def test_scan_is_shared_and_follows_edits() -> None:
 def test_the_engine_sorts_each_document_once_for_all_rules(monkeypatch: pytest.MonkeyPatch) -> None:
     scans: list[object] = []
 
-    def counting_scan(doc: Document, extra: frozenset[str] = frozenset()) -> _shared.Facts:
+    def counting_scan(doc: Document, extra: frozenset[str] = frozenset()) -> _facts.Facts:
         scans.append(doc)
         return scan(doc, extra)
 
     monkeypatch.setattr(engine, "scan", counting_scan)
-    monkeypatch.setattr(_shared, "scan", lambda *args: pytest.fail("a rule scanned again"))
+    monkeypatch.setattr(_facts, "scan", lambda *args: pytest.fail("a rule scanned again"))
     doc = loads("#!version:1.0.0.1\naccount.1.lable = A\n$ ls\n")
     assert {d.code for d in engine.lint(doc)} >= {"CFG110", "CFG204"}
     assert scans == [doc]
@@ -119,7 +119,7 @@ def test_scan_results_do_not_leak_between_documents() -> None:
 
 
 def test_key_facts_are_memoised() -> None:
-    assert _shared.key_facts("account.1.label") is _shared.key_facts("account.1.label")
+    assert _facts.key_facts("account.1.label") is _facts.key_facts("account.1.label")
 
 
 # --- fixes change only what their rule is about -------------------------------------

@@ -310,12 +310,29 @@ class ConfigResolver:
         self._explicit = load_config(config_path) if config_path else None
         self._overrides = overrides or ConfigOverrides()
         self._by_directory: dict[str, LintConfig] = {}
+        self._by_given: dict[str, LintConfig] = {}
         self._by_file: dict[Path, LintConfig] = {}
         self.for_path(None)
 
     def for_path(self, path: str | os.PathLike[str] | None) -> LintConfig:
         """The configuration for a file at ``path`` (None: a file in the working directory)."""
-        directory = os.path.dirname(os.path.abspath(path)) if path is not None else os.getcwd()
+        if path is None:
+            return self._for_directory(os.getcwd())
+        name = os.fspath(path)
+        # One configuration per directory: the directory of an absolute path is looked up
+        # as it is written (lint asks for each of 100,000 files, twice), others made
+        # absolute first.
+        given, _, base = name.rpartition(os.sep)
+        if not given or not os.path.isabs(given) or base in ("", ".", ".."):
+            return self._for_directory(os.path.dirname(os.path.abspath(name)))
+        found = self._by_given.get(given)
+        if found is None:
+            found = self._by_given[given] = self._for_directory(
+                os.path.dirname(os.path.abspath(name))
+            )
+        return found
+
+    def _for_directory(self, directory: str) -> LintConfig:
         resolved = self._by_directory.get(directory)
         if resolved is None:
             resolved = self._by_directory[directory] = self._resolve(directory)

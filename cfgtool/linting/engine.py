@@ -23,8 +23,8 @@ from functools import lru_cache
 
 from cfgtool import linting as package  # package.templates loads on first use (see __init__)
 from cfgtool.diagnostics import Diagnostic
-from cfgtool.directives import has_directives
 from cfgtool.errors import CfgDecodeError, CfgError
+from cfgtool.filenames import basename, classify
 from cfgtool.fsutil import atomic_write_bytes
 from cfgtool.inputs import InputFile, expand_paths
 from cfgtool.linting import rules as registry
@@ -32,7 +32,7 @@ from cfgtool.linting.config import ConfigResolver, LintConfig
 from cfgtool.linting.fixing import apply_fixes, unified_diff
 from cfgtool.linting.results import FileResult
 from cfgtool.linting.rule import LintContext, Rule
-from cfgtool.linting.rules._shared import scan
+from cfgtool.linting.rules._facts import TRIGGER_BITS, Facts, scan, trigger_mask
 from cfgtool.linting.suppressions import (
     UNUSED_CODE,
     apply_suppressions,
@@ -40,7 +40,7 @@ from cfgtool.linting.suppressions import (
     unused_suppressions,
 )
 from cfgtool.nodes import Document
-from cfgtool.parallel import default_jobs, process_pool
+from cfgtool.parallel import default_jobs, range_map
 from cfgtool.parser import decode, dumps, loads
 from cfgtool.reading import read_bytes
 from cfgtool.sources import not_text_reason
@@ -75,15 +75,25 @@ def make_context(
     variables: frozenset[str] | None = None
     if template_variables is not None or config.template_variables:
         variables = config.template_variables | frozenset(template_variables or ())
-    return LintContext(
-        path=path,
-        filename=os.path.basename(path) if path else None,
-        template=config.is_template(path) if template is None else template,
-        template_variables=variables,
-        extra_known_keys=config.extend_known_keys,
-        firmware=config.firmware,
-        config=config,
-    )
+    is_template = config.is_template(path) if template is None else template
+    # The context of every file under one configuration differs only in its path: one
+    # is made per configuration and copied (a frozen dataclass costs 4 us to build).
+    memo = (id(config), is_template, variables)
+    base = _BASE_CONTEXTS.get(memo)
+    if base is None or base.config is not config:
+        if len(_BASE_CONTEXTS) >= 64:
+            _BASE_CONTEXTS.clear()
+        base = _BASE_CONTEXTS[memo] = LintContext(
+            template=is_template,
+            template_variables=variables,
+            extra_known_keys=config.extend_known_keys,
+            firmware=config.firmware,
+            config=config,
+        )
+    return base.at(path, os.path.basename(path) if path else None)
+
+
+_BASE_CONTEXTS: dict[tuple[int, bool, frozenset[str] | None], LintContext] = {}
 
 
 def lint(
@@ -102,13 +112,82 @@ def lint(
     config = config or LintConfig()
     context = context or make_context(config, doc.filename)
     # The per-file state: the document's facts, sorted once for every rule.
-    context = context.with_facts(scan(doc, context.extra_known_keys))
+    facts = scan(doc, context.extra_known_keys)
+    context = context.with_facts(facts)
     candidates = registered_rules() if rules is None else tuple(rules)
-    enabled = config.enabled_rules(candidates)
+    plan = _plan(config, candidates)
     diagnostics: list[Diagnostic] = []
-    for rule in enabled:
+    for rule in plan.to_run(_present(facts, context)):
         diagnostics.extend(rule.check(doc, context))
-    return _finish(doc, diagnostics, config, context, enabled, candidates)
+    return _finish(doc, diagnostics, config, context, plan.enabled, candidates)
+
+
+def _present(facts: Facts, context: LintContext) -> int:
+    """The triggers a file has, as bits: its facts', and its context's (see ``rules/_facts.py``)."""
+    present = facts.present | _EVERY_FILE
+    if context.template:
+        present |= _TEMPLATE
+    if context.config is not None and context.config.known_keys:
+        present |= _SITE_TYPES
+    name = context.filename or (basename(context.path) if context.path else None)
+    if name and name[:1] in "yY" and classify(name).is_common:
+        present |= _COMMON_FILE
+    if context.firmware is not None or context.firmware_image is not None:
+        present |= _FIRMWARE
+    return present
+
+
+# The bit every file has: the one rules without triggers wait for.
+_EVERY_FILE = 1 << len(TRIGGER_BITS)
+_TEMPLATE = trigger_mask(["template"])
+_SITE_TYPES = trigger_mask(["site_types"])
+_COMMON_FILE = trigger_mask(["common_file"])
+_FIRMWARE = trigger_mask(["firmware"])
+
+
+def _with_masks(rules: tuple[Rule, ...]) -> tuple[tuple[Rule, int], ...]:
+    """Each rule with the bits of its triggers (a rule without triggers: every file's)."""
+    return tuple(
+        (rule, _EVERY_FILE if rule.triggers is None else trigger_mask(rule.triggers))
+        for rule in rules
+    )
+
+
+class _Plan:
+    """The rules for files under one configuration, worked out once: those enabled, and
+    for each combination of triggers a file has, those that run (a few combinations
+    cover a whole tree)."""
+
+    __slots__ = ("candidates", "config", "enabled", "masks", "runs")
+
+    def __init__(self, config: LintConfig, candidates: tuple[Rule, ...]) -> None:
+        self.config = config
+        self.candidates = candidates
+        self.enabled = config.enabled_rules(candidates)
+        self.masks = _with_masks(self.enabled)
+        self.runs: dict[int, tuple[Rule, ...]] = {}
+
+    def to_run(self, present: int) -> tuple[Rule, ...]:
+        found = self.runs.get(present)
+        if found is None:
+            found = tuple(rule for rule, mask in self.masks if mask & present)
+            if len(self.runs) < 1024:
+                self.runs[present] = found
+        return found
+
+
+def _plan(config: LintConfig, candidates: tuple[Rule, ...]) -> _Plan:
+    memo = (id(config), id(candidates))
+    plan = _PLANS.get(memo)
+    if plan is None or plan.config is not config or plan.candidates is not candidates:
+        if len(_PLANS) >= 64:
+            _PLANS.clear()
+        plan = _PLANS[memo] = _Plan(config, candidates)
+    return plan
+
+
+# (id of a configuration, id of a tuple of candidate rules) -> their plan
+_PLANS: dict[tuple[int, int], _Plan] = {}
 
 
 def _finish(
@@ -119,7 +198,8 @@ def _finish(
     enabled: Sequence[Rule],
     candidates: Sequence[Rule],
 ) -> list[Diagnostic]:
-    if has_directives(doc):
+    assert context.facts is not None
+    if context.facts.directives:
         suppressions = find_suppressions(doc, _rule_names(candidates))
         diagnostics = apply_suppressions(diagnostics, suppressions)
         enabled_codes = {rule.code for rule in enabled}
@@ -250,9 +330,6 @@ class LintOptions:
     context_hook: Callable[[LintContext], LintContext] | None = None
 
 
-_Task = tuple[InputFile, LintConfig, LintOptions, bytes | None]
-
-
 def lint_one(
     item: InputFile, config: LintConfig, options: LintOptions, data: bytes | None = None
 ) -> FileResult:
@@ -307,8 +384,32 @@ def _fix(
         result.diagnostics = lint(fixed, config, context=context, rules=rules)
 
 
-def _run_chunk(tasks: list[_Task]) -> list[FileResult]:
-    return [lint_one(*task) for task in tasks]
+@dataclass(frozen=True)
+class _Batch:
+    """What the workers of :func:`lint_files` lint: given to each worker once."""
+
+    items: Sequence[InputFile]
+    configs: Sequence[LintConfig]
+    options: LintOptions
+    data: dict[int, bytes]
+
+
+def _lint_range(batch: _Batch, start: int, stop: int) -> list[tuple[int, FileResult]]:
+    """Lint files ``start`` to ``stop`` of ``batch``; only the results with something in
+    them come back (most files are clean: no need to send those)."""
+    found = []
+    items, configs, options, data = batch.items, batch.configs, batch.options, batch.data
+    for index in range(start, stop):
+        result = lint_one(items[index], configs[index], options, data.get(index))
+        if (
+            result.diagnostics
+            or result.error is not None
+            or result.changed
+            or result.diff
+            or result.output is not None
+        ):
+            found.append((index, result))
+    return found
 
 
 def lint_files(
@@ -320,33 +421,33 @@ def lint_files(
     stdin_data: Callable[[], bytes] | None = None,
 ) -> list[FileResult]:
     """Lint many files, in input order; ``jobs`` 0 means one process per CPU."""
-    tasks: list[_Task] = []
-    for item in items:
-        data = stdin_data() if item.stdin and stdin_data is not None else None
-        tasks.append((item, resolve(item), options, data))
-    workers = min(jobs or default_jobs(), len(tasks) // (PARALLEL_THRESHOLD // 2) or 1)
-    if workers <= 1 or len(tasks) < PARALLEL_THRESHOLD:
-        return [lint_one(*task) for task in tasks]
+    data: dict[int, bytes] = {}
+    for index, item in enumerate(items):
+        if item.stdin and stdin_data is not None:
+            data[index] = stdin_data()
+    batch = _Batch(items, [resolve(item) for item in items], options, data)
+    total = len(items)
+    workers = min(jobs or default_jobs(), total // (PARALLEL_THRESHOLD // 2) or 1)
+    if workers <= 1 or total < PARALLEL_THRESHOLD:
+        return [
+            lint_one(item, config, options, data.get(i))
+            for i, (item, config) in enumerate(zip(items, batch.configs, strict=True))
+        ]
     # Lint the first file here: the forked workers then inherit the compiled
     # scanner, the imported rules and the loaded catalog instead of each
-    # loading them again. This process then lints its own share while the
-    # workers (one fewer than the CPUs) lint theirs.
-    first = lint_one(*tasks[0])
-    rest = tasks[1:]
-    own_share = len(rest) // workers
-    shared, own = rest[: len(rest) - own_share], rest[len(rest) - own_share :]
-    chunk_size = max(1, -(-len(shared) // (workers * 4)))
-    chunks = [shared[i : i + chunk_size] for i in range(0, len(shared), chunk_size)]
-    # Forked workers start with everything loaded; elsewhere (or where fork is
-    # unsafe) the platform default re-imports in each worker, with the same results:
-    # each task carries everything its file needs.
-    with process_pool(workers - 1) as pool:
-        pending = pool.map(_run_chunk, chunks)
-        own_results = _run_chunk(own)
-        results = [first]
-        for chunk_results in pending:
-            results.extend(chunk_results)
-    return results + own_results
+    # loading them again. This process then lints ranges too, from the end,
+    # while the workers (one fewer than the CPUs) lint theirs from the start.
+    results = [lint_one(items[0], batch.configs[0], options, data.get(0))]
+    results.extend(FileResult(item.path) for item in items[1:])
+    chunk = max(25, min(_CHUNK_MAX, -(-total // (workers * 8))))
+    for index, result in range_map(_lint_range, batch, 1, total, workers=workers, chunk=chunk):
+        results[index] = result
+    return results
+
+
+# Files per range sent to a worker: small enough to share out evenly, large enough
+# that the message per range costs nothing beside linting it.
+_CHUNK_MAX = 500
 
 
 def lint_paths(

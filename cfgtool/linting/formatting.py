@@ -18,7 +18,7 @@ from cfgtool.linting.config import ConfigResolver
 from cfgtool.linting.fixing import unified_diff
 from cfgtool.linting.results import FileResult
 from cfgtool.nodes import Blank, Comment, Document, Entry, Header, MisplacedHeader
-from cfgtool.parser import decode, loads
+from cfgtool.parser import decode, loads, parse_line
 from cfgtool.reading import read_bytes
 from cfgtool.sources import not_text_reason
 
@@ -31,7 +31,7 @@ def canonical_text(doc: Document) -> str:
         if isinstance(item, Header | MisplacedHeader):
             version = version or item.version or DEFAULT_VERSION
         elif isinstance(item, Entry):
-            lines.append(f"{item.key} = {item.value}".strip(" "))
+            lines.append(_entry_text(item))
         elif isinstance(item, Comment):
             lines.append(item.raw.strip(" \t"))
         elif isinstance(item, Blank):
@@ -42,6 +42,23 @@ def canonical_text(doc: Document) -> str:
         lines.pop()
     header = HEADER_PREFIX + (version or DEFAULT_VERSION)
     return "\n".join([header, *lines]) + "\n"
+
+
+def _entry_text(entry: Entry) -> str:
+    """``key = value``, or the line as it is (trailing blanks dropped) when that spelling
+    would read as another kind of line: `` <<<<<<< x=1`` is a setting, its key starting
+    like a merge marker, and only the blank in column 1 keeps it one."""
+    text = f"{entry.key} = {entry.value}".strip(" ")
+    if entry.key[:1] in _OTHER_LINE_STARTS:
+        node = parse_line(text)
+        if not (type(node) is Entry and node.key == entry.key and node.value == entry.value):
+            return entry.raw.rstrip(" \t")
+    return text
+
+
+# What a setting's key may start with and another kind of line too (a merge marker, a
+# section, a template tag): only such keys can change kind when spelt canonically.
+_OTHER_LINE_STARTS = frozenset("<=>|[{")
 
 
 def format_one(

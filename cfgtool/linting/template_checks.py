@@ -30,7 +30,8 @@ from typing import NamedTuple
 from cfgtool.catalog import load_catalog
 from cfgtool.linting.rule import LintContext, Problem, Rule
 from cfgtool.linting.rules import RULES_BY_CODE
-from cfgtool.linting.rules._shared import PER_USER_KEYS, facts
+from cfgtool.linting.rules._facts import facts
+from cfgtool.linting.rules._shared import PER_USER_KEYS
 from cfgtool.linting.template_view import TemplateView
 from cfgtool.masking import is_secret_key
 from cfgtool.nodes import Document, Entry
@@ -283,7 +284,8 @@ def check_key_placeholders(doc: Document, context: LintContext) -> Iterator[Prob
 
 
 def _as(code: str, find: object) -> Rule:
-    return replace(RULES_BY_CODE[code], find=find, fix=None)  # type: ignore[arg-type]
+    # its own check, so not the triggers of the rule it stands in for
+    return replace(RULES_BY_CODE[code], find=find, fix=None, triggers=None)  # type: ignore[arg-type]
 
 
 DUPLICATES = _as("CFG105", check_duplicates)

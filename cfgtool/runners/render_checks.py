@@ -32,8 +32,9 @@ from cfgtool.knowledge import value_spec
 from cfgtool.linting import engine
 from cfgtool.linting.config import LintConfig
 from cfgtool.linting.rule import LintContext, Rule
-from cfgtool.linting.rules._knowledge import FIRMWARE_KEYS, checked_entries
-from cfgtool.linting.rules._shared import INVISIBLE, scan
+from cfgtool.linting.rules._facts import scan
+from cfgtool.linting.rules._knowledge import checked_entries
+from cfgtool.linting.rules._shared import FIRMWARE_KEYS, INVISIBLE
 from cfgtool.linting.rules.cfg307_value_range import GUIDE_KEYS
 from cfgtool.nodes import Document, Entry, Node
 from cfgtool.rendering.fill import Filled, Group

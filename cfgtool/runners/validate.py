@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from cfgtool.catalog import Model
@@ -110,6 +110,9 @@ def validate_paths(
     for directory in sorted(loose):
         trees.append(scan_tree(directory, _common_files_in(directory), checks=False))
     plan = ValidationPlan(tuple(trees), explicit, server_url)
+    for item in items:
+        if not item.stdin:
+            plan.tree_for(item.path)  # found here once: the workers and the summary look it up
     options = LintOptions(scopes=("lint", "model"), context_hook=plan.context_for)
     results = lint_files(items, resolver.for_input, options, jobs=jobs, stdin_data=stdin_data)
     return Validation(results, _summaries(plan, results))
@@ -177,32 +180,40 @@ class ValidationPlan:
     _images: dict[tuple[int, str, str], int | None] = field(
         default_factory=dict, compare=False, repr=False
     )
+    # path -> the innermost tree holding it and the path relative to it (see tree_for)
+    _where: dict[str, tuple[ProvisioningTree, str] | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def tree_for(self, path: str) -> tuple[ProvisioningTree, str] | None:
         """The innermost tree holding ``path``, with the path relative to it."""
+        if path in self._where:
+            return self._where[path]
         best: tuple[ProvisioningTree, str] | None = None
         for tree in self.trees:
             relative = tree.relative(path)
             if relative is not None and (best is None or len(relative) < len(best[1])):
                 best = (tree, relative)
+        if len(self._where) < 1_000_000:
+            self._where[path] = best
         return best
 
     def context_for(self, context: LintContext) -> LintContext:
         """``context`` with the file's model and :class:`FileView` (the engine's context hook)."""
         found = self.tree_for(context.path) if context.path else None
         if found is None:
-            return replace(context, model=self.model) if self.model else context
+            return context.evolve(model=self.model) if self.model else context
         tree, relative = found
         directory, _, name = relative.rpartition("/")
-        key = (id(tree), directory, name if classify(name).is_common else "")
+        common = name[:1] in "yY" and classify(name).is_common
+        key = (id(tree), directory, name if common else "")
         resolved = self._models.get(key)
         if resolved is None:
             resolved = self._models[key] = resolve_model(tree, relative, self.model)
         model, source = resolved
         view = FileView(tree, relative, source, self.server_url)
-        image = None if key[2] else self._common_image(tree, directory, model)
-        return replace(
-            context,
+        image = None if common else self._common_image(tree, directory, model)
+        return context.evolve(
             model=model,
             firmware_image=image,
             options={**context.options, VIEW_OPTION: view},

@@ -12,13 +12,11 @@ from collections.abc import Iterator, Mapping
 from cfgtool.catalog import Model, find_model, load_catalog, models_for_common_file
 from cfgtool.directives import comment_model
 from cfgtool.filenames import basename, classify, common_filename
-from cfgtool.format import EMPTY_VALUES
 from cfgtool.knowledge import image_generation, implied_generation, model_firmware
 from cfgtool.linting.rule import LintContext
-from cfgtool.linting.rules._shared import facts, rebuild
+from cfgtool.linting.rules._facts import facts
+from cfgtool.linting.rules._shared import rebuild
 from cfgtool.nodes import Document, Entry
-
-FIRMWARE_KEYS = frozenset({"firmware.url", "static.firmware.url"})
 
 
 def pattern_of(key: str) -> str | None:
@@ -31,21 +29,9 @@ def checked_entries(doc: Document, context: LintContext) -> Iterator[tuple[Entry
     """``(entry, pattern)`` for each known key whose key and value no other rule owns.
 
     Empty and ``%NULL%`` values are skipped: they are valid for every key. Found once
-    per file (the engine's facts keep them): six rules ask for every file.
+    per file by the scan (``_facts.Facts.checked``): six rules ask for every file.
     """
-    found = facts(doc, context)
-    if found.checked is None:
-        owned = {id(node) for node, _ in found.keys}
-        owned.update(id(node) for node, _ in found.values)
-        checked = []
-        for node in found.entries:
-            if id(node) in owned or node.value in EMPTY_VALUES:
-                continue
-            pattern = pattern_of(node.key)
-            if pattern is not None:
-                checked.append((node, pattern))
-        found.checked = checked
-    return iter(found.checked)
+    return iter(facts(doc, context).checked)
 
 
 def file_generation(doc: Document, context: LintContext) -> int | None:
@@ -54,8 +40,8 @@ def file_generation(doc: Document, context: LintContext) -> int | None:
     image the phone's Common file names, else None."""
     if context.firmware is not None:
         return context.firmware
-    urls = (node.value for node in facts(doc, context).entries if node.key in FIRMWARE_KEYS)
-    own = image_generation(urls)
+    urls = facts(doc, context).firmware_urls
+    own = image_generation(urls) if urls else None
     return own if own is not None else context.firmware_image
 
 

@@ -15,14 +15,13 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from cfgtool.catalog import Param, load_catalog, normalize_key
-from cfgtool.format import NULL_VALUE
+from cfgtool.catalog import load_catalog, normalize_key
 from cfgtool.masking import is_secret_key
-from cfgtool.nodes import Document, Entry, Invalid, MisplacedHeader, Node
+from cfgtool.nodes import Document, Entry, Invalid
 from cfgtool.parser import BOM, loads
 
 if TYPE_CHECKING:
-    from cfgtool.linting.rule import LintContext
+    pass
 
 # --- kinds of problem that exactly one rule reports ----------------------------------
 # Each rule module names the kinds it owns in ``OWNS``; the registry checks that
@@ -269,8 +268,10 @@ def fix_newline(doc: Document, choice: str) -> str:
     return doc.newline
 
 
-# --- one pass over a document, shared by every rule ---------------------------------------
+# --- what the one pass over a document (rules/_facts.py) looks for -----------------------
 
+# The settings that name the firmware image (its generation: see rules/_knowledge.py).
+FIRMWARE_KEYS = frozenset({"firmware.url", "static.firmware.url"})
 # Types that cfgtool.catalog.check_value has something to say about.
 CHECKED_TYPES = frozenset({"bool", "int", "enum", "url", "ip", "time"})
 PER_USER_KEYS = frozenset({"security.user_password", "static.security.user_password"})
@@ -282,154 +283,6 @@ INVISIBLE = re.compile(
 )
 # Any character that can start template syntax, a joined line or an invisible
 # character: values without one (nearly all) need no closer look.
-_VALUE_SUSPECT = re.compile(
+VALUE_SUSPECT = re.compile(
     "[{}%$=\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff]"
 )
-
-
-class KeyFacts:
-    """What the rules need to know about one key; computed once per distinct key."""
-
-    __slots__ = ("aes", "maybe_path", "owner", "param", "per_user", "secret")
-
-    def __init__(self, key: str) -> None:
-        self.owner = key_owner(key)
-        self.param = load_catalog().lookup(key)
-        self.secret = is_secret_key(key)
-        self.aes = "aes" in key.lower() and AES_KEY.search(key) is not None
-        self.per_user = key in PER_USER_KEYS
-        self.maybe_path = key.casefold() == "path"
-
-
-_KEY_FACTS: dict[str, KeyFacts] = {}
-_KEY_FACTS_LIMIT = 100_000
-
-
-def key_facts(key: str) -> KeyFacts:
-    found = _KEY_FACTS.get(key)
-    if found is None:
-        found = KeyFacts(key)
-        if len(_KEY_FACTS) < _KEY_FACTS_LIMIT:
-            _KEY_FACTS[key] = found
-    return found
-
-
-class Facts:
-    """A document sorted into what each rule looks at, in file order.
-
-    ``keys``: entries whose key a rule owns, with the kind of problem (see
-    :func:`key_owner`; a legacy format for ``path = /config/...``). ``values``:
-    entries whose value a rule owns (joined lines, template syntax). ``unknown``:
-    well-formed keys neither the catalog nor the configuration knows. ``typed``:
-    non-empty values of known keys with a checkable type. ``aes``: non-empty
-    values of AES-key settings.
-    """
-
-    __slots__ = (
-        "aes",
-        "checked",
-        "doc",
-        "entries",
-        "extra_known_keys",
-        "invalid",
-        "invisible",
-        "items",
-        "keys",
-        "misplaced",
-        "typed",
-        "unknown",
-        "user_passwords",
-        "values",
-        "whitespace",
-    )
-
-    def __init__(self) -> None:
-        self.doc: Document | None = None
-        self.items: list[Node] = []
-        self.extra_known_keys: frozenset[str] = frozenset()
-        self.entries: list[Entry] = []
-        self.invalid: list[tuple[Invalid, str]] = []
-        self.misplaced: list[MisplacedHeader] = []
-        self.keys: list[tuple[Entry, str]] = []
-        self.values: list[tuple[Entry, str]] = []
-        self.unknown: list[Entry] = []
-        self.typed: list[tuple[Entry, Param]] = []
-        self.aes: list[Entry] = []
-        self.user_passwords: list[Entry] = []
-        self.invisible: list[Entry] = []
-        self.whitespace: list[Node] = []
-        # (entry, catalog pattern) for the rules that use the vendor facts, found once
-        # per file by ``_knowledge.checked_entries`` (six rules ask).
-        self.checked: list[tuple[Entry, str]] | None = None
-
-
-def scan(doc: Document, extra_known_keys: frozenset[str] = frozenset()) -> Facts:
-    """Sort ``doc`` into :class:`Facts`; the engine does it once per file for all rules."""
-    snapshot = list(doc.items)
-    found = _scan(snapshot, extra_known_keys)
-    found.doc, found.items, found.extra_known_keys = doc, snapshot, extra_known_keys
-    return found
-
-
-def facts(doc: Document, context: LintContext | None = None) -> Facts:
-    """The :class:`Facts` of ``doc``: those the engine put in ``context``, else a fresh scan.
-
-    The engine's facts are used only while ``doc`` is the document they were
-    built from and still holds exactly the same nodes (a fix that edits the
-    document, such as ``Document.set``, gets a fresh scan).
-    """
-    extra = context.extra_known_keys if context is not None else frozenset()
-    found = context.facts if context is not None else None
-    if (
-        found is not None
-        and found.doc is doc
-        and found.extra_known_keys == extra
-        and found.items == doc.items
-    ):
-        return found
-    return scan(doc, extra)
-
-
-def _scan(items: list[Node], extra: frozenset[str]) -> Facts:
-    result = Facts()
-    entries, keys, values = result.entries, result.keys, result.values
-    unknown, typed, aes, whitespace = result.unknown, result.typed, result.aes, result.whitespace
-    cache = _KEY_FACTS
-    suspect = _VALUE_SUSPECT.search
-    for node in items:
-        raw = node.raw
-        if raw and (raw[-1] == " " or raw[-1] == "\t" or "\t" in raw):
-            whitespace.append(node)
-        if isinstance(node, Entry):
-            entries.append(node)
-            key = node.key
-            facts_ = cache.get(key) or key_facts(key)
-            owner = facts_.owner
-            if facts_.maybe_path and is_v6x_path(node):
-                owner = LEGACY_FORMAT
-            if owner is not None:
-                keys.append((node, owner))
-            value = node.value
-            value_rule = None
-            if value and value != NULL_VALUE:
-                if suspect(value):
-                    value_rule = value_owner(node, extra)
-                    if value_rule is not None:
-                        values.append((node, value_rule))
-                    if INVISIBLE.search(value):
-                        result.invisible.append(node)
-                if owner is None and value_rule is None:
-                    param = facts_.param
-                    if param is not None and param.type in CHECKED_TYPES:
-                        typed.append((node, param))
-                    if facts_.aes:
-                        aes.append(node)
-                if facts_.per_user:
-                    result.user_passwords.append(node)
-            if owner is None and facts_.param is None and not (extra and is_known(key, extra)):
-                unknown.append(node)
-        elif isinstance(node, Invalid):
-            result.invalid.append((node, invalid_owner(node)))
-        elif isinstance(node, MisplacedHeader):
-            result.misplaced.append(node)
-    return result

@@ -32,6 +32,7 @@ CODE = "CFG100"
 NAME = "unused-suppression"
 SEVERITY: Severity = "info"
 SUMMARY = "a suppression comment that silences nothing (or names an unknown rule)"
+TRIGGERS = ()
 
 
 def check(doc: Document, context: LintContext) -> Iterable[Problem]:

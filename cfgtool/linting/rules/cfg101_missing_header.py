@@ -24,13 +24,15 @@ from collections.abc import Iterator
 from cfgtool.diagnostics import Severity
 from cfgtool.format import DEFAULT_VERSION, HEADER, HEADER_PREFIX
 from cfgtool.linting.rule import LintContext, Problem
-from cfgtool.linting.rules._shared import facts, fix_newline, rebuild
+from cfgtool.linting.rules._facts import facts
+from cfgtool.linting.rules._shared import fix_newline, rebuild
 from cfgtool.nodes import Comment, Document, Header, MisplacedHeader, Node
 
 CODE = "CFG101"
 NAME = "missing-header"
 SEVERITY: Severity = "error"
 SUMMARY = "line 1 is not the '#!version:1.0.0.1' header the phone requires"
+TRIGGERS = ("bad_header",)
 
 # `#!Version:1.0.0.1`, `# !version 1.0.0.1`, `#version:1.0.0.1`: a header with a slip.
 _NEAR_HEADER = re.compile(r"[ \t]*#[ \t]*!?[ \t]*version\b", re.IGNORECASE)

@@ -24,13 +24,14 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Severity
 from cfgtool.linting.rule import LintContext, Problem
-from cfgtool.linting.rules._shared import facts
+from cfgtool.linting.rules._facts import facts
 from cfgtool.nodes import Document, Header
 
 CODE = "CFG102"
 NAME = "misplaced-header"
 SEVERITY: Severity = "error"
 SUMMARY = "a '#!version' line that is not on line 1, or is indented"
+TRIGGERS = ("misplaced",)
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Problem]:

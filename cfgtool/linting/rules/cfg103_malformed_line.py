@@ -27,7 +27,8 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Severity
 from cfgtool.linting.rule import LintContext, Problem
-from cfgtool.linting.rules._shared import MALFORMED_LINE, VALID_KEY, facts
+from cfgtool.linting.rules._facts import facts
+from cfgtool.linting.rules._shared import MALFORMED_LINE, VALID_KEY
 from cfgtool.nodes import Document, Invalid
 
 CODE = "CFG103"
@@ -35,6 +36,7 @@ NAME = "malformed-line"
 SEVERITY: Severity = "error"
 SUMMARY = "a line that is neither a comment nor 'key = value'"
 OWNS = (MALFORMED_LINE,)  # one mistake, one diagnostic: see rules/_shared.py
+TRIGGERS = ("invalid",)
 
 _KEY_SPACE_VALUE = re.compile(r"(\S+)[ \t]+\S")
 _KEY_COLON_VALUE = re.compile(r"([^\s:]+)[ \t]*:[ \t]*\S")

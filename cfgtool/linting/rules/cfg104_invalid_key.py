@@ -28,7 +28,8 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Severity
 from cfgtool.linting.rule import LintContext, Problem
-from cfgtool.linting.rules._shared import INVALID_KEY, describe_char, facts
+from cfgtool.linting.rules._facts import facts
+from cfgtool.linting.rules._shared import INVALID_KEY, describe_char
 from cfgtool.nodes import Document
 
 CODE = "CFG104"
@@ -36,6 +37,7 @@ NAME = "invalid-key"
 SEVERITY: Severity = "error"
 SUMMARY = "empty key, space inside the key, odd characters, or a stray dot"
 OWNS = (INVALID_KEY,)  # one mistake, one diagnostic: see rules/_shared.py
+TRIGGERS = ("keys",)
 
 _BAD_CHAR = re.compile(r"[^A-Za-z0-9_.\-]")
 

@@ -27,7 +27,8 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Severity
 from cfgtool.linting.rule import LintContext, Problem
-from cfgtool.linting.rules._shared import PER_USER_KEYS, facts
+from cfgtool.linting.rules._facts import facts
+from cfgtool.linting.rules._shared import PER_USER_KEYS
 from cfgtool.masking import mask_value
 from cfgtool.nodes import Document, Entry
 
@@ -35,6 +36,7 @@ CODE = "CFG105"
 NAME = "duplicate-key"
 SEVERITY: Severity = "error"
 SUMMARY = "a key set twice (error when the values differ, warning when identical)"
+TRIGGERS = ("repeated",)
 
 
 def _identity(entry: Entry) -> tuple[str, str | None]:

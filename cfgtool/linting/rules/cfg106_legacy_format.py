@@ -25,7 +25,8 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Severity
 from cfgtool.linting.rule import LintContext, Problem
-from cfgtool.linting.rules._shared import LEGACY_FORMAT, facts
+from cfgtool.linting.rules._facts import facts
+from cfgtool.linting.rules._shared import LEGACY_FORMAT
 from cfgtool.nodes import Document, Entry, Invalid
 
 CODE = "CFG106"
@@ -33,6 +34,7 @@ NAME = "legacy-format"
 SEVERITY: Severity = "error"
 SUMMARY = "'[ section ]' lines or the v6x 'path = ...' layout, which firmware 70+ ignores"
 OWNS = (LEGACY_FORMAT,)  # one mistake, one diagnostic: see rules/_shared.py
+TRIGGERS = ("invalid", "keys")
 
 _HINT = "rewrite the settings as dotted 'key = value' lines (firmware 70 and later)"
 

@@ -31,11 +31,11 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Severity
 from cfgtool.linting.rule import LintContext, Problem
+from cfgtool.linting.rules._facts import facts
 from cfgtool.linting.rules._shared import (
     CONTROL_CHARACTER,
     INVISIBLE,
     describe_char,
-    facts,
     fix_newline,
     rebuild,
 )
@@ -46,6 +46,7 @@ NAME = "encoding"
 SEVERITY: Severity = "error"
 SUMMARY = "BOM, control characters, invisible characters, mixed line endings, invalid UTF-8"
 OWNS = (CONTROL_CHARACTER,)  # one mistake, one diagnostic: see rules/_shared.py
+TRIGGERS = ("bom", "invalid", "invisible", "odd_endings")
 
 _ENDING_NAMES = {"\n": "LF", "\r\n": "CRLF", "\r": "CR"}
 

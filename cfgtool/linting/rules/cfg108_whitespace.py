@@ -27,13 +27,15 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Severity
 from cfgtool.linting.rule import LintContext, Problem
-from cfgtool.linting.rules._shared import facts, fix_newline, rebuild
+from cfgtool.linting.rules._facts import facts
+from cfgtool.linting.rules._shared import fix_newline, rebuild
 from cfgtool.nodes import Document, Entry, Node
 
 CODE = "CFG108"
 NAME = "whitespace"
 SEVERITY: Severity = "info"
 SUMMARY = "trailing whitespace, tabs, or no newline at the end of the file"
+TRIGGERS = ("whitespace", "odd_endings")
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Problem]:

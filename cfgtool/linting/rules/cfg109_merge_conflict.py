@@ -26,7 +26,8 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Severity
 from cfgtool.linting.rule import LintContext, Problem
-from cfgtool.linting.rules._shared import MERGE_CONFLICT, facts
+from cfgtool.linting.rules._facts import facts
+from cfgtool.linting.rules._shared import MERGE_CONFLICT
 from cfgtool.nodes import Document
 
 CODE = "CFG109"
@@ -34,6 +35,7 @@ NAME = "merge-conflict"
 SEVERITY: Severity = "error"
 SUMMARY = "a '<<<<<<<', '=======' or '>>>>>>>' merge conflict marker left in the file"
 OWNS = (MERGE_CONFLICT,)  # one mistake, one diagnostic: see rules/_shared.py
+TRIGGERS = ("invalid",)
 
 _MARKERS = {
     "<": "start of a merge conflict",

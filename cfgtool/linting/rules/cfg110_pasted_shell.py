@@ -23,7 +23,8 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Severity
 from cfgtool.linting.rule import LintContext, Problem
-from cfgtool.linting.rules._shared import PASTED_SHELL, facts
+from cfgtool.linting.rules._facts import facts
+from cfgtool.linting.rules._shared import PASTED_SHELL
 from cfgtool.nodes import Document, Entry, Invalid
 
 CODE = "CFG110"
@@ -31,6 +32,7 @@ NAME = "pasted-shell"
 SEVERITY: Severity = "error"
 SUMMARY = "a shell prompt or command pasted into the file ('$ ...', 'user@host:~# ...')"
 OWNS = (PASTED_SHELL,)  # one mistake, one diagnostic: see rules/_shared.py
+TRIGGERS = ("invalid", "keys")
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Problem]:

@@ -29,7 +29,8 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Severity
 from cfgtool.linting.rule import LintContext, Problem
-from cfgtool.linting.rules._shared import JOINED_LINES, facts, joined_setting
+from cfgtool.linting.rules._facts import facts
+from cfgtool.linting.rules._shared import JOINED_LINES, joined_setting
 from cfgtool.nodes import Document
 
 CODE = "CFG111"
@@ -37,6 +38,7 @@ NAME = "joined-lines"
 SEVERITY: Severity = "error"
 SUMMARY = "a value that holds another 'key = value' setting (two lines ran together)"
 OWNS = (JOINED_LINES,)  # one mistake, one diagnostic: see rules/_shared.py
+TRIGGERS = ("values", "odd_endings")
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Problem]:

@@ -24,14 +24,15 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Severity
 from cfgtool.linting.rule import LintContext, Problem
+from cfgtool.linting.rules._facts import facts
 from cfgtool.linting.rules._misspelling import misspelling
-from cfgtool.linting.rules._shared import facts
 from cfgtool.nodes import Document
 
 CODE = "CFG201"
 NAME = "unknown-key"
 SEVERITY: Severity = "warning"
 SUMMARY = "a key the parameter catalog does not know (did you mean ...?)"
+TRIGGERS = ("unknown",)
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Problem]:

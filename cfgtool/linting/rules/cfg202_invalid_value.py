@@ -46,8 +46,8 @@ from cfgtool.diagnostics import Severity
 from cfgtool.format import EMPTY_VALUES
 from cfgtool.knowledge import Finding, ValueSpec, check_value, key_facts, value_spec
 from cfgtool.linting.rule import LintContext, Problem
+from cfgtool.linting.rules._facts import facts
 from cfgtool.linting.rules._knowledge import with_values
-from cfgtool.linting.rules._shared import facts
 from cfgtool.linting.rules.cfg307_value_range import GUIDE_KEYS
 from cfgtool.masking import is_secret_key
 from cfgtool.nodes import Document, Entry
@@ -56,6 +56,7 @@ CODE = "CFG202"
 NAME = "invalid-value"
 SEVERITY: Severity = "error"
 SUMMARY = "a value the key's type does not allow (error when certain; outside a public list: info)"
+TRIGGERS = ("typed", "site_types")
 
 # Typed values repeat across files ("1", "5060", "English"): remember each verdict.
 _VERDICTS: dict[tuple[str, str], Finding | None] = {}

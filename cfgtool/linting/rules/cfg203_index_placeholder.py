@@ -25,7 +25,8 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Severity
 from cfgtool.linting.rule import LintContext, Problem
-from cfgtool.linting.rules._shared import INDEX_PLACEHOLDER, facts, index_placeholder
+from cfgtool.linting.rules._facts import facts
+from cfgtool.linting.rules._shared import INDEX_PLACEHOLDER, index_placeholder
 from cfgtool.nodes import Document
 
 CODE = "CFG203"
@@ -33,6 +34,7 @@ NAME = "index-placeholder"
 SEVERITY: Severity = "error"
 SUMMARY = "a placeholder such as 'X', '*' or '%d' where the key needs an index number"
 OWNS = (INDEX_PLACEHOLDER,)  # one mistake, one diagnostic: see rules/_shared.py
+TRIGGERS = ("keys",)
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Problem]:

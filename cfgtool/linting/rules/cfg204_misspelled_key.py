@@ -26,14 +26,15 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Severity
 from cfgtool.linting.rule import LintContext, Problem
+from cfgtool.linting.rules._facts import facts
 from cfgtool.linting.rules._misspelling import misspelling
-from cfgtool.linting.rules._shared import facts
 from cfgtool.nodes import Document
 
 CODE = "CFG204"
 NAME = "misspelled-key"
 SEVERITY: Severity = "error"
 SUMMARY = "a key one slip away from a common catalog key (ccount.1.expires)"
+TRIGGERS = ("unknown",)
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Problem]:

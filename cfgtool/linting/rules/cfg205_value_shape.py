@@ -34,6 +34,7 @@ CODE = "CFG205"
 NAME = "value-shape"
 SEVERITY: Severity = "warning"
 SUMMARY = "a value not built like its documented shape (user:password...) or over the max length"
+TRIGGERS = ("shaped",)
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Problem]:

@@ -32,7 +32,7 @@ from cfgtool.filenames import basename, classify, common_filename, mac_filename,
 from cfgtool.inputs import matches_globs
 from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.nodes import Document
-from cfgtool.provisioning import model_for_common_file
+from cfgtool.provisioning import file_view, model_for_common_file
 
 CODE = "CFG301"
 NAME = "bad-filename"
@@ -54,7 +54,8 @@ def check(doc: Document, context: LintContext) -> Iterator[Problem]:
 
 
 def _problem(name: str, context: LintContext) -> tuple[Severity, str, str] | None:
-    parsed = classify(name)
+    view = file_view(context)  # validate's view of the file has its name classified
+    parsed = view.name if view is not None and view.name.name == name else classify(name)
     if parsed.kind == "common":
         assert parsed.hw_id is not None
         canonical = common_filename(parsed.hw_id)
@@ -72,7 +73,8 @@ def _problem(name: str, context: LintContext) -> tuple[Severity, str, str] | Non
             )
         return None
     if parsed.mac is not None:
-        canonical = mac_filename(parsed.mac, local=parsed.kind == "mac-local")
+        # mac_filename(parsed.mac, ...), whose MAC is already 12 lowercase hex digits
+        canonical = parsed.mac + ("-local.cfg" if parsed.kind == "mac-local" else ".cfg")
         if name != canonical:
             return (
                 "error",

@@ -31,7 +31,8 @@ from cfgtool.diagnostics import Severity
 from cfgtool.format import EMPTY_VALUES
 from cfgtool.knowledge import check_firmware_image, model_firmware
 from cfgtool.linting.rule import LintContext, Problem
-from cfgtool.linting.rules._knowledge import FIRMWARE_KEYS, model_names
+from cfgtool.linting.rules._knowledge import model_names
+from cfgtool.linting.rules._shared import FIRMWARE_KEYS
 from cfgtool.nodes import Document, Entry
 from cfgtool.provisioning import model_of
 

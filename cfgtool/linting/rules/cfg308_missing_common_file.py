@@ -29,6 +29,8 @@ from cfgtool.diagnostics import Severity
 from cfgtool.linting.rule import LintContext, Problem
 from cfgtool.nodes import Document
 from cfgtool.provisioning import (
+    ProvisioningTree,
+    TreeDirectory,
     common_search_directories,
     file_view,
     model_for_common_file,
@@ -47,9 +49,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Problem]:
     if view is None or not view.tree.checks or view.name.kind != "mac" or context.template:
         return
     directory = view.directory
-    places = common_search_directories(view.tree, directory)
-    present = {name for place in places for name in view.tree.directory(place).commons}
-    where = _label(view.tree.root, directory.relative)
+    present, where = _around(view.tree, directory)
     mac_name = view.name.name
     if all_models_common_file() in present:
         return
@@ -80,6 +80,25 @@ def check(doc: Document, context: LintContext) -> Iterator[Problem]:
         f"{model.name} phones read {needed} before {mac_name}, but it is not in {where}{note}",
         hint=f"add {needed} to {where}",
     )
+
+
+def _around(tree: ProvisioningTree, directory: TreeDirectory) -> tuple[frozenset[str], str]:
+    """The Common files a phone in ``directory`` finds, and the directory as the user wrote
+    it: the same for every MAC file there (remembered while the tree is the same)."""
+    memo = (id(tree), directory.relative)
+    known = _AROUND.get(memo)
+    if known is not None and known[0] is tree:
+        return known[1], known[2]
+    places = common_search_directories(tree, directory)
+    present = frozenset(name for place in places for name in tree.directory(place).commons)
+    where = _label(tree.root, directory.relative)
+    if len(_AROUND) >= 4096:
+        _AROUND.clear()
+    _AROUND[memo] = (tree, present, where)
+    return present, where
+
+
+_AROUND: dict[tuple[int, str], tuple[ProvisioningTree, frozenset[str], str]] = {}
 
 
 def _label(root: str, relative: str) -> str:

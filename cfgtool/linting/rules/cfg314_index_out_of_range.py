@@ -29,6 +29,7 @@ from functools import lru_cache
 from cfgtool.catalog import Model
 from cfgtool.diagnostics import Severity
 from cfgtool.knowledge import (
+    Finding,
     IndexLimit,
     aligned_key,
     check_indexes,
@@ -59,7 +60,7 @@ def check(doc: Document, context: LintContext) -> Iterator[Problem]:
             model = model_of(doc, context)
             if model is None:
                 return
-        for finding in check_indexes(aligned_key(node.key, pattern), _limits(pattern, model)):
+        for finding in _findings(node.key, pattern, model):
             yield context.problem(
                 node,
                 f"{node.key}: {finding.message}, so the phone ignores this setting",
@@ -68,6 +69,23 @@ def check(doc: Document, context: LintContext) -> Iterator[Problem]:
                 severity="warning",
                 hint=f"use {finding.expected}, or check the phone model",
             )
+
+
+# (key, id of the model) -> the model and what check_indexes finds: phone files repeat
+# their keys (and hashing a Model, a dataclass, per setting costs more than the check).
+_FOUND: dict[tuple[str, int], tuple[Model, tuple[Finding, ...]]] = {}
+_FOUND_LIMIT = 100_000
+
+
+def _findings(key: str, pattern: str, model: Model) -> tuple[Finding, ...]:
+    memo = (key, id(model))
+    known = _FOUND.get(memo)
+    if known is not None and known[0] is model:
+        return known[1]
+    found = check_indexes(aligned_key(key, pattern), _limits(pattern, model))
+    if len(_FOUND) < _FOUND_LIMIT:
+        _FOUND[memo] = (model, found)
+    return found
 
 
 @lru_cache(maxsize=4096)

@@ -33,8 +33,8 @@ from functools import cache
 from cfgtool.diagnostics import Severity
 from cfgtool.knowledge import Rename, aligned_key, check_renamed, load_renames
 from cfgtool.linting.rule import LintContext, Problem
+from cfgtool.linting.rules._facts import facts
 from cfgtool.linting.rules._knowledge import checked_entries, lowest_generation, with_keys
-from cfgtool.linting.rules._shared import facts
 from cfgtool.nodes import Document, Entry
 
 CODE = "CFG315"
@@ -78,8 +78,11 @@ def _found(doc: Document, context: LintContext) -> Iterator[tuple[Entry, str, st
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Problem]:
+    found = list(_found(doc, context))
+    if not found:
+        return  # nearly every file: no need for the set of its keys
     keys = {node.key for node in facts(doc, context).entries}
-    for node, new_key, message, severity in _found(doc, context):
+    for node, new_key, message, severity in found:
         hint = f"rename it to {new_key} (`cfgtool lint --fix` does)"
         if new_key in keys:
             hint = f"{new_key} is set too: delete this line"

@@ -46,6 +46,7 @@ CODE = "CFG316"
 NAME = "key-newer-than-firmware"
 SEVERITY: Severity = "warning"
 SUMMARY = "a key newer than the firmware generation the phones run (--firmware, firmware.url)"
+TRIGGERS = ("firmware_urls", "firmware")
 
 _STATIC = "static."
 

@@ -27,7 +27,8 @@ from cfgtool.diagnostics import Severity
 from cfgtool.filenames import basename, classify
 from cfgtool.format import EMPTY_VALUES
 from cfgtool.linting.rule import LintContext, Problem
-from cfgtool.linting.rules._shared import AES_KEY, facts
+from cfgtool.linting.rules._facts import facts
+from cfgtool.linting.rules._shared import AES_KEY
 from cfgtool.masking import has_url_credentials, is_secret_key
 from cfgtool.nodes import Document
 
@@ -35,6 +36,7 @@ CODE = "CFG401"
 NAME = "secret-in-common-file"
 SEVERITY: Severity = "warning"
 SUMMARY = "an account password, AES key or URL credential in a Common file every phone fetches"
+TRIGGERS = ("common_file",)
 
 
 def _what(key: str) -> str | None:

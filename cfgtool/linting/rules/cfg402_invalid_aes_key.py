@@ -26,13 +26,14 @@ from cfgtool.crypto.keys import KEY_ALPHABET, validate_aes_key
 from cfgtool.diagnostics import Severity
 from cfgtool.errors import CryptoError
 from cfgtool.linting.rule import LintContext, Problem
-from cfgtool.linting.rules._shared import facts
+from cfgtool.linting.rules._facts import facts
 from cfgtool.nodes import Document
 
 CODE = "CFG402"
 NAME = "invalid-aes-key"
 SEVERITY: Severity = "error"
 SUMMARY = "an AES key that is not 16 (or 32) characters of the allowed set"
+TRIGGERS = ("aes",)
 
 
 def check(doc: Document, context: LintContext) -> Iterator[Problem]:

@@ -22,13 +22,14 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Severity
 from cfgtool.linting.rule import LintContext, Problem
-from cfgtool.linting.rules._shared import facts
+from cfgtool.linting.rules._facts import facts
 from cfgtool.nodes import Document
 
 CODE = "CFG403"
 NAME = "default-password"
 SEVERITY: Severity = "warning"
 SUMMARY = "a phone web password set to the factory default (admin:admin) or to the user name"
+TRIGGERS = ("user_passwords",)
 
 _FACTORY_DEFAULTS = frozenset({("admin", "admin"), ("user", "user"), ("var", "var")})
 

@@ -36,12 +36,8 @@ from collections.abc import Iterator
 from cfgtool import rendering  # its template module loads only when a template is linted
 from cfgtool.diagnostics import Severity
 from cfgtool.linting.rule import LintContext, Problem
-from cfgtool.linting.rules._shared import (
-    PLACEHOLDER,
-    STRICT_PLACEHOLDER,
-    TEMPLATE_PLACEHOLDER,
-    facts,
-)
+from cfgtool.linting.rules._facts import facts
+from cfgtool.linting.rules._shared import PLACEHOLDER, STRICT_PLACEHOLDER, TEMPLATE_PLACEHOLDER
 from cfgtool.masking import is_secret_key
 from cfgtool.nodes import Document, Entry, Invalid
 
@@ -50,6 +46,7 @@ NAME = "template-placeholder"
 SEVERITY: Severity = "error"
 SUMMARY = "template syntax ({{ }}, {% %}, {$x}, %%x%%; ${X} warns) left in a rendered file"
 OWNS = (TEMPLATE_PLACEHOLDER,)  # one mistake, one diagnostic: see rules/_shared.py
+TRIGGERS = ("keys", "values", "template")
 
 # Variables every rendered phone has, whether or not the inventory lists them.
 IMPLICIT_VARIABLES = frozenset({"mac", "model"})

@@ -24,11 +24,8 @@ from collections.abc import Iterator
 
 from cfgtool.diagnostics import Severity
 from cfgtool.linting.rule import LintContext, Problem
-from cfgtool.linting.rules._shared import (
-    TEMPLATE_LEFTOVER,
-    facts,
-    leftover_fragment,
-)
+from cfgtool.linting.rules._facts import facts
+from cfgtool.linting.rules._shared import TEMPLATE_LEFTOVER, leftover_fragment
 from cfgtool.masking import is_secret_key
 from cfgtool.nodes import Document, Entry, Invalid
 
@@ -37,6 +34,7 @@ NAME = "template-leftover"
 SEVERITY: Severity = "error"
 SUMMARY = "a stray template fragment ('}}', '{{', '{%', '%}', '{$', '${')"
 OWNS = (TEMPLATE_LEFTOVER,)  # one mistake, one diagnostic: see rules/_shared.py
+TRIGGERS = ("invalid", "keys", "values")
 
 _HINT = "finish or remove the template syntax"
 
