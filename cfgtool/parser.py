@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from typing import Any
 
@@ -356,3 +356,47 @@ def _why_not_entry(key: str, value: str) -> str:
 def format_entry(key: str, value: str) -> str:
     """The canonical text of a setting, ``key = value``, validated."""
     return build_entry(f"{key} = {value}", "", 1, key, value).raw
+
+
+def _setting_at(text: str, start: int) -> tuple[str, str] | None:
+    """The ``(key, value)`` of the line of ``text`` starting at ``start``, as
+    :func:`read_settings` reads it; None for a line that is no setting."""
+    match = _LINES.match(text, start)
+    if match is None:
+        return None
+    key, value, other = match.groups()
+    if key:
+        return key.rstrip(_BLANKS), value.rstrip(_BLANKS)
+    if other:
+        node = parse_line(other)
+        if type(node) is Entry:
+            return node.key, node.value
+    return None
+
+
+def read_settings_at(text: str, starts: Iterable[int]) -> dict[str, str]:
+    """:func:`read_settings` of only the lines of ``text`` starting at ``starts``
+    (line-start offsets, ascending): each of their keys and its last value, keys in
+    the order they first appear. For text without BOM or ``\\r``."""
+    found: dict[str, str] = {}
+    for start in starts:
+        setting = _setting_at(text, start)
+        if setting is not None:
+            found[setting[0]] = setting[1]
+    return found
+
+
+def read_last_setting(text: str) -> tuple[str, str] | None:
+    """The ``(key, value)`` of the last setting line of ``text`` (None: it has none),
+    read backwards from its end, as :func:`read_settings` reads it. For text without
+    BOM or ``\\r``."""
+    end = len(text)
+    if text.endswith("\n"):
+        end -= 1
+    while end >= 0:
+        start = text.rfind("\n", 0, end) + 1
+        setting = _setting_at(text, start)
+        if setting is not None:
+            return setting
+        end = start - 1
+    return None
