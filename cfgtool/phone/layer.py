@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from cfgtool.diagnostics import Diagnostic
-from cfgtool.parser import read_entries, read_settings
+from cfgtool.parser import BOM, read_entries, read_last_setting, read_settings
 from cfgtool.phone.result import FileKind, SettingSource
 
 __all__ = ["Layer"]
@@ -65,6 +65,14 @@ class Layer:
         if found is None:
             found = self.memo["values"] = read_settings(self.text)
         return cast(dict[str, str], found)
+
+    @property
+    def last_setting(self) -> tuple[str, str] | None:
+        """A key of the file and its last value — that of its last setting line, read
+        from the end — (None: the file sets nothing)."""
+        if "values" in self.memo or self.text.startswith(BOM) or "\r" in self.text:
+            return next(reversed(self.values.items()), None)
+        return read_last_setting(self.text)
 
     @property
     def url_keys(self) -> list[str]:
