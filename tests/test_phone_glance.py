@@ -3,11 +3,19 @@ full reading tells: the same switches, reboot keys, resources and whether anythi
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cfgtool.parser import read_last_setting, read_settings, read_settings_at
+from cfgtool.parser import (
+    read_entries,
+    read_headed_settings,
+    read_settings,
+    read_settings_at,
+    read_settings_backwards,
+)
 from cfgtool.phone.applied import Applied, apply_layers, glance_layers
 from cfgtool.phone.glance import glance, key_heads
 from cfgtool.phone.layer import Layer
@@ -115,16 +123,23 @@ def test_glance_reads_wanted_keys_as_read_settings(text: str) -> None:
     full = read_settings(text)
     heads = key_heads()
     wanted = {
-        key: value
-        for key, value in full.items()
-        if key.removeprefix("static.").startswith(heads)
+        key: value for key, value in full.items() if key.removeprefix("static.").startswith(heads)
     }
     assert {key: found[key] for key in wanted} == wanted
     assert all(full[key] == value for key, value in found.items())
-    last = read_last_setting(text)
-    assert (last is None) == (not full)
-    if last is not None:
-        assert full[last[0]] == last[1]
+    backwards = [(key, value) for key, value, _ in read_entries(text)][::-1]
+    assert list(read_settings_backwards(text)) == backwards
+    layer = Layer("f.cfg", "mac", text)
+    assert list(layer.settings_backwards()) == backwards
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts(), st.sampled_from(["", "lang", "network\\.|wui", "(?:static\\.)?firmware"]))
+def test_read_headed_settings_reads_as_read_settings(text: str, head: str) -> None:
+    if text.startswith("\ufeff") or "\r" in text:
+        return
+    expected = {key: value for key, value in read_settings(text).items() if re.match(head, key)}
+    assert read_headed_settings(text, head) == expected
 
 
 @settings(max_examples=200, deadline=None)
@@ -161,8 +176,8 @@ def test_read_settings_at_reads_only_the_lines_asked() -> None:
     text = "#!version:1.0.0.1\na = 1\nb = 2\na = 3\n"
     starts = [text.index("a = 1"), text.index("a = 3")]
     assert read_settings_at(text, starts) == {"a": "3"}
-    assert read_last_setting(text) == ("a", "3")
-    assert read_last_setting("#!version:1.0.0.1\n# only a comment\n\n") is None
+    assert list(read_settings_backwards(text)) == [("a", "3"), ("b", "2"), ("a", "1")]
+    assert list(read_settings_backwards("#!version:1.0.0.1\n# only a comment\n\n")) == []
 
 
 def test_a_first_run_is_told_at_a_glance() -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import cast
 
 from cfgtool.phone.glance import glance
@@ -24,6 +25,9 @@ from cfgtool.phone.reboot import differs_from_default, first_run_reboot_keys, we
 from cfgtool.phone.resources import resource_settings
 
 __all__ = ["SWITCH_KEYS", "Applied", "apply_layers", "glance_layers"]
+
+# How many settings, from the end, a first run's glance reads for one that changes.
+LOOK_BACK = 64
 
 SWITCH_KEYS = tuple(
     prefix + key for key in (SYNC_KEY, PROTECT_KEY, REBOOT_FORCE_KEY) for prefix in ("static.", "")
@@ -69,11 +73,22 @@ def apply_layers(
 
 def _glanced(layer: Layer) -> dict[str, str] | None:
     """The settings of ``layer`` the summary may need (:func:`.glance.glance`), once."""
-    if "values" in layer.memo:
-        return layer.values
     if "glanced" not in layer.memo:
         layer.memo["glanced"] = glance(layer.text)
     return cast("dict[str, str] | None", layer.memo["glanced"])
+
+
+def _changes_any(layers: Sequence[Layer]) -> bool:
+    """True when one of the last settings (read from the last layer up) of keys not
+    set again after them differs from its default; False: not found so soon."""
+    seen: set[str] = set()
+    settings = (item for layer in reversed(layers) for item in layer.settings_backwards())
+    for key, value in islice(settings, LOOK_BACK):
+        if key not in seen:
+            if differs_from_default(key, value):
+                return True
+            seen.add(key)
+    return False
 
 
 def glance_layers(
@@ -87,7 +102,7 @@ def glance_layers(
     (:func:`.glance.glance`), without counting the settings or the changes;
     None when that cannot be told this way (then use :func:`apply_layers`): a text
     read in full, a later run's changes (they are compared setting by setting), a
-    first run whose last setting is its default."""
+    first run whose last settings are their defaults."""
     if changes and previous is not None:
         return None
     glanced = [_glanced(layer) for layer in layers]
@@ -98,10 +113,7 @@ def glance_layers(
     reboot: tuple[str, ...] = ()
     changed = False
     if changes:
-        # The last setting of the last layer that has one stays as it is: when it is
-        # not its default, something changes.
-        last = next((kv for layer in reversed(layers) if (kv := layer.last_setting)), None)
-        if last is None or not differs_from_default(*last):
+        if not _changes_any(layers):
             return None
         changed, reboot = True, first_run_reboot_keys(merged)
     switches = {key: merged[key] for key in SWITCH_KEYS if key in merged}

@@ -8,9 +8,9 @@ lines whose key may be one of those — a key that begins, after blanks and an
 optional ``static.``, with the literal head of a reboot pattern of the catalog
 (``network.``, ``wui.http_enable``…), a resource key or a switch — and reads
 those lines alone, as :func:`cfgtool.parser.read_settings` would
-(:func:`cfgtool.parser.read_settings_at`). Its regex starts with a line break,
+(:func:`cfgtool.parser.read_headed_settings`: its regex starts with a line break,
 so the regex engine jumps from line to line at C speed and tries the keys'
-heads (a trie) only there; it is a superset: the keys it returns are
+heads, a trie, only there). It is a superset: the keys it returns are
 checked one by one downstream (the catalog for reboots, the resource keys).
 
     >>> glance("#!version:1.0.0.1\\nlang.gui = English\\nstatic.network.vpn_enable=1\\n")
@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from functools import cache
 
 import cfgtool
-from cfgtool.parser import BOM, read_settings_at
+from cfgtool.parser import BOM, read_headed_settings
 from cfgtool.phone.merge import PROTECT_KEY, REBOOT_FORCE_KEY, SYNC_KEY
 from cfgtool.provisioning.resource_files import RESOURCE_KEYS
 
@@ -76,10 +76,9 @@ def _trie(words: Iterable[str]) -> str:
 
 
 @cache
-def _scanners() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """The regex of a line break and a wanted key's head, and of the first line's."""
-    head = r"[ \t]*+(?:static\.)?" + _trie(key_heads())
-    return re.compile("\n" + head), re.compile(head)
+def _head() -> str:
+    """The regex of a wanted key's head: an optional ``static.``, then the trie."""
+    return r"(?:static\.)?" + _trie(key_heads())
 
 
 def glance(text: str) -> dict[str, str] | None:
@@ -88,8 +87,4 @@ def glance(text: str) -> dict[str, str] | None:
     for a text with a byte-order mark or ``\\r`` (read it in full)."""
     if text.startswith(BOM) or "\r" in text:
         return None
-    later, first = _scanners()
-    starts = [match.start() + 1 for match in later.finditer(text)]
-    if first.match(text):
-        starts.insert(0, 0)
-    return read_settings_at(text, starts)
+    return read_headed_settings(text, _head())

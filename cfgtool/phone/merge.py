@@ -79,7 +79,7 @@ class MergedSettings(Mapping[str, SettingSource]):
     def __bool__(self) -> bool:
         if self._merged is not None or self._count is not None:
             return len(self) > 0
-        return any(layer.last_setting is not None for layer in self._layers)
+        return any(next(layer.settings_backwards(), None) for layer in self._layers)
 
     def __contains__(self, key: object) -> bool:
         return key in self._all()
