@@ -78,6 +78,14 @@ def _glanced(layer: Layer) -> dict[str, str] | None:
     return cast("dict[str, str] | None", layer.memo["glanced"])
 
 
+def _glanced_url_keys(layer: Layer) -> list[str]:
+    """The keys of ``layer``'s glance that end in ``url`` (maybe resources), once."""
+    if "glanced_url_keys" not in layer.memo:
+        glanced = _glanced(layer) or {}
+        layer.memo["glanced_url_keys"] = [key for key in glanced if key.endswith("url")]
+    return cast("list[str]", layer.memo["glanced_url_keys"])
+
+
 def _changes_any(layers: Sequence[Layer]) -> bool:
     """True when one of the last settings (read from the last layer up) of keys not
     set again after them differs from its default; False: not found so soon."""
@@ -117,6 +125,6 @@ def glance_layers(
             return None
         changed, reboot = True, first_run_reboot_keys(merged)
     switches = {key: merged[key] for key in SWITCH_KEYS if key in merged}
-    url_keys = [key for index in url_order for key in found[index] if key.endswith("url")]
+    url_keys = [key for index in url_order for key in _glanced_url_keys(layers[index])]
     resources = resource_settings(merged, url_keys)
     return Applied(None, switches, None if changes else 0, reboot, resources, changed)
