@@ -8,7 +8,11 @@ against the last run, or the catalog's defaults on a first run) and which of
 them need a reboot, and the settings that name a resource file
 (:func:`.resources.resource_settings`). The changes themselves are listed
 when asked for (:class:`.reboot.PendingChanges`), and so is the file and line
-of each setting: a fleet's summary needs neither.
+of each setting: a fleet's summary needs neither. A fleet's worker first tries
+:func:`glance_layers`: the same from only the few settings those need
+(:mod:`.glance`), without counting the settings or the changes (they are
+counted when asked for); it falls back on :func:`apply_layers` when the glance
+cannot tell.
 """
 
 from __future__ import annotations
