@@ -102,7 +102,7 @@ def _same(glanced: Applied, full: Applied) -> None:
     assert glanced.changed == full.changed
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(texts(), min_size=1, max_size=3), st.booleans())
 def test_glance_layers_agree_with_the_full_reading(text_list: list[str], changes: bool) -> None:
     order = list(range(len(text_list)))[::-1]
@@ -113,7 +113,7 @@ def test_glance_layers_agree_with_the_full_reading(text_list: list[str], changes
         assert glanced.changes == (None if changes else 0)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(texts())
 def test_glance_reads_wanted_keys_as_read_settings(text: str) -> None:
     found = glance(text)
@@ -133,7 +133,7 @@ def test_glance_reads_wanted_keys_as_read_settings(text: str) -> None:
     assert list(layer.settings_backwards()) == backwards
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(texts(), st.sampled_from(["", "lang", "network\\.|wui", "(?:static\\.)?firmware"]))
 def test_read_headed_settings_reads_as_read_settings(text: str, head: str) -> None:
     if text.startswith("\ufeff") or "\r" in text:
