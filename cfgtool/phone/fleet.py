@@ -176,7 +176,7 @@ async def play_fleet(
         )
         return FleetResult(results, loop.time() - started)
     gate = asyncio.Semaphore(max(1, concurrency))
-    parser = FileParser()
+    parser = FileParser(glance=True)
 
     async def one(spec: PhoneSpec) -> ProvisionResult:
         async with gate:

@@ -11,12 +11,12 @@ fleet's shared Common file is read once for every phone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import cast
 
 from cfgtool.diagnostics import Diagnostic
-from cfgtool.parser import read_entries, read_settings
+from cfgtool.parser import BOM, read_entries, read_settings, read_settings_backwards
 from cfgtool.phone.result import FileKind, SettingSource
 
 __all__ = ["Layer"]
@@ -65,6 +65,14 @@ class Layer:
         if found is None:
             found = self.memo["values"] = read_settings(self.text)
         return cast(dict[str, str], found)
+
+    def settings_backwards(self) -> Iterator[tuple[str, str]]:
+        """The file's settings from its last line up: the first time a key comes, it
+        comes with its last value (later, a value it had before). Read from the end
+        of the text, line by line, as long as asked."""
+        if "values" in self.memo or self.text.startswith(BOM) or "\r" in self.text:
+            return reversed(self.values.items())
+        return read_settings_backwards(self.text)
 
     @property
     def url_keys(self) -> list[str]:

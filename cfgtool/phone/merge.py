@@ -76,6 +76,11 @@ class MergedSettings(Mapping[str, SettingSource]):
     def __len__(self) -> int:
         return self._count if self._count is not None else len(self._all())
 
+    def __bool__(self) -> bool:
+        if self._merged is not None or self._count is not None:
+            return len(self) > 0
+        return any(next(layer.settings_backwards(), None) for layer in self._layers)
+
     def __contains__(self, key: object) -> bool:
         return key in self._all()
 

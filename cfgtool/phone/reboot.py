@@ -25,6 +25,8 @@ __all__ = [
     "as_setting_change",
     "changed_values",
     "decide_reboot",
+    "differs_from_default",
+    "first_run_reboot_keys",
     "setting_changes",
     "weigh_changes",
 ]
@@ -101,6 +103,23 @@ def weigh_changes(
     return count, keys
 
 
+def first_run_reboot_keys(values: Mapping[str, str]) -> tuple[str, ...]:
+    """The keys of ``values`` that need a reboot and differ from their catalog default,
+    in order: :func:`weigh_changes`'s keys on a first run, for any part of the settings
+    that holds every key that may need a reboot."""
+    defaults = _defaults_of(values)
+    get = defaults.get
+    candidates = values.keys() & _REBOOT_KEYS
+    if not candidates:
+        return ()
+    return tuple(key for key in filter(candidates.__contains__, values) if get(key) != values[key])
+
+
+def differs_from_default(key: str, value: str) -> bool:
+    """True when ``value`` is not the catalog default of ``key`` (or it has none)."""
+    return _defaults_of({key: value}).get(key) != value
+
+
 def as_setting_change(key: str, old: str | None, new: str | None) -> SettingChange:
     """The :class:`SettingChange` of ``key`` from ``old`` to ``new``, with its reboot need."""
     reboot, why = _needs_reboot(key)
@@ -116,16 +135,22 @@ def setting_changes(
 
 class PendingChanges(Sequence[SettingChange]):
     """:func:`setting_changes` of the merged ``layers`` against ``previous``, computed on
-    first use (a fleet's summary needs only their number, ``count``)."""
+    first use: a fleet's summary needs only whether there are any (``changed``), their
+    number ``count`` when known."""
 
-    __slots__ = ("_changes", "_count", "_layers", "_previous")
+    __slots__ = ("_changed", "_changes", "_count", "_layers", "_previous")
 
     def __init__(
-        self, layers: Sequence[Layer], previous: Mapping[str, str] | None, count: int
+        self,
+        layers: Sequence[Layer],
+        previous: Mapping[str, str] | None,
+        count: int | None,
+        changed: bool | None = None,
     ) -> None:
         self._layers = tuple(layers)
         self._previous = previous
         self._count = count
+        self._changed = changed if changed is not None or count is None else count > 0
         self._changes: list[SettingChange] | None = None
 
     def _all(self) -> list[SettingChange]:
@@ -145,7 +170,10 @@ class PendingChanges(Sequence[SettingChange]):
         return iter(self._all())
 
     def __len__(self) -> int:
-        return self._count
+        return self._count if self._count is not None else len(self._all())
+
+    def __bool__(self) -> bool:
+        return self._changed if self._changed is not None else len(self) > 0
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Sequence) and not isinstance(other, str):

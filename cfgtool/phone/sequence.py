@@ -261,7 +261,7 @@ class _Run:
         if unchanged:
             result.outcome = "no update"
         else:
-            result.changes = PendingChanges(order, previous, applied.changes)
+            result.changes = PendingChanges(order, previous, applied.changes, applied.changed)
             result.reboot = decide_reboot(applied.switches, keys=applied.reboot_keys)
         result.resources = await check_resources(
             applied.resources,

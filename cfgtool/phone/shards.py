@@ -92,7 +92,7 @@ def play_share(
 
     async def main() -> None:
         gate = asyncio.Semaphore(max(1, concurrency))
-        parser = FileParser()
+        parser = FileParser(glance=True)
         pending: Batch = []
         sent = time.monotonic()
 

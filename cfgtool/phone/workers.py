@@ -20,7 +20,7 @@ import cfgtool
 from cfgtool.catalog import find_model
 from cfgtool.diagnostics import Diagnostic
 from cfgtool.parallel import default_jobs
-from cfgtool.phone.applied import Applied, apply_layers
+from cfgtool.phone.applied import Applied, apply_layers, glance_layers
 from cfgtool.phone.checks import check_downloaded
 from cfgtool.phone.layer import Layer
 from cfgtool.phone.result import FileKind
@@ -51,9 +51,12 @@ def default_processes() -> int:
 
 
 class FileParser:
-    """Lints files and weighs settings for phones (see the module docstring)."""
+    """Lints files and weighs settings for phones (see the module docstring); with
+    ``glance``, for a fleet, from only the settings its summary needs when it can
+    (:func:`~.applied.glance_layers`: the others are read when asked for)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, glance: bool = False) -> None:
+        self.glance = glance
         self._cache: OrderedDict[tuple[str, str, str, str | None], asyncio.Future[Layer]] = (
             OrderedDict()
         )
@@ -94,4 +97,8 @@ class FileParser:
         URLs are looked for in ``url_layers`` order (the same layers)."""
         position = {id(layer): index for index, layer in enumerate(layers)}
         url_order = [position[id(layer)] for layer in url_layers]
+        if self.glance:
+            glanced = glance_layers(layers, url_order, previous, changes=changes)
+            if glanced is not None:
+                return glanced
         return apply_layers(layers, url_order, previous, changes=changes)
