@@ -60,6 +60,17 @@ def listed_names(root: str, folders: set[str]) -> frozenset[str] | None:
     return frozenset(names)
 
 
+def existing_folders(root: Path, layout: Layout) -> set[str]:
+    """The folders a batch may find its targets in: ``""`` (``root`` itself) and, for
+    ``pn``, every directory in ``root`` (a target in a folder not there yet is new)."""
+    folders = {""}
+    if layout == "pn":
+        folders.update(
+            entry.name for entry in _entries(os.fspath(root)) if entry.is_dir(follow_symlinks=False)
+        )
+    return folders
+
+
 def make_directories(root: Path, folders: set[str]) -> tuple[list[str], list[Path]]:
     """Create ``root`` and its ``$PN`` folders: return them all, and those made now.
 

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from cfgtool.catalog import Model, find_model, load_models
 from cfgtool.catalog.models import pn_name
 from cfgtool.errors import CfgValueError
 from cfgtool.filenames import normalize_mac, not_a_mac
-from cfgtool.rendering.inventory import (
-    Inventory,
-    InventoryRow,
-)
+from cfgtool.rendering.inventory import Inventory, InventoryRow
 from cfgtool.rendering.row import (
     character_problem,
 )
@@ -29,9 +26,6 @@ from cfgtool.rendering.template import (
     TemplateProblem,
 )
 from cfgtool.suggest import did_you_mean
-
-if TYPE_CHECKING:
-    pass
 
 # --- planning the batch -------------------------------------------------------------------
 
@@ -82,6 +76,29 @@ class Job:
         }
 
 
+class InventoryLike(Protocol):
+    """What planning reads of an inventory: an :class:`Inventory` or a stream of one."""
+
+    @property
+    def path(self) -> str:
+        """The inventory's file name."""
+        ...
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The header's names."""
+        ...
+
+    @property
+    def header_row(self) -> int:
+        """The header's line."""
+        ...
+
+    def column_index(self, name: str) -> int | None:
+        """0-based index of column ``name``."""
+        ...
+
+
 def _suggest(name: str, choices: Iterable[str]) -> str:
     hint = did_you_mean(name, choices)
     return f"; {hint}" if hint else ""
@@ -98,7 +115,7 @@ def _model_directory(model: Model, label: str) -> str | None:
     return name if SAFE_PART.fullmatch(name) else None
 
 
-def _undefined_names(template: Template, inventory: Inventory) -> list[TemplateProblem]:
+def _undefined_names(template: Template, inventory: InventoryLike) -> list[TemplateProblem]:
     known = {column for column in inventory.columns if column and "." not in column}
     known |= {MAC_COLUMN, MODEL_COLUMN}
     problems = []
@@ -129,7 +146,7 @@ def _find_model(cell: str) -> tuple[Model | None, str]:
 class _RowChecker:
     """Row-level checks before rendering: MAC, model, duplicates."""
 
-    def __init__(self, inventory: Inventory, layout: Layout, default_model: str | None) -> None:
+    def __init__(self, inventory: InventoryLike, layout: Layout, default_model: str | None) -> None:
         self.inventory = inventory
         self.layout = layout
         self.mac_index = inventory.column_index(MAC_COLUMN)
@@ -189,50 +206,82 @@ class _RowChecker:
         return f"{directory}/{name}", None
 
 
+class Planner:
+    """Turns inventory rows into jobs, a chunk at a time, and collects row-level mistakes.
+
+    Rows with a duplicate MAC still become jobs, so that all their problems are
+    reported (:meth:`finish` adds the duplicates); the batch writes no row that has a
+    problem. What it keeps per row is the MAC and its first row, for the duplicates.
+    """
+
+    def __init__(
+        self,
+        template: Template,
+        inventory: InventoryLike,
+        *,
+        layout: Layout,
+        default_model: str | None,
+    ) -> None:
+        undefined = _undefined_names(template, inventory)
+        if undefined:
+            raise TemplateError(undefined)
+        self.checker = checker = _RowChecker(inventory, layout, default_model)
+        columns = inventory.columns
+        skip = {checker.mac_index, checker.model_index}
+        variable_columns = [
+            (i, c) for i, c in enumerate(columns) if c and "." not in c and i not in skip
+        ]
+        key_columns = [(i, c) for i, c in enumerate(columns) if "." in c]
+        self.shared = Columns(tuple(variable_columns), tuple(key_columns))
+        self.problems: list[RowProblem] = []
+        self.planned = 0
+        self._first_row: dict[str, int] = {}  # MAC -> the first row that has it
+        self._rows_of_mac: dict[str, list[int]] = {}  # MAC -> its rows, when more than one
+
+    def plan(self, rows: Iterable[InventoryRow]) -> list[Job]:
+        """The jobs of ``rows`` (their indexes follow on from the jobs planned before)."""
+        checker, shared = self.checker, self.shared
+        first_row, rows_of_mac = self._first_row, self._rows_of_mac
+        jobs: list[Job] = []
+        for row in rows:
+            mac, mac_problem = checker.mac(row)
+            model, label, model_problem = checker.model(row)
+            row_problems = [p for p in (mac_problem, model_problem) if p]
+            relative = ""
+            if mac is not None:
+                first = first_row.setdefault(mac, row.row)
+                if first != row.row:
+                    rows_of_mac.setdefault(mac, [first]).append(row.row)
+                if not row_problems:
+                    relative, path_problem = checker.path(row, mac, model, label)
+                    row_problems += [path_problem] if path_problem else []
+            if row_problems:
+                self.problems.extend(replace(p, mac=mac) for p in row_problems)
+                continue
+            assert mac is not None
+            name = model.name if model else None
+            jobs.append(Job(self.planned, row.row, mac, name, label, row.cells, shared, relative))
+            self.planned += 1
+        return jobs
+
+    def finish(self) -> list[RowProblem]:
+        """Every row-level problem: those :meth:`plan` found, then the duplicate MACs."""
+        checker = self.checker
+        for mac, rows in self._rows_of_mac.items():
+            for number in rows:
+                others = ", ".join(str(n) for n in rows if n != number)
+                message = (
+                    f"duplicate MAC {mac}, also on row {others}; each phone needs exactly one row"
+                )
+                self.problems.append(checker.problem(number, checker.mac_index, message, mac))
+        self._rows_of_mac = {}
+        return self.problems
+
+
 def plan_jobs(
     template: Template, inventory: Inventory, *, layout: Layout, default_model: str | None
 ) -> tuple[list[Job], list[RowProblem]]:
-    """Turn inventory rows into jobs and collect row-level mistakes.
-
-    Rows with a duplicate MAC still become jobs, so that all their problems are
-    reported; the batch writes no row that has a problem.
-    """
-    undefined = _undefined_names(template, inventory)
-    if undefined:
-        raise TemplateError(undefined)
-    checker = _RowChecker(inventory, layout, default_model)
-    columns = inventory.columns
-    skip = {checker.mac_index, checker.model_index}
-    variable_columns = [
-        (i, c) for i, c in enumerate(columns) if c and "." not in c and i not in skip
-    ]
-    key_columns = [(i, c) for i, c in enumerate(columns) if "." in c]
-    shared = Columns(tuple(variable_columns), tuple(key_columns))
-    jobs: list[Job] = []
-    problems: list[RowProblem] = []
-    first_row: dict[str, int] = {}  # MAC -> the first row that has it
-    rows_of_mac: dict[str, list[int]] = {}  # MAC -> its rows, for the MACs on more than one
-    for row in inventory.rows:
-        mac, mac_problem = checker.mac(row)
-        model, label, model_problem = checker.model(row)
-        row_problems = [p for p in (mac_problem, model_problem) if p]
-        relative = ""
-        if mac is not None:
-            first = first_row.setdefault(mac, row.row)
-            if first != row.row:
-                rows_of_mac.setdefault(mac, [first]).append(row.row)
-            if not row_problems:
-                relative, path_problem = checker.path(row, mac, model, label)
-                row_problems += [path_problem] if path_problem else []
-        if row_problems:
-            problems.extend(replace(p, mac=mac) for p in row_problems)
-            continue
-        assert mac is not None
-        name = model.name if model else None
-        jobs.append(Job(len(jobs), row.row, mac, name, label, row.cells, shared, relative))
-    for mac, rows in rows_of_mac.items():
-        for number in rows:
-            others = ", ".join(str(n) for n in rows if n != number)
-            message = f"duplicate MAC {mac}, also on row {others}; each phone needs exactly one row"
-            problems.append(checker.problem(number, checker.mac_index, message, mac))
-    return jobs, problems
+    """Turn inventory rows into jobs and collect row-level mistakes (see :class:`Planner`)."""
+    planner = Planner(template, inventory, layout=layout, default_model=default_model)
+    jobs = planner.plan(inventory.rows)
+    return jobs, planner.finish()
