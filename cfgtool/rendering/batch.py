@@ -34,7 +34,7 @@ from cfgtool.rendering.output import (
     remove_directories,
 )
 from cfgtool.rendering.plan import Job, Planner
-from cfgtool.rendering.results import BatchResult, Phone
+from cfgtool.rendering.results import BatchResult, Phone, Phones
 from cfgtool.rendering.template import (
     Layout,
     ProgressCallback,
@@ -147,7 +147,7 @@ class _Batch:
         else:
             self.total = len(inventory.rows)
         self.done = 0
-        self.phones: list[Phone] = []
+        self.phones = Phones()
         self.rows = array.array("q")  # each phone's inventory row
         self.staged: list[tuple[str, str] | None] = []  # each phone's temp file, if staged
         self.problems: list[RowProblem] = []  # the rows refused when rendered
@@ -271,7 +271,7 @@ class _Batch:
                     for staged, keep in zip(self.staged, kept, strict=True)
                     if staged is not None and not keep
                 )
-                phones = [phone for phone, keep in zip(self.phones, kept, strict=True) if keep]
+                phones = self.phones.select(kept)
                 del self.phones, self.rows, self.staged, kept
                 result.stale = _stale_files(root, self.layout, phones, result.problems)
                 if result.problems and not keep_going:

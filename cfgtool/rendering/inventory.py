@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import csv
-import io
 import itertools
 import os
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from cfgtool.inputs import inventory_delimiter
 from cfgtool.parser import decode
@@ -21,10 +20,10 @@ from cfgtool.rendering.template import (
     TemplateError,
 )
 
-if TYPE_CHECKING:
-    pass
-
 # --- inventories -----------------------------------------------------------------------
+
+# A line and its ending (\n, \r\n or a lone \r), or the last line without one.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +56,18 @@ def _column_index(columns: Sequence[str], name: str) -> int | None:
     return None
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their endings, as ``io.StringIO(text, newline="")`` gives
+    them, one at a time (a StringIO that is read holds four bytes per character)."""
+    return (match.group() for match in _LINE.finditer(text))
+
+
 def _reader(text: str) -> Iterator[list[str]]:
     """The CSV records of ``text`` (BOM dropped; ``,`` or ``;``, whichever the header uses more)."""
     if text.startswith("\ufeff"):
         text = text[1:]
     delimiter = inventory_delimiter(text.split("\n", 1)[0])
-    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    return csv.reader(_lines(text), delimiter=delimiter, strict=True)
 
 
 def _records(

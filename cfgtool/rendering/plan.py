@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import array
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -235,13 +236,14 @@ class Planner:
         self.shared = Columns(tuple(variable_columns), tuple(key_columns))
         self.problems: list[RowProblem] = []
         self.planned = 0
-        self._first_row: dict[str, int] = {}  # MAC -> the first row that has it
-        self._rows_of_mac: dict[str, list[int]] = {}  # MAC -> its rows, when more than one
+        # Each row's MAC (as a number) and row, for the duplicates: 16 bytes a row.
+        self._macs = array.array("Q")
+        self._mac_rows = array.array("q")
 
     def plan(self, rows: Iterable[InventoryRow]) -> list[Job]:
         """The jobs of ``rows`` (their indexes follow on from the jobs planned before)."""
         checker, shared = self.checker, self.shared
-        first_row, rows_of_mac = self._first_row, self._rows_of_mac
+        macs, mac_rows = self._macs, self._mac_rows
         jobs: list[Job] = []
         for row in rows:
             mac, mac_problem = checker.mac(row)
@@ -249,9 +251,8 @@ class Planner:
             row_problems = [p for p in (mac_problem, model_problem) if p]
             relative = ""
             if mac is not None:
-                first = first_row.setdefault(mac, row.row)
-                if first != row.row:
-                    rows_of_mac.setdefault(mac, [first]).append(row.row)
+                macs.append(int(mac, 16))
+                mac_rows.append(row.row)
                 if not row_problems:
                     relative, path_problem = checker.path(row, mac, model, label)
                     row_problems += [path_problem] if path_problem else []
@@ -266,15 +267,22 @@ class Planner:
 
     def finish(self) -> list[RowProblem]:
         """Every row-level problem: those :meth:`plan` found, then the duplicate MACs."""
-        checker = self.checker
-        for mac, rows in self._rows_of_mac.items():
+        checker, macs = self.checker, self._macs
+        rows_of_mac: dict[int, list[int]] = {}
+        if len(set(macs)) != len(macs):
+            for value, number in zip(macs, self._mac_rows, strict=True):
+                rows_of_mac.setdefault(value, []).append(number)
+        for value, rows in rows_of_mac.items():
+            if len(rows) == 1:
+                continue
+            mac = f"{value:012x}"
             for number in rows:
                 others = ", ".join(str(n) for n in rows if n != number)
                 message = (
                     f"duplicate MAC {mac}, also on row {others}; each phone needs exactly one row"
                 )
                 self.problems.append(checker.problem(number, checker.mac_index, message, mac))
-        self._rows_of_mac = {}
+        self._macs, self._mac_rows = array.array("Q"), array.array("q")
         return self.problems
 
 
