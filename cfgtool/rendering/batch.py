@@ -13,7 +13,6 @@ from __future__ import annotations
 import array
 import contextlib
 import gc
-import itertools
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -34,7 +33,7 @@ from cfgtool.rendering.output import (
     remove_directories,
 )
 from cfgtool.rendering.plan import Job, Planner
-from cfgtool.rendering.results import BatchResult, Phone, Phones
+from cfgtool.rendering.results import BatchResult, Phones
 from cfgtool.rendering.template import (
     Layout,
     ProgressCallback,
@@ -200,9 +199,7 @@ class _Batch:
                 found = [(job, item) for item in outcome.problems]
                 self.problems += _row_problems(found, inventory, texts)
                 continue
-            self.phones.append(
-                Phone(job.mac, job.model, job.relative_path, outcome.md5, outcome.status)
-            )
+            self.phones.add(job.mac, job.model, job.relative_path, outcome.md5, outcome.status)
             self.rows.append(job.row)
             self.staged.append(outcome.staged)
         self.done += len(jobs)
@@ -240,19 +237,18 @@ class _Batch:
             try:
                 listed = listed_names(os.fspath(root), existing_folders(root, self.layout))
                 chunks = self.job_chunks(write)
-                first = next(chunks, None)
                 with worker_pool(
                     self.compiled,
                     self.validator,
                     os.fspath(root),
                     workers,
-                    first[0] if first else None,
+                    next(chunks, []),
+                    self.collect,
                     write,
                     listed,
                     parallel=worth_parallel(self.total),
                 ) as pool:
-                    if first is not None:
-                        run_jobs(itertools.chain([first], chunks), pool, workers, self.collect)
+                    run_jobs(chunks, pool, workers, self.collect)
                 if self.progress:
                     self.progress("render", self.done, self.done)
                 if isinstance(inventory, InventoryStream):
@@ -329,13 +325,16 @@ def _row_problems(
 
 
 def _stale_files(
-    root: Path, layout: Layout, produced_by: Sequence[Phone], problems: list[RowProblem]
+    root: Path, layout: Layout, produced_by: Phones, problems: list[RowProblem]
 ) -> list[str]:
     """``<mac>.cfg`` files under ``root`` that no row produces (a refused row keeps its file)."""
-    produced = {phone.path for phone in produced_by}
+    existing = existing_mac_files(root, layout)
+    if not existing:
+        return []
+    produced = set(produced_by.paths())
     refused = {problem.mac for problem in problems if problem.mac}
     return [
         name
-        for name in existing_mac_files(root, layout)
+        for name in existing
         if name not in produced and name.rsplit("/", 1)[-1][:12] not in refused
     ]

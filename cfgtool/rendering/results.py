@@ -53,31 +53,44 @@ class Phones(Sequence[Phone]):
 
     def append(self, phone: Phone) -> None:
         """Add ``phone`` at the end."""
-        mac, md5, path = phone.mac, phone.md5, phone.path
+        self.add(phone.mac, phone.model, phone.path, phone.md5, phone.status)
+
+    def add(self, mac: str, model: str | None, path: str, md5: str, status: Status) -> None:
+        """Add the phone of these fields at the end (no :class:`Phone` is made)."""
         folder, _, name = path.rpartition("/")
-        fits = (
+        if (
             len(mac) == 12
             and len(md5) == 32
             and name == mac + ".cfg"
             and _HEX.issuperset(mac)
             and _HEX.issuperset(md5)
-        )
-        if fits:
+        ):
             self._macs += bytes.fromhex(mac)
             self._md5s += bytes.fromhex(md5)
         else:
-            self._odd[len(self._codes) // 3] = phone
+            self._odd[len(self._codes) // 3] = Phone(mac, model, path, md5, status)
             self._macs += bytes(6)
             self._md5s += bytes(16)
-        model = self._model_index.get(phone.model)
-        if model is None:
-            model = self._model_index[phone.model] = len(self._models)
-            self._models.append(phone.model)
+        model_index = self._model_index.get(model)
+        if model_index is None:
+            model_index = self._model_index[model] = len(self._models)
+            self._models.append(model)
         where = self._folder_index.get(folder)
         if where is None:
             where = self._folder_index[folder] = len(self._folders)
             self._folders.append(folder)
-        self._codes.extend((model, where, _STATUSES.index(phone.status)))
+        self._codes.extend((model_index, where, _STATUSES.index(status)))
+
+    def paths(self) -> Iterator[str]:
+        """Each phone's ``path`` (no :class:`Phone` is made)."""
+        folders, odd, macs = self._folders, self._odd, self._macs
+        for index, folder in enumerate(self._codes[1::3]):
+            if index in odd:
+                yield odd[index].path
+                continue
+            mac = macs[6 * index : 6 * index + 6].hex()
+            where = folders[folder]
+            yield f"{where}/{mac}.cfg" if where else f"{mac}.cfg"
 
     def __len__(self) -> int:
         return len(self._codes) // 3

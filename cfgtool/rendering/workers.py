@@ -29,7 +29,7 @@ from cfgtool.parallel import process_pool
 from cfgtool.parser import dumps
 from cfgtool.rendering.fill import Filled, Filler
 from cfgtool.rendering.output import compare, is_safe_relative
-from cfgtool.rendering.plan import Job
+from cfgtool.rendering.plan import Columns, Job
 from cfgtool.rendering.row import Rendered, Renderer
 from cfgtool.rendering.template import Status, Template
 
@@ -245,6 +245,31 @@ def _run_chunk(jobs: Sequence[Job]) -> list[Outcome]:
     return outcomes
 
 
+# A job as a plain tuple, which pickles several times faster than the dataclass:
+# (index, row, mac, model, label, cells, relative path).
+_Packed = tuple[int, int, str, str | None, str, tuple[str, ...], str]
+
+
+def _packed(jobs: Sequence[Job]) -> tuple[Columns | None, list[_Packed]]:
+    """``jobs`` to send to a worker: the columns they share and each one's own fields."""
+    packed = [
+        (job.index, job.row, job.mac, job.model, job.label, job.cells, job.relative_path)
+        for job in jobs
+    ]
+    return (jobs[0].columns if jobs else None), packed
+
+
+def _run_packed(columns: Columns | None, packed: list[_Packed]) -> list[Outcome]:
+    """:func:`_run_chunk` in a worker, for jobs sent by :func:`_packed`."""
+    if columns is None:
+        return []
+    jobs = [
+        Job(index, row, mac, model, label, cells, columns, path)
+        for index, row, mac, model, label, cells, path in packed
+    ]
+    return _run_chunk(jobs)
+
+
 def _blamed(
     diagnostic: Diagnostic, rendered: Rendered | Filled, fixed_found: FixedFound | None = None
 ) -> Found:
@@ -285,29 +310,36 @@ def _blamed(
     return blamed, message, origin, diagnostic.code
 
 
+# Called with each chunk of jobs and its outcomes, in job order, as they are done.
+ChunkDone = Callable[[Sequence[Job], list[Outcome]], None]
+
+
 @contextlib.contextmanager
 def worker_pool(
     template: Template,
     validator_factory: ValidatorFactory | None,
     out_dir: str,
     workers: int,
-    first: Job | None,
+    first: Sequence[Job],
+    done: ChunkDone,
     write: bool,
     listed: frozenset[str] | None,
     *,
     parallel: bool,
 ) -> Iterator[ProcessPoolExecutor | None]:
-    """Worker processes for the rows, when ``parallel`` and ``workers`` > 1 (there are
+    """Run the ``first`` chunk of jobs here (its outcomes go to ``done``), then start
+    worker processes for the rest when ``parallel`` and ``workers`` > 1 (there are
     enough rows to pay off); this process is set up to run rows either way."""
     token = os.urandom(8)
     _start_worker(template, validator_factory, out_dir, token, write, listed)
-    if workers <= 1 or not parallel or first is None:
+    # The first chunk here first: the forked workers inherit the loaded catalog, rules
+    # and line scanner, and the checks of the groups of rows it has, instead of each
+    # working them out again.
+    if first:
+        done(first, _run_chunk(first))
+    if workers <= 1 or not parallel:
         yield None
         return
-    # Render one row here first (writing nothing): the forked workers inherit the
-    # loaded catalog, rules and line scanner instead of each loading them again.
-    assert _STATE is not None
-    _render_job(_STATE, first)
     # Every worker builds its state in the initializer, whatever the start method (a
     # forked one keeps this process's, caches and all). This process runs a share too.
     initargs = (template, validator_factory, out_dir, token, write, listed)
@@ -329,10 +361,6 @@ def worth_parallel(rows: int) -> bool:
     return rows >= _PARALLEL_MIN_ROWS
 
 
-# Called with each chunk of jobs and its outcomes, in job order, as they are done.
-ChunkDone = Callable[[Sequence[Job], list[Outcome]], None]
-
-
 def run_jobs(
     chunks: Iterable[Sequence[Job]],
     pool: ProcessPoolExecutor | None,
@@ -352,7 +380,7 @@ def run_jobs(
     running = 0
     for chunk in chunks:
         if running < in_hand:
-            pending.append((chunk, pool.submit(_run_chunk, chunk)))
+            pending.append((chunk, pool.submit(_run_packed, *_packed(chunk))))
             running += 1
         else:
             pending.append((chunk, _run_chunk(chunk)))
