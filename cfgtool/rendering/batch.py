@@ -1,8 +1,12 @@
 """Rendering a whole inventory: plan the rows, run them (:mod:`cfgtool.rendering.workers`),
 write the files.
 
-Each row is filled or rendered, checked, compared and staged in the process
-that runs it (:mod:`~cfgtool.rendering.workers`). When every row passed (or
+The rows are planned a chunk at a time (from an
+:class:`~cfgtool.rendering.inventory.InventoryStream`, read a chunk at a time),
+and each row is filled or rendered, checked, compared and staged in the process
+that runs it (:mod:`~cfgtool.rendering.workers`); what is kept per row is its
+:class:`~cfgtool.rendering.results.Phones` entry (24 bytes), its MAC for the
+duplicates and its problems. When every row passed (or
 ``keep_going``), this process commits all staged files at once, with the
 manifest, after one disk sync; otherwise it removes them, and the old tree
 is exactly as it was.
@@ -158,6 +162,7 @@ class _Batch:
         self.staging: Staging | None = None
 
     def row_chunks(self) -> Iterator[list[InventoryRow]]:
+        """The inventory's rows, a chunk at a time."""
         size = chunk_rows()
         inventory = self.inventory
         if isinstance(inventory, InventoryStream):

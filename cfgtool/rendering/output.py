@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from collections.abc import Sequence
 from pathlib import Path
@@ -175,7 +176,10 @@ def _entries(directory: str) -> list[os.DirEntry[str]]:
         return []
 
 
+# One or two SAFE_PART names (which hold no "/"), joined by "/": one test per row.
+_SAFE_RELATIVE = re.compile(f"(?:{SAFE_PART.pattern})(?:/(?:{SAFE_PART.pattern}))?")
+
+
 def is_safe_relative(relative: str) -> bool:
     """Whether ``relative`` is ``<mac>.cfg`` or ``<folder>/<mac>.cfg`` with plain names."""
-    parts = relative.split("/")
-    return len(parts) <= 2 and all(SAFE_PART.fullmatch(part) for part in parts)
+    return _SAFE_RELATIVE.fullmatch(relative) is not None

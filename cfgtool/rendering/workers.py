@@ -6,8 +6,10 @@ rows it cannot fill are rendered through the AST), check it (an injected
 so this module stays below the engine), compare it with the file already there
 and, when it changed, stage it (a temp file beside the target). Only each
 file's MD5, status and temp file name come back, so memory does not grow with
-the rendered bytes. Workers get the compiled template and the jobs once, when
-they start (forked workers keep this process's warmed caches).
+the rendered bytes. Workers get the compiled template once, when they start
+(forked after this process ran the first chunk: they keep its warmed caches),
+and then chunks of jobs as they can take them, so that a batch never holds
+more than a few chunks of rows beyond the one being planned.
 """
 
 from __future__ import annotations
@@ -161,7 +163,6 @@ def _start_pool_worker(
 
 def _render_job(worker: _Worker, job: Job) -> tuple[bytes | None, tuple[Found, ...]]:
     """The bytes of ``job``'s file and its lint warnings, or None and why its row is refused."""
-    filename = job.relative_path.rsplit("/", 1)[-1]
     variables, overrides = job.variables, job.overrides
     filled = worker.filler.fill(variables, overrides)
     if filled is not None:
@@ -173,6 +174,7 @@ def _render_job(worker: _Worker, job: Job) -> tuple[bytes | None, tuple[Found, .
                 if not found:
                     return filled.text.encode("utf-8"), ()
                 return _judged(found, filled, filled.text, worker.fixed_found)
+    filename = job.relative_path.rsplit("/", 1)[-1]
     rendered = worker.renderer.render_row(variables, overrides, filename=filename)
     if isinstance(rendered, list):
         return None, tuple((name, message, None, None) for name, message in rendered)
