@@ -163,13 +163,14 @@ class _Batch:
 
     def row_chunks(self) -> Iterator[list[InventoryRow]]:
         """The inventory's rows, a chunk at a time."""
-        size = chunk_rows()
+        size, first = chunk_rows()
         inventory = self.inventory
         if isinstance(inventory, InventoryStream):
-            yield from inventory.chunks(size)
+            yield from inventory.chunks(size, first)
             return
         rows = inventory.rows
-        for start in range(0, len(rows), size):
+        yield list(rows[:first])
+        for start in range(first, len(rows), size):
             yield list(rows[start : start + size])
 
     def job_chunks(self, write: bool) -> Iterator[list[Job]]:

@@ -154,12 +154,14 @@ class InventoryStream:
         """0-based index of column ``name``; ``mac`` and ``model`` match in any case."""
         return _column_index(self.columns, name)
 
-    def chunks(self, size: int) -> Iterator[list[InventoryRow]]:
-        """The rows, ``size`` at a time."""
+    def chunks(self, size: int, first: int | None = None) -> Iterator[list[InventoryRow]]:
+        """The rows, ``size`` at a time (the first chunk ``first`` rows, if given)."""
         rows = _rows(self._records, self.path, len(self.columns), self.problems)
-        while chunk := list(itertools.islice(rows, size)):
+        take = size if first is None else first
+        while chunk := list(itertools.islice(rows, take)):
             self.rows_read += len(chunk)
             yield chunk
+            take = size
 
 
 def _check_header(
