@@ -197,6 +197,7 @@ class _Batch:
         assert self.staging is not None
         self.staging.adopt(outcome.staged for outcome in outcomes if outcome.staged is not None)
         inventory, texts = self.inventory, self._texts
+        add, add_row, add_staged = self.phones.add, self.rows.append, self.staged.append
         for job, outcome in zip(jobs, outcomes, strict=True):
             if outcome.warnings:
                 found = [(job, item) for item in outcome.warnings]
@@ -205,9 +206,9 @@ class _Batch:
                 found = [(job, item) for item in outcome.problems]
                 self.problems += _row_problems(found, inventory, texts)
                 continue
-            self.phones.add(job.mac, job.model, job.relative_path, outcome.md5, outcome.status)
-            self.rows.append(job.row)
-            self.staged.append(outcome.staged)
+            add(job.mac, job.model, job.relative_path, outcome.md5, outcome.status)
+            add_row(job.row)
+            add_staged(outcome.staged)
         self.done += len(jobs)
         if self.progress:
             self.progress("render", self.done, max(self.total, self.done))

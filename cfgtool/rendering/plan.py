@@ -155,7 +155,7 @@ class _RowChecker:
         self.model_index = inventory.column_index(MODEL_COLUMN)
         self.default = find_model(default_model) if default_model else None
         self.default_label = default_model or ""
-        self._models: dict[str, tuple[Model | None, str]] = {}  # cell -> model, or why none
+        self.models: dict[str, tuple[Model | None, str]] = {}  # cell -> model, or why none
         if default_model and self.default is None:
             message = f"--model {default_model!r} is not a known model" + _suggest(
                 default_model, _model_names()
@@ -184,9 +184,9 @@ class _RowChecker:
         cell = row.cells[self.model_index] if self.model_index is not None else ""
         if not cell:
             return self.default, self.default_label, None
-        found = self._models.get(cell)
+        found = self.models.get(cell)
         if found is None:
-            found = self._models[cell] = _find_model(cell)
+            found = self.models[cell] = _find_model(cell)
         model, message = found
         if model is None:
             return None, cell, self.problem(row.row, self.model_index, message)
@@ -245,26 +245,52 @@ class Planner:
         """The jobs of ``rows`` (their indexes follow on from the jobs planned before)."""
         checker, shared = self.checker, self.shared
         macs, mac_rows = self._macs, self._mac_rows
+        mac_index, model_index = checker.mac_index, checker.model_index
+        assert mac_index is not None
+        models, flat = checker.models, checker.layout == "flat"
         jobs: list[Job] = []
         for row in rows:
-            mac, mac_problem = checker.mac(row)
-            model, label, model_problem = checker.model(row)
-            row_problems = [p for p in (mac_problem, model_problem) if p]
-            relative = ""
-            if mac is not None:
-                macs.append(int(mac, 16))
-                mac_rows.append(row.row)
-                if not row_problems:
-                    relative, path_problem = checker.path(row, mac, model, label)
-                    row_problems += [path_problem] if path_problem else []
-            if row_problems:
-                self.problems.extend(replace(p, mac=mac) for p in row_problems)
+            # The rows that plan plainly (a MAC, a known model or none, a flat file name)
+            # in a few steps; any other row takes _plan_row, which says what is wrong.
+            cells = row.cells
+            mac = normalize_mac(cells[mac_index])
+            cell = cells[model_index] if model_index is not None else ""
+            found = models.get(cell) if cell else (checker.default, "")
+            if mac is None or found is None or (cell and found[0] is None) or not flat:
+                job = self._plan_row(row)
+                if job is not None:
+                    jobs.append(job)
                 continue
-            assert mac is not None
+            model = found[0]
+            macs.append(int(mac, 16))
+            mac_rows.append(row.row)
+            label = cell or checker.default_label
             name = model.name if model else None
-            jobs.append(Job(self.planned, row.row, mac, name, label, row.cells, shared, relative))
+            jobs.append(Job(self.planned, row.row, mac, name, label, cells, shared, f"{mac}.cfg"))
             self.planned += 1
         return jobs
+
+    def _plan_row(self, row: InventoryRow) -> Job | None:
+        """The job of ``row``, or None: its problems are added to :attr:`problems`."""
+        checker = self.checker
+        mac, mac_problem = checker.mac(row)
+        model, label, model_problem = checker.model(row)
+        row_problems = [p for p in (mac_problem, model_problem) if p]
+        relative = ""
+        if mac is not None:
+            self._macs.append(int(mac, 16))
+            self._mac_rows.append(row.row)
+            if not row_problems:
+                relative, path_problem = checker.path(row, mac, model, label)
+                row_problems += [path_problem] if path_problem else []
+        if row_problems:
+            self.problems.extend(replace(p, mac=mac) for p in row_problems)
+            return None
+        assert mac is not None
+        name = model.name if model else None
+        job = Job(self.planned, row.row, mac, name, label, row.cells, self.shared, relative)
+        self.planned += 1
+        return job
 
     def finish(self) -> list[RowProblem]:
         """Every row-level problem: those :meth:`plan` found, then the duplicate MACs."""

@@ -26,6 +26,7 @@ class Phone:
 
 
 _STATUSES: tuple[Status, ...] = ("written", "unchanged", "new", "changed")
+_STATUS_INDEX = {status: index for index, status in enumerate(_STATUSES)}
 _HEX = frozenset("0123456789abcdef")
 
 
@@ -79,7 +80,7 @@ class Phones(Sequence[Phone]):
         if where is None:
             where = self._folder_index[folder] = len(self._folders)
             self._folders.append(folder)
-        self._codes.extend((model_index, where, _STATUSES.index(status)))
+        self._codes.extend((model_index, where, _STATUS_INDEX[status]))
 
     def paths(self) -> Iterator[str]:
         """Each phone's ``path`` (no :class:`Phone` is made)."""
@@ -135,7 +136,7 @@ class Phones(Sequence[Phone]):
 
     def count_status(self, *statuses: Status) -> int:
         """How many phones have one of ``statuses`` (no :class:`Phone` is made)."""
-        wanted = {_STATUSES.index(status) for status in statuses}
+        wanted = {_STATUS_INDEX[status] for status in statuses}
         return sum(1 for code in self._codes[2::3] if code in wanted)
 
     def select(self, keep: Sequence[bool]) -> Phones:
