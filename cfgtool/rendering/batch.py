@@ -152,7 +152,7 @@ class _Batch:
         self.done = 0
         self.phones = Phones()
         self.rows = array.array("q")  # each phone's inventory row
-        self.staged: list[tuple[str, str] | None] = []  # each phone's temp file, if staged
+        self.staged: list[str | None] = []  # each phone's temp file, if staged
         self.problems: list[RowProblem] = []  # the rows refused when rendered
         self.warnings: list[RowProblem] = []
         self._texts: dict[tuple[str, int], str] = {}  # see _row_problems
@@ -208,7 +208,7 @@ class _Batch:
                 continue
             add(job.mac, job.model, job.relative_path, outcome.md5, outcome.status)
             add_row(job.row)
-            add_staged(outcome.staged)
+            add_staged(outcome.staged[0] if outcome.staged is not None else None)
         self.done += len(jobs)
         if self.progress:
             self.progress("render", self.done, max(self.total, self.done))
@@ -269,10 +269,10 @@ class _Batch:
                 )
                 failed = {problem.row for problem in result.problems}
                 kept = [row not in failed for row in self.rows]
-                staging.drop(
-                    staged
-                    for staged, keep in zip(self.staged, kept, strict=True)
-                    if staged is not None and not keep
+                staging.drop_temps(
+                    temp
+                    for temp, keep in zip(self.staged, kept, strict=True)
+                    if temp is not None and not keep
                 )
                 phones = self.phones.select(kept)
                 del self.phones, self.rows, self.staged, kept
