@@ -57,6 +57,26 @@ TEMP_NAME = re.compile(r"\..+\.[0-9a-f]{8}\.tmp")
 SLOW_WRITES_ENV = "CFGTOOL_TEST_SLOW_WRITES"
 
 
+# A staged file: the name of its temp file alone when the target is the name that temp
+# file was made from (``dir/.name.XXXXXXXX.tmp`` -> ``dir/name``), else (temp file,
+# target): a batch of 100,000 files keeps 100,000 names rather than pairs.
+_Entry = str | tuple[str, str]
+
+
+def _target_of(temp: str) -> str:
+    """The target a :data:`TEMP_NAME` temp file stands for (its folder, its name)."""
+    folder, slash, base = temp.rpartition("/")
+    return folder + slash + base[1:-13]
+
+
+def _entry(temp: str, target: str) -> _Entry:
+    return temp if _target_of(temp) == target else (temp, target)
+
+
+def _pair(entry: _Entry) -> tuple[str, str]:
+    return (entry, _target_of(entry)) if isinstance(entry, str) else entry
+
+
 class Staging:
     """Files written beside their targets first, then all renamed into place at once.
 
@@ -75,7 +95,7 @@ class Staging:
 
     def __init__(self, *, sync: bool = False) -> None:
         self._fsync_each = sync
-        self._staged: list[tuple[str, str]] = []  # (temp file, target)
+        self._staged: list[_Entry] = []  # each temp file (and its target, see _Entry)
         self._delay = float(os.environ.get(SLOW_WRITES_ENV) or 0)
         self.committed = False
         self._deferring = False
@@ -109,11 +129,11 @@ class Staging:
         files to the batch's): this one forgets them and will not remove them."""
         staged, self._staged = self._staged, []
         self.committed = True
-        return staged
+        return [_pair(entry) for entry in staged]
 
     def adopt(self, staged: Iterable[tuple[str, str]]) -> None:
         """Take over ``(temp file, target)`` pairs another process staged."""
-        self._staged.extend(staged)
+        self._staged.extend(_entry(temp, target) for temp, target in staged)
 
     def drop(self, staged: Iterable[tuple[str, str]]) -> None:
         """Remove these staged files (their targets will not change)."""
@@ -123,7 +143,13 @@ class Staging:
         for temp, _ in unwanted:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
-        self._staged = [pair for pair in self._staged if pair not in unwanted]
+        self._staged = [entry for entry in self._staged if _pair(entry) not in unwanted]
+
+    def drop_temps(self, temps: Iterable[str]) -> None:
+        """:meth:`drop` the staged files of these temp file names."""
+        unwanted = set(temps)
+        if unwanted:
+            self.drop([pair for pair in map(_pair, self._staged) if pair[0] in unwanted])
 
     def stage(
         self,
@@ -155,7 +181,7 @@ class Staging:
         deferred = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         try:
             fd, temp = _open_temp(target)
-            self._staged.append((temp, target))
+            self._staged.append(_entry(temp, target))
         except OSError as exc:
             raise CfgIOError(f"cannot write {target}: {exc.strerror or exc}") from None
         finally:
@@ -217,7 +243,7 @@ class Staging:
             break
         else:
             raise CfgIOError(f"cannot write {target}: no free temporary file name")
-        self._staged.append((temp, target))
+        self._staged.append(_entry(temp, target))
         try:
             if not exact:
                 os.fchmod(fd, mode)
@@ -235,8 +261,9 @@ class Staging:
     def commit(self) -> None:
         """Make every staged file durable, then rename each into place."""
         if self._staged and not self._fsync_each:
-            sync_filesystems(os.path.dirname(target) for _, target in self._staged)
-        for index, (temp, target) in enumerate(self._staged):
+            sync_filesystems(os.path.dirname(_pair(entry)[1]) for entry in self._staged)
+        for index, entry in enumerate(self._staged):
+            temp, target = _pair(entry)
             try:
                 os.replace(temp, target)
             except OSError as exc:
@@ -247,9 +274,9 @@ class Staging:
 
     def discard(self) -> None:
         """Remove every staged temp file; no target changes."""
-        for temp, _ in self._staged:
+        for entry in self._staged:
             with contextlib.suppress(OSError):
-                os.unlink(temp)
+                os.unlink(entry if isinstance(entry, str) else entry[0])
         self._staged.clear()
 
 

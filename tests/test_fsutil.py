@@ -73,3 +73,16 @@ def test_files_staged_the_short_way_are_removed_when_not_committed(tmp_path: Pat
     with Staging() as staging:
         staging.stage_new(str(tmp_path / "a.cfg"), b"a")  # outside deferring_signals too
     assert os.listdir(tmp_path) == []
+
+
+def test_staging_keeps_each_pair_it_takes_over(tmp_path: Path) -> None:
+    """A temp file named after its target is kept by name alone; any other pair as it is."""
+    pairs = [
+        (f"{tmp_path}/.a.cfg.0000000a.tmp", f"{tmp_path}/a.cfg"),
+        (".b.cfg.0000000b.tmp", "b.cfg"),
+        (f"{tmp_path}/.c.cfg.0000000c.tmp", f"{tmp_path}/other.cfg"),
+        ("x", "y"),
+    ]
+    staging = Staging()
+    staging.adopt(pairs)
+    assert len(staging) == 4 and staging.release() == pairs

@@ -319,3 +319,12 @@ def test_a_plain_value_has_nothing_the_scan_treats_as_suspect() -> None:
     suspect = _shared.VALUE_SUSPECT
     chars = [chr(code) for code in range(0x10000) if not 0xD800 <= code <= 0xDFFF]
     assert [c for c in chars if suspect.search(c) and not NOT_PLAIN.search(c)] == []
+
+
+def test_a_last_line_without_a_line_ending_is_checked_on_every_row(tmp_path: Path) -> None:
+    """CFG108's 'no newline at the end of the file' has the line's length as its column:
+    a later row's plain value there is never taken from the first one's findings."""
+    text, header = TEMPLATES[1]
+    assert not text.endswith("\n")
+    rows = [("T46G", "", "1", "", "1", "", "1", ""), ("T46G", "", "0", "", "1", "", "1", "")]
+    assert _filled_both_ways(tmp_path, text, header, rows) == 2

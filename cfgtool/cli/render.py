@@ -112,7 +112,7 @@ def _print_text(result: BatchResult, quiet: bool) -> None:
         click.echo(f"stale: {name}{' (deleted)' if name in result.pruned else ''}")
     verb = "would write" if result.dry_run else "written"
     line = (
-        f"{len(result.written)} {verb}, {len(result.unchanged)} unchanged, "
+        f"{result.written_count} {verb}, {result.unchanged_count} unchanged, "
         f"{len(result.failed_rows)} rows failed, {len(result.stale)} stale"
     )
     if result.wrote_nothing:
@@ -146,8 +146,8 @@ def _table(result: BatchResult) -> None:
     table.add_column("count", justify="right")
     rows = [
         ("inventory rows", result.rows),
-        ("would write" if result.dry_run else "written", len(result.written)),
-        ("unchanged (not rewritten)", len(result.unchanged)),
+        ("would write" if result.dry_run else "written", result.written_count),
+        ("unchanged (not rewritten)", result.unchanged_count),
         ("rows failed", len(result.failed_rows)),
         ("stale", len(result.stale)),
         ("pruned", len(result.pruned)),

@@ -1,8 +1,12 @@
 """Rendering a whole inventory: plan the rows, run them (:mod:`cfgtool.rendering.workers`),
 write the files.
 
-Each row is filled or rendered, checked, compared and staged in the process
-that runs it (:mod:`~cfgtool.rendering.workers`). When every row passed (or
+The rows are planned a chunk at a time (from an
+:class:`~cfgtool.rendering.inventory.InventoryStream`, read a chunk at a time),
+and each row is filled or rendered, checked, compared and staged in the process
+that runs it (:mod:`~cfgtool.rendering.workers`); what is kept per row is its
+:class:`~cfgtool.rendering.results.Phones` entry (24 bytes), its MAC for the
+duplicates and its problems. When every row passed (or
 ``keep_going``), this process commits all staged files at once, with the
 manifest, after one disk sync; otherwise it removes them, and the old tree
 is exactly as it was.
@@ -10,6 +14,7 @@ is exactly as it was.
 
 from __future__ import annotations
 
+import array
 import contextlib
 import gc
 import os
@@ -20,18 +25,19 @@ from cfgtool.dirlock import locked
 from cfgtool.fsutil import Staging, remove_stale_temps
 from cfgtool.nodes import Document
 from cfgtool.parallel import default_jobs
-from cfgtool.rendering.inventory import Inventory
+from cfgtool.rendering.inventory import Inventory, InventoryRow, InventoryStream
 from cfgtool.rendering.output import (
     check_manifest_target,
     compare,
+    existing_folders,
     existing_mac_files,
     listed_names,
     make_directories,
     manifest_bytes,
     remove_directories,
 )
-from cfgtool.rendering.plan import Job, plan_jobs
-from cfgtool.rendering.results import BatchResult, Phone
+from cfgtool.rendering.plan import Job, Planner
+from cfgtool.rendering.results import BatchResult, Phones
 from cfgtool.rendering.template import (
     Layout,
     ProgressCallback,
@@ -46,8 +52,10 @@ from cfgtool.rendering.workers import (
     Outcome,
     RowValidator,
     ValidatorFactory,
+    chunk_rows,
     run_jobs,
     worker_pool,
+    worth_parallel,
 )
 
 __all__ = [
@@ -61,7 +69,7 @@ __all__ = [
 
 def render_inventory(
     template: Document,
-    inventory: Inventory,
+    inventory: Inventory | InventoryStream,
     out_dir: str | os.PathLike[str],
     *,
     layout: Layout = "flat",
@@ -92,21 +100,24 @@ def render_inventory(
     and deleted only with ``prune``. ``jobs`` is the number of processes (0:
     one per CPU). Raises :class:`TemplateError` for mistakes that concern every
     row (template syntax, a placeholder that is no column, a bad header).
+
+    An :class:`~cfgtool.rendering.inventory.InventoryStream` is planned and run a
+    chunk of rows at a time: what the batch keeps per row is its result (the MAC,
+    file and MD5 of :class:`Phone`) and its problems, never its cells.
     """
     compiled = compile_template(template)
-    job_list, problems = plan_jobs(compiled, inventory, layout=layout, default_model=model)
+    planner = Planner(compiled, inventory, layout=layout, default_model=model)
+    batch = _Batch(compiled, inventory, planner, Path(out_dir), layout, validator, progress)
     with _frozen_heap():
-        return _render_jobs(
-            compiled, inventory, job_list, problems, out_dir, layout, jobs, dry_run,
-            keep_going, prune, manifest, validator, progress,
-        )  # fmt: skip
+        return batch.run(jobs, dry_run, keep_going, prune, manifest)
 
 
 @contextlib.contextmanager
 def _frozen_heap() -> Iterator[None]:
     """Keep the garbage collector off the objects that live through the batch (the
-    inventory, the jobs): its full collections would walk them again and again, and
-    forked workers would copy every page it touches."""
+    inventory, the results so far; :meth:`_Batch.collect` freezes each chunk's): its
+    full collections would walk them again and again, and forked workers would copy
+    every page it touches."""
     gc.freeze()
     try:
         yield
@@ -114,119 +125,197 @@ def _frozen_heap() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _render_jobs(
-    compiled: Template,
-    inventory: Inventory,
-    job_list: list[Job],
-    problems: list[RowProblem],
-    out_dir: str | os.PathLike[str],
-    layout: Layout,
-    jobs: int,
-    dry_run: bool,
-    keep_going: bool,
-    prune: bool,
-    manifest: str | os.PathLike[str] | None,
-    validator: ValidatorFactory | None,
-    progress: ProgressCallback | None,
-) -> BatchResult:
-    """:func:`render_inventory` once the rows are planned."""
-    root = Path(out_dir)
-    write = not dry_run
-    manifest_path = Path(manifest) if manifest is not None and not dry_run else None
-    if manifest_path is not None:
-        check_manifest_target(manifest_path, root)
-    workers = jobs if jobs > 0 else default_jobs()
-    result = BatchResult(os.fspath(root), len(inventory.rows) + len(inventory.problems))
-    result.dry_run = dry_run
-    directories: list[str] = []
-    made: list[Path] = []
-    folders = {os.path.dirname(job.relative_path) for job in job_list}
-    with contextlib.ExitStack() as stack:
-        if write:
-            directories, made = make_directories(root, folders)
+class _Batch:
+    """One batch's state: the rows planned and run a chunk at a time, what they gave."""
+
+    def __init__(
+        self,
+        compiled: Template,
+        inventory: Inventory | InventoryStream,
+        planner: Planner,
+        root: Path,
+        layout: Layout,
+        validator: ValidatorFactory | None,
+        progress: ProgressCallback | None,
+    ) -> None:
+        self.compiled = compiled
+        self.inventory = inventory
+        self.planner = planner
+        self.root = root
+        self.layout = layout
+        self.validator = validator
+        self.progress = progress
+        if isinstance(inventory, InventoryStream):
+            self.total = inventory.estimate
+        else:
+            self.total = len(inventory.rows)
+        self.done = 0
+        self.phones = Phones()
+        self.rows = array.array("q")  # each phone's inventory row
+        self.staged: list[str | None] = []  # each phone's temp file, if staged
+        self.problems: list[RowProblem] = []  # the rows refused when rendered
+        self.warnings: list[RowProblem] = []
+        self._texts: dict[tuple[str, int], str] = {}  # see _row_problems
+        self.directories: list[str] = []
+        self.made: list[Path] = []
+        self._folders: set[str] = {""}
+        self.staging: Staging | None = None
+
+    def row_chunks(self) -> Iterator[list[InventoryRow]]:
+        """The inventory's rows, a chunk at a time."""
+        size, first = chunk_rows()
+        inventory = self.inventory
+        if isinstance(inventory, InventoryStream):
+            yield from inventory.chunks(size, first)
+            return
+        rows = inventory.rows
+        yield list(rows[:first])
+        for start in range(first, len(rows), size):
+            yield list(rows[start : start + size])
+
+    def job_chunks(self, write: bool) -> Iterator[list[Job]]:
+        """The jobs, a chunk at a time, the directories they write into made first."""
+        for rows in self.row_chunks():
+            jobs = self.planner.plan(rows)
+            if write:
+                folders = {os.path.dirname(job.relative_path) for job in jobs} - self._folders
+                if folders:
+                    self._make_folders(folders)
+            if jobs:
+                yield jobs
+
+    def _make_folders(self, folders: set[str]) -> None:
+        directories, made = make_directories(self.root, folders)
+        self.made.extend(made)
+        self._folders |= folders
+        for directory in directories[1:]:
+            self.directories.append(directory)
+            remove_stale_temps(directory)
+
+    def collect(self, jobs: Sequence[Job], outcomes: list[Outcome]) -> None:
+        """Keep what a chunk's rows gave: each rendered row's :class:`Phone`, the problems."""
+        assert self.staging is not None
+        self.staging.adopt(outcome.staged for outcome in outcomes if outcome.staged is not None)
+        inventory, texts = self.inventory, self._texts
+        add, add_row, add_staged = self.phones.add, self.rows.append, self.staged.append
+        for job, outcome in zip(jobs, outcomes, strict=True):
+            if outcome.warnings:
+                found = [(job, item) for item in outcome.warnings]
+                self.warnings += _row_problems(found, inventory, texts)
+            if outcome.problems:
+                found = [(job, item) for item in outcome.problems]
+                self.problems += _row_problems(found, inventory, texts)
+                continue
+            add(job.mac, job.model, job.relative_path, outcome.md5, outcome.status)
+            add_row(job.row)
+            add_staged(outcome.staged[0] if outcome.staged is not None else None)
+        self.done += len(jobs)
+        if self.progress:
+            self.progress("render", self.done, max(self.total, self.done))
+        gc.freeze()  # see _frozen_heap
+
+    def run(
+        self,
+        jobs: int,
+        dry_run: bool,
+        keep_going: bool,
+        prune: bool,
+        manifest: str | os.PathLike[str] | None,
+    ) -> BatchResult:
+        """Run the batch (see :func:`render_inventory`)."""
+        root, inventory = self.root, self.inventory
+        write = not dry_run
+        manifest_path = Path(manifest) if manifest is not None and not dry_run else None
+        if manifest_path is not None:
+            check_manifest_target(manifest_path, root)
+        workers = jobs if jobs > 0 else default_jobs()
+        result = BatchResult(os.fspath(root))
+        result.dry_run = dry_run
+        with contextlib.ExitStack() as stack:
+            if write:
+                self.directories, self.made = make_directories(root, set())
+                try:
+                    stack.enter_context(locked(root, "render"))
+                except BaseException:
+                    remove_directories(self.made)
+                    raise
+                remove_stale_temps(self.directories[0])
+            self.staging = staging = stack.enter_context(Staging())
             try:
-                stack.enter_context(locked(root, "render"))
+                listed = listed_names(os.fspath(root), existing_folders(root, self.layout))
+                chunks = self.job_chunks(write)
+                with worker_pool(
+                    self.compiled,
+                    self.validator,
+                    os.fspath(root),
+                    workers,
+                    next(chunks, []),
+                    self.collect,
+                    write,
+                    listed,
+                    parallel=worth_parallel(self.total),
+                ) as pool:
+                    run_jobs(chunks, pool, workers, self.collect)
+                if self.progress:
+                    self.progress("render", self.done, self.done)
+                if isinstance(inventory, InventoryStream):
+                    result.rows = inventory.rows_read + len(inventory.problems)
+                else:
+                    result.rows = len(inventory.rows) + len(inventory.problems)
+                result.warnings = self.warnings
+                result.problems = sorted(
+                    [*inventory.problems, *self.planner.finish(), *self.problems],
+                    key=lambda p: (p.row, p.column or 0),
+                )
+                failed = {problem.row for problem in result.problems}
+                kept = [row not in failed for row in self.rows]
+                staging.drop_temps(
+                    temp
+                    for temp, keep in zip(self.staged, kept, strict=True)
+                    if temp is not None and not keep
+                )
+                phones = self.phones.select(kept)
+                del self.phones, self.rows, self.staged, kept
+                result.stale = _stale_files(root, self.layout, phones, result.problems)
+                if result.problems and not keep_going:
+                    staging.discard()
+                    stack.close()
+                    remove_directories(self.made)
+                    result.wrote_nothing = True
+                    return result
+                result.phones = phones
+                if manifest_path is not None:
+                    data = manifest_bytes(result.phones)
+                    if not compare(os.fspath(manifest_path), data)[0]:
+                        staging.stage(manifest_path, data)
+                    result.manifest = os.fspath(manifest_path)
+                if self.progress:
+                    self.progress("write", len(staging), len(staging))
+                staging.commit()
             except BaseException:
-                remove_directories(made)
-                raise
-            for directory in directories:
-                remove_stale_temps(directory)
-        staging = stack.enter_context(Staging())
-        listed = listed_names(os.fspath(root), folders)
-        try:
-            with worker_pool(
-                compiled, validator, os.fspath(root), workers, job_list, write, listed
-            ) as pool:
-                outcomes = run_jobs(job_list, pool, workers, progress, staging)
-            good = _outcome_problems(outcomes, job_list, inventory, problems)
-            result.warnings = _row_problems(
-                [(job_list[o.position], found) for o in outcomes for found in o.warnings], inventory
-            )
-            result.problems = sorted(
-                [*inventory.problems, *problems], key=lambda p: (p.row, p.column or 0)
-            )
-            failed = {problem.row for problem in result.problems}
-            good = [(job, outcome) for job, outcome in good if job.row not in failed]
-            staging.drop(
-                outcome.staged
-                for outcome in outcomes
-                if outcome.staged is not None and job_list[outcome.position].row in failed
-            )
-            result.stale = _stale_files(root, layout, [job for job, _ in good], result.problems)
-            if result.problems and not keep_going:
+                # Workers may have staged files whose names never came back.
                 staging.discard()
-                stack.close()
-                remove_directories(made)
-                result.wrote_nothing = True
-                return result
-            result.phones = [
-                Phone(job.mac, job.model, job.relative_path, outcome.md5, outcome.status)
-                for job, outcome in good
-            ]
-            if manifest_path is not None:
-                data = manifest_bytes(result.phones)
-                if not compare(os.fspath(manifest_path), data)[0]:
-                    staging.stage(manifest_path, data)
-                result.manifest = os.fspath(manifest_path)
-            if progress:
-                progress("write", len(staging), len(staging))
-            staging.commit()
-        except BaseException:
-            # Workers may have staged files whose names never came back.
-            staging.discard()
-            for directory in directories:
-                remove_stale_temps(directory)
-            stack.close()  # the lock too, so that the directories made are empty again
-            remove_directories(made)
-            raise
+                for directory in self.directories:
+                    remove_stale_temps(directory)
+                stack.close()  # the lock too, so that the directories made are empty again
+                remove_directories(self.made)
+                raise
         if prune and not dry_run:
             for name in result.stale:
                 with contextlib.suppress(FileNotFoundError):
                     (root / name).unlink()
                 result.pruned.append(name)
-    return result
+        return result
 
 
-def _outcome_problems(
-    outcomes: Sequence[Outcome],
-    jobs: Sequence[Job],
-    inventory: Inventory,
-    problems: list[RowProblem],
-) -> list[tuple[Job, Outcome]]:
-    """Add each refused row's problems to ``problems``; return the rows that rendered."""
-    rendered: list[tuple[Job, Outcome]] = []
-    for outcome in outcomes:
-        job = jobs[outcome.position]
-        problems += _row_problems([(job, found) for found in outcome.problems], inventory)
-        if not outcome.problems:
-            rendered.append((job, outcome))
-    return rendered
-
-
-def _row_problems(found: Sequence[tuple[Job, Found]], inventory: Inventory) -> list[RowProblem]:
-    """Findings on rendered files as inventory row problems, blaming the row's column."""
+def _row_problems(
+    found: Sequence[tuple[Job, Found]],
+    inventory: Inventory | InventoryStream,
+    texts: dict[tuple[str, int], str],
+) -> list[RowProblem]:
+    """Findings on rendered files as inventory row problems, blaming the row's column
+    (``texts``: the same finding on many rows gets one text)."""
     problems: list[RowProblem] = []
-    texts: dict[tuple[str, int], str] = {}  # the same finding on many rows: one text
     for job, (name, message, template_line, code) in found:
         index = inventory.column_index(name) if name else None
         column_name = inventory.columns[index] if index is not None else None
@@ -243,13 +332,16 @@ def _row_problems(found: Sequence[tuple[Job, Found]], inventory: Inventory) -> l
 
 
 def _stale_files(
-    root: Path, layout: Layout, produced_by: Sequence[Job], problems: list[RowProblem]
+    root: Path, layout: Layout, produced_by: Phones, problems: list[RowProblem]
 ) -> list[str]:
     """``<mac>.cfg`` files under ``root`` that no row produces (a refused row keeps its file)."""
-    produced = {job.relative_path for job in produced_by}
+    existing = existing_mac_files(root, layout)
+    if not existing:
+        return []
+    produced = set(produced_by.paths())
     refused = {problem.mac for problem in problems if problem.mac}
     return [
         name
-        for name in existing_mac_files(root, layout)
+        for name in existing
         if name not in produced and name.rsplit("/", 1)[-1][:12] not in refused
     ]

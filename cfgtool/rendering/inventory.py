@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import csv
-import io
+import itertools
 import os
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from cfgtool.inputs import inventory_delimiter
 from cfgtool.parser import decode
@@ -20,10 +20,10 @@ from cfgtool.rendering.template import (
     TemplateError,
 )
 
-if TYPE_CHECKING:
-    pass
-
 # --- inventories -----------------------------------------------------------------------
+
+# A line and its ending (\n, \r\n or a lone \r), or the last line without one.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,10 +46,72 @@ class Inventory:
 
     def column_index(self, name: str) -> int | None:
         """0-based index of column ``name``; ``mac`` and ``model`` match in any case."""
-        for index, column in enumerate(self.columns):
-            if column == name or (name in (MAC_COLUMN, MODEL_COLUMN) and column.lower() == name):
-                return index
-        return None
+        return _column_index(self.columns, name)
+
+
+def _column_index(columns: Sequence[str], name: str) -> int | None:
+    for index, column in enumerate(columns):
+        if column == name or (name in (MAC_COLUMN, MODEL_COLUMN) and column.lower() == name):
+            return index
+    return None
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their endings, as ``io.StringIO(text, newline="")`` gives
+    them, one at a time (a StringIO that is read holds four bytes per character)."""
+    return (match.group() for match in _LINE.finditer(text))
+
+
+def _reader(text: str) -> Iterator[list[str]]:
+    """The CSV records of ``text`` (BOM dropped; ``,`` or ``;``, whichever the header uses more)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    delimiter = inventory_delimiter(text.split("\n", 1)[0])
+    return csv.reader(_lines(text), delimiter=delimiter, strict=True)
+
+
+def _records(
+    reader: Iterator[list[str]], path: str, problems: list[RowProblem]
+) -> Iterator[tuple[int, list[str]]]:
+    """Each record that has more than spaces, with its first line; unreadable ones go
+    to ``problems``."""
+    line_num = getattr(reader, "line_num", 0)
+    end = line_num
+    while True:
+        start = end + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            problems.append(RowProblem(path, start, None, None, f"unreadable CSV: {exc}"))
+            end = getattr(reader, "line_num", end + 1)
+            continue
+        end = getattr(reader, "line_num", end + 1)
+        if "".join(record).strip():  # some cell has more than spaces
+            yield start, record
+
+
+def _rows(
+    records: Iterator[tuple[int, list[str]]],
+    path: str,
+    width: int,
+    problems: list[RowProblem],
+) -> Iterator[InventoryRow]:
+    """The data rows of ``records``; rows with the wrong number of cells go to ``problems``."""
+    for start, record in records:
+        if len(record) != width:
+            cells = f"{len(record)} cell" + ("" if len(record) == 1 else "s")
+            message = f"this row has {cells}, the header has {width}"
+            problems.append(RowProblem(path, start, min(len(record), width) + 1, None, message))
+        else:
+            yield InventoryRow(start, tuple(record))
+
+
+def _header(records: Iterator[tuple[int, list[str]]], path: str) -> tuple[tuple[str, ...], int]:
+    for start, record in records:
+        return tuple(cell.strip() for cell in record), start
+    raise TemplateError([RowProblem(path, 1, None, None, "the inventory has no header row")])
 
 
 def parse_inventory(text: str, path: str = "<inventory>") -> Inventory:
@@ -59,42 +121,47 @@ def parse_inventory(text: str, path: str = "<inventory>") -> Inventory:
     not a valid key) raise :class:`TemplateError`. Rows that cannot be read
     (wrong number of cells, broken quoting) are kept in ``problems``.
     """
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    delimiter = inventory_delimiter(text.split("\n", 1)[0])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    header: tuple[str, ...] | None = None
-    header_row = 1
-    rows: list[InventoryRow] = []
     problems: list[RowProblem] = []
-    end = 0
-    while True:
-        start = end + 1
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            problems.append(RowProblem(path, start, None, None, f"unreadable CSV: {exc}"))
-            end = reader.line_num
-            continue
-        end = reader.line_num
-        if not "".join(record).strip():  # no cell has more than spaces
-            continue
-        if header is None:
-            header, header_row = tuple(cell.strip() for cell in record), start
-        elif len(record) != len(header):
-            cells = f"{len(record)} cell" + ("" if len(record) == 1 else "s")
-            message = f"this row has {cells}, the header has {len(header)}"
-            problems.append(
-                RowProblem(path, start, min(len(record), len(header)) + 1, None, message)
-            )
-        else:
-            rows.append(InventoryRow(start, tuple(record)))
-    if header is None:
-        raise TemplateError([RowProblem(path, 1, None, None, "the inventory has no header row")])
+    records = _records(_reader(text), path, problems)
+    header, header_row = _header(records, path)
+    rows = list(_rows(records, path, len(header), problems))
     _check_header(path, header_row, header, rows)
     return Inventory(path, header, tuple(rows), tuple(problems), header_row)
+
+
+class InventoryStream:
+    """An inventory read a chunk of rows at a time, for a batch of any size: the header
+    is checked up front, the rows are parsed as they are asked for and never all held.
+
+    ``problems`` (unreadable rows) grows as the rows are read; ``rows_read`` counts the
+    rows given out; ``estimate`` is the number of rows the text can hold at most (its
+    lines after the header), for a progress bar. Parsing it in full gives the same rows
+    and problems as :func:`parse_inventory`.
+    """
+
+    def __init__(self, text: str, path: str) -> None:
+        self.path = path
+        self.problems: list[RowProblem] = []
+        self._records = _records(_reader(text), path, self.problems)
+        self.columns, self.header_row = _header(self._records, path)
+        self.estimate = max(0, text.count("\n") - self.header_row + 1)
+        self.rows_read = 0
+        # Every header cell is named (else parse_inventory's check needs every row first).
+        assert all(self.columns)
+        _check_header(path, self.header_row, self.columns, ())
+
+    def column_index(self, name: str) -> int | None:
+        """0-based index of column ``name``; ``mac`` and ``model`` match in any case."""
+        return _column_index(self.columns, name)
+
+    def chunks(self, size: int, first: int | None = None) -> Iterator[list[InventoryRow]]:
+        """The rows, ``size`` at a time (the first chunk ``first`` rows, if given)."""
+        rows = _rows(self._records, self.path, len(self.columns), self.problems)
+        take = size if first is None else first
+        while chunk := list(itertools.islice(rows, take)):
+            self.rows_read += len(chunk)
+            yield chunk
+            take = size
 
 
 def _check_header(
@@ -130,3 +197,15 @@ def read_inventory(path: str | os.PathLike[str]) -> Inventory:
     """Read and parse an inventory CSV file (UTF-8, BOM tolerated, ``,`` or ``;``)."""
     name = os.fspath(path)
     return parse_inventory(decode(read_bytes(name), path=name), name)
+
+
+def stream_inventory(path: str | os.PathLike[str]) -> Inventory | InventoryStream:
+    """:func:`read_inventory`, its rows parsed as a batch asks for them when the header
+    names every column (a column without a name is checked on every row first)."""
+    name = os.fspath(path)
+    text = decode(read_bytes(name), path=name)
+    problems: list[RowProblem] = []
+    header, _ = _header(_records(_reader(text), name, problems), name)
+    if not all(header):
+        return parse_inventory(text, name)
+    return InventoryStream(text, name)

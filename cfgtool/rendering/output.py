@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from collections.abc import Sequence
 from pathlib import Path
@@ -58,6 +59,17 @@ def listed_names(root: str, folders: set[str]) -> frozenset[str] | None:
             return None
         names.update(f"{folder}/{name}" for name in found) if folder else names.update(found)
     return frozenset(names)
+
+
+def existing_folders(root: Path, layout: Layout) -> set[str]:
+    """The folders a batch may find its targets in: ``""`` (``root`` itself) and, for
+    ``pn``, every directory in ``root`` (a target in a folder not there yet is new)."""
+    folders = {""}
+    if layout == "pn":
+        folders.update(
+            entry.name for entry in _entries(os.fspath(root)) if entry.is_dir(follow_symlinks=False)
+        )
+    return folders
 
 
 def make_directories(root: Path, folders: set[str]) -> tuple[list[str], list[Path]]:
@@ -164,7 +176,10 @@ def _entries(directory: str) -> list[os.DirEntry[str]]:
         return []
 
 
+# One or two SAFE_PART names (which hold no "/"), joined by "/": one test per row.
+_SAFE_RELATIVE = re.compile(f"(?:{SAFE_PART.pattern})(?:/(?:{SAFE_PART.pattern}))?")
+
+
 def is_safe_relative(relative: str) -> bool:
     """Whether ``relative`` is ``<mac>.cfg`` or ``<folder>/<mac>.cfg`` with plain names."""
-    parts = relative.split("/")
-    return len(parts) <= 2 and all(SAFE_PART.fullmatch(part) for part in parts)
+    return _SAFE_RELATIVE.fullmatch(relative) is not None

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
+import array
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from cfgtool.catalog import Model, find_model, load_models
 from cfgtool.catalog.models import pn_name
 from cfgtool.errors import CfgValueError
 from cfgtool.filenames import normalize_mac, not_a_mac
-from cfgtool.rendering.inventory import (
-    Inventory,
-    InventoryRow,
-)
+from cfgtool.rendering.inventory import Inventory, InventoryRow
 from cfgtool.rendering.row import (
     character_problem,
 )
@@ -30,9 +28,6 @@ from cfgtool.rendering.template import (
 )
 from cfgtool.suggest import did_you_mean
 
-if TYPE_CHECKING:
-    pass
-
 # --- planning the batch -------------------------------------------------------------------
 
 
@@ -44,13 +39,14 @@ class Columns:
     keys: tuple[tuple[int, str], ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class Job:
-    """One row, ready to render in any process.
+    """One row, ready to render in any process (treat it as read-only).
 
     It holds the row's cells (the inventory's own tuple) and builds the
     variables and key overrides when the row is rendered, so that planning
-    100,000 rows adds little to the memory the inventory takes.
+    100,000 rows adds little to the memory the inventory takes. (Not frozen: a
+    frozen dataclass takes four times as long to make, and a batch makes one per row.)
     """
 
     index: int
@@ -82,6 +78,29 @@ class Job:
         }
 
 
+class InventoryLike(Protocol):
+    """What planning reads of an inventory: an :class:`Inventory` or a stream of one."""
+
+    @property
+    def path(self) -> str:
+        """The inventory's file name."""
+        ...
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The header's names."""
+        ...
+
+    @property
+    def header_row(self) -> int:
+        """The header's line."""
+        ...
+
+    def column_index(self, name: str) -> int | None:
+        """0-based index of column ``name``."""
+        ...
+
+
 def _suggest(name: str, choices: Iterable[str]) -> str:
     hint = did_you_mean(name, choices)
     return f"; {hint}" if hint else ""
@@ -98,7 +117,7 @@ def _model_directory(model: Model, label: str) -> str | None:
     return name if SAFE_PART.fullmatch(name) else None
 
 
-def _undefined_names(template: Template, inventory: Inventory) -> list[TemplateProblem]:
+def _undefined_names(template: Template, inventory: InventoryLike) -> list[TemplateProblem]:
     known = {column for column in inventory.columns if column and "." not in column}
     known |= {MAC_COLUMN, MODEL_COLUMN}
     problems = []
@@ -129,14 +148,14 @@ def _find_model(cell: str) -> tuple[Model | None, str]:
 class _RowChecker:
     """Row-level checks before rendering: MAC, model, duplicates."""
 
-    def __init__(self, inventory: Inventory, layout: Layout, default_model: str | None) -> None:
+    def __init__(self, inventory: InventoryLike, layout: Layout, default_model: str | None) -> None:
         self.inventory = inventory
         self.layout = layout
         self.mac_index = inventory.column_index(MAC_COLUMN)
         self.model_index = inventory.column_index(MODEL_COLUMN)
         self.default = find_model(default_model) if default_model else None
         self.default_label = default_model or ""
-        self._models: dict[str, tuple[Model | None, str]] = {}  # cell -> model, or why none
+        self.models: dict[str, tuple[Model | None, str]] = {}  # cell -> model, or why none
         if default_model and self.default is None:
             message = f"--model {default_model!r} is not a known model" + _suggest(
                 default_model, _model_names()
@@ -165,9 +184,9 @@ class _RowChecker:
         cell = row.cells[self.model_index] if self.model_index is not None else ""
         if not cell:
             return self.default, self.default_label, None
-        found = self._models.get(cell)
+        found = self.models.get(cell)
         if found is None:
-            found = self._models[cell] = _find_model(cell)
+            found = self.models[cell] = _find_model(cell)
         model, message = found
         if model is None:
             return None, cell, self.problem(row.row, self.model_index, message)
@@ -189,50 +208,115 @@ class _RowChecker:
         return f"{directory}/{name}", None
 
 
-def plan_jobs(
-    template: Template, inventory: Inventory, *, layout: Layout, default_model: str | None
-) -> tuple[list[Job], list[RowProblem]]:
-    """Turn inventory rows into jobs and collect row-level mistakes.
+class Planner:
+    """Turns inventory rows into jobs, a chunk at a time, and collects row-level mistakes.
 
     Rows with a duplicate MAC still become jobs, so that all their problems are
-    reported; the batch writes no row that has a problem.
+    reported (:meth:`finish` adds the duplicates); the batch writes no row that has a
+    problem. What it keeps per row is the MAC and its first row, for the duplicates.
     """
-    undefined = _undefined_names(template, inventory)
-    if undefined:
-        raise TemplateError(undefined)
-    checker = _RowChecker(inventory, layout, default_model)
-    columns = inventory.columns
-    skip = {checker.mac_index, checker.model_index}
-    variable_columns = [
-        (i, c) for i, c in enumerate(columns) if c and "." not in c and i not in skip
-    ]
-    key_columns = [(i, c) for i, c in enumerate(columns) if "." in c]
-    shared = Columns(tuple(variable_columns), tuple(key_columns))
-    jobs: list[Job] = []
-    problems: list[RowProblem] = []
-    first_row: dict[str, int] = {}  # MAC -> the first row that has it
-    rows_of_mac: dict[str, list[int]] = {}  # MAC -> its rows, for the MACs on more than one
-    for row in inventory.rows:
+
+    def __init__(
+        self,
+        template: Template,
+        inventory: InventoryLike,
+        *,
+        layout: Layout,
+        default_model: str | None,
+    ) -> None:
+        undefined = _undefined_names(template, inventory)
+        if undefined:
+            raise TemplateError(undefined)
+        self.checker = checker = _RowChecker(inventory, layout, default_model)
+        columns = inventory.columns
+        skip = {checker.mac_index, checker.model_index}
+        variable_columns = [
+            (i, c) for i, c in enumerate(columns) if c and "." not in c and i not in skip
+        ]
+        key_columns = [(i, c) for i, c in enumerate(columns) if "." in c]
+        self.shared = Columns(tuple(variable_columns), tuple(key_columns))
+        self.problems: list[RowProblem] = []
+        self.planned = 0
+        # Each row's MAC (as a number) and row, for the duplicates: 16 bytes a row.
+        self._macs = array.array("Q")
+        self._mac_rows = array.array("q")
+
+    def plan(self, rows: Iterable[InventoryRow]) -> list[Job]:
+        """The jobs of ``rows`` (their indexes follow on from the jobs planned before)."""
+        checker, shared = self.checker, self.shared
+        macs, mac_rows = self._macs, self._mac_rows
+        mac_index, model_index = checker.mac_index, checker.model_index
+        assert mac_index is not None
+        models, flat = checker.models, checker.layout == "flat"
+        jobs: list[Job] = []
+        for row in rows:
+            # The rows that plan plainly (a MAC, a known model or none, a flat file name)
+            # in a few steps; any other row takes _plan_row, which says what is wrong.
+            cells = row.cells
+            mac = normalize_mac(cells[mac_index])
+            cell = cells[model_index] if model_index is not None else ""
+            found = models.get(cell) if cell else (checker.default, "")
+            if mac is None or found is None or (cell and found[0] is None) or not flat:
+                job = self._plan_row(row)
+                if job is not None:
+                    jobs.append(job)
+                continue
+            model = found[0]
+            macs.append(int(mac, 16))
+            mac_rows.append(row.row)
+            label = cell or checker.default_label
+            name = model.name if model else None
+            jobs.append(Job(self.planned, row.row, mac, name, label, cells, shared, f"{mac}.cfg"))
+            self.planned += 1
+        return jobs
+
+    def _plan_row(self, row: InventoryRow) -> Job | None:
+        """The job of ``row``, or None: its problems are added to :attr:`problems`."""
+        checker = self.checker
         mac, mac_problem = checker.mac(row)
         model, label, model_problem = checker.model(row)
         row_problems = [p for p in (mac_problem, model_problem) if p]
         relative = ""
         if mac is not None:
-            first = first_row.setdefault(mac, row.row)
-            if first != row.row:
-                rows_of_mac.setdefault(mac, [first]).append(row.row)
+            self._macs.append(int(mac, 16))
+            self._mac_rows.append(row.row)
             if not row_problems:
                 relative, path_problem = checker.path(row, mac, model, label)
                 row_problems += [path_problem] if path_problem else []
         if row_problems:
-            problems.extend(replace(p, mac=mac) for p in row_problems)
-            continue
+            self.problems.extend(replace(p, mac=mac) for p in row_problems)
+            return None
         assert mac is not None
         name = model.name if model else None
-        jobs.append(Job(len(jobs), row.row, mac, name, label, row.cells, shared, relative))
-    for mac, rows in rows_of_mac.items():
-        for number in rows:
-            others = ", ".join(str(n) for n in rows if n != number)
-            message = f"duplicate MAC {mac}, also on row {others}; each phone needs exactly one row"
-            problems.append(checker.problem(number, checker.mac_index, message, mac))
-    return jobs, problems
+        job = Job(self.planned, row.row, mac, name, label, row.cells, self.shared, relative)
+        self.planned += 1
+        return job
+
+    def finish(self) -> list[RowProblem]:
+        """Every row-level problem: those :meth:`plan` found, then the duplicate MACs."""
+        checker, macs = self.checker, self._macs
+        rows_of_mac: dict[int, list[int]] = {}
+        if len(set(macs)) != len(macs):
+            for value, number in zip(macs, self._mac_rows, strict=True):
+                rows_of_mac.setdefault(value, []).append(number)
+        for value, rows in rows_of_mac.items():
+            if len(rows) == 1:
+                continue
+            mac = f"{value:012x}"
+            for number in rows:
+                others = ", ".join(str(n) for n in rows if n != number)
+                message = (
+                    f"duplicate MAC {mac}, also on row {others}; each phone needs exactly one row"
+                )
+                self.problems.append(checker.problem(number, checker.mac_index, message, mac))
+        self._macs, self._mac_rows = array.array("Q"), array.array("q")
+        return self.problems
+
+
+def plan_jobs(
+    template: Template, inventory: Inventory, *, layout: Layout, default_model: str | None
+) -> tuple[list[Job], list[RowProblem]]:
+    """Turn inventory rows into jobs and collect row-level mistakes (see :class:`Planner`)."""
+    planner = Planner(template, inventory, layout=layout, default_model=default_model)
+    jobs = planner.plan(inventory.rows)
+    return jobs, planner.finish()

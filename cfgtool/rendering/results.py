@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from cfgtool.rendering.template import RowProblem, Status
 
@@ -23,13 +25,134 @@ class Phone:
     status: Status
 
 
+_STATUSES: tuple[Status, ...] = ("written", "unchanged", "new", "changed")
+_STATUS_INDEX = {status: index for index, status in enumerate(_STATUSES)}
+_HEX = frozenset("0123456789abcdef")
+
+
+class Phones(Sequence[Phone]):
+    """The phones of a batch, in row order, in 24 bytes each (a :class:`Phone` is made
+    when one is asked for): the MAC and MD5 as bytes, the model, the folder of the file
+    and the status as small numbers. A phone that does not fit (its file is not
+    ``[folder/]<mac>.cfg``, its MAC or MD5 not hex) is kept as it is.
+    """
+
+    __slots__ = ("_codes", "_folder_index", "_folders", "_macs", "_md5s", "_model_index",
+                 "_models", "_odd")  # fmt: skip
+
+    def __init__(self, phones: Iterable[Phone] = ()) -> None:
+        self._macs = bytearray()  # 6 bytes a phone
+        self._md5s = bytearray()  # 16 bytes a phone
+        self._codes = array.array("H")  # per phone: model index, folder index, status index
+        self._models: list[str | None] = []
+        self._folders: list[str] = []
+        self._model_index: dict[str | None, int] = {}
+        self._folder_index: dict[str, int] = {}
+        self._odd: dict[int, Phone] = {}  # phone number -> the phone, when it does not fit
+        for phone in phones:
+            self.append(phone)
+
+    def append(self, phone: Phone) -> None:
+        """Add ``phone`` at the end."""
+        self.add(phone.mac, phone.model, phone.path, phone.md5, phone.status)
+
+    def add(self, mac: str, model: str | None, path: str, md5: str, status: Status) -> None:
+        """Add the phone of these fields at the end (no :class:`Phone` is made)."""
+        folder, _, name = path.rpartition("/")
+        if (
+            len(mac) == 12
+            and len(md5) == 32
+            and name == mac + ".cfg"
+            and _HEX.issuperset(mac)
+            and _HEX.issuperset(md5)
+        ):
+            self._macs += bytes.fromhex(mac)
+            self._md5s += bytes.fromhex(md5)
+        else:
+            self._odd[len(self._codes) // 3] = Phone(mac, model, path, md5, status)
+            self._macs += bytes(6)
+            self._md5s += bytes(16)
+        model_index = self._model_index.get(model)
+        if model_index is None:
+            model_index = self._model_index[model] = len(self._models)
+            self._models.append(model)
+        where = self._folder_index.get(folder)
+        if where is None:
+            where = self._folder_index[folder] = len(self._folders)
+            self._folders.append(folder)
+        self._codes.extend((model_index, where, _STATUS_INDEX[status]))
+
+    def paths(self) -> Iterator[str]:
+        """Each phone's ``path`` (no :class:`Phone` is made)."""
+        folders, odd, macs = self._folders, self._odd, self._macs
+        for index, folder in enumerate(self._codes[1::3]):
+            if index in odd:
+                yield odd[index].path
+                continue
+            mac = macs[6 * index : 6 * index + 6].hex()
+            where = folders[folder]
+            yield f"{where}/{mac}.cfg" if where else f"{mac}.cfg"
+
+    def __len__(self) -> int:
+        return len(self._codes) // 3
+
+    @overload
+    def __getitem__(self, index: int) -> Phone: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Phone]: ...
+
+    def __getitem__(self, index: int | slice) -> Phone | list[Phone]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        count = len(self)
+        if index < 0:
+            index += count
+        if not 0 <= index < count:
+            raise IndexError("phone index out of range")
+        odd = self._odd.get(index)
+        if odd is not None:
+            return odd
+        mac = self._macs[6 * index : 6 * index + 6].hex()
+        md5 = self._md5s[16 * index : 16 * index + 16].hex()
+        model, folder, status = self._codes[3 * index : 3 * index + 3]
+        where = self._folders[folder]
+        path = f"{where}/{mac}.cfg" if where else f"{mac}.cfg"
+        return Phone(mac, self._models[model], path, md5, _STATUSES[status])
+
+    def __iter__(self) -> Iterator[Phone]:
+        for index in range(len(self)):
+            yield self[index]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Phones({list(self)!r})"
+
+    def count_status(self, *statuses: Status) -> int:
+        """How many phones have one of ``statuses`` (no :class:`Phone` is made)."""
+        wanted = {_STATUS_INDEX[status] for status in statuses}
+        return sum(1 for code in self._codes[2::3] if code in wanted)
+
+    def select(self, keep: Sequence[bool]) -> Phones:
+        """The phones whose ``keep`` is true (one flag per phone)."""
+        if all(keep):
+            return self
+        return Phones(phone for phone, wanted in zip(self, keep, strict=True) if wanted)
+
+
 @dataclass
 class BatchResult:
     """What :func:`render_batch` did or, in a dry run, would do."""
 
     out_dir: str
     rows: int = 0
-    phones: list[Phone] = field(default_factory=list)
+    phones: Sequence[Phone] = field(default_factory=list)  # a batch's: Phones
     problems: list[RowProblem] = field(default_factory=list)
     # Lint warnings of the files written (an invisible character from a cell...).
     warnings: list[RowProblem] = field(default_factory=list)
@@ -51,7 +174,21 @@ class BatchResult:
 
     @property
     def unchanged(self) -> list[Phone]:
+        """Files left as they were."""
         return [phone for phone in self.phones if phone.status == "unchanged"]
+
+    @property
+    def written_count(self) -> int:
+        """``len(self.written)``, without a list of them."""
+        return len(self.phones) - self.unchanged_count
+
+    @property
+    def unchanged_count(self) -> int:
+        """``len(self.unchanged)``, without a list of them."""
+        phones = self.phones
+        if isinstance(phones, Phones):
+            return phones.count_status("unchanged")
+        return sum(phone.status == "unchanged" for phone in phones)
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as JSON-ready data (``cfgtool render --format json``)."""
@@ -59,8 +196,8 @@ class BatchResult:
             "out_dir": self.out_dir,
             "dry_run": self.dry_run,
             "rows": self.rows,
-            "written": len(self.written),
-            "unchanged": len(self.unchanged),
+            "written": self.written_count,
+            "unchanged": self.unchanged_count,
             "failed": len(self.failed_rows),
             "wrote_nothing": self.wrote_nothing,
             "stale": self.stale,

@@ -6,17 +6,20 @@ rows it cannot fill are rendered through the AST), check it (an injected
 so this module stays below the engine), compare it with the file already there
 and, when it changed, stage it (a temp file beside the target). Only each
 file's MD5, status and temp file name come back, so memory does not grow with
-the rendered bytes. Workers get the compiled template and the jobs once, when
-they start (forked workers keep this process's warmed caches).
+the rendered bytes. Workers get the compiled template once, when they start
+(forked after this process ran the first chunk: they keep its warmed caches),
+and then chunks of jobs as they can take them, so that a batch never holds
+more than a few chunks of rows beyond the one being planned.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import hashlib
 import os
 import signal
-from collections.abc import Callable, Collection, Hashable, Iterator, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple, Protocol, runtime_checkable
 
@@ -28,15 +31,18 @@ from cfgtool.parallel import process_pool
 from cfgtool.parser import dumps
 from cfgtool.rendering.fill import Filled, Filler
 from cfgtool.rendering.output import compare, is_safe_relative
-from cfgtool.rendering.plan import Job
+from cfgtool.rendering.plan import Columns, Job
 from cfgtool.rendering.row import Rendered, Renderer
-from cfgtool.rendering.template import ProgressCallback, Status, Template
+from cfgtool.rendering.template import Status, Template
 
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 _PARALLEL_MIN_ROWS = 2000
-_CHUNK_MAX = 1000
+_CHUNK_MAX = 250
+# The first chunk, which this process runs before the workers fork: enough rows to
+# meet most groups of rows (the workers inherit their checks), few enough to start soon.
+_FIRST_CHUNK = 100
 
 
 # (variable or key-column to blame, message, template line, lint code)
@@ -114,7 +120,7 @@ class _Worker:
     validator: RowValidator | None
     filled: FilledRowValidator | None  # the validator again, when it has check_filled
     fill_checks: FillValidator | None  # the validator again, when it has check_fill
-    jobs: Sequence[Job]
+    token: object  # the batch's: a forked worker that has it has this process's state
     out_dir: str
     write: bool  # stage changed files (False: a dry run, only compare)
     listed: frozenset[str] | None = None  # what the output held at the start (None: unknown)
@@ -128,7 +134,7 @@ def _start_worker(
     template: Template,
     validator_factory: ValidatorFactory | None,
     out_dir: str,
-    jobs: Sequence[Job],
+    token: object,
     write: bool,
     listed: frozenset[str] | None = None,
 ) -> None:
@@ -138,27 +144,28 @@ def _start_worker(
     fill_checks = validator if isinstance(validator, FillValidator) else None
     renderer = Renderer(template)
     filler = Filler(renderer)
-    _STATE = _Worker(renderer, filler, validator, filled, fill_checks, jobs, out_dir, write, listed)
+    _STATE = _Worker(
+        renderer, filler, validator, filled, fill_checks, token, out_dir, write, listed
+    )
 
 
 def _start_pool_worker(
     template: Template,
     validator_factory: ValidatorFactory | None,
     out_dir: str,
-    jobs: Sequence[Job],
+    token: object,
     write: bool,
     listed: frozenset[str] | None = None,
 ) -> None:
     # Ctrl-C is the parent's to handle: it stops handing out work, waits for the
     # chunks in hand and removes every temp file.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if _STATE is None or _STATE.jobs is not jobs:  # forked: the parent's state is here
-        _start_worker(template, validator_factory, out_dir, jobs, write, listed)
+    if _STATE is None or _STATE.token != token:  # forked: the parent's state is here
+        _start_worker(template, validator_factory, out_dir, token, write, listed)
 
 
 def _render_job(worker: _Worker, job: Job) -> tuple[bytes | None, tuple[Found, ...]]:
     """The bytes of ``job``'s file and its lint warnings, or None and why its row is refused."""
-    filename = job.relative_path.rsplit("/", 1)[-1]
     variables, overrides = job.variables, job.overrides
     filled = worker.filler.fill(variables, overrides)
     if filled is not None:
@@ -170,6 +177,7 @@ def _render_job(worker: _Worker, job: Job) -> tuple[bytes | None, tuple[Found, .
                 if not found:
                     return filled.text.encode("utf-8"), ()
                 return _judged(found, filled, filled.text, worker.fixed_found)
+    filename = job.relative_path.rsplit("/", 1)[-1]
     rendered = worker.renderer.render_row(variables, overrides, filename=filename)
     if isinstance(rendered, list):
         return None, tuple((name, message, None, None) for name, message in rendered)
@@ -242,10 +250,29 @@ def _run_chunk(jobs: Sequence[Job]) -> list[Outcome]:
     return outcomes
 
 
-def _run_range(start: int, stop: int) -> list[Outcome]:
-    """Run jobs ``start`` to ``stop`` of the batch: a worker has the job list from its start."""
-    assert _STATE is not None
-    return _run_chunk(_STATE.jobs[start:stop])
+# A job as a plain tuple, which pickles several times faster than the dataclass:
+# (index, row, mac, model, label, cells, relative path).
+_Packed = tuple[int, int, str, str | None, str, tuple[str, ...], str]
+
+
+def _packed(jobs: Sequence[Job]) -> tuple[Columns | None, list[_Packed]]:
+    """``jobs`` to send to a worker: the columns they share and each one's own fields."""
+    packed = [
+        (job.index, job.row, job.mac, job.model, job.label, job.cells, job.relative_path)
+        for job in jobs
+    ]
+    return (jobs[0].columns if jobs else None), packed
+
+
+def _run_packed(columns: Columns | None, packed: list[_Packed]) -> list[Outcome]:
+    """:func:`_run_chunk` in a worker, for jobs sent by :func:`_packed`."""
+    if columns is None:
+        return []
+    jobs = [
+        Job(index, row, mac, model, label, cells, columns, path)
+        for index, row, mac, model, label, cells, path in packed
+    ]
+    return _run_chunk(jobs)
 
 
 def _blamed(
@@ -288,8 +315,8 @@ def _blamed(
     return blamed, message, origin, diagnostic.code
 
 
-def _chunks(jobs: Sequence[Job], size: int) -> list[Sequence[Job]]:
-    return [jobs[i : i + size] for i in range(0, len(jobs), size)]
+# Called with each chunk of jobs and its outcomes, in job order, as they are done.
+ChunkDone = Callable[[Sequence[Job], list[Outcome]], None]
 
 
 @contextlib.contextmanager
@@ -298,22 +325,29 @@ def worker_pool(
     validator_factory: ValidatorFactory | None,
     out_dir: str,
     workers: int,
-    jobs: Sequence[Job],
+    first: Sequence[Job],
+    done: ChunkDone,
     write: bool,
     listed: frozenset[str] | None,
+    *,
+    parallel: bool,
 ) -> Iterator[ProcessPoolExecutor | None]:
-    """Worker processes for the rows, when there are enough rows to pay off."""
-    _start_worker(template, validator_factory, out_dir, jobs, write, listed)
-    if workers <= 1 or len(jobs) < _PARALLEL_MIN_ROWS:
+    """Run the ``first`` chunk of jobs here (its outcomes go to ``done``), then start
+    worker processes for the rest when ``parallel`` and ``workers`` > 1 (there are
+    enough rows to pay off); this process is set up to run rows either way."""
+    token = os.urandom(8)
+    _start_worker(template, validator_factory, out_dir, token, write, listed)
+    # The first chunk here first: the forked workers inherit the loaded catalog, rules
+    # and line scanner, and the checks of the groups of rows it has, instead of each
+    # working them out again.
+    if first:
+        done(first, _run_chunk(first))
+    if workers <= 1 or not parallel:
         yield None
         return
-    # Render one row here first (writing nothing): the forked workers inherit the
-    # loaded catalog, rules and line scanner instead of each loading them again.
-    assert _STATE is not None
-    _render_job(_STATE, jobs[0])
     # Every worker builds its state in the initializer, whatever the start method (a
     # forked one keeps this process's, caches and all). This process runs a share too.
-    initargs = (template, validator_factory, out_dir, jobs, write, listed)
+    initargs = (template, validator_factory, out_dir, token, write, listed)
     with process_pool(workers - 1, initializer=_start_pool_worker, initargs=initargs) as pool:
         try:
             yield pool
@@ -322,46 +356,48 @@ def worker_pool(
             raise
 
 
+def chunk_rows() -> tuple[int, int]:
+    """How many rows a batch plans and hands out at a time, and in its first chunk."""
+    return _CHUNK_MAX, min(_FIRST_CHUNK, _CHUNK_MAX)
+
+
+def worth_parallel(rows: int) -> bool:
+    """Whether ``rows`` rows are enough to pay for starting worker processes."""
+    return rows >= _PARALLEL_MIN_ROWS
+
+
 def run_jobs(
-    jobs: Sequence[Job],
+    chunks: Iterable[Sequence[Job]],
     pool: ProcessPoolExecutor | None,
     workers: int,
-    progress: ProgressCallback | None,
-    staging: Staging,
-) -> list[Outcome]:
-    """Run every job, in the worker processes if there are some; every file they stage
-    goes into ``staging`` as it comes back."""
-    total = len(jobs)
-    outcomes: list[Outcome] = []
-
-    def collect(batch: list[Outcome]) -> None:
-        staging.adopt(outcome.staged for outcome in batch if outcome.staged is not None)
-        outcomes.extend(batch)
-        if progress:
-            progress("render", len(outcomes), total)
-
+    done: ChunkDone,
+) -> None:
+    """Run every chunk of jobs, in the worker processes if there are some and here, and
+    hand each chunk's outcomes to ``done`` in order. Chunks are taken from ``chunks`` only
+    as they can be run: a few in the workers' hands, one here at a time."""
     if pool is None:
-        for chunk in _chunks(jobs, _CHUNK_MAX):
-            collect(_run_chunk(chunk))
-        return outcomes
-    assert _STATE is not None and _STATE.jobs is jobs, "the pool was started for other jobs"
-    # The workers (one fewer than ``workers``) take the first rows, this process the
-    # last ones, while they work: the outcomes stay in row order.
-    own_from = total - total // workers
-    size = max(100, min(_CHUNK_MAX, -(-own_from // (max(1, workers - 1) * 4))))
-    starts = range(0, own_from, size)
-    pending = pool.map(_run_range, starts, [min(start + size, own_from) for start in starts])
-    own: list[Outcome] = []
-    for chunk in _chunks(jobs[own_from:], _CHUNK_MAX):
-        batch = _run_chunk(chunk)
-        staging.adopt(outcome.staged for outcome in batch if outcome.staged is not None)
-        own.extend(batch)
-        if progress:
-            progress("render", len(own), total)
-    for batch in pending:
-        staging.adopt(outcome.staged for outcome in batch if outcome.staged is not None)
-        outcomes.extend(batch)
-        if progress:
-            progress("render", len(outcomes) + len(own), total)
-    outcomes.extend(own)
-    return outcomes
+        for chunk in chunks:
+            done(chunk, _run_chunk(chunk))
+        return
+    in_hand = 2 * max(1, workers - 1)  # a chunk running and one waiting, per worker
+    pending: collections.deque[tuple[Sequence[Job], Future[list[Outcome]] | list[Outcome]]]
+    pending = collections.deque()
+    running = 0
+    for chunk in chunks:
+        if running < in_hand:
+            pending.append((chunk, pool.submit(_run_packed, *_packed(chunk))))
+            running += 1
+        else:
+            pending.append((chunk, _run_chunk(chunk)))
+        while pending:
+            ahead, outcome = pending[0]
+            if isinstance(outcome, list):
+                done(ahead, outcome)
+            elif outcome.done():
+                done(ahead, outcome.result())
+            else:
+                break
+            pending.popleft()
+        running = sum(1 for _, item in pending if not isinstance(item, list) and not item.done())
+    for ahead, outcome in pending:
+        done(ahead, outcome if isinstance(outcome, list) else outcome.result())

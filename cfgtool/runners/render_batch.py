@@ -22,7 +22,7 @@ from cfgtool.nodes import Document
 from cfgtool.parser import load
 from cfgtool.rendering.batch import render_inventory
 from cfgtool.rendering.fill import Filled
-from cfgtool.rendering.inventory import Inventory, read_inventory
+from cfgtool.rendering.inventory import Inventory, InventoryStream, stream_inventory
 from cfgtool.rendering.results import BatchResult
 from cfgtool.rendering.template import Layout, ProgressCallback
 from cfgtool.runners.render_checks import FillChecks
@@ -162,7 +162,7 @@ class RenderedFileValidator:
 
 def render_batch(
     template: Document,
-    inventory: Inventory,
+    inventory: Inventory | InventoryStream,
     out_dir: str | os.PathLike[str],
     *,
     layout: Layout = "flat",
@@ -213,5 +213,7 @@ def render_files(
     out_dir: str | os.PathLike[str],
     **options: Any,
 ) -> BatchResult:
-    """:func:`render_batch` from a template file and an inventory file (the CLI's call)."""
-    return render_batch(load(template_path), read_inventory(inventory_path), out_dir, **options)
+    """:func:`render_batch` from a template file and an inventory file (the CLI's call);
+    the inventory's rows are read as they are rendered
+    (:func:`~cfgtool.rendering.inventory.stream_inventory`)."""
+    return render_batch(load(template_path), stream_inventory(inventory_path), out_dir, **options)

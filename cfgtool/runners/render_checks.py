@@ -114,9 +114,10 @@ def value_rule_gates(entry: Entry, context: LintContext) -> dict[str, bool]:
 
 
 def may_have_whitespace(entry: Entry) -> bool:
-    """Whether CFG108 may find something on ``entry``'s line (the scan's own test)."""
+    """Whether CFG108 may find something on ``entry``'s line (the scan's own test, and the
+    file's last line without a line ending, whose finding's column is the line's length)."""
     raw = entry.raw
-    return bool(raw) and (raw[-1] in " \t" or "\t" in raw)
+    return bool(raw) and (raw[-1] in " \t" or "\t" in raw or not entry.eol)
 
 
 def _position(diagnostic: Diagnostic) -> tuple[int, int, str]:
@@ -188,8 +189,8 @@ class FillChecks:
         for index, value in enumerate(filled.values):
             raw = raws[index]
             calm = quiet[index]
-            # is_plain (quiet is never set for a `path` key) and not may_have_whitespace,
-            # inline: most lines of most rows end here.
+            # is_plain (quiet is never set for a `path` key) and not may_have_whitespace
+            # (nor for a line without a line ending), inline: most lines of most rows end here.
             if (
                 calm is not None
                 and value
@@ -268,7 +269,7 @@ class FillChecks:
             else:
                 if keyed:
                     own = sorted([*own, *keyed], key=_position)
-                if not checks.valued[index]:
+                if not checks.valued[index] and entry_of(index).eol:
                     checks.quiet[index] = keyed
             by_line[entry_of(index).line] = own
         for index in missed:
