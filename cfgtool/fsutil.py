@@ -186,11 +186,21 @@ class Staging:
             raise CfgIOError(f"cannot write {target}: {exc.strerror or exc}") from None
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, deferred)
-        try:
+
+        def prepare() -> None:
             # Owner first: changing it clears the set-user/group-ID bits the mode may hold.
             if owner is not None and owner != (os.geteuid(), os.getegid()):
                 _keep_owner(fd, owner)
             os.fchmod(fd, 0o644 if mode is None else mode)
+
+        self._fill(fd, target, data, prepare)
+        return temp
+
+    def _fill(self, fd: int, target: str, data: bytes, prepare: Callable[[], None] | None) -> None:
+        """Set up (``prepare``), write and close the staged file ``fd`` for ``target``."""
+        try:
+            if prepare is not None:
+                prepare()
             _write_all(fd, data)
             if self._fsync_each:
                 os.fsync(fd)
@@ -200,7 +210,6 @@ class Staging:
             os.close(fd)
         if self._delay:
             time.sleep(self._delay)
-        return temp
 
     @contextlib.contextmanager
     def _deferring_one(self) -> Iterator[None]:
@@ -244,18 +253,7 @@ class Staging:
         else:
             raise CfgIOError(f"cannot write {target}: no free temporary file name")
         self._staged.append(_entry(temp, target))
-        try:
-            if not exact:
-                os.fchmod(fd, mode)
-            _write_all(fd, data)
-            if self._fsync_each:
-                os.fsync(fd)
-        except OSError as exc:
-            raise CfgIOError(f"cannot write {target}: {exc.strerror or exc}") from None
-        finally:
-            os.close(fd)
-        if self._delay:
-            time.sleep(self._delay)
+        self._fill(fd, target, data, None if exact else (lambda: os.fchmod(fd, mode)))
         return temp
 
     def commit(self) -> None:
