@@ -37,8 +37,8 @@ from pathlib import Path
 
 import cfgtool
 from cfgtool.catalog import load_catalog
-from cfgtool.parser import read_entries
 from cfgtool.phone import make_spec, provision_fleet
+from cfgtool.setting_lines import read_entries
 
 TARGET_RATIO = 2.0
 TARGET_LINT_SECONDS = 10.0

@@ -9,18 +9,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cfgtool.parser import (
+from cfgtool.phone.applied import Applied, apply_layers, glance_layers
+from cfgtool.phone.glance import glance, key_heads
+from cfgtool.phone.layer import Layer
+from cfgtool.phone.merge import MergedSettings
+from cfgtool.phone.reboot import PendingChanges
+from cfgtool.setting_lines import (
     read_entries,
     read_headed_settings,
     read_settings,
     read_settings_at,
     read_settings_backwards,
 )
-from cfgtool.phone.applied import Applied, apply_layers, glance_layers
-from cfgtool.phone.glance import glance, key_heads
-from cfgtool.phone.layer import Layer
-from cfgtool.phone.merge import MergedSettings
-from cfgtool.phone.reboot import PendingChanges
 
 KEYS = [
     "network.vpn_enable",

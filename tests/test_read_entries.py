@@ -1,5 +1,5 @@
-"""cfgtool.parser.read_entries and read_settings: the settings of a text, equal to loads(...)'s
-entries."""
+"""cfgtool.setting_lines.read_entries and read_settings: the settings of a text, equal to
+loads(...)'s entries."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import cfgtool
 from cfgtool.nodes import Entry
-from cfgtool.parser import read_entries, read_settings
+from cfgtool.setting_lines import read_entries, read_settings
 
 
 def entries_of_loads(text: str) -> list[tuple[str, str, int]]:

@@ -7,8 +7,8 @@ read when something asks for them (``--format json``). :func:`glance` finds the
 lines whose key may be one of those — a key that begins, after blanks and an
 optional ``static.``, with the literal head of a reboot pattern of the catalog
 (``network.``, ``wui.http_enable``…), a resource key or a switch — and reads
-those lines alone, as :func:`cfgtool.parser.read_settings` would
-(:func:`cfgtool.parser.read_headed_settings`: its regex starts with a line break,
+those lines alone, as :func:`cfgtool.setting_lines.read_settings` would
+(:func:`cfgtool.setting_lines.read_headed_settings`: its regex starts with a line break,
 so the regex engine jumps from line to line at C speed and tries the keys'
 heads, a trie, only there). It is a superset: the keys it returns are
 checked one by one downstream (the catalog for reboots, the resource keys).
@@ -24,9 +24,10 @@ from collections.abc import Iterable
 from functools import cache
 
 import cfgtool
-from cfgtool.parser import BOM, read_headed_settings
+from cfgtool.parser import BOM
 from cfgtool.phone.merge import PROTECT_KEY, REBOOT_FORCE_KEY, SYNC_KEY
 from cfgtool.provisioning.resource_files import RESOURCE_KEYS
+from cfgtool.setting_lines import read_headed_settings
 
 __all__ = ["glance", "key_heads"]
 

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from cfgtool.diagnostics import Diagnostic
-from cfgtool.parser import BOM, read_entries, read_settings, read_settings_backwards
+from cfgtool.parser import BOM
 from cfgtool.phone.result import FileKind, SettingSource
+from cfgtool.setting_lines import read_entries, read_settings, read_settings_backwards
 
 __all__ = ["Layer"]
 
