@@ -145,22 +145,14 @@ def _parse_allowed(key: str, ptype: str, allowed: str) -> dict[str, Any]:
     return {"range": [int(match[1]), int(match[2])]}
 
 
-def _guide_values(
-    key: str, ptype: str, record: dict[str, Any], rules: list[dict[str, Any]]
-) -> None:
-    """Add the values ``guide_values.json`` accepts for ``key`` to its ``also`` list."""
-    if ptype not in ("bool", "int", "enum"):
-        return
-    extra = {
-        v
+def _guide_values(key: str, rules: list[dict[str, Any]]) -> list[str]:
+    """The values ``guide_values.json`` accepts for ``key`` besides its type's own."""
+    return [
+        value
         for rule in rules
         if any(fnmatch.fnmatchcase(key, pattern) for pattern in rule["patterns"])
-        for v in rule["also"]
-    }
-    own = {*record.get("enum", ()), *(("0", "1") if ptype == "bool" else ())}
-    extra = extra - own - set(record.get("also", ()))
-    if extra:
-        record["also"] = sorted({*record.get("also", ()), *extra})
+        for value in rule["also"]
+    ]
 
 
 def build_params(
@@ -193,8 +185,7 @@ def build_params(
         for prefix, position, attribute in BOUNDED_PREFIXES:
             if key.startswith(prefix):
                 record["bounded"] = [position, attribute]
-        record.update(schema_facts.check_facts(row))
-        _guide_values(key, row["type"], record, guide_rules)
+        record.update(schema_facts.check_facts(row, _guide_values(key, guide_rules)))
         records.append(record)
     return sorted(records, key=lambda r: r["key"])
 

@@ -10,7 +10,9 @@ installed tool may trust, following ``../shared/README.md``:
 - ``also`` (params.json): values accepted besides the type's own, where Yealink's
   comment lists more than the sipxecs model (``account.X.nat.udp_update_enable``
   0..3 though sipxecs says bool) or the same templates set a value outside the
-  stated list (``templates also set 0``); ``wide`` is the vendor range where it
+  stated list (``templates also set 0``), or a Yealink guide accepts it
+  (``schemas/guide_values.json``: ``-1`` on an outbound proxy's failover
+  settings); ``wide`` is the vendor range where it
   is wider than ``range`` (``account.X.dtmf.dtmf_payload`` 96..255).
 - ``CONTRADICTED`` below: facts that correct real files contradict. Their value
   lists are kept for ``explain`` but a value outside them is only a hint (info).
@@ -26,6 +28,7 @@ installed tool may trust, following ``../shared/README.md``:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 # Facts of params.tsv that correct real files contradict (tests/data/correct/ holds such
@@ -84,15 +87,16 @@ def _type_values(row: dict[str, str]) -> set[str]:
     return set()
 
 
-def check_facts(row: dict[str, str]) -> dict[str, Any]:
-    """The compact value-check fields of one params.tsv row for params.json."""
+def check_facts(row: dict[str, str], guide_values: Iterable[str] = ()) -> dict[str, Any]:
+    """The compact value-check fields of one params.tsv row for params.json;
+    ``guide_values`` are values a Yealink guide accepts besides the type's own."""
     ptype, source = row["type"], row["type_source"]
     record: dict[str, Any] = {}
     vendor_values, vendor_range = _allowed_values(row["vendor_allowed"])
     if row["vendor_type"] == "list":
         vendor_values, vendor_range = [], None  # vendor_allowed describes one item
     own = _type_values(row)
-    extra = sorted({*also_set(row["evidence"]), *vendor_values} - own)
+    extra = sorted({*also_set(row["evidence"]), *vendor_values, *guide_values} - own)
     _, own_range = _allowed_values(row["allowed"]) if ptype == "int" else ([], None)
     if ptype == "int" and vendor_range is not None and own_range is not None:
         wide = (min(own_range[0], vendor_range[0]), max(own_range[1], vendor_range[1]))
