@@ -1,7 +1,12 @@
 """Time ``cfgtool render`` against plain Python writing the same files (issue 15).
 
 Everything is built in a temporary directory (deleted afterwards; ``--dir``
-chooses where, e.g. ``/dev/shm``). Each case is timed against its own
+chooses where, e.g. ``/dev/shm``). Every run writes into a directory of its
+own and all of them are deleted only after the last run: on ext4 without a
+journal (this VM's disk) the kernel skips inodes freed in the last minute when
+it allocates new ones, so deleting 100,000 files just before the next run
+would time that skip instead of the writer. For the same reason, leave a
+minute between two runs of the script on such a disk. Each case is timed against its own
 baseline in the same run, alternating, best of ``--repeat``; the ratio is
 printed with the target and the load average before and after:
 
@@ -253,7 +258,6 @@ def main() -> int:
             if not args.no_library:
                 out = work / f"baseline-{run}"
                 timed("baseline", lambda to: baseline(template_path, inventory_path, to), out)
-                shutil.rmtree(out)
                 out = work / f"library-{run}"
                 timed(
                     "library",
@@ -261,11 +265,9 @@ def main() -> int:
                     out,
                 )
                 assert len(list(out.iterdir())) == args.rows
-                shutil.rmtree(out)
             out = work / f"plain-{run}"
             seconds, _ = _child([*plain_loop, str(out)])
             figures.setdefault("plain", []).append(seconds)
-            shutil.rmtree(out)
             out = work / f"cli-{run}"
             seconds, rss["cli"] = _child([*cli, "--out", str(out)])
             figures.setdefault("cli", []).append(seconds)
@@ -274,7 +276,6 @@ def main() -> int:
             seconds, rss["rerun"] = _child([*cli, "--out", str(out)])
             figures.setdefault("rerun", []).append(seconds)
             assert {e.name: e.stat().st_mtime_ns for e in out.iterdir()} == mtimes, "rewrote"
-            shutil.rmtree(out)
 
         best = {name: _best(times) for name, times in figures.items()}
         inventory_kib = inventory_path.stat().st_size // 1024
