@@ -40,7 +40,7 @@ __all__ = ["RenderedFileValidator", "render_batch", "render_files"]
 LINE_RULES = frozenset(
     {
         "CFG103", "CFG104", "CFG106", "CFG108", "CFG109", "CFG110", "CFG111",
-        "CFG201", "CFG202", "CFG203", "CFG204", "CFG205",
+        "CFG201", "CFG202", "CFG203", "CFG204", "CFG205", "CFG206",
         "CFG302", "CFG303", "CFG305", "CFG307", "CFG312", "CFG313", "CFG314",
         "CFG401", "CFG402", "CFG403", "CFG502",
     }

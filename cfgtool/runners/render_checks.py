@@ -62,7 +62,7 @@ _VALUE_KEYS = re.compile(r".*autoprovision.*|.*url|path", re.IGNORECASE)
 KEY_RULES = frozenset(
     {
         "CFG103", "CFG104", "CFG106", "CFG109", "CFG110", "CFG111",
-        "CFG201", "CFG203", "CFG204", "CFG302", "CFG313", "CFG314",
+        "CFG201", "CFG203", "CFG204", "CFG206", "CFG302", "CFG313", "CFG314",
         "CFG401", "CFG502",
     }
 )  # fmt: skip

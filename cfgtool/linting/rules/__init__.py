@@ -44,6 +44,7 @@ RULE_MODULES: tuple[str, ...] = (
     "cfg203_index_placeholder",
     "cfg204_misspelled_key",
     "cfg205_value_shape",
+    "cfg206_unlisted_key",
     "cfg301_bad_filename",
     "cfg302_account_out_of_range",
     "cfg303_firmware_mismatch",

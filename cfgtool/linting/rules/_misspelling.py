@@ -1,7 +1,10 @@
-"""Misspelled keys (CFG201, CFG204): an unknown key one slip away from a common catalog key.
+"""Unknown keys by how close a known key is (CFG201, CFG204, CFG206).
 
-Kept apart from ``_shared`` (which says which rule owns a problem) because only
-the two key rules ask it, and its segment statistics are built on first use.
+An unknown key one slip away from a common catalog key is a misspelling
+(CFG204); one that a known key is near to, not one slip away, is CFG201 (did
+you mean ...?); one that no known key is near to is CFG206. Kept apart from
+``_shared`` (which says which rule owns a problem) because only the key rules
+ask it, and its segment statistics are built on first use.
 """
 
 from __future__ import annotations
@@ -9,7 +12,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 from cfgtool.catalog import INDEX, load_catalog
+from cfgtool.catalog.params import SUGGEST_MAX_KEY_LENGTH
 from cfgtool.linting.rules._shared import VALID_KEY
+from cfgtool.suggest import DEFAULT_CUTOFF, similarity
 
 
 class Misspelling:
@@ -108,6 +113,9 @@ def misspelling(key: str) -> Misspelling | None:
     catalog = load_catalog()
     if not VALID_KEY.fullmatch(key) or catalog.lookup(key) is not None:
         return None
+    written_twice = _doubled_segment(key) or _separator_slip(key)
+    if written_twice is not None:
+        return written_twice
     meant = catalog.suggest(key)
     param = catalog.lookup(meant) if meant else None
     if meant is None or param is None:
@@ -129,3 +137,94 @@ def misspelling(key: str) -> Misspelling | None:
         if not common_segment:
             return None
     return Misspelling(meant, slip)
+
+
+def _doubled_segment(key: str) -> Misspelling | None:
+    """A known key with one of its segments written twice (``static.static.security.…``)."""
+    if len(key) > SUGGEST_MAX_KEY_LENGTH:
+        return None
+    parts = key.split(".")
+    for position in range(1, len(parts)):
+        if parts[position] == parts[position - 1] and not parts[position].isdigit():
+            candidate = ".".join(parts[:position] + parts[position + 1 :])
+            if load_catalog().lookup(candidate) is not None:
+                return Misspelling(candidate, f"the segment {parts[position]!r} is written twice")
+    return None
+
+
+def _separator_slip(key: str) -> Misspelling | None:
+    """A known key written with ``_`` for one of its dots, or ``.`` for one of its ``_``.
+
+    ``account.1.srtp_unencrypted_rtp.enable`` for
+    ``account.1.srtp.unencrypted_rtp.enable``: the same letters, one separator
+    changed, so the key meant is clear even when only one public source has it.
+    """
+    catalog = load_catalog()
+    if len(key) > SUGGEST_MAX_KEY_LENGTH:
+        return None
+    for typed, written in (("_", "."), (".", "_")):
+        position = key.find(typed)
+        while position >= 0:
+            candidate = key[:position] + written + key[position + 1 :]
+            param = catalog.lookup(candidate)
+            if param is not None and param.key == _pattern_of(candidate):
+                return Misspelling(candidate, _separator_note(key, candidate, position))
+            position = key.find(typed, position + 1)
+    return None
+
+
+def _separator_note(key: str, meant: str, position: int) -> str:
+    """``'srtp_unencrypted_rtp' should be 'srtp.unencrypted_rtp'``: the segments around the slip."""
+    start = max(key.rfind(".", 0, position), meant.rfind(".", 0, position)) + 1
+    typed = key[start : _segment_end(key, position)]
+    return f"{typed!r} should be {meant[start : _segment_end(meant, position)]!r}"
+
+
+def _segment_end(text: str, position: int) -> int:
+    end = text.find(".", position + 1)
+    return len(text) if end < 0 else end
+
+
+def _pattern_of(key: str) -> str:
+    return ".".join(INDEX if part.isdigit() and part.isascii() else part for part in key.split("."))
+
+
+@lru_cache(maxsize=16384)
+def near_suggestion(key: str) -> str | None:
+    """The known key an unknown ``key`` is near to, when it is not a misspelling of it.
+
+    Near: the keys have the same segments but for a few, each of which is
+    alike (difflib ratio of at least 0.6, or a case difference:
+    ``server_address`` and ``address``), or ``key`` lacks one segment of the
+    known key (``sip.tls_cipher_list`` for ``security.sip.tls_cipher_list``).
+    A suggestion that drops a segment of ``key``, or whose differing segments
+    are not alike (``base.repeater_mode.enable`` for ``base.eco_mode.enable``),
+    is no evidence of a slip: such a key is CFG206's.
+    """
+    if misspelling(key) is not None:
+        return None
+    meant = load_catalog().suggest(key)
+    if meant is None:
+        return None
+    typed_parts, meant_parts = key.split("."), meant.split(".")
+    if len(typed_parts) + 1 == len(meant_parts):
+        return meant if _is_missing_one(typed_parts, meant_parts) else None
+    if len(typed_parts) != len(meant_parts):
+        return None
+    differing = [(t, m) for t, m in zip(typed_parts, meant_parts, strict=True) if t != m]
+    alike = all(
+        t.casefold() == m.casefold() or similarity(t, m) >= DEFAULT_CUTOFF for t, m in differing
+    )
+    return meant if differing and alike else None
+
+
+def _is_missing_one(typed: list[str], meant: list[str]) -> bool:
+    return any(meant[:i] + meant[i + 1 :] == typed for i in range(len(meant)))
+
+
+_SHOWN = 80
+
+
+def shown_key(key: str) -> str:
+    """``key`` as a message quotes it: at most 80 characters (a pasted blob can be a "key")."""
+    return key if len(key) <= _SHOWN else key[: _SHOWN - 1] + "…"
