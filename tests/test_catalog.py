@@ -423,17 +423,18 @@ def test_generated_schemas_are_up_to_date() -> None:
 
 
 def test_loading_is_fast() -> None:
+    # CPU time, not wall time: other processes on a loaded CI machine must not fail it.
     load_catalog.cache_clear()
-    started = time.perf_counter()
+    started = time.process_time()
     catalog = load_catalog()
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert elapsed < 0.05, f"load_catalog took {elapsed * 1000:.1f} ms"
     keys = [f"account.{n}.{leaf}" for n in range(1, 17) for leaf in ("enable", "label", "bogus")]
-    started = time.perf_counter()
+    started = time.process_time()
     for _ in range(200):
         for key in keys:
             catalog.lookup(key)
-    per_lookup = (time.perf_counter() - started) / (200 * len(keys))
+    per_lookup = (time.process_time() - started) / (200 * len(keys))
     assert per_lookup < 5e-6, f"lookup took {per_lookup * 1e9:.0f} ns"
 
 
