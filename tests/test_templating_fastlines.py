@@ -251,3 +251,17 @@ def test_every_fixture_reads_the_same_in_every_dialect() -> None:
             assert fast == parse_template(text, dialect, name, fast=False), (name, dialect)
             read_fast += line_structure(text.removeprefix("\ufeff"), dialect, name) is not None
     assert read_fast > 50  # the fixtures exercise the fast path, not only the fallback
+
+
+@pytest.mark.parametrize("arms", [2, 30, 62, 63, 64, 65, 80])
+@pytest.mark.parametrize("indent", ["", "  "])
+def test_many_arms_read_as_the_general_path_reads_them(arms: int, indent: str) -> None:
+    # Indented tags make the general path carry one variant per arm to the close, and it
+    # reports more than MAX_VARIANTS of them; the fast path must then give up.
+    middle = "".join(f"{indent}{{elseif $b{n}}}\nk{n} = {n}\n" for n in range(arms - 1))
+    text = f"{indent}{{if $a}}\nk = 0\n{middle}{indent}{{/if}}{indent}\nafter = 1\n"
+    assert parse_template(text, "smarty", ORIGIN) == _general(text, "smarty")
+    closing = f"{indent}{{/if}}{{/foreach}}\n"  # the loop closes on the conditional's line
+    nested = "{foreach $rows as $row}\n" + text.replace(f"{indent}{{/if}}{indent}\n", closing)
+    assert closing in nested
+    assert parse_template(nested, "smarty", ORIGIN) == _general(nested, "smarty")
