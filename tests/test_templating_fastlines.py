@@ -265,3 +265,41 @@ def test_many_arms_read_as_the_general_path_reads_them(arms: int, indent: str) -
     nested = "{foreach $rows as $row}\n" + text.replace(f"{indent}{{/if}}{indent}\n", closing)
     assert closing in nested
     assert parse_template(nested, "smarty", ORIGIN) == _general(nested, "smarty")
+
+
+# The shapes benchmarks/bench_template_lint.py writes: key-index and value placeholders,
+# {if}/{else} arms, loops and comments, each tag on its own line.
+_BENCH_SHAPES = {
+    "smarty": [
+        *("{$row.line_number}", "{$row.value}", "{if isset($row.x)}", "{else}", "{/if}"),
+        *("{foreach $lines as $row}", "{/foreach}", "{* a comment *}"),
+    ],
+    "jinja": [
+        *("{{ line_no }}", "{{ line.value }}", "{% if line.x %}", "{% else %}", "{% endif %}"),
+        *("{% for line_no, line in sip_lines.items() %}", "{% endfor %}", "{# a comment #}"),
+    ],
+    "twig": [
+        *("{{ line }}", "{{ _context['value_' ~ line] | default('') }}", "{% if x %}"),
+        *("{% else %}", "{% endif %}", "{% for line in 1..cap_line_count %}", "{% endfor %}"),
+        "{# a comment #}",
+    ],
+    "mustache": [
+        *("{{index}}", "{{value}}", "{{#x}}", "{{/x}}{{^x}}", "{{/x}}", "{{#lines}}"),
+        *("{{/lines}}", "{{! a comment }}"),
+    ],
+}
+
+
+@pytest.mark.parametrize("dialect", PBX)
+def test_the_benchmark_shapes_take_the_fast_path(dialect: Dialect) -> None:
+    index, value, if_, else_, endif, loop, endloop, comment = _BENCH_SHAPES[dialect]
+    lines = ["#!version:1.0.0.1", comment]
+    for number in range(40):
+        lines += [loop, f"account.{index}.label = {value}", endloop]
+        lines += [if_, f"account.{number}.enable = 1", else_, f"account.{number}.enable = 0"]
+        lines += [endif, f"account.{number}.expires = {value}", f"features.x{number} = 1"]
+    text = "\n".join(lines) + "\n"
+    fast = line_structure(text, dialect, ORIGIN)
+    assert fast is not None
+    assert fast == _general(text, dialect)
+    assert len({step.node for line in fast.lines for step in line.path}) == 80
