@@ -56,13 +56,38 @@ _PLACEHOLDERS = {
     "twig": ["{{ line }}", "{{ _context['value_' ~ line] | default('') }}", "{{ a ?? 'b' }}"],
     "mustache": ["{{index}}", "{{ value }}", "{{{raw}}}", "{{& amp }}", "{{ !odd }}"],
 }
+# Written lines with tags in them, which the fast path has the general path read alone.
+_INLINE = {
+    "smarty": [
+        "{if $a}x.{$n} = 1{/if}",
+        "{if $t == 'tcp'}k = 1{else}k = 0{/if}",
+        "{if $a}{/if}",
+        "{if $a} {/if}",
+        "k = {if $a}1{elseif $b}{$n}{else}0{/if} {* c *}",
+        "k = {foreach $rows as $r}{$r.id},{foreachelse}none{/foreach}",
+        "k.{if $a}{if $b}1{else}2{/if}{/if}.x = {$v}",
+        "{assign var=x value=1}k = {$x}",
+    ],
+    "jinja": [
+        "{% if a %}x.{{ n }} = 1{% endif %}",
+        "{% if t == 'tcp' %}k = 1{% else %}k = 0{% endif %}",
+        "{% if a %}{% endif %}",
+        "k = {% if a %}1{% elif b %}{{ n }}{% else %}0{% endif %} {# c #}",
+        "k = {% for r in rows %}{{ r.id }},{% else %}none{% endfor %}",
+        "k.{% if a %}{% if b %}1{% else %}2{% endif %}{% endif %}.x = {{ v }}",
+        "k = {{ '1' }}{% set x = 1 %}",
+    ],
+}
+_INLINE["twig"] = [line.replace("elif", "elseif") for line in _INLINE["jinja"]]
 # Lines the fast path must give up on (or read to the same result).
 _AWKWARD = {
-    "smarty": ["a = {if $x}1{else}0{/if}", "{literal}", "{/literal}", "{ x }", "a = }", "{$x"],
-    "jinja": ["a = {% if x %}1{% endif %}", "{%- if x %}", "{{- x }}", "{{ '1' }}", "{% raw %}"],
+    "smarty": ["{literal}", "{/literal}", "{ x }", "a = }", "{$x", "a = {capture}x{/capture}"],
+    "jinja": ["{%- if x %}", "k = {{- x }}", "a = {% if x %}1", "{% raw %}", "{% macro m() %}"],
     "twig": ["{% if x -%}", "{{ x ~}}", "{% verbatim %}", "{% block b %}", "{% endblock %}"],
-    "mustache": ["{{#x}}a{{/x}}", "{{> partial}}", "{{=<% %>=}}", "{{}}", "{{ a", "{{{x}}"],
+    # ...and Mustache has the general path read any written line with a section in it
+    "mustache": ["a = {{#x}}1{{/x}}", "{{> partial}}", "{{=<% %>=}}", "{{}}", "{{ a", "{{{x}}"],
 }
+_INLINE_CHOICES = {dialect: st.sampled_from(lines) for dialect, lines in _INLINE.items()}
 _WORD = st.text("abcxyz_0123", min_size=1, max_size=6)
 _BLANK = st.sampled_from(["", "", "", " ", "  ", "\t"])
 _NAMES = st.sampled_from(["x", "y", "lines", "a b"])
@@ -105,6 +130,8 @@ def _written(draw: st.DrawFn, dialect: str) -> str:
         return draw(_BLANK)
     if shape == 4 and dialect != "smarty":
         return f"{key} = {{{draw(_WORD)}}}"  # a brace that is text in this dialect
+    if shape == 5 and dialect in _INLINE:
+        return draw(_BLANK) + draw(_INLINE_CHOICES[dialect])
     return f"{draw(_BLANK)}{key}{draw(_SEPARATOR)}{value}{draw(_BLANK)}"
 
 
@@ -224,6 +251,15 @@ def test_fast_path_gives_up_on_what_it_does_not_read(dialect: Dialect) -> None:
     for line in _AWKWARD[dialect]:
         text = f"a = 1\n{line}\nb = 2\n"
         assert line_structure(text, dialect, ORIGIN) is None, line
+
+
+@pytest.mark.parametrize("dialect", ["smarty", "jinja", "twig"])
+def test_written_lines_with_tags_are_read_as_the_general_path_reads_them(dialect: Dialect) -> None:
+    for line in _INLINE[dialect]:
+        opener = _TAGS[dialect]["if"][0]
+        text = f"{opener}\na = 1\n{line}\n{line}\n{_TAGS[dialect]['endif'][0]}\n{line}"
+        assert line_structure(text, dialect, ORIGIN) is not None, line
+        assert parse_template(text, dialect, ORIGIN) == _general(text, dialect), line
 
 
 def _fixture_texts() -> list[tuple[str, str]]:

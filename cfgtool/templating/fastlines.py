@@ -8,13 +8,16 @@ of through the tree and its flattening (:mod:`.flatten`), which cost more than
 the whole lint of a plain file of the same size.
 
 :func:`line_structure` reads a Smarty, Jinja, Twig or Mustache template whose
-every line is either tags and blanks only, or text and placeholders only. It
-gives up (None) on anything else, and the caller takes the general path, which
-stays the reference: a tag inside a written line, whitespace control, literal
-and raw blocks, macros, captures, inheritance blocks, includes, a tag that does
-not balance, a tag it does not know, and any line the general path would report
-a problem for. For every template it reads, its result equals the general
-path's (``tests/test_templating_fastlines.py`` holds it to that).
+every line is either tags and blanks only, or text and placeholders only; a
+written line with conditionals or loops in it (``key = {if $a}1{else}0{/if}``,
+Smarty, Jinja and Twig) goes through the general path on its own, and its
+variants are put on the path around it. It gives up (None) on anything else,
+and the caller takes the general path for the whole template, which stays the
+reference: whitespace control, literal and raw blocks, macros, captures,
+inheritance blocks, includes, a Mustache section inside a written line, a tag
+that does not balance, a tag it does not know, and any line the general path
+would report a problem for. For every template it reads, its result equals the
+general path's (``tests/test_templating_fastlines.py`` holds it to that).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from collections.abc import Callable
 from typing import Literal, cast
 
 from cfgtool.templating.flatten import MAX_VARIANTS, classify
-from cfgtool.templating.jinja import jinja_syntax_problems
+from cfgtool.templating.jinja import jinja_syntax_problems, parse_jinja_family
 from cfgtool.templating.model import (
     Branch,
     Dialect,
@@ -33,10 +36,12 @@ from cfgtool.templating.model import (
     Placeholder,
     TemplateStructure,
 )
+from cfgtool.templating.smarty import parse_smarty
 from cfgtool.templating.tag_lines import (
     BRANCH,
     CLOSE,
     IF,
+    INLINE,
     LOOP,
     READING,
     Found,
@@ -210,7 +215,8 @@ def line_structure(source: str, dialect: Dialect, origin: str = "") -> TemplateS
     if reading is None:
         return None
     try:
-        lines = _read(source, origin, *reading, braces="{}" if dialect == "smarty" else "{")
+        braces: Literal["{}", "{"] = "{}" if dialect == "smarty" else "{"
+        lines = _read(source, origin, *reading, braces, _inline_reading(dialect))
     except Unsupported:
         return None
     problems = tuple(jinja_syntax_problems(source)) if dialect == "jinja" else ()
@@ -224,6 +230,7 @@ def _read(
     written: Callable[[str], Found],
     names: Names,
     braces: Literal["{}", "{"],
+    inline: _Inline | None,
 ) -> tuple[OutputLine, ...]:
     reader = _Reader(origin)
     out = reader.lines
@@ -231,6 +238,7 @@ def _read(
     pieces = source.split("\n")
     if not pieces[-1]:
         pieces.pop()  # the text ends with a line break (or is empty)
+    last = len(pieces) if not source.endswith("\n") else 0
     closing = "}" if braces == "{}" else "{"
     crlf = "\r" in source
     known: dict[str, list[Op]] = {}  # tag lines repeat: {% else %}, {/if}…
@@ -246,8 +254,14 @@ def _read(
         if ops is None:
             ops = tag_ops(raw)
             if ops is None:
-                found = written(text)
                 reader.closed = None
+                try:
+                    found = written(text)
+                except Unsupported:
+                    if inline is None:
+                        raise
+                    out.extend(_inline_lines(reader, inline, raw, number, number != last))
+                    continue
                 placeholders = _placeholders(text, number, found, names) if found else ()
                 append(_new_line(OutputLine, (number, text, placeholders, path, (), origin)))
                 continue
@@ -258,6 +272,47 @@ def _read(
     if reader.stack:
         raise Unsupported  # left open
     return tuple(out)
+
+
+# A dialect's count of the structures a line opens, and its general parser for the line.
+_Inline = tuple[Callable[[str], int], Callable[[str, str], TemplateStructure]]
+
+
+def _inline_reading(dialect: Dialect) -> _Inline | None:
+    opened = INLINE.get(dialect)
+    if opened is None:
+        return None
+    if dialect == "smarty":
+        return opened, parse_smarty
+    # "twig": the whole text gets Jinja2's own check, not each line of it
+    return opened, lambda text, origin: parse_jinja_family(text, "twig", origin)
+
+
+def _inline_lines(
+    reader: _Reader, inline: _Inline, raw: str, number: int, line_break: bool
+) -> list[OutputLine]:
+    """A written line with tags in it, read by the general path on its own.
+
+    Its variants are the ones the general path makes of it within the whole
+    template, once they sit on the path around the line and number its
+    structures after those before it: the line starts and ends on that path, and
+    nothing in it looks beyond it (what might, :data:`INLINE` refuses).
+    """
+    opened, parse_line = inline
+    count = opened(raw)
+    structure = parse_line(raw + "\n" if line_break else raw, reader.origin)
+    if structure.problems or structure.references:
+        raise Unsupported
+    before, path = reader.nodes, reader.path
+    reader.nodes += count
+    lines = []
+    for line in structure.lines:
+        if line.line != 1:
+            raise Unsupported
+        steps = tuple(step._replace(node=step.node + before) for step in line.path)
+        placeholders = tuple(p._replace(line=number) for p in line.placeholders)
+        lines.append(line._replace(line=number, placeholders=placeholders, path=(*path, *steps)))
+    return lines
 
 
 # OutputLine(...) without its generated __new__: half the cost, on every line.

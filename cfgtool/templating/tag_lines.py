@@ -89,6 +89,38 @@ def _smarty_written(text: str) -> Found:
     return found
 
 
+_SMARTY_PIECES = re.compile(f"{_SMARTY_ITEM}|[{{}}]")
+_SMARTY_OPENERS = frozenset({"if", "foreach"})
+_SMARTY_BRANCHES = frozenset({"elseif", "elsif", "else", "foreachelse", "sectionelse"})
+
+
+def _smarty_inline(text: str) -> int:
+    """How many conditionals and loops a written line with tags in it opens.
+
+    Raises :class:`Unsupported` for a tag that the whole file may give another
+    meaning than the line alone does (a block, a function, a literal).
+    """
+    opened = 0
+    for piece in _SMARTY_PIECES.findall(text):
+        if len(piece) == 1:
+            raise Unsupported
+        inner = piece[1:-1]
+        if piece.startswith("{*") or inner.startswith(_SMARTY_EXPRESSION_STARTS):
+            continue
+        parts = TAG_NAME.match(inner)
+        if parts is None or inner[:1].isdigit():
+            continue  # a placeholder
+        closing, name, _ = parts.groups()
+        if closing:
+            if name not in _SMARTY_CLOSERS:
+                raise Unsupported
+        elif name in _SMARTY_OPENERS:
+            opened += 1
+        elif name not in _SMARTY_BRANCHES and name not in SMARTY_SILENT_TAGS:
+            raise Unsupported
+    return opened
+
+
 # --- Jinja and Twig -------------------------------------------------------------------
 # A `{% %}` tag or `{# #}` comment as jinja_scan cuts it, on one line, quotes without `\`.
 _JINJA_BLOCK = r"\{%(?:[^'\"%]|%(?!\})|'[^'\\\n]*'|\"[^\"\\\n]*\")*%\}"
@@ -152,6 +184,37 @@ def _jinja_written(text: str) -> Found:
         position = variable.end()
         found.append((start, position, expression))
     return found
+
+
+_JINJA_PIECE = re.compile(
+    f"{_JINJA_BLOCK}|{_JINJA_COMMENT}"
+    r"|\{\{(?:[^'\"}]|\}(?!\})|'[^'\\\n]*'|\"[^\"\\\n]*\")*\}\}"
+)
+_JINJA_BRANCHES = frozenset({"elif", "elseif", "else", "endif", "endfor"})
+
+
+def _jinja_inline(text: str) -> int:
+    """How many conditionals and loops a written line with tags in it opens (see Smarty's)."""
+    opened = 0
+    position = 0
+    while (opener := _JINJA_OPEN.search(text, position)) is not None:
+        piece = _JINJA_PIECE.match(text, opener.start())
+        if piece is None or _has_modifier(piece.group()[2:-2]):
+            raise Unsupported
+        position = piece.end()
+        if piece.group()[1] != "%":
+            continue  # a placeholder or a comment
+        word = TAG_WORD.match(piece.group()[2:-2])
+        if word is None:
+            raise Unsupported
+        name = word.group(1)
+        if name in ("if", "for"):
+            opened += 1
+        elif name not in _JINJA_BRANCHES and not (
+            (name == "set" and "=" in word.group(2)) or name in JINJA_SILENT_TAGS
+        ):
+            raise Unsupported
+    return opened
 
 
 # --- Mustache -------------------------------------------------------------------------
@@ -229,4 +292,12 @@ READING: dict[str, tuple[Callable[[str], list[Op] | None], Callable[[str], Found
     "jinja": (_jinja_ops, _jinja_written, _bare_names),
     "twig": (_jinja_ops, _jinja_written, _bare_names),
     "mustache": (_mustache_ops, _mustache_written, _bare_names),
+}
+#: For a written line with tags in it (``key = {if $a}1{else}0{/if}``): how many
+#: structures it opens. Mustache has none: whether ``{{^x}}`` is the else of a section
+#: depends on the lines before it.
+INLINE: dict[str, Callable[[str], int]] = {
+    "smarty": _smarty_inline,
+    "jinja": _jinja_inline,
+    "twig": _jinja_inline,
 }
