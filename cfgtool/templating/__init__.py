@@ -3,8 +3,11 @@
 :func:`parse_template` turns a template into a :class:`TemplateStructure`: the
 lines the template writes, in source order, each with its source line, its
 placeholders (and where each sits: key, key index, value or whole line) and
-the branch path it is on. Tags are structure, not lines. Nothing here imports
-Jinja2 or Lark until a template of a dialect that needs it is parsed.
+the branch path it is on. Tags are structure, not lines. A template whose tags
+each stand on a line of their own is read a line at a time (:mod:`.fastlines`);
+any other goes through its dialect's tokens, a tree and the flattening of that
+tree (:mod:`.flatten`), the reference the fast path is held to. Nothing here
+imports Jinja2 or Lark until a template of a dialect that needs it is parsed.
 """
 
 from __future__ import annotations

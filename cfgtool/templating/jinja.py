@@ -24,13 +24,13 @@ from cfgtool.templating.jinja_scan import Piece, scan
 from cfgtool.templating.model import Problem, ReferenceKind, TemplateStructure
 from cfgtool.templating.names import bare_names
 
-_WORD = re.compile(r"\s*([A-Za-z_]\w*)\s*(.*)", re.S)
+TAG_WORD = re.compile(r"\s*([A-Za-z_]\w*)\s*(.*)", re.S)
 _FOR = re.compile(r"(.+?)\s+in\s+(.+?)(?:\s+if\s+.*|\s+recursive)?\s*$", re.S)
 _TARGET = re.compile(r"\s*['\"]?([^'\"\s]+)['\"]?")
-_LITERAL = re.compile(r"'([^'\\]*)'|\"([^\"\\]*)\"")
+STRING_LITERAL = re.compile(r"'([^'\\]*)'|\"([^\"\\]*)\"")
 _TRANSPARENT = frozenset({"filter", "apply", "with", "autoescape", "spaceless", "sandbox", "trans"})
 _HIDDEN = frozenset({"macro", "call", "embed"})
-_SILENT = frozenset({"do", "flush", "use", "deprecated", "break", "continue", "guard", "cache"})
+SILENT_TAGS = frozenset({"do", "flush", "use", "deprecated", "break", "continue", "guard", "cache"})
 
 
 def _target(text: str) -> str:
@@ -38,9 +38,18 @@ def _target(text: str) -> str:
     return match.group(1) if match else text.strip()
 
 
+def for_loop(rest: str) -> tuple[tuple[str, ...], str] | None:
+    """The variables (its targets and ``loop``) and the iterable of ``{% for REST %}``."""
+    loop = _FOR.match(rest)
+    if loop is None:
+        return None
+    targets = tuple(t.strip().strip("()") for t in loop.group(1).split(","))
+    return (*targets, "loop"), loop.group(2)
+
+
 def _read_block(builder: TreeBuilder, piece: Piece, source: str, macros: list[str]) -> None:
     text = source[piece.start : piece.end]
-    match = _WORD.match(piece.inner)
+    match = TAG_WORD.match(piece.inner)
     if match is None:
         builder.problem(piece.start, f"'{text}' has no tag name")
         builder.tag(piece.start)
@@ -54,15 +63,11 @@ def _read_block(builder: TreeBuilder, piece: Piece, source: str, macros: list[st
     elif name == "else":
         builder.branch(None, offset, text)
     elif name == "for":
-        targets: tuple[str, ...]
-        loop = _FOR.match(rest)
+        loop = for_loop(rest)
         if loop is None:
             builder.problem(offset, f"'{text}' is not 'for NAME in EXPRESSION'")
-            targets, iterable = (), rest
-        else:
-            targets = tuple(t.strip().strip("()") for t in loop.group(1).split(","))
-            iterable = loop.group(2)
-        builder.open_loop("for", (*targets, "loop"), iterable, offset, text)
+            loop = ("loop",), rest
+        builder.open_loop("for", *loop, offset, text)
     elif name == "block":
         builder.open_block("block", _target(rest), offset, text)
     elif name in ("extends", "include"):
@@ -93,14 +98,14 @@ def _read_block(builder: TreeBuilder, piece: Piece, source: str, macros: list[st
             builder.tag(offset)
         else:
             builder.close(closed, offset, text)
-    elif name in _SILENT:
+    elif name in SILENT_TAGS:
         builder.tag(offset)
     else:
         builder.problem(offset, f"unknown tag '{name}'")
         builder.tag(offset)
 
 
-def _jinja_syntax_problems(source: str) -> list[Problem]:
+def jinja_syntax_problems(source: str) -> list[Problem]:
     """What Jinja2's own parser says about ``source``, remembered by content.
 
     Jinja2's parse costs more than the rest of template lint on a large template,
@@ -159,7 +164,7 @@ def parse_jinja_family(
             builder.tag(piece.start)
         elif piece.kind == "variable":
             expression = piece.inner.strip()
-            literal = _LITERAL.fullmatch(expression)
+            literal = STRING_LITERAL.fullmatch(expression)
             if literal is not None:
                 builder.tag(piece.start)
                 builder.text(literal.group(1) or literal.group(2), piece.start)
@@ -172,7 +177,7 @@ def parse_jinja_family(
     lines, flatten_problems = flatten(nodes, source, origin)
     problems = [*builder.problems, *flatten_problems]
     if dialect == "jinja" and not scan_problems:
-        problems.extend(_jinja_syntax_problems(source))
+        problems.extend(jinja_syntax_problems(source))
     return TemplateStructure(
         dialect,
         lines,

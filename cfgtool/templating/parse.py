@@ -10,6 +10,7 @@ from typing import Literal
 from cfgtool.errors import CfgDecodeError
 from cfgtool.reading import read_bytes
 from cfgtool.templating.detect import detect_dialect
+from cfgtool.templating.fastlines import line_structure
 from cfgtool.templating.jinja import parse_jinja_family
 from cfgtool.templating.model import Dialect, TemplateStructure
 from cfgtool.templating.mustache import parse_mustache
@@ -28,16 +29,25 @@ _PARSERS: dict[Dialect, Callable[[str, str], TemplateStructure]] = {
 
 
 def parse_template(
-    text: str, dialect: DialectChoice = "auto", path: str | PurePath | None = None
+    text: str,
+    dialect: DialectChoice = "auto",
+    path: str | PurePath | None = None,
+    *,
+    fast: bool = True,
 ) -> TemplateStructure:
     """The output lines, references and problems of the template ``text``.
 
     ``dialect="auto"`` picks it by ``path``'s extension and by content
     (:func:`~cfgtool.templating.detect.detect_dialect`). ``path`` also becomes
-    the ``origin`` of every line.
+    the ``origin`` of every line. A template whose tags each stand on a line of
+    their own is read a line at a time (:mod:`.fastlines`), to the same result;
+    ``fast=False`` always takes the general path (tree, then flattening).
     """
     chosen: Dialect = detect_dialect(path, text) if dialect == "auto" else dialect
-    structure = _PARSERS[chosen](text.removeprefix("\ufeff"), str(path) if path is not None else "")
+    source, origin = text.removeprefix("\ufeff"), str(path) if path is not None else ""
+    structure = line_structure(source, chosen, origin) if fast else None
+    if structure is None:
+        structure = _PARSERS[chosen](source, origin)
     ordered = tuple(sorted(structure.problems, key=lambda p: (p.line, p.column)))
     return replace(structure, problems=ordered)
 

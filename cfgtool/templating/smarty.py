@@ -19,7 +19,7 @@ from cfgtool.templating.lark_cache import tokens
 from cfgtool.templating.model import ReferenceKind, TemplateStructure
 from cfgtool.templating.names import sigil_names
 
-_TAG_NAME = re.compile(r"(/?)([A-Za-z_]\w*)\s*(.*)", re.S)
+TAG_NAME = re.compile(r"(/?)([A-Za-z_]\w*)\s*(.*)", re.S)
 _FOREACH_AS = re.compile(r"(\S+)\s+as\s+\$(\w+)(?:\s*=>\s*\$(\w+))?")
 _ATTRIBUTE = re.compile(r"(\w+)\s*=\s*(?:'([^']*)'|\"([^\"]*)\"|(\S+))")
 _BROKEN_PLACEHOLDER = re.compile(r"\$[A-Za-z_][\w.\[\]'\"]*$")
@@ -32,7 +32,7 @@ _PROVISIONER_LOOP_VARIABLES = {
 }
 _LOOP_VARIABLES_DEFAULT = ("number", "line")
 _HIDDEN = frozenset({"capture", "function"})
-_SILENT = frozenset(
+SILENT_TAGS = frozenset(
     {"assign", "append", "config_load", "nocache", "strip", "/strip", "debug", "setfilter"}
 )
 
@@ -61,7 +61,7 @@ class _SmartyReader:
         self.closers = {
             match.group(2)
             for kind, text, _ in items
-            if kind == "TAG" and (match := _TAG_NAME.match(text[1:-1])) and match.group(1)
+            if kind == "TAG" and (match := TAG_NAME.match(text[1:-1])) and match.group(1)
         }
         previous_text = ""
         for index, (kind, text, offset) in enumerate(items):
@@ -95,7 +95,7 @@ class _SmartyReader:
         if inner.startswith(("$", "#", "`")) or inner[:1].isdigit() or inner.startswith(("'", '"')):
             builder.expression(text, inner, offset, sigil_names(inner))
             return
-        match = _TAG_NAME.match(inner)
+        match = TAG_NAME.match(inner)
         if match is None:
             builder.expression(text, inner, offset, sigil_names(inner))
             return
@@ -130,7 +130,7 @@ class _SmartyReader:
             builder.text("}", offset)
         elif name in _HIDDEN and name in self.closers:
             builder.open_hidden(name, rest, offset, text)
-        elif name in _SILENT:
+        elif name in SILENT_TAGS:
             builder.tag(offset)
         elif name in self.closers:
             variables = _PROVISIONER_LOOP_VARIABLES.get(name, _LOOP_VARIABLES_DEFAULT)
@@ -139,15 +139,18 @@ class _SmartyReader:
             builder.expression(text, inner, offset, sigil_names(inner))
 
     def foreach(self, rest: str, offset: int, text: str) -> None:
-        match = _FOREACH_AS.match(rest)
-        if match:
-            iterable = match.group(1)
-            variables = tuple(v for v in match.groups()[1:] if v)
-        else:
-            attributes = _attributes(rest)
-            iterable = attributes.get("from", rest)
-            variables = tuple(attributes[k] for k in ("key", "item") if k in attributes)
+        variables, iterable = foreach_loop(rest)
         self.builder.open_loop("foreach", variables, iterable, offset, text)
+
+
+def foreach_loop(rest: str) -> tuple[tuple[str, ...], str]:
+    """The variables and the iterable of ``{foreach REST}``, in either spelling."""
+    match = _FOREACH_AS.match(rest)
+    if match:
+        return tuple(v for v in match.groups()[1:] if v), match.group(1)
+    attributes = _attributes(rest)
+    variables = tuple(attributes[k] for k in ("key", "item") if k in attributes)
+    return variables, attributes.get("from", rest)
 
 
 def parse_smarty(source: str, origin: str = "") -> TemplateStructure:

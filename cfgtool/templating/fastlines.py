@@ -1,0 +1,319 @@
+"""The fast path of :func:`~cfgtool.templating.parse_template`: tags on lines of their own.
+
+Most templates put each ``{if}``/``{else}``/``{/if}``, ``{% for %}``/``{% endfor %}``,
+``{{#x}}``/``{{/x}}`` and comment on a line of its own, and placeholders only in
+the lines they write. Such a template's output lines are its other lines, each
+on the path of the tags around it, so they can be read a line at a time instead
+of through the tree and its flattening (:mod:`.flatten`), which cost more than
+the whole lint of a plain file of the same size.
+
+:func:`line_structure` reads a Smarty, Jinja, Twig or Mustache template whose
+every line is either tags and blanks only, or text and placeholders only; a
+written line with conditionals or loops in it (``key = {if $a}1{else}0{/if}``,
+Smarty, Jinja and Twig) goes through the general path on its own, and its
+variants are put on the path around it. It gives up (None) on anything else,
+and the caller takes the general path for the whole template, which stays the
+reference: whitespace control, literal and raw blocks, macros, captures,
+inheritance blocks, includes, a Mustache section inside a written line, a tag
+that does not balance, a tag it does not know, and any line the general path
+would report a problem for. For every template it reads, its result equals the
+general path's (``tests/test_templating_fastlines.py`` holds it to that).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal, cast
+
+from cfgtool.templating.flatten import MAX_VARIANTS, classify
+from cfgtool.templating.jinja import jinja_syntax_problems, parse_jinja_family
+from cfgtool.templating.model import (
+    Branch,
+    Dialect,
+    Loop,
+    OutputLine,
+    PathStep,
+    Placeholder,
+    TemplateStructure,
+)
+from cfgtool.templating.smarty import parse_smarty
+from cfgtool.templating.tag_lines import (
+    BRANCH,
+    CLOSE,
+    IF,
+    INLINE,
+    LOOP,
+    READING,
+    Found,
+    LoopParts,
+    Names,
+    Op,
+    Unsupported,
+)
+
+
+class _Frame:
+    """An open conditional or loop: what the general path's tree node and walk know of it."""
+
+    __slots__ = (
+        "arm_ends",
+        "arms",
+        "condition",
+        "entering",
+        "exhaustive",
+        "is_loop",
+        "iterable",
+        "name",
+        "node",
+        "otherwise",
+        "outer",
+    )
+
+    def __init__(
+        self, name: str, node: int, outer: tuple[PathStep, ...], entering: int, is_loop: bool
+    ) -> None:
+        self.name = name
+        self.node = node
+        self.outer = outer  # the path around it
+        self.entering = entering  # variants of the line it opens on (the general path's states)
+        self.is_loop = is_loop
+        self.arms = 1
+        self.arm_ends = 0  # variants at the ends of the arms (or loop bodies) read so far
+        self.exhaustive = False
+        self.otherwise = False
+        self.condition = ""
+        self.iterable = ""
+
+
+class _Reader:
+    """The output lines read so far and the structures open around the next one."""
+
+    def __init__(self, origin: str) -> None:
+        self.origin = origin
+        self.lines: list[OutputLine] = []
+        self.stack: list[_Frame] = []
+        self.path: tuple[PathStep, ...] = ()
+        self.nodes = 0
+        # Within a tag line, how many variants of it the general path carries (it reports
+        # more than MAX_VARIANTS; this never does).
+        self.variants = 1
+        # Mustache: the section that closed last at this level, with only blank lines and
+        # comments after it (the output lines from `closed_at` on): an inverted section of
+        # its name that comes now is its else arm, and those blank lines move into it.
+        self.closed: _Frame | None = None
+        self.closed_at = 0
+
+    def apply(self, ops: list[Op]) -> bool:
+        """Take one tag line's operations in turn; False where the general path has a problem."""
+        for kind, name, argument in ops:
+            if kind == IF:
+                condition = cast(str, argument)
+                self.open(name, False).condition = condition
+                self.path = (*self.path, Branch(self.nodes, 0, condition, self.origin))
+            elif kind == LOOP:
+                variables, iterable = cast(LoopParts, argument)
+                frame = self.open(name, True)
+                frame.iterable = iterable
+                runs = Branch(self.nodes, 0, iterable, self.origin)
+                self.path = (*self.path, runs, Loop(self.nodes, variables, iterable, self.origin))
+            elif kind == BRANCH:
+                if not self.branch(cast(str | None, argument)):
+                    return False
+            elif kind == CLOSE:
+                if not self.stack or self.stack[-1].name != name:
+                    return False
+                self.close()
+            elif not self.inverted(name):
+                return False
+            if self.variants > MAX_VARIANTS:
+                return False
+        self.variants = 1  # the line break ends every variant
+        return True
+
+    def open(self, name: str, is_loop: bool) -> _Frame:
+        self.nodes += 1
+        frame = _Frame(name, self.nodes, self.path, self.variants, is_loop)
+        self.stack.append(frame)
+        self.closed = None
+        return frame
+
+    def branch(self, condition: str | None) -> bool:
+        if not self.stack:
+            return False
+        frame = self.stack[-1]
+        if frame.is_loop:
+            if condition is not None or frame.otherwise:
+                return False
+            frame.otherwise = True
+            never = Branch(frame.node, 1, f"no {frame.iterable}", self.origin)
+            self.path = (*frame.outer, never)
+        else:
+            if frame.exhaustive:
+                return False
+            frame.exhaustive = condition is None
+            label = "else" if condition is None else condition
+            step = Branch(frame.node, frame.arms, label, self.origin)
+            frame.arms += 1
+            self.path = (*frame.outer, step)
+        frame.arm_ends += self.variants
+        self.variants = frame.entering
+        return True
+
+    def close(self) -> None:
+        frame = self.stack.pop()
+        frame.arm_ends += self.variants
+        skipped = frame.otherwise if frame.is_loop else frame.exhaustive
+        self.variants = frame.arm_ends + (0 if skipped else frame.entering)
+        self.path = frame.outer
+        self.closed = frame
+        self.closed_at = len(self.lines)
+
+    def inverted(self, name: str) -> bool:
+        """Mustache ``{{^name}}``: the else arm of the section just closed, or a section."""
+        frame = self.closed
+        if frame is None or frame.is_loop or frame.arms != 1 or frame.condition != name:
+            self.open(name, False).condition = f"not {name}"
+            self.path = (*self.path, Branch(self.nodes, 0, f"not {name}", self.origin))
+            return True
+        self.variants = frame.entering  # the else arm starts as the section did
+        frame.arms, frame.exhaustive = 2, True
+        self.stack.append(frame)
+        self.path = (*frame.outer, Branch(frame.node, 1, "else", self.origin))
+        self.closed = None
+        lines = self.lines
+        for index in range(self.closed_at, len(lines)):
+            lines[index] = lines[index]._replace(path=self.path)
+        return True
+
+
+def _placeholders(
+    text: str, number: int, found: Found, names: Callable[[str], tuple[str, ...]]
+) -> tuple[Placeholder, ...]:
+    """The placeholders of the written line ``text`` (line ``number``), as flatten makes them."""
+    spans = [(start, end) for start, end, _ in found]
+    return tuple(
+        Placeholder(
+            start,
+            end,
+            expression,
+            number,
+            start + 1,
+            classify(text, start, end, spans),
+            names(expression),
+        )
+        for start, end, expression in found
+    )
+
+
+def line_structure(source: str, dialect: Dialect, origin: str = "") -> TemplateStructure | None:
+    """The structure of ``source`` read a line at a time, or None when it needs the general path.
+
+    ``source`` is as :func:`~cfgtool.templating.parse_template` passes it to a
+    dialect parser (no byte-order mark); the result equals that parser's.
+    """
+    reading = READING.get(dialect)
+    if reading is None:
+        return None
+    try:
+        braces: Literal["{}", "{"] = "{}" if dialect == "smarty" else "{"
+        lines = _read(source, origin, *reading, braces, _inline_reading(dialect))
+    except Unsupported:
+        return None
+    problems = tuple(jinja_syntax_problems(source)) if dialect == "jinja" else ()
+    return TemplateStructure(dialect, lines, (), problems, origin)
+
+
+def _read(
+    source: str,
+    origin: str,
+    tag_ops: Callable[[str], list[Op] | None],
+    written: Callable[[str], Found],
+    names: Names,
+    braces: Literal["{}", "{"],
+    inline: _Inline | None,
+) -> tuple[OutputLine, ...]:
+    reader = _Reader(origin)
+    out = reader.lines
+    append = out.append
+    pieces = source.split("\n")
+    if not pieces[-1]:
+        pieces.pop()  # the text ends with a line break (or is empty)
+    last = len(pieces) if not source.endswith("\n") else 0
+    closing = "}" if braces == "{}" else "{"
+    crlf = "\r" in source
+    known: dict[str, list[Op]] = {}  # tag lines repeat: {% else %}, {/if}…
+    path = reader.path
+    for number, raw in enumerate(pieces, 1):
+        text = raw[:-1] if crlf and raw.endswith("\r") else raw
+        if "{" not in raw and closing not in raw:
+            if reader.closed is not None and raw.strip():
+                reader.closed = None
+            append(_new_line(OutputLine, (number, text, (), path, (), origin)))
+            continue
+        ops = known.get(raw)
+        if ops is None:
+            ops = tag_ops(raw)
+            if ops is None:
+                reader.closed = None
+                try:
+                    found = written(text)
+                except Unsupported:
+                    if inline is None:
+                        raise
+                    out.extend(_inline_lines(reader, inline, raw, number, number != last))
+                    continue
+                placeholders = _placeholders(text, number, found, names) if found else ()
+                append(_new_line(OutputLine, (number, text, placeholders, path, (), origin)))
+                continue
+            known[raw] = ops
+        if not reader.apply(ops):
+            raise Unsupported
+        path = reader.path
+    if reader.stack:
+        raise Unsupported  # left open
+    return tuple(out)
+
+
+# A dialect's count of the structures a line opens, and its general parser for the line.
+_Inline = tuple[Callable[[str], int], Callable[[str, str], TemplateStructure]]
+
+
+def _inline_reading(dialect: Dialect) -> _Inline | None:
+    opened = INLINE.get(dialect)
+    if opened is None:
+        return None
+    if dialect == "smarty":
+        return opened, parse_smarty
+    # "twig": the whole text gets Jinja2's own check, not each line of it
+    return opened, lambda text, origin: parse_jinja_family(text, "twig", origin)
+
+
+def _inline_lines(
+    reader: _Reader, inline: _Inline, raw: str, number: int, line_break: bool
+) -> list[OutputLine]:
+    """A written line with tags in it, read by the general path on its own.
+
+    Its variants are the ones the general path makes of it within the whole
+    template, once they sit on the path around the line and number its
+    structures after those before it: the line starts and ends on that path, and
+    nothing in it looks beyond it (what might, :data:`INLINE` refuses).
+    """
+    opened, parse_line = inline
+    count = opened(raw)
+    structure = parse_line(raw + "\n" if line_break else raw, reader.origin)
+    if structure.problems or structure.references:
+        raise Unsupported
+    before, path = reader.nodes, reader.path
+    reader.nodes += count
+    lines = []
+    for line in structure.lines:
+        if line.line != 1:
+            raise Unsupported
+        steps = tuple(step._replace(node=step.node + before) for step in line.path)
+        placeholders = tuple(p._replace(line=number) for p in line.placeholders)
+        lines.append(line._replace(line=number, placeholders=placeholders, path=(*path, *steps)))
+    return lines
+
+
+# OutputLine(...) without its generated __new__: half the cost, on every line.
+_new_line = tuple.__new__
