@@ -27,11 +27,12 @@ from cfgtool.nodes import Document
 from cfgtool.parallel import default_jobs
 from cfgtool.rendering.inventory import Inventory, InventoryRow, InventoryStream
 from cfgtool.rendering.output import (
+    MacListing,
     check_manifest_target,
     compare,
     existing_folders,
-    existing_mac_files,
-    listed_names,
+    list_mac_files,
+    mac_files,
     make_directories,
     manifest_bytes,
     remove_directories,
@@ -242,7 +243,7 @@ class _Batch:
                 remove_stale_temps(self.directories[0])
             self.staging = staging = stack.enter_context(Staging())
             try:
-                listed = listed_names(os.fspath(root), existing_folders(root, self.layout))
+                listed = list_mac_files(os.fspath(root), existing_folders(root, self.layout))
                 chunks = self.job_chunks(write)
                 with worker_pool(
                     self.compiled,
@@ -276,7 +277,7 @@ class _Batch:
                 )
                 phones = self.phones.select(kept)
                 del self.phones, self.rows, self.staged, kept
-                result.stale = _stale_files(root, self.layout, phones, result.problems)
+                result.stale = _stale_files(root, self.layout, phones, result.problems, listed)
                 if result.problems and not keep_going:
                     staging.discard()
                     stack.close()
@@ -332,16 +333,30 @@ def _row_problems(
 
 
 def _stale_files(
-    root: Path, layout: Layout, produced_by: Phones, problems: list[RowProblem]
+    root: Path,
+    layout: Layout,
+    produced_by: Phones,
+    problems: list[RowProblem],
+    listed: MacListing | None,
 ) -> list[str]:
-    """``<mac>.cfg`` files under ``root`` that no row produces (a refused row keeps its file)."""
-    existing = existing_mac_files(root, layout)
-    if not existing:
-        return []
-    produced = set(produced_by.paths())
+    """``<mac>.cfg`` files under ``root`` that no row produces (a refused row keeps its file).
+
+    Whether a phone writes a file is looked up in ``listed`` (what the output held at the
+    start, a flag per name); only files that appeared since are looked for among the
+    phones' paths."""
+    produced = listed.produced(produced_by) if listed is not None else bytearray()
     refused = {problem.mac for problem in problems if problem.mac}
-    return [
-        name
-        for name in existing
-        if name not in produced and name.rsplit("/", 1)[-1][:12] not in refused
-    ]
+    stale: list[str] = []
+    unknown: set[str] = set()  # not listed at the start
+    for name in mac_files(root, layout):
+        if name.rsplit("/", 1)[-1][:12] in refused:
+            continue
+        position = listed.find(name) if listed is not None else None
+        if position is None:
+            unknown.add(name)
+        elif not produced[position]:
+            stale.append(name)
+    if unknown:
+        unknown.difference_update(produced_by.paths())
+        stale += unknown
+    return sorted(stale)

@@ -93,6 +93,20 @@ class Phones(Sequence[Phone]):
             where = folders[folder]
             yield f"{where}/{mac}.cfg" if where else f"{mac}.cfg"
 
+    def numbers(self) -> Iterator[tuple[str, int]]:
+        """Each phone's file as its folder and its MAC as a number (-1: the file is no
+        ``[folder/]<mac>.cfg``), no :class:`Phone` or path is made."""
+        folders, odd, macs = self._folders, self._odd, self._macs
+        from_bytes = int.from_bytes
+        for index, folder in enumerate(self._codes[1::3]):
+            if index in odd:
+                where, _, name = odd[index].path.rpartition("/")
+                mac = name[:12]
+                fits = name == mac + ".cfg" and len(mac) == 12 and _HEX.issuperset(mac)
+                yield where, int(mac, 16) if fits else -1
+                continue
+            yield folders[folder], from_bytes(macs[6 * index : 6 * index + 6], "big")
+
     def __len__(self) -> int:
         return len(self._codes) // 3
 
