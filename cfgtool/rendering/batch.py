@@ -153,7 +153,7 @@ class _Batch:
         self.done = 0
         self.phones = Phones()
         self.rows = array.array("q")  # each phone's inventory row
-        self.staged: list[str | None] = []  # each phone's temp file, if staged
+        self.staged = array.array("q")  # each phone's temp file: its place in staging, or -1
         self.problems: list[RowProblem] = []  # the rows refused when rendered
         self.warnings: list[RowProblem] = []
         self._texts: dict[tuple[str, int], str] = {}  # see _row_problems
@@ -196,6 +196,7 @@ class _Batch:
     def collect(self, jobs: Sequence[Job], outcomes: list[Outcome]) -> None:
         """Keep what a chunk's rows gave: each rendered row's :class:`Phone`, the problems."""
         assert self.staging is not None
+        place = len(self.staging)  # where the chunk's first staged file goes
         self.staging.adopt(outcome.staged for outcome in outcomes if outcome.staged is not None)
         inventory, texts = self.inventory, self._texts
         add, add_row, add_staged = self.phones.add, self.rows.append, self.staged.append
@@ -209,7 +210,11 @@ class _Batch:
                 continue
             add(job.mac, job.model, job.relative_path, outcome.md5, outcome.status)
             add_row(job.row)
-            add_staged(outcome.staged[0] if outcome.staged is not None else None)
+            if outcome.staged is not None:
+                add_staged(place)
+                place += 1
+            else:
+                add_staged(-1)
         self.done += len(jobs)
         if self.progress:
             self.progress("render", self.done, max(self.total, self.done))
@@ -270,10 +275,10 @@ class _Batch:
                 )
                 failed = {problem.row for problem in result.problems}
                 kept = [row not in failed for row in self.rows]
-                staging.drop_temps(
-                    temp
-                    for temp, keep in zip(self.staged, kept, strict=True)
-                    if temp is not None and not keep
+                staging.drop_at(
+                    place
+                    for place, keep in zip(self.staged, kept, strict=True)
+                    if place >= 0 and not keep
                 )
                 phones = self.phones.select(kept)
                 del self.phones, self.rows, self.staged, kept
