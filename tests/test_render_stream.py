@@ -15,6 +15,8 @@ from cfgtool.errors import CfgError
 from cfgtool.rendering.inventory import InventoryStream, parse_inventory, stream_inventory
 from cfgtool.rendering.inventory_file import InventoryFile, text_lines
 from cfgtool.rendering.results import Phone, Phones
+from cfgtool.rendering.row_problems import RowProblems
+from cfgtool.rendering.template import RowProblem
 
 CELL = st.text(alphabet='ab ,;"\r\n', max_size=4)
 
@@ -126,3 +128,20 @@ def test_phones_keep_every_field() -> None:
     assert phones.select([True, False, True, False]) == [PHONES[0], PHONES[2]]
     with pytest.raises(IndexError):
         phones[4]
+
+
+PROBLEMS = [
+    RowProblem("p.csv", 2, 3, "ext", "too short", "0015651130f9", "CFG205"),
+    RowProblem("p.csv", 3, 3, "ext", "too short", "0015651130fa", "CFG205"),
+    RowProblem("p.csv", 4, None, None, "unknown model", None, None),
+    RowProblem("q.csv", 5, 1, "mac", "not a MAC", "00:15:65", None),
+]
+
+
+def test_row_problems_keep_every_field() -> None:
+    problems = RowProblems(PROBLEMS)
+    assert list(problems) == PROBLEMS and problems == PROBLEMS and len(problems) == 4
+    assert problems[-1] == PROBLEMS[-1] and problems[1:3] == PROBLEMS[1:3]
+    assert list(problems.rows()) == [2, 3, 4, 5] and problems != PROBLEMS[:3]
+    with pytest.raises(IndexError):
+        problems[4]

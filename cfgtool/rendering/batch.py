@@ -39,6 +39,7 @@ from cfgtool.rendering.output import (
 )
 from cfgtool.rendering.plan import Job, Planner
 from cfgtool.rendering.results import BatchResult, Phones
+from cfgtool.rendering.row_problems import RowProblems
 from cfgtool.rendering.template import (
     Layout,
     ProgressCallback,
@@ -155,7 +156,7 @@ class _Batch:
         self.rows = array.array("q")  # each phone's inventory row
         self.staged = array.array("q")  # each phone's temp file: its place in staging, or -1
         self.problems: list[RowProblem] = []  # the rows refused when rendered
-        self.warnings: list[RowProblem] = []
+        self.warnings = RowProblems()  # most rows share each warning's text
         self._texts: dict[tuple[str, int], str] = {}  # see _row_problems
         self.directories: list[str] = []
         self.made: list[Path] = []
@@ -202,11 +203,11 @@ class _Batch:
         add, add_row, add_staged = self.phones.add, self.rows.append, self.staged.append
         for job, outcome in zip(jobs, outcomes, strict=True):
             if outcome.warnings:
-                found = [(job, item) for item in outcome.warnings]
-                self.warnings += _row_problems(found, inventory, texts)
+                for item in outcome.warnings:
+                    self.warnings.add(*_row_problem(job, item, inventory, texts))
             if outcome.problems:
-                found = [(job, item) for item in outcome.problems]
-                self.problems += _row_problems(found, inventory, texts)
+                for item in outcome.problems:
+                    self.problems.append(RowProblem(*_row_problem(job, item, inventory, texts)))
                 continue
             add(job.mac, job.model, job.relative_path, outcome.md5, outcome.status)
             add_row(job.row)
@@ -314,27 +315,24 @@ class _Batch:
         return result
 
 
-def _row_problems(
-    found: Sequence[tuple[Job, Found]],
+def _row_problem(
+    job: Job,
+    found: Found,
     inventory: Inventory | InventoryStream,
     texts: dict[tuple[str, int], str],
-) -> list[RowProblem]:
-    """Findings on rendered files as inventory row problems, blaming the row's column
-    (``texts``: the same finding on many rows gets one text)."""
-    problems: list[RowProblem] = []
-    for job, (name, message, template_line, code) in found:
-        index = inventory.column_index(name) if name else None
-        column_name = inventory.columns[index] if index is not None else None
-        column = index + 1 if index is not None else None
-        if template_line:
-            text = texts.get((message, template_line))
-            if text is None:
-                text = texts[message, template_line] = f"{message} (template line {template_line})"
-            message = text
-        problems.append(
-            RowProblem(inventory.path, job.row, column, column_name, message, job.mac, code)
-        )
-    return problems
+) -> tuple[str, int, int | None, str | None, str, str, str | None]:
+    """A finding on a rendered file as the fields of an inventory row problem, blaming the
+    row's column (``texts``: the same finding on many rows gets one text)."""
+    name, message, template_line, code = found
+    index = inventory.column_index(name) if name else None
+    column_name = inventory.columns[index] if index is not None else None
+    column = index + 1 if index is not None else None
+    if template_line:
+        text = texts.get((message, template_line))
+        if text is None:
+            text = texts[message, template_line] = f"{message} (template line {template_line})"
+        message = text
+    return inventory.path, job.row, column, column_name, message, job.mac, code
 
 
 def _stale_files(

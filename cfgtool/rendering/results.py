@@ -168,8 +168,9 @@ class BatchResult:
     rows: int = 0
     phones: Sequence[Phone] = field(default_factory=list)  # a batch's: Phones
     problems: list[RowProblem] = field(default_factory=list)
-    # Lint warnings of the files written (an invisible character from a cell...).
-    warnings: list[RowProblem] = field(default_factory=list)
+    # Lint warnings of the files written (an invisible character from a cell...); a
+    # batch's: RowProblems (each text kept once).
+    warnings: Sequence[RowProblem] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
     pruned: list[str] = field(default_factory=list)
     manifest: str | None = None
