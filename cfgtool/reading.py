@@ -189,18 +189,21 @@ def read_bytes(path: str | os.PathLike[str], *, limit: int | None = None) -> byt
         os.close(fd)
 
 
-def read_chunks(path: str | os.PathLike[str], *, limit: int | None = None) -> Iterator[bytes]:
-    """Regular file ``path`` a piece at a time (up to 1 MiB each), never held whole: what
-    :func:`read_bytes` gives, joined, and the same errors, raised by the first piece asked
-    for (or, past the cap, by the piece that crosses it). The file is closed when the
-    pieces run out or the iterator is dropped."""
+def read_chunks(
+    path: str | os.PathLike[str], *, limit: int | None = None, size: int = 0
+) -> Iterator[bytes]:
+    """Regular file ``path`` a piece at a time (up to ``size`` bytes each, at most and by
+    default 1 MiB), never held whole: what :func:`read_bytes` gives, joined, and the same
+    errors, raised by the first piece asked for (or, past the cap, by the piece that
+    crosses it). The file is closed when the pieces run out or the iterator is dropped."""
     name = os.fspath(path)
     cap = max_file_size() if limit is None else limit
+    piece = min(size, _CHUNK) if size > 0 else _CHUNK
     fd, _ = _open_regular(name, cap)
     total = 0
     try:
         while True:
-            chunk = os.read(fd, min(_CHUNK, cap + 1 - total))
+            chunk = os.read(fd, min(piece, cap + 1 - total))
             if not chunk:
                 return
             total += len(chunk)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import array
+import collections
 import csv
 import io
 from pathlib import Path
@@ -14,6 +16,7 @@ from cfgtool import reading, rendering
 from cfgtool.errors import CfgError
 from cfgtool.rendering.inventory import InventoryStream, parse_inventory, stream_inventory
 from cfgtool.rendering.inventory_file import InventoryFile, text_lines
+from cfgtool.rendering.plan import _repeated
 from cfgtool.rendering.results import Phone, Phones
 from cfgtool.rendering.row_problems import RowProblems
 from cfgtool.rendering.template import RowProblem
@@ -145,3 +148,9 @@ def test_row_problems_keep_every_field() -> None:
     assert list(problems.rows()) == [2, 3, 4, 5] and problems != PROBLEMS[:3]
     with pytest.raises(IndexError):
         problems[4]
+
+
+@given(macs=st.lists(st.one_of(st.integers(0, 40), st.integers(0, 2**48 - 1)), max_size=300))
+def test_the_repeated_macs_are_those_a_counter_finds(macs: list[int]) -> None:
+    counts = collections.Counter(macs)
+    assert _repeated(array.array("Q", macs)) == {mac for mac, n in counts.items() if n > 1}

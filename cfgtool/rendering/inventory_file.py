@@ -19,6 +19,9 @@ from cfgtool.reading import read_bytes, read_chunks
 # A line and its ending (\n, \r\n or a lone \r), or the last line without one.
 LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
 _BOM = "\ufeff"
+# The pieces the lines are read in while a batch runs: small enough for the C library to
+# reuse the same memory for each (a megabyte would be put in among the batch's results).
+LINES_PIECE = 64 * 1024
 
 
 def text_lines(text: str) -> Iterator[str]:
@@ -60,7 +63,7 @@ class InventoryFile:
         carry = ""
         first = True
         try:
-            for chunk in read_chunks(self.path):
+            for chunk in read_chunks(self.path, size=LINES_PIECE):
                 text = carry + decoder.decode(chunk)
                 if first and text:
                     text, first = text.removeprefix(_BOM), False
