@@ -33,7 +33,7 @@ class StagedFiles:
         self._directory_index: dict[str, int] = {}
         self._where = array.array("I")  # per pair: its directory's index, or _ODD
         self._names = bytearray()  # the targets' names, one after another
-        self._ends = array.array("Q")  # per pair: where its name ends in _names
+        self._ends = array.array("I")  # per pair: where its name ends in _names (see append)
         self._numbers = array.array("I")  # per pair: the temp file's eight hex digits
         self._odd: dict[int, tuple[str, str]] = {}
         self.extend(pairs)
@@ -43,7 +43,12 @@ class StagedFiles:
         folder, slash, base = temp.rpartition("/")
         parts = _PARTS.fullmatch(base)
         directory = folder + slash
-        if parts is None or target != directory + parts[1]:
+        name = parts[1].encode(_ENCODING, _ERRORS) if parts is not None else b""
+        if (
+            parts is None
+            or target != directory + parts[1]
+            or len(self._names) + len(name) > _ODD  # the ends are 4-byte numbers
+        ):
             self._odd[len(self._where)] = (temp, target)
             self._where.append(_ODD)
             self._numbers.append(0)
@@ -53,7 +58,7 @@ class StagedFiles:
                 index = self._directory_index[directory] = len(self._directories)
                 self._directories.append(directory)
             self._where.append(index)
-            self._names += parts[1].encode(_ENCODING, _ERRORS)
+            self._names += name
             self._numbers.append(int(parts[2], 16))
         self._ends.append(len(self._names))
 

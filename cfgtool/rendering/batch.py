@@ -154,7 +154,6 @@ class _Batch:
         self.done = 0
         self.phones = Phones()
         self.rows = array.array("q")  # each phone's inventory row
-        self.staged = array.array("q")  # each phone's temp file: its place in staging, or -1
         self.problems: list[RowProblem] = []  # the rows refused when rendered
         self.warnings = RowProblems()  # most rows share each warning's text
         self._texts: dict[tuple[str, int], str] = {}  # see _row_problems
@@ -197,10 +196,10 @@ class _Batch:
     def collect(self, jobs: Sequence[Job], outcomes: list[Outcome]) -> None:
         """Keep what a chunk's rows gave: each rendered row's :class:`Phone`, the problems."""
         assert self.staging is not None
-        place = len(self.staging)  # where the chunk's first staged file goes
+        # In phone order: the n-th "written" phone's file is the n-th staged (see _staged_places).
         self.staging.adopt(outcome.staged for outcome in outcomes if outcome.staged is not None)
         inventory, texts = self.inventory, self._texts
-        add, add_row, add_staged = self.phones.add, self.rows.append, self.staged.append
+        add, add_row = self.phones.add, self.rows.append
         for job, outcome in zip(jobs, outcomes, strict=True):
             if outcome.warnings:
                 for item in outcome.warnings:
@@ -211,11 +210,6 @@ class _Batch:
                 continue
             add(job.mac, job.model, job.relative_path, outcome.md5, outcome.status)
             add_row(job.row)
-            if outcome.staged is not None:
-                add_staged(place)
-                place += 1
-            else:
-                add_staged(-1)
         self.done += len(jobs)
         if self.progress:
             self.progress("render", self.done, max(self.total, self.done))
@@ -275,14 +269,13 @@ class _Batch:
                     key=lambda p: (p.row, p.column or 0),
                 )
                 failed = {problem.row for problem in result.problems}
-                kept = [row not in failed for row in self.rows]
-                staging.drop_at(
-                    place
-                    for place, keep in zip(self.staged, kept, strict=True)
-                    if place >= 0 and not keep
-                )
-                phones = self.phones.select(kept)
-                del self.phones, self.rows, self.staged, kept
+                phones = self.phones
+                if failed:
+                    kept = [row not in failed for row in self.rows]
+                    staging.drop_at(_staged_places(phones, kept))
+                    phones = phones.select(kept)
+                    del kept
+                del self.phones, self.rows
                 result.stale = _stale_files(root, self.layout, phones, result.problems, listed)
                 if result.problems and not keep_going:
                     staging.discard()
@@ -313,6 +306,19 @@ class _Batch:
                     (root / name).unlink()
                 result.pruned.append(name)
         return result
+
+
+def _staged_places(phones: Phones, kept: Sequence[bool]) -> list[int]:
+    """The places in the batch's staging of the files of the phones not ``kept``: a phone
+    has a staged file when it is "written", and those were staged in phone order."""
+    places: list[int] = []
+    place = -1
+    for status, keep in zip(phones.statuses(), kept, strict=True):
+        if status == "written":
+            place += 1
+            if not keep:
+                places.append(place)
+    return places
 
 
 def _row_problem(

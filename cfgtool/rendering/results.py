@@ -148,6 +148,10 @@ class Phones(Sequence[Phone]):
     def __repr__(self) -> str:
         return f"Phones({list(self)!r})"
 
+    def statuses(self) -> Iterator[Status]:
+        """Each phone's ``status`` (no :class:`Phone` is made)."""
+        return (_STATUSES[code] for code in self._codes[2::3])
+
     def count_status(self, *statuses: Status) -> int:
         """How many phones have one of ``statuses`` (no :class:`Phone` is made)."""
         wanted = {_STATUS_INDEX[status] for status in statuses}
