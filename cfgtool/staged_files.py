@@ -8,10 +8,11 @@ two strings would take over 200; a batch of 100,000 files keeps 3 MB, not 20.
 
 from __future__ import annotations
 
-import array
 import re
 import sys
 from collections.abc import Iterable, Iterator
+
+from cfgtool.blocks import BLOCK_BYTES, Numbers, Strings
 
 # The name of every temp file cfgtool writes: ".<target name>.<8 hex digits>.tmp".
 TEMP_NAME = re.compile(r"\..+\.[0-9a-f]{8}\.tmp")
@@ -25,16 +26,14 @@ class StagedFiles:
     """``(temp file, target)`` pairs in the order they were added (see the module docstring);
     a pair whose temp file is not its target's :data:`TEMP_NAME` is kept as it is."""
 
-    __slots__ = ("_directories", "_directory_index", "_ends", "_names", "_numbers", "_odd",
-                 "_where")  # fmt: skip
+    __slots__ = ("_directories", "_directory_index", "_names", "_numbers", "_odd", "_where")
 
     def __init__(self, pairs: Iterable[tuple[str, str]] = ()) -> None:
         self._directories: list[str] = []  # each with its "/" ("" for the current one)
         self._directory_index: dict[str, int] = {}
-        self._where = array.array("I")  # per pair: its directory's index, or _ODD
-        self._names = bytearray()  # the targets' names, one after another
-        self._ends = array.array("I")  # per pair: where its name ends in _names (see append)
-        self._numbers = array.array("I")  # per pair: the temp file's eight hex digits
+        self._where = Numbers("I")  # per pair: its directory's index, or _ODD
+        self._names = Strings()  # per pair: its target's name (b"" for an odd one)
+        self._numbers = Numbers("I")  # per pair: the temp file's eight hex digits
         self._odd: dict[int, tuple[str, str]] = {}
         self.extend(pairs)
 
@@ -44,23 +43,19 @@ class StagedFiles:
         parts = _PARTS.fullmatch(base)
         directory = folder + slash
         name = parts[1].encode(_ENCODING, _ERRORS) if parts is not None else b""
-        if (
-            parts is None
-            or target != directory + parts[1]
-            or len(self._names) + len(name) > _ODD  # the ends are 4-byte numbers
-        ):
+        if parts is None or target != directory + parts[1] or len(name) > BLOCK_BYTES:
             self._odd[len(self._where)] = (temp, target)
             self._where.append(_ODD)
+            self._names.append(b"")
             self._numbers.append(0)
-        else:
-            index = self._directory_index.get(directory)
-            if index is None:
-                index = self._directory_index[directory] = len(self._directories)
-                self._directories.append(directory)
-            self._where.append(index)
-            self._names += name
-            self._numbers.append(int(parts[2], 16))
-        self._ends.append(len(self._names))
+            return
+        index = self._directory_index.get(directory)
+        if index is None:
+            index = self._directory_index[directory] = len(self._directories)
+            self._directories.append(directory)
+        self._where.append(index)
+        self._names.append(name)
+        self._numbers.append(int(parts[2], 16))
 
     def extend(self, pairs: Iterable[tuple[str, str]]) -> None:
         """Add every pair of ``pairs`` at the end."""
@@ -71,17 +66,15 @@ class StagedFiles:
         return len(self._where)
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
-        directories, names, ends = self._directories, self._names, self._ends
-        numbers = self._numbers
-        start = 0
-        for index, where in enumerate(self._where):
-            end = ends[index]
+        directories, odd = self._directories, self._odd
+        for index, (where, name, number) in enumerate(
+            zip(self._where, self._names, self._numbers, strict=True)
+        ):
             if where == _ODD:
-                yield self._odd[index]
+                yield odd[index]
             else:
-                directory, name = directories[where], names[start:end].decode(_ENCODING, _ERRORS)
-                yield f"{directory}.{name}.{numbers[index]:08x}.tmp", directory + name
-            start = end
+                directory, text = directories[where], name.decode(_ENCODING, _ERRORS)
+                yield f"{directory}.{text}.{number:08x}.tmp", directory + text
 
     def temps(self) -> Iterator[str]:
         """Each pair's temp file."""

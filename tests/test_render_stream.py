@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import array
 import collections
 import csv
 import io
@@ -13,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cfgtool import reading, rendering
+from cfgtool.blocks import Numbers
 from cfgtool.errors import CfgError
 from cfgtool.rendering.inventory import InventoryStream, parse_inventory, stream_inventory
 from cfgtool.rendering.inventory_file import InventoryFile, text_lines
@@ -153,4 +153,4 @@ def test_row_problems_keep_every_field() -> None:
 @given(macs=st.lists(st.one_of(st.integers(0, 40), st.integers(0, 2**48 - 1)), max_size=300))
 def test_the_repeated_macs_are_those_a_counter_finds(macs: list[int]) -> None:
     counts = collections.Counter(macs)
-    assert _repeated(array.array("Q", macs)) == {mac for mac, n in counts.items() if n > 1}
+    assert _repeated(Numbers("Q", macs)) == {mac for mac, n in counts.items() if n > 1}

@@ -5,7 +5,7 @@ The rows are planned a chunk at a time (from an
 :class:`~cfgtool.rendering.inventory.InventoryStream`, read a chunk at a time),
 and each row is filled or rendered, checked, compared and staged in the process
 that runs it (:mod:`~cfgtool.rendering.workers`); what is kept per row is its
-:class:`~cfgtool.rendering.results.Phones` entry (24 bytes), its MAC for the
+:class:`~cfgtool.rendering.results.Phones` entry (27 bytes), its MAC for the
 duplicates and its problems. When every row passed (or
 ``keep_going``), this process commits all staged files at once, with the
 manifest, after one disk sync; otherwise it removes them, and the old tree
@@ -14,13 +14,13 @@ is exactly as it was.
 
 from __future__ import annotations
 
-import array
 import contextlib
 import gc
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from cfgtool.blocks import Numbers
 from cfgtool.dirlock import locked
 from cfgtool.fsutil import Staging, remove_stale_temps
 from cfgtool.nodes import Document
@@ -153,7 +153,7 @@ class _Batch:
             self.total = len(inventory.rows)
         self.done = 0
         self.phones = Phones()
-        self.rows = array.array("q")  # each phone's inventory row
+        self.rows = Numbers("q")  # each phone's inventory row
         self.problems: list[RowProblem] = []  # the rows refused when rendered
         self.warnings = RowProblems()  # most rows share each warning's text
         self._texts: dict[tuple[str, int], str] = {}  # see _row_problems

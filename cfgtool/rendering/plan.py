@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import array
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from cfgtool.blocks import Numbers
 from cfgtool.catalog import Model, find_model, load_models
 from cfgtool.catalog.models import pn_name
 from cfgtool.errors import CfgValueError
@@ -238,8 +238,8 @@ class Planner:
         self.problems: list[RowProblem] = []
         self.planned = 0
         # Each row's MAC (as a number) and row, for the duplicates: 16 bytes a row.
-        self._macs = array.array("Q")
-        self._mac_rows = array.array("q")
+        self._macs = Numbers("Q")
+        self._mac_rows = Numbers("q")
 
     def plan(self, rows: Iterable[InventoryRow]) -> list[Job]:
         """The jobs of ``rows`` (their indexes follow on from the jobs planned before)."""
@@ -309,11 +309,11 @@ class Planner:
                     f"duplicate MAC {mac}, also on row {others}; each phone needs exactly one row"
                 )
                 self.problems.append(checker.problem(number, checker.mac_index, message, mac))
-        self._macs, self._mac_rows = array.array("Q"), array.array("q")
+        self._macs, self._mac_rows = Numbers("Q"), Numbers("q")
         return self.problems
 
 
-def _repeated(macs: array.array[int]) -> set[int]:
+def _repeated(macs: Numbers) -> set[int]:
     """The MACs that occur more than once in ``macs``, without a set of every MAC (100,000
     of them would take 7 MB): a bitmap of their hashes, 16 bits a MAC, finds the few that
     may repeat, and those are counted."""

@@ -8,10 +8,10 @@ per problem, its row, its MAC and the index of its text: 20 bytes, not 200.
 
 from __future__ import annotations
 
-import array
 from collections.abc import Iterable, Iterator, Sequence
 from typing import overload
 
+from cfgtool.blocks import Numbers
 from cfgtool.rendering.template import RowProblem
 
 # What problems share: (path, column, column name, message, code).
@@ -27,9 +27,9 @@ class RowProblems(Sequence[RowProblem]):
     __slots__ = ("_macs", "_odd", "_rows", "_text_index", "_texts", "_which")
 
     def __init__(self, problems: Iterable[RowProblem] = ()) -> None:
-        self._rows = array.array("q")
-        self._macs = array.array("q")  # the MAC as a number, _NO_MAC, or _ODD_MAC (see _odd)
-        self._which = array.array("I")  # the index of its text in _texts
+        self._rows = Numbers("q")
+        self._macs = Numbers("q")  # the MAC as a number, _NO_MAC, or _ODD_MAC (see _odd)
+        self._which = Numbers("I")  # the index of its text in _texts
         self._texts: list[_Text] = []
         self._text_index: dict[_Text, int] = {}
         self._odd: dict[int, str] = {}  # problem number -> a MAC that is no 12 hex digits
