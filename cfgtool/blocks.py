@@ -1,9 +1,12 @@
-"""Per-row results of a long batch in fixed blocks: numbers, byte records, byte strings.
+"""Per-row results of a long batch in blocks of their own: numbers, byte records, strings.
 
-An ``array.array`` or ``bytearray`` that grows to megabytes is moved by ``realloc``
-again and again, and the C library keeps the holes it leaves (a 100,000-row render
-ended with 8 MB of them). These keep their items in blocks of :data:`BLOCK_BYTES`,
-each allocated once at its full size: a batch's memory is its items and a block.
+What a batch keeps per row lives through the batch while a great deal of short-lived
+memory comes and goes around it (rows, rendered files, messages to and from the
+workers). Kept in the C library's heap, among those, it pins the holes they leave (a
+100,000-row render held 8 MB of them); grown by ``realloc``, it leaves holes itself.
+These keep their items in blocks of :data:`BLOCK_BYTES`, each an anonymous memory map
+of its own, filled in place: no block is ever moved, a page counts only once written,
+and the heap holds none of it.
 """
 
 from __future__ import annotations
@@ -11,11 +14,17 @@ from __future__ import annotations
 import array
 import bisect
 import itertools
+import mmap
 from collections.abc import Iterable, Iterator
+from typing import Literal
 
-# Below the C library's threshold for a block of its own (128 KiB): blocks come from its
-# heap, all of one size, and none is ever moved.
-BLOCK_BYTES = 32 * 1024
+BLOCK_BYTES = 256 * 1024
+# The array typecodes a Numbers holds (those a memoryview casts to).
+Typecode = Literal["B", "H", "I", "Q", "q"]
+
+
+def _block(size: int) -> mmap.mmap:
+    return mmap.mmap(-1, size)
 
 
 class Numbers:
@@ -23,11 +32,11 @@ class Numbers:
 
     __slots__ = ("_blocks", "_length", "_per_block", "_size", "_typecode")
 
-    def __init__(self, typecode: str, values: Iterable[int] = ()) -> None:
+    def __init__(self, typecode: Typecode, values: Iterable[int] = ()) -> None:
         self._typecode = typecode
         self._size = array.array(typecode).itemsize
         self._per_block = max(1, BLOCK_BYTES // self._size)
-        self._blocks: list[array.array[int]] = []
+        self._blocks: list[memoryview] = []
         self._length = 0
         self.extend(values)
 
@@ -35,7 +44,8 @@ class Numbers:
         """Add ``value`` at the end."""
         offset = self._length % self._per_block
         if not offset:
-            self._blocks.append(array.array(self._typecode, bytes(self._per_block * self._size)))
+            block = _block(self._per_block * self._size)
+            self._blocks.append(memoryview(block).cast(self._typecode))
         self._blocks[-1][offset] = value
         self._length += 1
 
@@ -51,7 +61,8 @@ class Numbers:
         if not 0 <= index < self._length:
             raise IndexError("index out of range")
         block, offset = divmod(index, self._per_block)
-        return self._blocks[block][offset]
+        found: int = self._blocks[block][offset]
+        return found
 
     def __iter__(self) -> Iterator[int]:
         blocks, per_block = self._blocks, self._per_block
@@ -69,7 +80,7 @@ class Records:
     def __init__(self, width: int) -> None:
         self._width = width
         self._per_block = max(1, BLOCK_BYTES // width)
-        self._blocks: list[bytearray] = []
+        self._blocks: list[mmap.mmap] = []
         self._length = 0
 
     def append(self, record: bytes) -> None:
@@ -79,7 +90,7 @@ class Records:
             raise ValueError(f"a record has {width} bytes, not {len(record)}")
         offset = self._length % self._per_block * width
         if not offset:
-            self._blocks.append(bytearray(self._per_block * width))
+            self._blocks.append(_block(self._per_block * width))
         self._blocks[-1][offset : offset + width] = record
         self._length += 1
 
@@ -91,30 +102,33 @@ class Records:
             raise IndexError("index out of range")
         block, offset = divmod(index, self._per_block)
         offset *= self._width
-        return bytes(self._blocks[block][offset : offset + self._width])
+        return self._blocks[block][offset : offset + self._width]
 
 
 class Strings:
     """Byte strings of any length up to :data:`BLOCK_BYTES` (names), appended and read by
     position; none is split between blocks."""
 
-    __slots__ = ("_blocks", "_ends", "_firsts")
+    __slots__ = ("_blocks", "_ends", "_fill", "_firsts")
 
     def __init__(self) -> None:
-        self._blocks: list[bytearray] = []
+        self._blocks: list[mmap.mmap] = []
         self._firsts: list[int] = []  # per block: the position of its first string
-        self._ends = Numbers("H")  # per string: where it ends in its block (<= BLOCK_BYTES)
+        self._ends = Numbers("I")  # per string: where it ends in its block
+        self._fill = 0  # how much of the last block is used
 
     def append(self, data: bytes) -> None:
         """Add ``data`` at the end (at most :data:`BLOCK_BYTES` bytes)."""
         if len(data) > BLOCK_BYTES:
             raise ValueError(f"a string has at most {BLOCK_BYTES} bytes")
-        if not self._blocks or len(self._blocks[-1]) + len(data) > BLOCK_BYTES:
-            self._blocks.append(bytearray())
+        if not self._blocks or self._fill + len(data) > BLOCK_BYTES:
+            self._blocks.append(_block(BLOCK_BYTES))
             self._firsts.append(len(self._ends))
-        block = self._blocks[-1]
-        block += data
-        self._ends.append(len(block))
+            self._fill = 0
+        end = self._fill + len(data)
+        self._blocks[-1][self._fill : end] = data
+        self._ends.append(end)
+        self._fill = end
 
     def __len__(self) -> int:
         return len(self._ends)
@@ -124,7 +138,7 @@ class Strings:
         number = bisect.bisect_right(self._firsts, index) - 1
         block = self._blocks[number]
         start = 0 if index == self._firsts[number] else self._ends[index - 1]
-        return bytes(block[start:end])
+        return block[start:end]
 
     def __iter__(self) -> Iterator[bytes]:
         blocks, firsts = self._blocks, [*self._firsts[1:], len(self)]
@@ -132,5 +146,5 @@ class Strings:
         for index, end in enumerate(self._ends):
             while index == firsts[number]:
                 number, start = number + 1, 0
-            yield bytes(blocks[number][start:end])
+            yield blocks[number][start:end]
             start = end
