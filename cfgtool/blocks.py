@@ -30,46 +30,58 @@ def _block(size: int) -> mmap.mmap:
 class Numbers:
     """Numbers of one ``array`` typecode, appended and read by position."""
 
-    __slots__ = ("_blocks", "_length", "_per_block", "_size", "_typecode")
+    __slots__ = ("_blocks", "_fill", "_full", "_last", "_per_block", "_size", "_typecode")
 
     def __init__(self, typecode: Typecode, values: Iterable[int] = ()) -> None:
         self._typecode = typecode
         self._size = array.array(typecode).itemsize
         self._per_block = max(1, BLOCK_BYTES // self._size)
         self._blocks: list[memoryview] = []
-        self._length = 0
+        self._last = memoryview(b"").cast("B")  # the block being filled
+        self._fill = self._per_block  # how many numbers the last block holds
+        self._full = -self._per_block  # how many the blocks before it hold
         self.extend(values)
 
     def append(self, value: int) -> None:
         """Add ``value`` at the end."""
-        offset = self._length % self._per_block
-        if not offset:
-            block = _block(self._per_block * self._size)
-            self._blocks.append(memoryview(block).cast(self._typecode))
-        self._blocks[-1][offset] = value
-        self._length += 1
+        fill = self._fill
+        if fill == self._per_block:
+            self._last = memoryview(_block(self._per_block * self._size)).cast(self._typecode)
+            self._blocks.append(self._last)
+            self._full += fill
+            fill = 0
+        self._last[fill] = value
+        self._fill = fill + 1
 
     def extend(self, values: Iterable[int]) -> None:
         """Add every one of ``values`` at the end."""
-        for value in values:
-            self.append(value)
+        items = values if isinstance(values, array.array) else array.array(self._typecode, values)
+        start = 0
+        while start < len(items):
+            if self._fill == self._per_block:
+                self.append(items[start])
+                start += 1
+                continue
+            count = min(len(items) - start, self._per_block - self._fill)
+            self._last[self._fill : self._fill + count] = items[start : start + count]
+            self._fill += count
+            start += count
 
     def __len__(self) -> int:
-        return self._length
+        return max(0, self._full + self._fill)
 
     def __getitem__(self, index: int) -> int:
-        if not 0 <= index < self._length:
+        if not 0 <= index < len(self):
             raise IndexError("index out of range")
         block, offset = divmod(index, self._per_block)
         found: int = self._blocks[block][offset]
         return found
 
     def __iter__(self) -> Iterator[int]:
-        blocks, per_block = self._blocks, self._per_block
-        for block in blocks[:-1]:
-            yield from block
-        if blocks:
-            yield from itertools.islice(blocks[-1], self._length - per_block * (len(blocks) - 1))
+        blocks = self._blocks
+        if not blocks:
+            return iter(())
+        return itertools.chain(*blocks[:-1], itertools.islice(blocks[-1], self._fill))
 
 
 class Records:
@@ -129,6 +141,26 @@ class Strings:
         self._blocks[-1][self._fill : end] = data
         self._ends.append(end)
         self._fill = end
+
+    def extend(self, strings: list[bytes]) -> None:
+        """:meth:`append` each of ``strings``, in as few copies as fit each block."""
+        start = 0
+        while start < len(strings):
+            room = BLOCK_BYTES - self._fill
+            stop, size = start, 0
+            while self._blocks and stop < len(strings) and size + len(strings[stop]) <= room:
+                size += len(strings[stop])
+                stop += 1
+            if stop == start:  # a new block first
+                self.append(strings[start])
+                start += 1
+                continue
+            ends = itertools.accumulate(map(len, strings[start:stop]), initial=self._fill)
+            next(ends)
+            self._blocks[-1][self._fill : self._fill + size] = b"".join(strings[start:stop])
+            self._ends.extend(ends)
+            self._fill += size
+            start = stop
 
     def __len__(self) -> int:
         return len(self._ends)

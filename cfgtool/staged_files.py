@@ -8,6 +8,7 @@ two strings would take over 200; a batch of 100,000 files keeps 3 MB, not 20.
 
 from __future__ import annotations
 
+import array
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -18,6 +19,7 @@ from cfgtool.blocks import BLOCK_BYTES, Numbers, Strings
 TEMP_NAME = re.compile(r"\..+\.[0-9a-f]{8}\.tmp")
 _PARTS = re.compile(r"\.(.+)\.([0-9a-f]{8})\.tmp")
 _ODD = 0xFFFFFFFF  # the directory index of a pair kept as it is
+_PENDING = 4096  # pairs kept as they are before they are kept compactly
 # How os.fsencode turns a name into bytes, and back.
 _ENCODING, _ERRORS = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
 
@@ -26,7 +28,8 @@ class StagedFiles:
     """``(temp file, target)`` pairs in the order they were added (see the module docstring);
     a pair whose temp file is not its target's :data:`TEMP_NAME` is kept as it is."""
 
-    __slots__ = ("_directories", "_directory_index", "_names", "_numbers", "_odd", "_where")
+    __slots__ = ("_directories", "_directory_index", "_names", "_numbers", "_odd", "_pending",
+                 "_where")  # fmt: skip
 
     def __init__(self, pairs: Iterable[tuple[str, str]] = ()) -> None:
         self._directories: list[str] = []  # each with its "/" ("" for the current one)
@@ -35,37 +38,61 @@ class StagedFiles:
         self._names = Strings()  # per pair: its target's name (b"" for an odd one)
         self._numbers = Numbers("I")  # per pair: the temp file's eight hex digits
         self._odd: dict[int, tuple[str, str]] = {}
+        # The latest pairs as they are, kept compactly a few thousand at a time (a worker's
+        # chunk of files never is: it is handed over as it is).
+        self._pending: list[tuple[str, str]] = []
         self.extend(pairs)
 
     def append(self, temp: str, target: str) -> None:
         """Add the pair ``(temp, target)`` at the end."""
-        folder, slash, base = temp.rpartition("/")
-        parts = _PARTS.fullmatch(base)
-        directory = folder + slash
-        name = parts[1].encode(_ENCODING, _ERRORS) if parts is not None else b""
-        if parts is None or target != directory + parts[1] or len(name) > BLOCK_BYTES:
-            self._odd[len(self._where)] = (temp, target)
-            self._where.append(_ODD)
-            self._names.append(b"")
-            self._numbers.append(0)
-            return
-        index = self._directory_index.get(directory)
-        if index is None:
-            index = self._directory_index[directory] = len(self._directories)
-            self._directories.append(directory)
-        self._where.append(index)
-        self._names.append(name)
-        self._numbers.append(int(parts[2], 16))
+        self._pending.append((temp, target))
+        if len(self._pending) >= _PENDING:
+            self._compact()
 
     def extend(self, pairs: Iterable[tuple[str, str]]) -> None:
         """Add every pair of ``pairs`` at the end."""
-        for temp, target in pairs:
-            self.append(temp, target)
+        for pair in pairs:
+            self._pending.append(pair)
+            if len(self._pending) >= _PENDING:
+                self._compact()
+
+    def _compact(self) -> None:
+        pending, self._pending = self._pending, []
+        directory_index, directories, odd = self._directory_index, self._directories, self._odd
+        where, numbers, names = array.array("I"), array.array("I"), []
+        position = len(self._where)
+        fullmatch = _PARTS.fullmatch
+        for temp, target in pending:
+            folder, slash, base = temp.rpartition("/")
+            parts = fullmatch(base)
+            directory = folder + slash
+            name = parts[1].encode(_ENCODING, _ERRORS) if parts is not None else b""
+            if parts is None or target != directory + parts[1] or len(name) > BLOCK_BYTES:
+                odd[position + len(where)] = (temp, target)
+                where.append(_ODD)
+                names.append(b"")
+                numbers.append(0)
+                continue
+            index = directory_index.get(directory)
+            if index is None:
+                index = directory_index[directory] = len(directories)
+                directories.append(directory)
+            where.append(index)
+            names.append(name)
+            numbers.append(int(parts[2], 16))
+        self._where.extend(where)
+        self._names.extend(names)
+        self._numbers.extend(numbers)
 
     def __len__(self) -> int:
-        return len(self._where)
+        return len(self._where) + len(self._pending)
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
+        if not len(self._where):
+            return iter(self._pending)
+        return self._every()
+
+    def _every(self) -> Iterator[tuple[str, str]]:
         directories, odd = self._directories, self._odd
         for index, (where, name, number) in enumerate(
             zip(self._where, self._names, self._numbers, strict=True)
@@ -75,6 +102,7 @@ class StagedFiles:
             else:
                 directory, text = directories[where], name.decode(_ENCODING, _ERRORS)
                 yield f"{directory}.{text}.{number:08x}.tmp", directory + text
+        yield from self._pending
 
     def temps(self) -> Iterator[str]:
         """Each pair's temp file."""

@@ -14,7 +14,10 @@ from cfgtool.blocks import Numbers, Records, Strings
 def test_numbers(values: list[int]) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(blocks, "BLOCK_BYTES", 16)  # a few items a block
-        numbers = Numbers("Q", values)
+        numbers = Numbers("Q", values[:3])
+        numbers.extend(values[3:7])
+        for value in values[7:]:
+            numbers.append(value)
     assert list(numbers) == values and len(numbers) == len(values)
     assert [numbers[i] for i in range(len(values))] == values
     with pytest.raises(IndexError):
@@ -38,8 +41,10 @@ def test_strings(values: list[bytes]) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(blocks, "BLOCK_BYTES", 16)
         strings = Strings()
-        for value in values:
+        strings.extend(values[:5])
+        for value in values[5:10]:
             strings.append(value)
+        strings.extend(values[10:])
         with pytest.raises(ValueError, match="at most 16 bytes"):
             strings.append(bytes(17))
     assert list(strings) == values and len(strings) == len(values)

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cfgtool import blocks, staged_files
 from cfgtool.errors import CfgIOError
 from cfgtool.fsutil import TEMP_NAME, Staging, atomic_write_bytes, atomic_write_many
 from cfgtool.staged_files import StagedFiles
@@ -105,7 +106,13 @@ _OTHER_PAIR = st.tuples(st.sampled_from(["x", ".a.cfg.0000000A.tmp", "d/.a.1.tmp
 def test_staged_files_give_back_every_pair_in_order(
     pairs: list[tuple[str, str]], data: st.DataObject
 ) -> None:
-    staged = StagedFiles(pairs)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(staged_files, "_PENDING", 3)  # most pairs kept compactly
+        patch.setattr(blocks, "BLOCK_BYTES", 16)
+        staged = StagedFiles(pairs[:2])
+        staged.extend(pairs[2:5])
+        for pair in pairs[5:]:
+            staged.append(*pair)
     assert list(staged) == pairs and len(staged) == len(pairs)
     assert list(staged.temps()) == [temp for temp, _ in pairs]
     gone = data.draw(st.sets(st.integers(0, max(0, len(pairs) - 1))))

@@ -76,8 +76,8 @@ class MacListing:
             return False
         folder, _, name = relative.rpartition("/")
         found = self._folders.get(folder)
-        if found is None:
-            return False
+        if found is None or not found[1]:
+            return False  # nothing was there
         if not MAC_FILE.fullmatch(name):
             return True
         return _position(found, int(name[:12], 16)) is not None
