@@ -2,8 +2,9 @@
 
 A temp file is named :data:`TEMP_NAME` beside its target: ``dir/.name.XXXXXXXX.tmp``
 for ``dir/name``. :class:`StagedFiles` keeps such a pair as its directory (shared by
-the pairs of that directory), its name and its eight hex digits: about 30 bytes, where
-two strings would take over 200; a batch of 100,000 files keeps 3 MB, not 20.
+the pairs of that directory), its name and its eight hex digits: 16 bytes for a
+per-phone file (a name of 12 hex digits and ``.cfg``, kept as a number), where two
+strings would take over 200; a batch of 100,000 files keeps 1.6 MB, not 20.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from cfgtool.blocks import BLOCK_BYTES, Numbers, Strings
 TEMP_NAME = re.compile(r"\..+\.[0-9a-f]{8}\.tmp")
 _PARTS = re.compile(r"\.(.+)\.([0-9a-f]{8})\.tmp")
 _ODD = 0xFFFFFFFF  # the directory index of a pair kept as it is
+_MAC_NAME = re.compile(r"[0-9a-f]{12}\.cfg")
+_OTHER = 1 << 63  # a name that is no _MAC_NAME: this bit and its index in _others
 _PENDING = 4096  # pairs kept as they are before they are kept compactly
 # How os.fsencode turns a name into bytes, and back.
 _ENCODING, _ERRORS = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
@@ -28,14 +31,15 @@ class StagedFiles:
     """``(temp file, target)`` pairs in the order they were added (see the module docstring);
     a pair whose temp file is not its target's :data:`TEMP_NAME` is kept as it is."""
 
-    __slots__ = ("_directories", "_directory_index", "_names", "_numbers", "_odd", "_pending",
-                 "_where")  # fmt: skip
+    __slots__ = ("_directories", "_directory_index", "_names", "_numbers", "_odd", "_others",
+                 "_pending", "_where")  # fmt: skip
 
     def __init__(self, pairs: Iterable[tuple[str, str]] = ()) -> None:
         self._directories: list[str] = []  # each with its "/" ("" for the current one)
         self._directory_index: dict[str, int] = {}
         self._where = Numbers("I")  # per pair: its directory's index, or _ODD
-        self._names = Strings()  # per pair: its target's name (b"" for an odd one)
+        self._names = Numbers("Q")  # per pair: its target's name (see _OTHER; 0 for an odd one)
+        self._others = Strings()  # the names that are no _MAC_NAME
         self._numbers = Numbers("I")  # per pair: the temp file's eight hex digits
         self._odd: dict[int, tuple[str, str]] = {}
         # The latest pairs as they are, kept compactly a few thousand at a time (a worker's
@@ -59,29 +63,38 @@ class StagedFiles:
     def _compact(self) -> None:
         pending, self._pending = self._pending, []
         directory_index, directories, odd = self._directory_index, self._directories, self._odd
-        where, numbers, names = array.array("I"), array.array("I"), []
-        position = len(self._where)
-        fullmatch = _PARTS.fullmatch
+        where, numbers, names = array.array("I"), array.array("I"), array.array("Q")
+        others: list[bytes] = []
+        position, other = len(self._where), _OTHER + len(self._others)
+        fullmatch, mac_name = _PARTS.fullmatch, _MAC_NAME.fullmatch
         for temp, target in pending:
             folder, slash, base = temp.rpartition("/")
             parts = fullmatch(base)
             directory = folder + slash
-            name = parts[1].encode(_ENCODING, _ERRORS) if parts is not None else b""
-            if parts is None or target != directory + parts[1] or len(name) > BLOCK_BYTES:
+            kept: int | None = None  # the name as _names keeps it
+            if parts is not None and target == directory + parts[1]:
+                name = parts[1]
+                if mac_name(name):
+                    kept = int(name[:12], 16)
+                elif len(encoded := name.encode(_ENCODING, _ERRORS)) <= BLOCK_BYTES:
+                    kept = other + len(others)
+                    others.append(encoded)
+            if kept is None or parts is None:
                 odd[position + len(where)] = (temp, target)
                 where.append(_ODD)
-                names.append(b"")
+                names.append(0)
                 numbers.append(0)
                 continue
+            names.append(kept)
             index = directory_index.get(directory)
             if index is None:
                 index = directory_index[directory] = len(directories)
                 directories.append(directory)
             where.append(index)
-            names.append(name)
             numbers.append(int(parts[2], 16))
         self._where.extend(where)
         self._names.extend(names)
+        self._others.extend(others)
         self._numbers.extend(numbers)
 
     def __len__(self) -> int:
@@ -93,15 +106,19 @@ class StagedFiles:
         return self._every()
 
     def _every(self) -> Iterator[tuple[str, str]]:
-        directories, odd = self._directories, self._odd
+        directories, odd, others = self._directories, self._odd, self._others
         for index, (where, name, number) in enumerate(
             zip(self._where, self._names, self._numbers, strict=True)
         ):
             if where == _ODD:
                 yield odd[index]
+                continue
+            if name & _OTHER:
+                text = others[name ^ _OTHER].decode(_ENCODING, _ERRORS)
             else:
-                directory, text = directories[where], name.decode(_ENCODING, _ERRORS)
-                yield f"{directory}.{text}.{number:08x}.tmp", directory + text
+                text = f"{name:012x}.cfg"
+            directory = directories[where]
+            yield f"{directory}.{text}.{number:08x}.tmp", directory + text
         yield from self._pending
 
     def temps(self) -> Iterator[str]:
