@@ -245,7 +245,7 @@ class Staging:
     def commit(self) -> None:
         """Make every staged file durable, then rename each into place."""
         if self._staged and not self._fsync_each:
-            sync_filesystems(os.path.dirname(target) for _, target in self._staged)
+            sync_filesystems(self._staged.directories())
         for index, (temp, target) in enumerate(self._staged):
             try:
                 os.replace(temp, target)

@@ -10,6 +10,7 @@ strings would take over 200; a batch of 100,000 files keeps 1.6 MB, not 20.
 from __future__ import annotations
 
 import array
+import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
@@ -18,7 +19,7 @@ from cfgtool.blocks import BLOCK_BYTES, Numbers, Strings
 
 # The name of every temp file cfgtool writes: ".<target name>.<8 hex digits>.tmp".
 TEMP_NAME = re.compile(r"\..+\.[0-9a-f]{8}\.tmp")
-_PARTS = re.compile(r"\.(.+)\.([0-9a-f]{8})\.tmp")
+_HEX8 = re.compile(r"[0-9a-f]{8}")
 _ODD = 0xFFFFFFFF  # the directory index of a pair kept as it is
 _MAC_NAME = re.compile(r"[0-9a-f]{12}\.cfg")
 _OTHER = 1 << 63  # a name that is no _MAC_NAME: this bit and its index in _others
@@ -66,20 +67,28 @@ class StagedFiles:
         where, numbers, names = array.array("I"), array.array("I"), array.array("Q")
         others: list[bytes] = []
         position, other = len(self._where), _OTHER + len(self._others)
-        fullmatch, mac_name = _PARTS.fullmatch, _MAC_NAME.fullmatch
+        hex8, mac_name = _HEX8.fullmatch, _MAC_NAME.fullmatch
         for temp, target in pending:
-            folder, slash, base = temp.rpartition("/")
-            parts = fullmatch(base)
+            folder, slash, name = target.rpartition("/")
             directory = folder + slash
+            digits = temp[-12:-4]
             kept: int | None = None  # the name as _names keeps it
-            if parts is not None and target == directory + parts[1]:
-                name = parts[1]
+            # temp == f"{directory}.{name}.{digits}.tmp", in a few comparisons
+            if (
+                len(temp) == len(target) + 14
+                and temp.endswith(".tmp")
+                and temp.startswith(name, len(directory) + 1)
+                and temp.startswith(directory)
+                and temp[len(directory)] == "."
+                and temp[-13] == "."
+                and hex8(digits)
+            ):
                 if mac_name(name):
                     kept = int(name[:12], 16)
                 elif len(encoded := name.encode(_ENCODING, _ERRORS)) <= BLOCK_BYTES:
                     kept = other + len(others)
                     others.append(encoded)
-            if kept is None or parts is None:
+            if kept is None:
                 odd[position + len(where)] = (temp, target)
                 where.append(_ODD)
                 names.append(0)
@@ -91,7 +100,7 @@ class StagedFiles:
                 index = directory_index[directory] = len(directories)
                 directories.append(directory)
             where.append(index)
-            numbers.append(int(parts[2], 16))
+            numbers.append(int(digits, 16))
         self._where.extend(where)
         self._names.extend(names)
         self._others.extend(others)
@@ -120,6 +129,13 @@ class StagedFiles:
             directory = directories[where]
             yield f"{directory}.{text}.{number:08x}.tmp", directory + text
         yield from self._pending
+
+    def directories(self) -> set[str]:
+        """The directories of the targets (as ``os.path.dirname`` gives them)."""
+        found = {os.path.dirname(directory + "x") for directory in self._directories}
+        found.update(os.path.dirname(target) for _, target in self._odd.values())
+        found.update(os.path.dirname(target) for _, target in self._pending)
+        return found
 
     def temps(self) -> Iterator[str]:
         """Each pair's temp file."""

@@ -115,6 +115,7 @@ def test_staged_files_give_back_every_pair_in_order(
             staged.append(*pair)
     assert list(staged) == pairs and len(staged) == len(pairs)
     assert list(staged.temps()) == [temp for temp, _ in pairs]
+    assert staged.directories() == {os.path.dirname(target) for _, target in pairs}
     gone = data.draw(st.sets(st.integers(0, max(0, len(pairs) - 1))))
     assert list(staged.without(gone)) == [p for i, p in enumerate(pairs) if i not in gone]
 
