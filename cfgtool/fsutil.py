@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import re
 import stat
 import sys
 import time
@@ -19,6 +18,8 @@ from cfgtool.errors import CfgIOError
 
 # Reading is cfgtool.reading's (regular files only, size cap); the 0.1 name stays here.
 from cfgtool.reading import read_bytes as read_bytes
+from cfgtool.staged_files import TEMP_NAME as TEMP_NAME
+from cfgtool.staged_files import StagedFiles
 
 
 def atomic_write_bytes(
@@ -51,30 +52,8 @@ def atomic_write_many(files: Iterable[tuple[str | os.PathLike[str], bytes]]) -> 
         staging.commit()
 
 
-# The name of every temp file cfgtool writes: ".<target name>.<8 hex digits>.tmp".
-TEMP_NAME = re.compile(r"\..+\.[0-9a-f]{8}\.tmp")
 # Tests slow each staged file down by this many seconds, to interrupt a batch mid-write.
 SLOW_WRITES_ENV = "CFGTOOL_TEST_SLOW_WRITES"
-
-
-# A staged file: the name of its temp file alone when the target is the name that temp
-# file was made from (``dir/.name.XXXXXXXX.tmp`` -> ``dir/name``), else (temp file,
-# target): a batch of 100,000 files keeps 100,000 names rather than pairs.
-_Entry = str | tuple[str, str]
-
-
-def _target_of(temp: str) -> str:
-    """The target a :data:`TEMP_NAME` temp file stands for (its folder, its name)."""
-    folder, slash, base = temp.rpartition("/")
-    return folder + slash + base[1:-13]
-
-
-def _entry(temp: str, target: str) -> _Entry:
-    return temp if _target_of(temp) == target else (temp, target)
-
-
-def _pair(entry: _Entry) -> tuple[str, str]:
-    return (entry, _target_of(entry)) if isinstance(entry, str) else entry
 
 
 class Staging:
@@ -95,7 +74,7 @@ class Staging:
 
     def __init__(self, *, sync: bool = False) -> None:
         self._fsync_each = sync
-        self._staged: list[_Entry] = []  # each temp file (and its target, see _Entry)
+        self._staged = StagedFiles()  # each temp file and its target
         self._delay = float(os.environ.get(SLOW_WRITES_ENV) or 0)
         self.committed = False
         self._deferring = False
@@ -127,29 +106,36 @@ class Staging:
     def release(self) -> list[tuple[str, str]]:
         """Hand over every ``(temp file, target)`` to another :class:`Staging` (a worker's
         files to the batch's): this one forgets them and will not remove them."""
-        staged, self._staged = self._staged, []
+        staged, self._staged = self._staged, StagedFiles()
         self.committed = True
-        return [_pair(entry) for entry in staged]
+        return list(staged)
 
     def adopt(self, staged: Iterable[tuple[str, str]]) -> None:
-        """Take over ``(temp file, target)`` pairs another process staged."""
-        self._staged.extend(_entry(temp, target) for temp, target in staged)
+        """Take over ``(temp file, target)`` pairs another process staged (they follow on
+        from the :func:`len` of this one, in order: see :meth:`drop_at`)."""
+        self._staged.extend(staged)
 
     def drop(self, staged: Iterable[tuple[str, str]]) -> None:
         """Remove these staged files (their targets will not change)."""
         unwanted = set(staged)
-        if not unwanted:
-            return
-        for temp, _ in unwanted:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-        self._staged = [entry for entry in self._staged if _pair(entry) not in unwanted]
-
-    def drop_temps(self, temps: Iterable[str]) -> None:
-        """:meth:`drop` the staged files of these temp file names."""
-        unwanted = set(temps)
         if unwanted:
-            self.drop([pair for pair in map(_pair, self._staged) if pair[0] in unwanted])
+            self._drop([index for index, pair in enumerate(self._staged) if pair in unwanted])
+
+    def drop_at(self, positions: Iterable[int]) -> None:
+        """:meth:`drop` the staged files at these positions (0-based, in the order staged)."""
+        self._drop(sorted(set(positions)))
+
+    def _drop(self, positions: list[int]) -> None:
+        if not positions:
+            return
+        wanted = iter(positions)
+        position = next(wanted)
+        for index, (temp, _) in enumerate(self._staged):
+            if index == position:
+                with contextlib.suppress(OSError):
+                    os.unlink(temp)
+                position = next(wanted, -1)
+        self._staged = self._staged.without(positions)
 
     def stage(
         self,
@@ -181,7 +167,7 @@ class Staging:
         deferred = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         try:
             fd, temp = _open_temp(target)
-            self._staged.append(_entry(temp, target))
+            self._staged.append(temp, target)
         except OSError as exc:
             raise CfgIOError(f"cannot write {target}: {exc.strerror or exc}") from None
         finally:
@@ -252,30 +238,29 @@ class Staging:
             break
         else:
             raise CfgIOError(f"cannot write {target}: no free temporary file name")
-        self._staged.append(_entry(temp, target))
+        self._staged.append(temp, target)
         self._fill(fd, target, data, None if exact else (lambda: os.fchmod(fd, mode)))
         return temp
 
     def commit(self) -> None:
         """Make every staged file durable, then rename each into place."""
         if self._staged and not self._fsync_each:
-            sync_filesystems(os.path.dirname(_pair(entry)[1]) for entry in self._staged)
-        for index, entry in enumerate(self._staged):
-            temp, target = _pair(entry)
+            sync_filesystems(self._staged.directories())
+        for index, (temp, target) in enumerate(self._staged):
             try:
                 os.replace(temp, target)
             except OSError as exc:
-                del self._staged[:index]
+                self._staged = self._staged.without(range(index))
                 raise CfgIOError(f"cannot write {target}: {exc.strerror or exc}") from None
-        self._staged.clear()
+        self._staged = StagedFiles()
         self.committed = True
 
     def discard(self) -> None:
         """Remove every staged temp file; no target changes."""
-        for entry in self._staged:
+        for temp in self._staged.temps():
             with contextlib.suppress(OSError):
-                os.unlink(entry if isinstance(entry, str) else entry[0])
-        self._staged.clear()
+                os.unlink(temp)
+        self._staged = StagedFiles()
 
 
 def sync_filesystems(directories: Iterable[str]) -> None:

@@ -190,7 +190,12 @@ def _raise(error: OSError) -> None:
 
 def inventory_delimiter(header_line: str) -> str:
     """The CSV delimiter of an inventory: ``;`` or ``,``, whichever its header uses more."""
-    return ";" if header_line.count(";") > header_line.count(",") else ","
+    return delimiter_of_counts(header_line.count(";"), header_line.count(","))
+
+
+def delimiter_of_counts(semicolons: int, commas: int) -> str:
+    """:func:`inventory_delimiter` of a header line with these many ``;`` and ``,``."""
+    return ";" if semicolons > commas else ","
 
 
 def read_inventory_columns(path: str) -> frozenset[str]:

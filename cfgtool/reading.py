@@ -22,6 +22,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Iterator
 from typing import BinaryIO
 
 from cfgtool.errors import CfgIOError
@@ -35,6 +36,7 @@ __all__ = [
     "non_regular_kind",
     "parse_size",
     "read_bytes",
+    "read_chunks",
     "read_head",
     "read_stream",
     "set_max_file_size",
@@ -178,6 +180,44 @@ def read_bytes(path: str | os.PathLike[str], *, limit: int | None = None) -> byt
     """
     name = os.fspath(path)
     cap = max_file_size() if limit is None else limit
+    fd, size = _open_regular(name, cap)
+    try:
+        return _read_fd(fd, name, cap, size)
+    except OSError as exc:
+        raise CfgIOError(describe_error(name, exc)) from None
+    finally:
+        os.close(fd)
+
+
+def read_chunks(
+    path: str | os.PathLike[str], *, limit: int | None = None, size: int = 0
+) -> Iterator[bytes]:
+    """Regular file ``path`` a piece at a time (up to ``size`` bytes each, at most and by
+    default 1 MiB), never held whole: what :func:`read_bytes` gives, joined, and the same
+    errors, raised by the first piece asked for (or, past the cap, by the piece that
+    crosses it). The file is closed when the pieces run out or the iterator is dropped."""
+    name = os.fspath(path)
+    cap = max_file_size() if limit is None else limit
+    piece = min(size, _CHUNK) if size > 0 else _CHUNK
+    fd, _ = _open_regular(name, cap)
+    total = 0
+    try:
+        while True:
+            chunk = os.read(fd, min(piece, cap + 1 - total))
+            if not chunk:
+                return
+            total += len(chunk)
+            if total > cap:
+                raise _too_large(name, cap)
+            yield chunk
+    except OSError as exc:
+        raise CfgIOError(describe_error(name, exc)) from None
+    finally:
+        os.close(fd)
+
+
+def _open_regular(name: str, cap: int) -> tuple[int, int]:
+    """Regular file ``name`` opened for reading, and its size (refused over ``cap``)."""
     try:
         fd = os.open(name, _OPEN_FLAGS)
     except OSError as exc:
@@ -193,11 +233,13 @@ def read_bytes(path: str | os.PathLike[str], *, limit: int | None = None) -> byt
             )
         if info.st_size > cap:
             raise _too_large(name, cap)
-        return _read_fd(fd, name, cap, info.st_size)
     except OSError as exc:
-        raise CfgIOError(describe_error(name, exc)) from None
-    finally:
         os.close(fd)
+        raise CfgIOError(describe_error(name, exc)) from None
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, info.st_size
 
 
 def read_head(path: str | os.PathLike[str], size: int) -> bytes | None:

@@ -6,9 +6,13 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from cfgtool import blocks, staged_files
 from cfgtool.errors import CfgIOError
 from cfgtool.fsutil import TEMP_NAME, Staging, atomic_write_bytes, atomic_write_many
+from cfgtool.staged_files import StagedFiles
 
 
 def test_atomic_write_sets_mode_and_leaves_no_temp(tmp_path: Path) -> None:
@@ -86,3 +90,41 @@ def test_staging_keeps_each_pair_it_takes_over(tmp_path: Path) -> None:
     staging = Staging()
     staging.adopt(pairs)
     assert len(staging) == 4 and staging.release() == pairs
+
+
+_NAME = st.text(alphabet="ab.é\udcff", min_size=1, max_size=6)
+_TEMP_PAIR = st.builds(
+    lambda folder, name, number: (f"{folder}.{name}.{number:08x}.tmp", folder + name),
+    st.sampled_from(["", "/", "out/", "/srv/tftp/T46G/"]),
+    _NAME,
+    st.integers(0, 0xFFFFFFFF),
+)
+_OTHER_PAIR = st.tuples(st.sampled_from(["x", ".a.cfg.0000000A.tmp", "d/.a.1.tmp"]), _NAME)
+
+
+@given(pairs=st.lists(st.one_of(_TEMP_PAIR, _OTHER_PAIR), max_size=8), data=st.data())
+def test_staged_files_give_back_every_pair_in_order(
+    pairs: list[tuple[str, str]], data: st.DataObject
+) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(staged_files, "_PENDING", 3)  # most pairs kept compactly
+        patch.setattr(blocks, "BLOCK_BYTES", 16)
+        staged = StagedFiles(pairs[:2])
+        staged.extend(pairs[2:5])
+        for pair in pairs[5:]:
+            staged.append(*pair)
+    assert list(staged) == pairs and len(staged) == len(pairs)
+    assert list(staged.temps()) == [temp for temp, _ in pairs]
+    assert staged.directories() == {os.path.dirname(target) for _, target in pairs}
+    gone = data.draw(st.sets(st.integers(0, max(0, len(pairs) - 1))))
+    assert list(staged.without(gone)) == [p for i, p in enumerate(pairs) if i not in gone]
+
+
+def test_staged_files_are_dropped_by_position(tmp_path: Path) -> None:
+    with Staging() as staging, staging.deferring_signals():
+        temps = [staging.stage_new(str(tmp_path / f"{name}.cfg"), b"x") for name in "abcd"]
+        staging.drop_at([2, 0, 2])
+        assert sorted(os.listdir(tmp_path)) == sorted(os.path.basename(t) for t in temps[1::2])
+        staging.drop([(temps[3], str(tmp_path / "d.cfg"))])
+        staging.commit()
+    assert os.listdir(tmp_path) == ["b.cfg"]

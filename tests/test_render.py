@@ -522,6 +522,19 @@ def test_duplicate_macs_after_normalisation_reject_every_copy(tmp_path: Path) ->
     assert [p.mac for p in result.phones] == [MAC2]
 
 
+def test_refused_rows_staged_files_are_dropped_and_the_others_committed(tmp_path: Path) -> None:
+    render_batch(template(), inventory(f"{MAC2},T46G,b,2,,"), tmp_path)
+    inv = inventory(
+        f"{MAC2},T46G,b,2,,",  # unchanged: nothing staged
+        "00:15:65:11:30:01,T46G,a,1,,",
+        f"{MAC3},T46G,c,3,,",
+        "0015.6511.3001,T46G,d,4,,",
+    )
+    result = render_batch(template(), inv, tmp_path, keep_going=True)
+    assert [(p.mac, p.status) for p in result.phones] == [(MAC2, "unchanged"), (MAC3, "written")]
+    assert sorted(os.listdir(tmp_path)) == sorted([f"{MAC2}.cfg", f"{MAC3}.cfg"])
+
+
 def test_every_problem_of_a_row_is_reported(tmp_path: Path) -> None:
     inv = inventory(f'{MAC1},T46G,"a\nb",1\x00,,', f"{MAC1},T46G,ok,2,,")
     result = render_batch(template(), inv, tmp_path)

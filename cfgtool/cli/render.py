@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 
 import click
 
@@ -120,16 +121,23 @@ def _print_text(result: BatchResult, quiet: bool) -> None:
     click.echo(line)
 
 
-def _print_grouped(found: list[RowProblem], what: str, prefix: str) -> None:
-    # The same problem on many rows (a template line every phone fails) prints once.
-    groups: dict[tuple[object, ...], list[RowProblem]] = {}
+def _print_grouped(found: Sequence[RowProblem], what: str, prefix: str) -> None:
+    # The same problem on many rows (a template line every phone fails) prints once, with
+    # the number of the others and the first few of their rows.
+    groups: dict[tuple[object, ...], tuple[RowProblem, list[int], list[int]]] = {}
     for problem in found:
         key = (problem.code, problem.column, problem.column_name, problem.message)
-        groups.setdefault(key, []).append(problem)
-    for problems in list(groups.values())[:SHOWN_PROBLEMS]:
-        more = len(problems) - 1
-        rows = ", ".join(str(p.row) for p in problems[1:6]) + (", ..." if more > 5 else "")
-        line = prefix + str(problems[0]) + (f" [and {more} more rows: {rows}]" if more else "")
+        group = groups.get(key)
+        if group is None:
+            groups[key] = (problem, [0], [])
+            continue
+        _, others, rows = group
+        others[0] += 1
+        if len(rows) < 5:
+            rows.append(problem.row)
+    for first, (more,), rows in list(groups.values())[:SHOWN_PROBLEMS]:
+        listed = ", ".join(str(row) for row in rows) + (", ..." if more > 5 else "")
+        line = prefix + str(first) + (f" [and {more} more rows: {listed}]" if more else "")
         click.echo(line)
     hidden = len(groups) - SHOWN_PROBLEMS
     if hidden > 0:

@@ -5,7 +5,7 @@ The rows are planned a chunk at a time (from an
 :class:`~cfgtool.rendering.inventory.InventoryStream`, read a chunk at a time),
 and each row is filled or rendered, checked, compared and staged in the process
 that runs it (:mod:`~cfgtool.rendering.workers`); what is kept per row is its
-:class:`~cfgtool.rendering.results.Phones` entry (24 bytes), its MAC for the
+:class:`~cfgtool.rendering.results.Phones` entry (27 bytes), its MAC for the
 duplicates and its problems. When every row passed (or
 ``keep_going``), this process commits all staged files at once, with the
 manifest, after one disk sync; otherwise it removes them, and the old tree
@@ -14,30 +14,32 @@ is exactly as it was.
 
 from __future__ import annotations
 
-import array
 import contextlib
 import gc
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from cfgtool.blocks import Numbers
 from cfgtool.dirlock import locked
 from cfgtool.fsutil import Staging, remove_stale_temps
 from cfgtool.nodes import Document
 from cfgtool.parallel import default_jobs
 from cfgtool.rendering.inventory import Inventory, InventoryRow, InventoryStream
 from cfgtool.rendering.output import (
+    MacListing,
     check_manifest_target,
     compare,
     existing_folders,
-    existing_mac_files,
-    listed_names,
+    list_mac_files,
+    mac_files,
     make_directories,
     manifest_bytes,
     remove_directories,
 )
 from cfgtool.rendering.plan import Job, Planner
 from cfgtool.rendering.results import BatchResult, Phones
+from cfgtool.rendering.row_problems import RowProblems
 from cfgtool.rendering.template import (
     Layout,
     ProgressCallback,
@@ -151,10 +153,9 @@ class _Batch:
             self.total = len(inventory.rows)
         self.done = 0
         self.phones = Phones()
-        self.rows = array.array("q")  # each phone's inventory row
-        self.staged: list[str | None] = []  # each phone's temp file, if staged
+        self.rows = Numbers("q")  # each phone's inventory row
         self.problems: list[RowProblem] = []  # the rows refused when rendered
-        self.warnings: list[RowProblem] = []
+        self.warnings = RowProblems()  # most rows share each warning's text
         self._texts: dict[tuple[str, int], str] = {}  # see _row_problems
         self.directories: list[str] = []
         self.made: list[Path] = []
@@ -195,20 +196,20 @@ class _Batch:
     def collect(self, jobs: Sequence[Job], outcomes: list[Outcome]) -> None:
         """Keep what a chunk's rows gave: each rendered row's :class:`Phone`, the problems."""
         assert self.staging is not None
+        # In phone order: the n-th "written" phone's file is the n-th staged (see _staged_places).
         self.staging.adopt(outcome.staged for outcome in outcomes if outcome.staged is not None)
         inventory, texts = self.inventory, self._texts
-        add, add_row, add_staged = self.phones.add, self.rows.append, self.staged.append
+        add, add_row = self.phones.add, self.rows.append
         for job, outcome in zip(jobs, outcomes, strict=True):
             if outcome.warnings:
-                found = [(job, item) for item in outcome.warnings]
-                self.warnings += _row_problems(found, inventory, texts)
+                for item in outcome.warnings:
+                    self.warnings.add(*_row_problem(job, item, inventory, texts))
             if outcome.problems:
-                found = [(job, item) for item in outcome.problems]
-                self.problems += _row_problems(found, inventory, texts)
+                for item in outcome.problems:
+                    self.problems.append(RowProblem(*_row_problem(job, item, inventory, texts)))
                 continue
             add(job.mac, job.model, job.relative_path, outcome.md5, outcome.status)
             add_row(job.row)
-            add_staged(outcome.staged[0] if outcome.staged is not None else None)
         self.done += len(jobs)
         if self.progress:
             self.progress("render", self.done, max(self.total, self.done))
@@ -242,7 +243,7 @@ class _Batch:
                 remove_stale_temps(self.directories[0])
             self.staging = staging = stack.enter_context(Staging())
             try:
-                listed = listed_names(os.fspath(root), existing_folders(root, self.layout))
+                listed = list_mac_files(os.fspath(root), existing_folders(root, self.layout))
                 chunks = self.job_chunks(write)
                 with worker_pool(
                     self.compiled,
@@ -268,15 +269,14 @@ class _Batch:
                     key=lambda p: (p.row, p.column or 0),
                 )
                 failed = {problem.row for problem in result.problems}
-                kept = [row not in failed for row in self.rows]
-                staging.drop_temps(
-                    temp
-                    for temp, keep in zip(self.staged, kept, strict=True)
-                    if temp is not None and not keep
-                )
-                phones = self.phones.select(kept)
-                del self.phones, self.rows, self.staged, kept
-                result.stale = _stale_files(root, self.layout, phones, result.problems)
+                phones = self.phones
+                if failed:
+                    kept = [row not in failed for row in self.rows]
+                    staging.drop_at(_staged_places(phones, kept))
+                    phones = phones.select(kept)
+                    del kept
+                del self.phones, self.rows
+                result.stale = _stale_files(root, self.layout, phones, result.problems, listed)
                 if result.problems and not keep_going:
                     staging.discard()
                     stack.close()
@@ -308,40 +308,64 @@ class _Batch:
         return result
 
 
-def _row_problems(
-    found: Sequence[tuple[Job, Found]],
+def _staged_places(phones: Phones, kept: Sequence[bool]) -> list[int]:
+    """The places in the batch's staging of the files of the phones not ``kept``: a phone
+    has a staged file when it is "written", and those were staged in phone order."""
+    places: list[int] = []
+    place = -1
+    for status, keep in zip(phones.statuses(), kept, strict=True):
+        if status == "written":
+            place += 1
+            if not keep:
+                places.append(place)
+    return places
+
+
+def _row_problem(
+    job: Job,
+    found: Found,
     inventory: Inventory | InventoryStream,
     texts: dict[tuple[str, int], str],
-) -> list[RowProblem]:
-    """Findings on rendered files as inventory row problems, blaming the row's column
-    (``texts``: the same finding on many rows gets one text)."""
-    problems: list[RowProblem] = []
-    for job, (name, message, template_line, code) in found:
-        index = inventory.column_index(name) if name else None
-        column_name = inventory.columns[index] if index is not None else None
-        column = index + 1 if index is not None else None
-        if template_line:
-            text = texts.get((message, template_line))
-            if text is None:
-                text = texts[message, template_line] = f"{message} (template line {template_line})"
-            message = text
-        problems.append(
-            RowProblem(inventory.path, job.row, column, column_name, message, job.mac, code)
-        )
-    return problems
+) -> tuple[str, int, int | None, str | None, str, str, str | None]:
+    """A finding on a rendered file as the fields of an inventory row problem, blaming the
+    row's column (``texts``: the same finding on many rows gets one text)."""
+    name, message, template_line, code = found
+    index = inventory.column_index(name) if name else None
+    column_name = inventory.columns[index] if index is not None else None
+    column = index + 1 if index is not None else None
+    if template_line:
+        text = texts.get((message, template_line))
+        if text is None:
+            text = texts[message, template_line] = f"{message} (template line {template_line})"
+        message = text
+    return inventory.path, job.row, column, column_name, message, job.mac, code
 
 
 def _stale_files(
-    root: Path, layout: Layout, produced_by: Phones, problems: list[RowProblem]
+    root: Path,
+    layout: Layout,
+    produced_by: Phones,
+    problems: list[RowProblem],
+    listed: MacListing | None,
 ) -> list[str]:
-    """``<mac>.cfg`` files under ``root`` that no row produces (a refused row keeps its file)."""
-    existing = existing_mac_files(root, layout)
-    if not existing:
-        return []
-    produced = set(produced_by.paths())
+    """``<mac>.cfg`` files under ``root`` that no row produces (a refused row keeps its file).
+
+    Whether a phone writes a file is looked up in ``listed`` (what the output held at the
+    start, a flag per name); only files that appeared since are looked for among the
+    phones' paths."""
+    produced = listed.produced(produced_by) if listed is not None else bytearray()
     refused = {problem.mac for problem in problems if problem.mac}
-    return [
-        name
-        for name in existing
-        if name not in produced and name.rsplit("/", 1)[-1][:12] not in refused
-    ]
+    stale: list[str] = []
+    unknown: set[str] = set()  # not listed at the start
+    for name in mac_files(root, layout):
+        if name.rsplit("/", 1)[-1][:12] in refused:
+            continue
+        position = listed.find(name) if listed is not None else None
+        if position is None:
+            unknown.add(name)
+        elif not produced[position]:
+            stale.append(name)
+    if unknown:
+        unknown.difference_update(produced_by.paths())
+        stale += unknown
+    return sorted(stale)

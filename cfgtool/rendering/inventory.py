@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import itertools
 import os
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from cfgtool.inputs import inventory_delimiter
+from cfgtool.inputs import delimiter_of_counts, inventory_delimiter
 from cfgtool.parser import decode
 from cfgtool.reading import read_bytes
+from cfgtool.rendering.inventory_file import InventoryFile, text_lines
 from cfgtool.rendering.template import (
     KEY_COLUMN,
     MAC_COLUMN,
@@ -19,11 +19,6 @@ from cfgtool.rendering.template import (
     RowProblem,
     TemplateError,
 )
-
-# --- inventories -----------------------------------------------------------------------
-
-# A line and its ending (\n, \r\n or a lone \r), or the last line without one.
-_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,18 +51,18 @@ def _column_index(columns: Sequence[str], name: str) -> int | None:
     return None
 
 
-def _lines(text: str) -> Iterator[str]:
-    """The lines of ``text`` with their endings, as ``io.StringIO(text, newline="")`` gives
-    them, one at a time (a StringIO that is read holds four bytes per character)."""
-    return (match.group() for match in _LINE.finditer(text))
-
-
 def _reader(text: str) -> Iterator[list[str]]:
     """The CSV records of ``text`` (BOM dropped; ``,`` or ``;``, whichever the header uses more)."""
     if text.startswith("\ufeff"):
         text = text[1:]
     delimiter = inventory_delimiter(text.split("\n", 1)[0])
-    return csv.reader(_lines(text), delimiter=delimiter, strict=True)
+    return csv.reader(text_lines(text), delimiter=delimiter, strict=True)
+
+
+def _file_reader(source: InventoryFile) -> Iterator[list[str]]:
+    """:func:`_reader` of the text of ``source``, read a line at a time."""
+    delimiter = delimiter_of_counts(source.semicolons, source.commas)
+    return csv.reader(source.lines(), delimiter=delimiter, strict=True)
 
 
 def _records(
@@ -133,18 +128,23 @@ class InventoryStream:
     """An inventory read a chunk of rows at a time, for a batch of any size: the header
     is checked up front, the rows are parsed as they are asked for and never all held.
 
-    ``problems`` (unreadable rows) grows as the rows are read; ``rows_read`` counts the
-    rows given out; ``estimate`` is the number of rows the text can hold at most (its
-    lines after the header), for a progress bar. Parsing it in full gives the same rows
-    and problems as :func:`parse_inventory`.
+    ``source`` is the inventory's text, or its file (:class:`InventoryFile`, read a line at
+    a time: the text is never held either). ``problems`` (unreadable rows) grows as the
+    rows are read; ``rows_read`` counts the rows given out; ``estimate`` is the number of
+    rows the text can hold at most (its lines after the header), for a progress bar.
+    Parsing it in full gives the same rows and problems as :func:`parse_inventory`.
     """
 
-    def __init__(self, text: str, path: str) -> None:
+    def __init__(self, source: str | InventoryFile, path: str) -> None:
         self.path = path
         self.problems: list[RowProblem] = []
-        self._records = _records(_reader(text), path, self.problems)
+        if isinstance(source, str):
+            reader, newlines = _reader(source), source.count("\n")
+        else:
+            reader, newlines = _file_reader(source), source.newlines
+        self._records = _records(reader, path, self.problems)
         self.columns, self.header_row = _header(self._records, path)
-        self.estimate = max(0, text.count("\n") - self.header_row + 1)
+        self.estimate = max(0, newlines - self.header_row + 1)
         self.rows_read = 0
         # Every header cell is named (else parse_inventory's check needs every row first).
         assert all(self.columns)
@@ -200,12 +200,12 @@ def read_inventory(path: str | os.PathLike[str]) -> Inventory:
 
 
 def stream_inventory(path: str | os.PathLike[str]) -> Inventory | InventoryStream:
-    """:func:`read_inventory`, its rows parsed as a batch asks for them when the header
-    names every column (a column without a name is checked on every row first)."""
+    """:func:`read_inventory`, its rows read and parsed as a batch asks for them (the file
+    is never held whole) when the header names every column (a column without a name is
+    checked on every row first)."""
     name = os.fspath(path)
-    text = decode(read_bytes(name), path=name)
-    problems: list[RowProblem] = []
-    header, _ = _header(_records(_reader(text), name, problems), name)
+    source = InventoryFile(name)
+    header, _ = _header(_records(_file_reader(source), name, []), name)
     if not all(header):
-        return parse_inventory(text, name)
-    return InventoryStream(text, name)
+        return read_inventory(name)
+    return InventoryStream(source, name)

@@ -6,15 +6,17 @@ committed together by :class:`cfgtool.fsutil.Staging`.
 
 from __future__ import annotations
 
+import array
+import bisect
 import json
 import os
 import re
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from cfgtool.errors import CfgIOError
-from cfgtool.rendering.results import Phone
+from cfgtool.rendering.results import Phone, Phones
 from cfgtool.rendering.template import MAC_FILE, SAFE_PART, Layout
 
 
@@ -42,23 +44,85 @@ def compare(target: str, data: bytes) -> tuple[bool, os.stat_result | None]:
         os.close(fd)
 
 
-def listed_names(root: str, folders: set[str]) -> frozenset[str] | None:
-    """Every name in ``root`` and its ``folders`` (relative, ``folder/name``), of any kind,
-    or None when a folder cannot be listed.
+class MacListing:
+    """The ``<mac>.cfg`` names (of any kind) in the output folders when a batch starts,
+    8 bytes each: per folder, the MACs as sorted numbers.
 
-    A target not listed does not exist (when nothing else writes there): it needs no
-    :func:`compare`.
+    ``relative in listing`` says whether a target (``[folder/]<mac>.cfg``) was there; a
+    target not listed does not exist (when nothing else writes there): it needs no
+    :func:`compare`. Any other name is taken as listed (its target is compared).
     """
-    names: set[str] = set()
+
+    __slots__ = ("_folders", "count")
+
+    def __init__(self, folders: dict[str, array.array[int]]) -> None:
+        self._folders: dict[str, tuple[int, array.array[int]]] = {}
+        self.count = 0
+        for folder, numbers in folders.items():
+            self._folders[folder] = (self.count, numbers)
+            self.count += len(numbers)
+
+    def find(self, relative: str) -> int | None:
+        """The position of ``relative`` among every name listed (0 to :attr:`count` - 1),
+        or None when it is not listed (or is no ``<mac>.cfg`` name)."""
+        folder, _, name = relative.rpartition("/")
+        found = self._folders.get(folder)
+        if found is None or not MAC_FILE.fullmatch(name):
+            return None
+        return _position(found, int(name[:12], 16))
+
+    def __contains__(self, relative: object) -> bool:
+        if not isinstance(relative, str):
+            return False
+        folder, _, name = relative.rpartition("/")
+        found = self._folders.get(folder)
+        if found is None or not found[1]:
+            return False  # nothing was there
+        if not MAC_FILE.fullmatch(name):
+            return True
+        return _position(found, int(name[:12], 16)) is not None
+
+    def produced(self, phones: Phones) -> bytearray:
+        """One flag per name listed (in :meth:`find`'s order): whether one of ``phones``
+        writes it."""
+        marks = bytearray(self.count)
+        if not self.count:
+            return marks
+        folders = self._folders
+        for folder, mac in phones.numbers():
+            found = folders.get(folder)
+            if found is not None and mac >= 0:
+                position = _position(found, mac)
+                if position is not None:
+                    marks[position] = 1
+        return marks
+
+
+def _position(found: tuple[int, array.array[int]], mac: int) -> int | None:
+    start, numbers = found
+    index = bisect.bisect_left(numbers, mac)
+    return start + index if index < len(numbers) and numbers[index] == mac else None
+
+
+def list_mac_files(root: str, folders: set[str]) -> MacListing | None:
+    """The :class:`MacListing` of ``root`` and its ``folders``, or None when a folder
+    cannot be listed."""
+    listed: dict[str, array.array[int]] = {}
     for folder in folders:
+        numbers = array.array("Q")
         try:
-            found = os.listdir(os.path.join(root, folder) if folder else root)
+            with os.scandir(os.path.join(root, folder) if folder else root) as entries:
+                for entry in entries:
+                    name = entry.name
+                    if MAC_FILE.fullmatch(name):
+                        numbers.append(int(name[:12], 16))
         except FileNotFoundError:
             continue
         except OSError:
             return None
-        names.update(f"{folder}/{name}" for name in found) if folder else names.update(found)
-    return frozenset(names)
+        # Sorted, for bisect (the list sort makes is short-lived: before any row is run).
+        listed[folder] = array.array("Q", sorted(numbers))
+    return MacListing(listed)
 
 
 def existing_folders(root: Path, layout: Layout) -> set[str]:
@@ -67,7 +131,7 @@ def existing_folders(root: Path, layout: Layout) -> set[str]:
     folders = {""}
     if layout == "pn":
         folders.update(
-            entry.name for entry in _entries(os.fspath(root)) if entry.is_dir(follow_symlinks=False)
+            entry.name for entry in _scan(os.fspath(root)) if entry.is_dir(follow_symlinks=False)
         )
     return folders
 
@@ -149,31 +213,35 @@ def existing_mac_files(root: Path, layout: Layout) -> list[str]:
     Symbolic links are left alone (neither listed nor followed into): ``--prune``
     deletes what this lists. One ``scandir`` per directory, no ``stat`` per file.
     """
-    found: list[str] = []
-    for entry in _entries(os.fspath(root)):
+    return sorted(mac_files(root, layout))
+
+
+def mac_files(root: Path, layout: Layout) -> Iterator[str]:
+    """:func:`existing_mac_files`, unsorted, one at a time (a directory of 100,000 files
+    is never held as a list)."""
+    for entry in _scan(os.fspath(root)):
         if entry.is_symlink():
             continue
         if entry.is_dir():
             if layout == "pn":
                 folder = entry.name
-                found.extend(
+                yield from (
                     f"{folder}/{inner.name}"
-                    for inner in _entries(entry.path)
+                    for inner in _scan(entry.path)
                     if MAC_FILE.fullmatch(inner.name)
                     and not inner.is_symlink()
                     and not inner.is_dir()
                 )
         elif MAC_FILE.fullmatch(entry.name):
-            found.append(entry.name)
-    return sorted(found)
+            yield entry.name
 
 
-def _entries(directory: str) -> list[os.DirEntry[str]]:
+def _scan(directory: str) -> Iterator[os.DirEntry[str]]:
     try:
         with os.scandir(directory) as entries:
-            return list(entries)
+            yield from entries
     except OSError:
-        return []
+        return
 
 
 # One or two SAFE_PART names (which hold no "/"), joined by "/": one test per row.

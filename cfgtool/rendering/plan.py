@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import array
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from cfgtool.blocks import Numbers
 from cfgtool.catalog import Model, find_model, load_models
 from cfgtool.catalog.models import pn_name
 from cfgtool.errors import CfgValueError
@@ -238,8 +238,8 @@ class Planner:
         self.problems: list[RowProblem] = []
         self.planned = 0
         # Each row's MAC (as a number) and row, for the duplicates: 16 bytes a row.
-        self._macs = array.array("Q")
-        self._mac_rows = array.array("q")
+        self._macs = Numbers("Q")
+        self._mac_rows = Numbers("q")
 
     def plan(self, rows: Iterable[InventoryRow]) -> list[Job]:
         """The jobs of ``rows`` (their indexes follow on from the jobs planned before)."""
@@ -296,12 +296,12 @@ class Planner:
         """Every row-level problem: those :meth:`plan` found, then the duplicate MACs."""
         checker, macs = self.checker, self._macs
         rows_of_mac: dict[int, list[int]] = {}
-        if len(set(macs)) != len(macs):
+        repeated = _repeated(macs)
+        if repeated:
             for value, number in zip(macs, self._mac_rows, strict=True):
-                rows_of_mac.setdefault(value, []).append(number)
+                if value in repeated:
+                    rows_of_mac.setdefault(value, []).append(number)
         for value, rows in rows_of_mac.items():
-            if len(rows) == 1:
-                continue
             mac = f"{value:012x}"
             for number in rows:
                 others = ", ".join(str(n) for n in rows if n != number)
@@ -309,8 +309,30 @@ class Planner:
                     f"duplicate MAC {mac}, also on row {others}; each phone needs exactly one row"
                 )
                 self.problems.append(checker.problem(number, checker.mac_index, message, mac))
-        self._macs, self._mac_rows = array.array("Q"), array.array("q")
+        self._macs, self._mac_rows = Numbers("Q"), Numbers("q")
         return self.problems
+
+
+def _repeated(macs: Numbers) -> set[int]:
+    """The MACs that occur more than once in ``macs``, without a set of every MAC (100,000
+    of them would take 7 MB): a bitmap of their hashes, 16 bits a MAC, finds the few that
+    may repeat, and those are counted."""
+    size = max(1 << 16, 1 << (16 * len(macs)).bit_length())
+    mask, seen = size - 1, bytearray(size >> 3)
+    maybe: set[int] = set()
+    for mac in macs:
+        bit = (mac ^ (mac >> 24)) & mask
+        if seen[bit >> 3] & (1 << (bit & 7)):
+            maybe.add(mac)
+        else:
+            seen[bit >> 3] |= 1 << (bit & 7)
+    if not maybe:
+        return maybe
+    counts = dict.fromkeys(maybe, 0)
+    for mac in macs:
+        if mac in counts:
+            counts[mac] += 1
+    return {mac for mac, count in counts.items() if count > 1}
 
 
 def plan_jobs(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
 
+from cfgtool.blocks import Numbers, Records
 from cfgtool.rendering.template import RowProblem, Status
 
 
@@ -31,19 +31,21 @@ _HEX = frozenset("0123456789abcdef")
 
 
 class Phones(Sequence[Phone]):
-    """The phones of a batch, in row order, in 24 bytes each (a :class:`Phone` is made
+    """The phones of a batch, in row order, in 27 bytes each (a :class:`Phone` is made
     when one is asked for): the MAC and MD5 as bytes, the model, the folder of the file
     and the status as small numbers. A phone that does not fit (its file is not
     ``[folder/]<mac>.cfg``, its MAC or MD5 not hex) is kept as it is.
     """
 
-    __slots__ = ("_codes", "_folder_index", "_folders", "_macs", "_md5s", "_model_index",
-                 "_models", "_odd")  # fmt: skip
+    __slots__ = ("_folder_index", "_folder_of", "_folders", "_macs", "_md5s", "_model_index",
+                 "_model_of", "_models", "_odd", "_status_of")  # fmt: skip
 
     def __init__(self, phones: Iterable[Phone] = ()) -> None:
-        self._macs = bytearray()  # 6 bytes a phone
-        self._md5s = bytearray()  # 16 bytes a phone
-        self._codes = array.array("H")  # per phone: model index, folder index, status index
+        self._macs = Records(6)
+        self._md5s = Records(16)
+        self._model_of = Numbers("H")  # per phone: its model's index in _models
+        self._folder_of = Numbers("H")  # its folder's index in _folders
+        self._status_of = Numbers("B")  # its status's index in _STATUSES
         self._models: list[str | None] = []
         self._folders: list[str] = []
         self._model_index: dict[str | None, int] = {}
@@ -66,12 +68,12 @@ class Phones(Sequence[Phone]):
             and _HEX.issuperset(mac)
             and _HEX.issuperset(md5)
         ):
-            self._macs += bytes.fromhex(mac)
-            self._md5s += bytes.fromhex(md5)
+            self._macs.append(bytes.fromhex(mac))
+            self._md5s.append(bytes.fromhex(md5))
         else:
-            self._odd[len(self._codes) // 3] = Phone(mac, model, path, md5, status)
-            self._macs += bytes(6)
-            self._md5s += bytes(16)
+            self._odd[len(self._status_of)] = Phone(mac, model, path, md5, status)
+            self._macs.append(bytes(6))
+            self._md5s.append(bytes(16))
         model_index = self._model_index.get(model)
         if model_index is None:
             model_index = self._model_index[model] = len(self._models)
@@ -80,21 +82,37 @@ class Phones(Sequence[Phone]):
         if where is None:
             where = self._folder_index[folder] = len(self._folders)
             self._folders.append(folder)
-        self._codes.extend((model_index, where, _STATUS_INDEX[status]))
+        self._model_of.append(model_index)
+        self._folder_of.append(where)
+        self._status_of.append(_STATUS_INDEX[status])
 
     def paths(self) -> Iterator[str]:
         """Each phone's ``path`` (no :class:`Phone` is made)."""
         folders, odd, macs = self._folders, self._odd, self._macs
-        for index, folder in enumerate(self._codes[1::3]):
+        for index, folder in enumerate(self._folder_of):
             if index in odd:
                 yield odd[index].path
                 continue
-            mac = macs[6 * index : 6 * index + 6].hex()
+            mac = macs[index].hex()
             where = folders[folder]
             yield f"{where}/{mac}.cfg" if where else f"{mac}.cfg"
 
+    def numbers(self) -> Iterator[tuple[str, int]]:
+        """Each phone's file as its folder and its MAC as a number (-1: the file is no
+        ``[folder/]<mac>.cfg``), no :class:`Phone` or path is made."""
+        folders, odd, macs = self._folders, self._odd, self._macs
+        from_bytes = int.from_bytes
+        for index, folder in enumerate(self._folder_of):
+            if index in odd:
+                where, _, name = odd[index].path.rpartition("/")
+                mac = name[:12]
+                fits = name == mac + ".cfg" and len(mac) == 12 and _HEX.issuperset(mac)
+                yield where, int(mac, 16) if fits else -1
+                continue
+            yield folders[folder], from_bytes(macs[index], "big")
+
     def __len__(self) -> int:
-        return len(self._codes) // 3
+        return len(self._status_of)
 
     @overload
     def __getitem__(self, index: int) -> Phone: ...
@@ -113,9 +131,10 @@ class Phones(Sequence[Phone]):
         odd = self._odd.get(index)
         if odd is not None:
             return odd
-        mac = self._macs[6 * index : 6 * index + 6].hex()
-        md5 = self._md5s[16 * index : 16 * index + 16].hex()
-        model, folder, status = self._codes[3 * index : 3 * index + 3]
+        mac = self._macs[index].hex()
+        md5 = self._md5s[index].hex()
+        model, folder = self._model_of[index], self._folder_of[index]
+        status = self._status_of[index]
         where = self._folders[folder]
         path = f"{where}/{mac}.cfg" if where else f"{mac}.cfg"
         return Phone(mac, self._models[model], path, md5, _STATUSES[status])
@@ -134,10 +153,14 @@ class Phones(Sequence[Phone]):
     def __repr__(self) -> str:
         return f"Phones({list(self)!r})"
 
+    def statuses(self) -> Iterator[Status]:
+        """Each phone's ``status`` (no :class:`Phone` is made)."""
+        return (_STATUSES[code] for code in self._status_of)
+
     def count_status(self, *statuses: Status) -> int:
         """How many phones have one of ``statuses`` (no :class:`Phone` is made)."""
         wanted = {_STATUS_INDEX[status] for status in statuses}
-        return sum(1 for code in self._codes[2::3] if code in wanted)
+        return sum(1 for code in self._status_of if code in wanted)
 
     def select(self, keep: Sequence[bool]) -> Phones:
         """The phones whose ``keep`` is true (one flag per phone)."""
@@ -154,8 +177,9 @@ class BatchResult:
     rows: int = 0
     phones: Sequence[Phone] = field(default_factory=list)  # a batch's: Phones
     problems: list[RowProblem] = field(default_factory=list)
-    # Lint warnings of the files written (an invisible character from a cell...).
-    warnings: list[RowProblem] = field(default_factory=list)
+    # Lint warnings of the files written (an invisible character from a cell...); a
+    # batch's: RowProblems (each text kept once).
+    warnings: Sequence[RowProblem] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
     pruned: list[str] = field(default_factory=list)
     manifest: str | None = None

@@ -30,7 +30,7 @@ from cfgtool.nodes import Document, Entry
 from cfgtool.parallel import process_pool
 from cfgtool.parser import dumps
 from cfgtool.rendering.fill import Filled, Filler
-from cfgtool.rendering.output import compare, is_safe_relative
+from cfgtool.rendering.output import MacListing, compare, is_safe_relative
 from cfgtool.rendering.plan import Columns, Job
 from cfgtool.rendering.row import Rendered, Renderer
 from cfgtool.rendering.template import Status, Template
@@ -123,7 +123,7 @@ class _Worker:
     token: object  # the batch's: a forked worker that has it has this process's state
     out_dir: str
     write: bool  # stage changed files (False: a dry run, only compare)
-    listed: frozenset[str] | None = None  # what the output held at the start (None: unknown)
+    listed: MacListing | None = None  # what the output held at the start (None: unknown)
     fixed_found: FixedFound = field(default_factory=dict)  # see _blamed
 
 
@@ -136,7 +136,7 @@ def _start_worker(
     out_dir: str,
     token: object,
     write: bool,
-    listed: frozenset[str] | None = None,
+    listed: MacListing | None = None,
 ) -> None:
     global _STATE
     validator = validator_factory(out_dir) if validator_factory is not None else None
@@ -155,7 +155,7 @@ def _start_pool_worker(
     out_dir: str,
     token: object,
     write: bool,
-    listed: frozenset[str] | None = None,
+    listed: MacListing | None = None,
 ) -> None:
     # Ctrl-C is the parent's to handle: it stops handing out work, waits for the
     # chunks in hand and removes every temp file.
@@ -328,7 +328,7 @@ def worker_pool(
     first: Sequence[Job],
     done: ChunkDone,
     write: bool,
-    listed: frozenset[str] | None,
+    listed: MacListing | None,
     *,
     parallel: bool,
 ) -> Iterator[ProcessPoolExecutor | None]:
