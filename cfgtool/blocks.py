@@ -23,7 +23,13 @@ BLOCK_BYTES = 256 * 1024
 Typecode = Literal["B", "H", "I", "Q", "q"]
 
 
+# Private, not Python's default shared map: a forked worker gets the pages copy-on-write.
+_PRIVATE = getattr(mmap, "MAP_PRIVATE", 0) | getattr(mmap, "MAP_ANONYMOUS", 0)
+
+
 def _block(size: int) -> mmap.mmap:
+    if _PRIVATE:
+        return mmap.mmap(-1, size, flags=_PRIVATE)
     return mmap.mmap(-1, size)
 
 
