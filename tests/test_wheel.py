@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import sysconfig
@@ -36,6 +37,9 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
     assert any(name.startswith("cfgtool/schemas/") for name in names)
 
     env_dir = tmp_path / "venv"
+    # A PYTHONPATH naming a checkout (as a developer's shell may have) would put that
+    # checkout's cfgtool before the wheel's: the venv's processes run without it.
+    clean_env = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
     # The dependencies come from the test environment itself, never from the base
     # interpreter's site-packages (which on a fresh machine has no lark): an isolated
     # venv, plus a .pth naming the running interpreter's own site directories. Paths
@@ -78,6 +82,7 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
             capture_output=True,
             text=True,
             check=True,
+            env=clean_env,
         ).stdout
     )
     if sys.prefix != sys.base_prefix:
@@ -92,6 +97,7 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         check=True,
+        env=clean_env,
     ).stdout
     assert str(env_dir) in where, where
     version = subprocess.run(
@@ -100,6 +106,7 @@ def test_wheel_installs_and_runs_outside_the_checkout(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         check=True,
+        env=clean_env,
     )
     assert "cfgtool" in version.stdout
     parsed = subprocess.run(
