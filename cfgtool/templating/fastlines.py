@@ -211,14 +211,28 @@ def line_structure(source: str, dialect: Dialect, origin: str = "") -> TemplateS
     ``source`` is as :func:`~cfgtool.templating.parse_template` passes it to a
     dialect parser (no byte-order mark); the result equals that parser's.
     """
+    structure = _attempt(source, dialect, origin)
+    return structure if isinstance(structure, TemplateStructure) else None
+
+
+def fallback_reason(source: str, dialect: Dialect, origin: str = "") -> str | None:
+    """Why :func:`line_structure` leaves ``source`` to the general path (None: it does not).
+
+    For profiling and for developers: ``"line 12: whitespace control"``.
+    """
+    structure = _attempt(source, dialect, origin)
+    return None if isinstance(structure, TemplateStructure) else structure
+
+
+def _attempt(source: str, dialect: Dialect, origin: str) -> TemplateStructure | str:
     reading = READING.get(dialect)
     if reading is None:
-        return None
+        return f"no fast path for {dialect}"
     try:
         braces: Literal["{}", "{"] = "{}" if dialect == "smarty" else "{"
         lines = _read(source, origin, *reading, braces, _inline_reading(dialect))
-    except Unsupported:
-        return None
+    except Unsupported as reason:
+        return str(reason)
     problems = tuple(jinja_syntax_problems(source)) if dialect == "jinja" else ()
     return TemplateStructure(dialect, lines, (), problems, origin)
 
@@ -243,34 +257,38 @@ def _read(
     crlf = "\r" in source
     known: dict[str, list[Op]] = {}  # tag lines repeat: {% else %}, {/if}…
     path = reader.path
-    for number, raw in enumerate(pieces, 1):
-        text = raw[:-1] if crlf and raw.endswith("\r") else raw
-        if "{" not in raw and closing not in raw:
-            if reader.closed is not None and raw.strip():
-                reader.closed = None
-            append(_new_line(OutputLine, (number, text, (), path, (), origin)))
-            continue
-        ops = known.get(raw)
-        if ops is None:
-            ops = tag_ops(raw)
-            if ops is None:
-                reader.closed = None
-                try:
-                    found = written(text)
-                except Unsupported:
-                    if inline is None:
-                        raise
-                    out.extend(_inline_lines(reader, inline, raw, number, number != last))
-                    continue
-                placeholders = _placeholders(text, number, found, names) if found else ()
-                append(_new_line(OutputLine, (number, text, placeholders, path, (), origin)))
+    number = 0
+    try:
+        for number, raw in enumerate(pieces, 1):
+            text = raw[:-1] if crlf and raw.endswith("\r") else raw
+            if "{" not in raw and closing not in raw:
+                if reader.closed is not None and raw.strip():
+                    reader.closed = None
+                append(_new_line(OutputLine, (number, text, (), path, (), origin)))
                 continue
-            known[raw] = ops
-        if not reader.apply(ops):
-            raise Unsupported
-        path = reader.path
+            ops = known.get(raw)
+            if ops is None:
+                ops = tag_ops(raw)
+                if ops is None:
+                    reader.closed = None
+                    try:
+                        found = written(text)
+                    except Unsupported:
+                        if inline is None:
+                            raise
+                        out.extend(_inline_lines(reader, inline, raw, number, number != last))
+                        continue
+                    placeholders = _placeholders(text, number, found, names) if found else ()
+                    append(_new_line(OutputLine, (number, text, placeholders, path, (), origin)))
+                    continue
+                known[raw] = ops
+            if not reader.apply(ops):
+                raise Unsupported("a tag that does not balance or too many variants")
+            path = reader.path
+    except Unsupported as reason:
+        raise Unsupported(f"line {number}: {reason}") from None
     if reader.stack:
-        raise Unsupported  # left open
+        raise Unsupported(f"{reader.stack[-1].name} left open")
     return tuple(out)
 
 
@@ -302,13 +320,13 @@ def _inline_lines(
     count = opened(raw)
     structure = parse_line(raw + "\n" if line_break else raw, reader.origin)
     if structure.problems or structure.references:
-        raise Unsupported
+        raise Unsupported("a written line the general path reports or refers from")
     before, path = reader.nodes, reader.path
     reader.nodes += count
     lines = []
     for line in structure.lines:
         if line.line != 1:
-            raise Unsupported
+            raise Unsupported("a written line that writes more than a line")
         steps = tuple(step._replace(node=step.node + before) for step in line.path)
         placeholders = tuple(p._replace(line=number) for p in line.placeholders)
         lines.append(line._replace(line=number, placeholders=placeholders, path=(*path, *steps)))

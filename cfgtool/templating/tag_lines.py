@@ -64,7 +64,7 @@ def _smarty_ops(raw: str) -> list[Op] | None:
         closing, name, rest = parts.groups()
         if closing:
             if name not in _SMARTY_CLOSERS:
-                raise Unsupported
+                raise Unsupported(f"tag {{/{name}}}")
             ops.append((CLOSE, name, None))
         elif name == "if":
             ops.append((IF, "if", rest))
@@ -75,7 +75,7 @@ def _smarty_ops(raw: str) -> list[Op] | None:
         elif name == "foreach":
             ops.append((LOOP, "foreach", foreach_loop(rest)))
         elif name not in SMARTY_SILENT_TAGS:
-            raise Unsupported
+            raise Unsupported(f"tag {{{name}}}")
     return ops
 
 
@@ -84,7 +84,7 @@ def _smarty_written(text: str) -> Found:
     for match in _SMARTY_WRITTEN.finditer(text):
         piece = match.group()
         if len(piece) == 1:
-            raise Unsupported
+            raise Unsupported("a brace that is no placeholder")
         found.append((match.start(), match.end(), piece[1:-1]))
     return found
 
@@ -103,7 +103,7 @@ def _smarty_inline(text: str) -> int:
     opened = 0
     for piece in _SMARTY_PIECES.findall(text):
         if len(piece) == 1:
-            raise Unsupported
+            raise Unsupported("a brace that is no tag")
         inner = piece[1:-1]
         if piece.startswith("{*") or inner.startswith(_SMARTY_EXPRESSION_STARTS):
             continue
@@ -113,11 +113,11 @@ def _smarty_inline(text: str) -> int:
         closing, name, _ = parts.groups()
         if closing:
             if name not in _SMARTY_CLOSERS:
-                raise Unsupported
+                raise Unsupported(f"tag {{/{name}}} in a written line")
         elif name in _SMARTY_OPENERS:
             opened += 1
         elif name not in _SMARTY_BRANCHES and name not in SMARTY_SILENT_TAGS:
-            raise Unsupported
+            raise Unsupported(f"tag {{{name}}} in a written line")
     return opened
 
 
@@ -145,12 +145,12 @@ def _jinja_ops(raw: str) -> list[Op] | None:
     for item in _JINJA_ITEMS.findall(match.group(1)):
         body = item[2:-2]
         if _has_modifier(body):
-            raise Unsupported  # whitespace control
+            raise Unsupported("whitespace control")  # whitespace control
         if item[1] == "#":
             continue
         word = TAG_WORD.match(body)
         if word is None:
-            raise Unsupported
+            raise Unsupported("a tag without a name")
         name, rest = word.group(1), word.group(2).strip()
         if name == "if":
             ops.append((IF, "if", rest))
@@ -161,12 +161,12 @@ def _jinja_ops(raw: str) -> list[Op] | None:
         elif name == "for":
             loop = for_loop(rest)
             if loop is None:
-                raise Unsupported
+                raise Unsupported("a for tag it cannot read")
             ops.append((LOOP, "for", loop))
         elif name in ("endif", "endfor"):
             ops.append((CLOSE, name[3:], None))
         elif not ((name == "set" and "=" in rest) or name in JINJA_SILENT_TAGS):
-            raise Unsupported
+            raise Unsupported(f"tag {name}")
     return ops
 
 
@@ -177,10 +177,10 @@ def _jinja_written(text: str) -> Found:
         start = opener.start()
         variable = _JINJA_VARIABLE.match(text, start) if text[start + 1] == "{" else None
         if variable is None or _has_modifier(variable.group(1)):
-            raise Unsupported
+            raise Unsupported("a tag or modifier in a written line")
         expression = variable.group(1).strip()
         if STRING_LITERAL.fullmatch(expression):
-            raise Unsupported  # written as text, not a placeholder
+            raise Unsupported("a string literal placeholder")  # written as text, not a placeholder
         position = variable.end()
         found.append((start, position, expression))
     return found
@@ -200,20 +200,20 @@ def _jinja_inline(text: str) -> int:
     while (opener := _JINJA_OPEN.search(text, position)) is not None:
         piece = _JINJA_PIECE.match(text, opener.start())
         if piece is None or _has_modifier(piece.group()[2:-2]):
-            raise Unsupported
+            raise Unsupported("a piece it cannot cut in a written line")
         position = piece.end()
         if piece.group()[1] != "%":
             continue  # a placeholder or a comment
         word = TAG_WORD.match(piece.group()[2:-2])
         if word is None:
-            raise Unsupported
+            raise Unsupported("a tag without a name in a written line")
         name = word.group(1)
         if name in ("if", "for"):
             opened += 1
         elif name not in _JINJA_BRANCHES and not (
             (name == "set" and "=" in word.group(2)) or name in JINJA_SILENT_TAGS
         ):
-            raise Unsupported
+            raise Unsupported(f"tag {name} in a written line")
     return opened
 
 
@@ -243,7 +243,7 @@ def _mustache_ops(raw: str) -> list[Op] | None:
         elif sigil == "/":
             ops.append((CLOSE, name, None))
         elif not inner or sigil in (">", "="):
-            raise Unsupported
+            raise Unsupported("a partial, delimiter change or empty tag")
         else:
             return None  # a placeholder
     return ops
@@ -257,15 +257,15 @@ def _mustache_written(text: str) -> Found:
         if third == "{":
             tag = _MUSTACHE_TRIPLE.match(text, start)
             if tag is None:
-                raise Unsupported
+                raise Unsupported("a broken triple mustache")
             expression = tag.group()[3:-3].strip()
         else:
             tag = _MUSTACHE_TAG.match(text, start) if third != "!" else None
             if tag is None:
-                raise Unsupported
+                raise Unsupported("a comment or broken tag in a written line")
             inner = tag.group()[2:-2].strip()
             if not inner or inner[0] in "#^/>=":
-                raise Unsupported
+                raise Unsupported("a section, partial or empty tag in a written line")
             expression = inner[1:].strip() if inner[0] == "&" else inner
         position = tag.end()
         found.append((start, position, expression))
