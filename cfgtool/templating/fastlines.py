@@ -34,20 +34,30 @@ from cfgtool.templating.model import (
     OutputLine,
     PathStep,
     Placeholder,
+    Reference,
+    ReferenceKind,
     TemplateStructure,
 )
 from cfgtool.templating.smarty import parse_smarty
 from cfgtool.templating.tag_lines import (
+    BLANK,
+    BLOCK,
     BRANCH,
     CLOSE,
+    HIDDEN,
     IF,
     INLINE,
+    INVERTED,
     LOOP,
     READING,
+    REFERENCE,
+    STRIP_AFTER,
+    STRIP_BEFORE,
     Found,
     LoopParts,
     Names,
     Op,
+    Target,
     Unsupported,
 )
 
@@ -58,6 +68,7 @@ class _Frame:
     __slots__ = (
         "arm_ends",
         "arms",
+        "blocks",
         "condition",
         "entering",
         "exhaustive",
@@ -67,6 +78,7 @@ class _Frame:
         "node",
         "otherwise",
         "outer",
+        "wrapper",
     )
 
     def __init__(
@@ -83,6 +95,10 @@ class _Frame:
         self.otherwise = False
         self.condition = ""
         self.iterable = ""
+        self.wrapper = (
+            ""  # "block" or "hidden": a frame with no arms (jinja.py's BlockNode, Hidden)
+        )
+        self.blocks: tuple[str, ...] = ()  # the blocks around it
 
 
 class _Reader:
@@ -102,9 +118,26 @@ class _Reader:
         # its name that comes now is its else arm, and those blank lines move into it.
         self.closed: _Frame | None = None
         self.closed_at = 0
+        # Jinja and Twig: the blocks around the next line, the references and macros so
+        # far, and how many hidden bodies (macros…) are open: their lines are not output.
+        self.blocks: tuple[str, ...] = ()
+        self.references: list[Reference] = []
+        self.macros: list[str] = []
+        self.hidden = 0
+        self.unseen: list[OutputLine] = []  # a hidden body's lines
 
-    def apply(self, ops: list[Op]) -> bool:
-        """Take one tag line's operations in turn; False where the general path has a problem."""
+    def sink(self) -> list[OutputLine]:
+        """Where the next output line goes."""
+        return self.unseen if self.hidden else self.lines
+
+    def apply(self, ops: list[Op], number: int, joined: bool) -> bool:
+        """Take one tag line's operations in turn; False where the general path has a problem.
+
+        ``joined``: no line break is left between this line's tags and the last
+        tag line's (whitespace control took it), so the variants go on.
+        """
+        if not joined:
+            self.variants = 1  # the line break ended every variant
         for kind, name, argument in ops:
             if kind == IF:
                 condition = cast(str, argument)
@@ -123,12 +156,34 @@ class _Reader:
                 if not self.stack or self.stack[-1].name != name:
                     return False
                 self.close()
-            elif not self.inverted(name):
-                return False
+            elif kind == INVERTED:
+                if not self.inverted(name):
+                    return False
+            elif kind == REFERENCE:
+                target, column = cast(Target, argument)
+                kind_name = cast(ReferenceKind, name)
+                self.references.append(Reference(kind_name, target, number, column))
+            elif kind in (BLOCK, HIDDEN):
+                self.wrap(kind, name, argument, number)
             if self.variants > MAX_VARIANTS:
                 return False
-        self.variants = 1  # the line break ends every variant
         return True
+
+    def wrap(self, kind: int, name: str, argument: object, number: int) -> None:
+        """Open a block, a transparent wrapper or a hidden body (their ops are BLOCK, HIDDEN)."""
+        frame = _Frame(name, 0, self.path, self.variants, False)
+        frame.wrapper, frame.blocks = ("block" if kind == BLOCK else "hidden"), self.blocks
+        if argument is not None:
+            target, column = cast(Target, argument)
+            if kind == BLOCK:
+                self.references.append(Reference("block", target, number, column))
+                self.blocks = (*self.blocks, target)
+            else:
+                self.macros.append(target)
+        if kind == HIDDEN:
+            self.hidden += 1
+        self.stack.append(frame)
+        self.closed = None
 
     def open(self, name: str, is_loop: bool) -> _Frame:
         self.nodes += 1
@@ -141,6 +196,8 @@ class _Reader:
         if not self.stack:
             return False
         frame = self.stack[-1]
+        if frame.wrapper:
+            return False
         if frame.is_loop:
             if condition is not None or frame.otherwise:
                 return False
@@ -161,6 +218,12 @@ class _Reader:
 
     def close(self) -> None:
         frame = self.stack.pop()
+        if frame.wrapper:
+            self.blocks = frame.blocks
+            if frame.wrapper == "hidden":
+                self.hidden -= 1
+                self.variants = frame.entering  # the body was walked apart from the line
+            return
         frame.arm_ends += self.variants
         skipped = frame.otherwise if frame.is_loop else frame.exhaustive
         self.variants = frame.arm_ends + (0 if skipped else frame.entering)
@@ -187,7 +250,7 @@ class _Reader:
 
 
 def _placeholders(
-    text: str, number: int, found: Found, names: Callable[[str], tuple[str, ...]]
+    text: str, number: int, found: Found, names: Callable[[str], tuple[str, ...]], cut: int = 0
 ) -> tuple[Placeholder, ...]:
     """The placeholders of the written line ``text`` (line ``number``), as flatten makes them."""
     spans = [(start, end) for start, end, _ in found]
@@ -197,7 +260,7 @@ def _placeholders(
             end,
             expression,
             number,
-            start + 1,
+            start + 1 + cut,
             classify(text, start, end, spans),
             names(expression),
         )
@@ -230,11 +293,13 @@ def _attempt(source: str, dialect: Dialect, origin: str) -> TemplateStructure | 
         return f"no fast path for {dialect}"
     try:
         braces: Literal["{}", "{"] = "{}" if dialect == "smarty" else "{"
-        lines = _read(source, origin, *reading, braces, _inline_reading(dialect))
+        reader = _read(source, origin, *reading, braces, _inline_reading(dialect))
     except Unsupported as reason:
         return str(reason)
     problems = tuple(jinja_syntax_problems(source)) if dialect == "jinja" else ()
-    return TemplateStructure(dialect, lines, (), problems, origin)
+    references, macros = tuple(reader.references), tuple(reader.macros)
+    lines = tuple(reader.lines)
+    return TemplateStructure(dialect, lines, references, problems, origin, macros)
 
 
 def _read(
@@ -245,7 +310,7 @@ def _read(
     names: Names,
     braces: Literal["{}", "{"],
     inline: _Inline | None,
-) -> tuple[OutputLine, ...]:
+) -> _Reader:
     reader = _Reader(origin)
     out = reader.lines
     append = out.append
@@ -256,40 +321,110 @@ def _read(
     closing = "}" if braces == "{}" else "{"
     crlf = "\r" in source
     known: dict[str, list[Op]] = {}  # tag lines repeat: {% else %}, {/if}…
-    path = reader.path
+    path, blocks = reader.path, reader.blocks
+    # Whitespace control (jinja_scan._apply_whitespace_control): `-%}` ending the last tag
+    # line takes the blank lines after it and the next line's indent; `{%-` takes the blank
+    # lines before, and the line break and trailing blanks of the line written before.
+    strip_next = False  # the last tag line ended with `-%}`
+    # Blanks before a tag stay in the line on its arm until a line break on that arm: a
+    # written line `-%}` draws onto a tag line must find none left anywhere.
+    blank_lead = False
+    joined = False  # this line goes on the last tag line (no line break between them)
+    pending = False  # a written line that a `{%-` drew onto a tag line goes on
+    since = 0  # the output lines written since the last tag line start here
+    inline_at = 0  # the last line read by the general path on its own
     number = 0
     try:
         for number, raw in enumerate(pieces, 1):
+            if strip_next:
+                if not raw.strip():
+                    continue  # taken by the `-%}` before it
+                strip_next, joined = False, True
             text = raw[:-1] if crlf and raw.endswith("\r") else raw
             if "{" not in raw and closing not in raw:
                 if reader.closed is not None and raw.strip():
                     reader.closed = None
-                append(_new_line(OutputLine, (number, text, (), path, (), origin)))
+                if joined:
+                    text, _ = _joined(text, pending or blank_lead)
+                    joined = False
+                pending = False
+                if blank_lead and not reader.stack and text.strip():
+                    blank_lead = False  # a line break with nothing open ends every arm
+                append(_new_line(OutputLine, (number, text, (), path, blocks, origin)))
                 continue
             ops = known.get(raw)
             if ops is None:
                 ops = tag_ops(raw)
                 if ops is None:
                     reader.closed = None
+                    cut = 0
+                    if joined:
+                        text, cut = _joined(text, pending or blank_lead)
+                        raw = raw[cut:]
+                        joined = False
+                    pending = False
+                    if blank_lead and not reader.stack and text.strip():
+                        blank_lead = False  # a line break with nothing open ends every arm
                     try:
                         found = written(text)
                     except Unsupported:
                         if inline is None:
                             raise
-                        out.extend(_inline_lines(reader, inline, raw, number, number != last))
+                        inline_at = number
+                        out.extend(_inline_lines(reader, inline, raw, number, number != last, cut))
                         continue
-                    placeholders = _placeholders(text, number, found, names) if found else ()
-                    append(_new_line(OutputLine, (number, text, placeholders, path, (), origin)))
+                    placeholders = _placeholders(text, number, found, names, cut) if found else ()
+                    append(
+                        _new_line(OutputLine, (number, text, placeholders, path, blocks, origin))
+                    )
                     continue
                 known[raw] = ops
-            if not reader.apply(ops):
+            if ops and ops[0][0] == STRIP_BEFORE and not joined:
+                while len(out) > since and not out[-1].text.strip():
+                    out.pop()  # blank lines: taken
+                if len(out) > since:  # a written line: this line goes on it
+                    if out[-1].line == inline_at:
+                        raise Unsupported("whitespace control after a line with tags in it")
+                    out[-1] = out[-1]._replace(text=out[-1].text.rstrip())
+                    pending = True
+                else:
+                    joined = True
+            elif not joined:
+                pending = False  # the line break before this line ended the written line
+            if pending and any(kind not in _PENDING_OPS for kind, _, _ in ops):
+                # the general path would carry the written line into what opens here
+                raise Unsupported("a tag other than a close on a written line")
+            if _LEAD in ops:
+                blank_lead = True
+            if not reader.apply(ops, number, joined):
                 raise Unsupported("a tag that does not balance or too many variants")
-            path = reader.path
+            joined = False
+            strip_next = bool(ops) and ops[-1][0] == STRIP_AFTER
+            path, blocks = reader.path, reader.blocks
+            out = reader.sink()
+            append = out.append
+            since = len(out)
     except Unsupported as reason:
         raise Unsupported(f"line {number}: {reason}") from None
     if reader.stack:
         raise Unsupported(f"{reader.stack[-1].name} left open")
-    return tuple(out)
+    return reader
+
+
+# What a tag line that goes on a written line may hold: closes (the written line keeps
+# its path) and the `{%-` that drew it there.
+_PENDING_OPS = frozenset({CLOSE, STRIP_BEFORE})
+
+
+_LEAD = (BLANK, "lead", None)
+
+
+def _joined(text: str, pending: bool) -> tuple[str, int]:
+    """A written line after `-%}`: without its indent, and how long that was."""
+    if pending:
+        raise Unsupported("two written lines joined into one")
+    stripped = text.lstrip()
+    return stripped, len(text) - len(stripped)
 
 
 # A dialect's count of the structures a line opens, and its general parser for the line.
@@ -307,7 +442,7 @@ def _inline_reading(dialect: Dialect) -> _Inline | None:
 
 
 def _inline_lines(
-    reader: _Reader, inline: _Inline, raw: str, number: int, line_break: bool
+    reader: _Reader, inline: _Inline, raw: str, number: int, line_break: bool, cut: int
 ) -> list[OutputLine]:
     """A written line with tags in it, read by the general path on its own.
 
@@ -328,8 +463,14 @@ def _inline_lines(
         if line.line != 1:
             raise Unsupported("a written line that writes more than a line")
         steps = tuple(step._replace(node=step.node + before) for step in line.path)
-        placeholders = tuple(p._replace(line=number) for p in line.placeholders)
-        lines.append(line._replace(line=number, placeholders=placeholders, path=(*path, *steps)))
+        placeholders = tuple(
+            p._replace(line=number, column=p.column + cut) for p in line.placeholders
+        )
+        lines.append(
+            line._replace(
+                line=number, placeholders=placeholders, path=(*path, *steps), blocks=reader.blocks
+            )
+        )
     return lines
 
 

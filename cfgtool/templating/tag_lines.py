@@ -15,15 +15,24 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from cfgtool.templating.jinja import SILENT_TAGS as JINJA_SILENT_TAGS
-from cfgtool.templating.jinja import STRING_LITERAL, TAG_WORD, for_loop
+from cfgtool.templating.jinja import STRING_LITERAL, TAG_WORD, for_loop, jinja_target
+from cfgtool.templating.jinja import TRANSPARENT_TAGS as JINJA_TRANSPARENT
 from cfgtool.templating.names import bare_names, sigil_names
 from cfgtool.templating.smarty import SILENT_TAGS as SMARTY_SILENT_TAGS
 from cfgtool.templating.smarty import TAG_NAME, foreach_loop
 
 # A tag line's operations: open a conditional or a loop, an elif/else, a close.
 IF, LOOP, BRANCH, CLOSE, INVERTED = range(5)
+# Jinja and Twig: a block or transparent wrapper (`{% block b %}`, `{% with %}`), an
+# extends/include/import, a body that writes nothing in place (macro, call, block set),
+# and the whitespace control (`{%-`, `-%}`) of a tag line's outer ends.
+BLOCK, REFERENCE, HIDDEN, STRIP_BEFORE, STRIP_AFTER = range(5, 10)
+# Blanks before a tag line's first tag ("lead") or after its last ("trail") that no
+# modifier strips: the general path keeps them in the line they end up on.
+BLANK = 10
 LoopParts = tuple[tuple[str, ...], str]  # a loop's variables and iterable
-Op = tuple[int, str, str | LoopParts | None]
+Target = tuple[str, int]  # a block, reference or macro name, and the tag's column
+Op = tuple[int, str, str | LoopParts | Target | None]
 Found = list[tuple[int, int, str]]  # a written line's placeholders: start, end, expression
 
 
@@ -136,17 +145,33 @@ def _has_modifier(body: str) -> bool:
     return bool(body) and (body[0] in _MODIFIERS or body[-1] in _MODIFIERS)
 
 
+def _modifiers(body: str) -> tuple[str, str, str]:
+    """``body``'s left modifier, inner text and right modifier, as jinja_scan cuts them."""
+    left = body[0] if body[:1] and body[0] in _MODIFIERS else ""
+    right = body[-1] if len(body) > len(left) and body[-1] in _MODIFIERS else ""
+    return left, body[len(left) : len(body) - len(right)], right
+
+
 def _jinja_ops(raw: str) -> list[Op] | None:
-    """The operations of a Jinja or Twig tag line, or None when ``raw`` is a written line."""
+    """The operations of a Jinja or Twig tag line, or None when ``raw`` is a written line.
+
+    Whitespace control reaches beyond the line only through ``-`` on the line's
+    outer ends (``~`` and ``+`` strip nothing but blanks the line drops anyway):
+    :data:`STRIP_BEFORE` first, :data:`STRIP_AFTER` last say the reader must strip.
+    """
     match = _JINJA_TAG_LINE.fullmatch(raw)
     if match is None:
         return None
     ops: list[Op] = []
-    for item in _JINJA_ITEMS.findall(match.group(1)):
-        body = item[2:-2]
-        if _has_modifier(body):
-            raise Unsupported("whitespace control")  # whitespace control
-        if item[1] == "#":
+    items = list(_JINJA_ITEMS.finditer(raw, match.start(1), match.end(1)))
+    first_left = last_right = ""
+    for index, item in enumerate(items):
+        left, body, right = _modifiers(item.group()[2:-2])
+        if index == 0:
+            first_left = left
+        if index == len(items) - 1:
+            last_right = right
+        if item.group()[1] == "#":
             continue
         word = TAG_WORD.match(body)
         if word is None:
@@ -163,11 +188,39 @@ def _jinja_ops(raw: str) -> list[Op] | None:
             if loop is None:
                 raise Unsupported("a for tag it cannot read")
             ops.append((LOOP, "for", loop))
-        elif name in ("endif", "endfor"):
+        elif name in ("endif", "endfor") or (name[:3] == "end" and name[3:] in _JINJA_WRAPPERS):
             ops.append((CLOSE, name[3:], None))
         elif not ((name == "set" and "=" in rest) or name in JINJA_SILENT_TAGS):
-            raise Unsupported(f"tag {name}")
+            ops.append(_jinja_structure(name, rest, item.start() + 1))
+    if first_left == "-":
+        ops.insert(0, (STRIP_BEFORE, "", None))
+    if match.start(1) and first_left not in ("-", "~"):
+        ops.append((BLANK, "lead", None))
+    if raw[match.end(1) :].rstrip("\r") and last_right not in ("-", "~"):
+        ops.append((BLANK, "trail", None))
+    if last_right == "-":
+        ops.append((STRIP_AFTER, "", None))
     return ops
+
+
+_JINJA_WRAPPERS = frozenset({"block", "macro", "call", "set", *JINJA_TRANSPARENT})
+
+
+def _jinja_structure(name: str, rest: str, column: int) -> Op:
+    """A block, a reference, a hidden body or a transparent wrapper, as jinja.py reads it."""
+    if name == "block":
+        return (BLOCK, "block", (jinja_target(rest), column))
+    if name in ("extends", "include"):
+        return (REFERENCE, name, (jinja_target(rest), column))
+    if name in ("import", "from"):
+        return (REFERENCE, "import", (jinja_target(rest), column))
+    if name == "macro":
+        return (HIDDEN, name, (jinja_target(rest.split("(")[0]), column))
+    if name in ("call", "set"):  # a `set` without `=` is a block set
+        return (HIDDEN, name, None)
+    if name in JINJA_TRANSPARENT:
+        return (BLOCK, name, None)
+    raise Unsupported(f"tag {name}")
 
 
 def _jinja_written(text: str) -> Found:
