@@ -67,6 +67,14 @@ _INLINE = {
         "k = {foreach $rows as $r}{$r.id},{foreachelse}none{/foreach}",
         "k.{if $a}{if $b}1{else}2{/if}{/if}.x = {$v}",
         "{assign var=x value=1}k = {$x}",
+        # read by inline_lines (no general parser): FusionPBX's value conditionals
+        "account.{$row.n}.nat = {if isset($stun) && $stun}1{else}{0}{/if}",
+        "k = {if isset($p)}{$p}{elseif $q}{$q|default:'}'}{/if} {* c *}",
+        "{if $t == 'udp'}account.{$row.n}.transport = 0{/if}",
+        "{if $a}{/if}k = {$v}",
+        "{if $a}{if $b}{/if}{/if} k = 1",
+        "  {if $a}x{else} {/if}",
+        "k = {#cfg#}{if $a}{`$b`}{/if}",
     ],
     "jinja": [
         "{% if a %}x.{{ n }} = 1{% endif %}",

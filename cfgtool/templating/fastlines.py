@@ -26,6 +26,7 @@ from collections.abc import Callable
 from typing import Literal, cast
 
 from cfgtool.templating.flatten import MAX_VARIANTS, classify
+from cfgtool.templating.inline_lines import smarty_variants
 from cfgtool.templating.jinja import jinja_syntax_problems, parse_jinja_family
 from cfgtool.templating.model import (
     Branch,
@@ -427,8 +428,12 @@ def _joined(text: str, pending: bool) -> tuple[str, int]:
     return stripped, len(text) - len(stripped)
 
 
-# A dialect's count of the structures a line opens, and its general parser for the line.
-_Inline = tuple[Callable[[str], int], Callable[[str, str], TemplateStructure]]
+# A dialect's count of the structures a line opens, its general parser for the line, and
+# what reads the line's variants without it (None where it cannot).
+_Variants = Callable[
+    [str, int, tuple[PathStep, ...], int, str], tuple[list[OutputLine], int] | None
+]
+_Inline = tuple[Callable[[str], int], Callable[[str, str], TemplateStructure], _Variants | None]
 
 
 def _inline_reading(dialect: Dialect) -> _Inline | None:
@@ -436,9 +441,16 @@ def _inline_reading(dialect: Dialect) -> _Inline | None:
     if opened is None:
         return None
     if dialect == "smarty":
-        return opened, parse_smarty
+        names = READING["smarty"][2]
+        return (
+            opened,
+            parse_smarty,
+            lambda text, number, path, nodes, origin: smarty_variants(
+                text, number, path, nodes, names, origin
+            ),
+        )
     # "twig": the whole text gets Jinja2's own check, not each line of it
-    return opened, lambda text, origin: parse_jinja_family(text, "twig", origin)
+    return opened, lambda text, origin: parse_jinja_family(text, "twig", origin), None
 
 
 def _inline_lines(
@@ -451,7 +463,14 @@ def _inline_lines(
     structures after those before it: the line starts and ends on that path, and
     nothing in it looks beyond it (what might, :data:`INLINE` refuses).
     """
-    opened, parse_line = inline
+    opened, parse_line, variants = inline
+    if variants is not None and not cut:
+        text = raw[:-1] if raw.endswith("\r") else raw
+        read = variants(text, number, reader.path, reader.nodes, reader.origin)
+        if read is not None:
+            lines_read, opened_here = read
+            reader.nodes += opened_here
+            return lines_read
     count = opened(raw)
     structure = parse_line(raw + "\n" if line_break else raw, reader.origin)
     if structure.problems or structure.references:

@@ -47,6 +47,7 @@ _SMARTY_ITEM = (
     r"\{\*(?:[^*]|\*(?!\}))*\*\}"
     r"|\{(?![\s}*])(?:[^{}'\"\r\n]|'[^'\r\n]*'|\"[^\"\r\n]*\")*\}"
 )
+SMARTY_ITEM = _SMARTY_ITEM
 _SMARTY_ITEMS = re.compile(_SMARTY_ITEM)
 _SMARTY_TAG_LINE = re.compile(rf"[ \t]*((?:{_SMARTY_ITEM})+)[ \t]*\r?")
 # In a written line: a `{$…}` placeholder, or a brace that is anything else.
