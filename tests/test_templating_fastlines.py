@@ -149,8 +149,10 @@ def _tag(draw: st.DrawFn, dialect: str, kind: str) -> str:
 
 # Jinja and Twig: references, and wrappers (opening tag, closing tag) around a body.
 _REFERENCES = st.sampled_from(
-    ["{% extends 'base.tpl' %}", '{% import "m.macros" as m %}', "{% from 'f' import g %}"]
-    + ["{% include 'part.tpl' %}"]
+    [
+        *("{% extends 'base.tpl' %}", '{% import "m.macros" as m %}'),
+        *("{% from 'f' import g %}", "{% include 'part.tpl' %}"),
+    ]
 )
 _WRAPPERS = st.sampled_from(
     [
@@ -195,7 +197,10 @@ def _block(draw: st.DrawFn, dialect: str, depth: int, awkward: bool) -> list[tup
             if draw(_BOOL):
                 out.append((_tag(draw, dialect, "else"), True))
                 out += _block(draw, dialect, depth + 1, awkward)
-            out.append((_tag(draw, dialect, "endif"), True))
+            if awkward and dialect == "smarty" and draw(_BOOL):  # text after the close
+                out.append((_tag(draw, dialect, "endif") + draw(_TAILS), False))
+            else:
+                out.append((_tag(draw, dialect, "endif"), True))
         else:
             out.append((_tag(draw, dialect, "loop"), True))
             out += _block(draw, dialect, depth + 1, awkward)
@@ -229,6 +234,7 @@ def _section(draw: st.DrawFn, depth: int, awkward: bool) -> list[tuple[str, bool
     return out
 
 
+_TAILS = st.sampled_from([" =", "k = {$n}", "{/if} x", " {* c *}", "{else}y"])
 _MODIFIER = st.sampled_from(["", "", "-", "-", "~", "+"])
 
 
@@ -451,3 +457,18 @@ _JINJA_GIVE_UP = [
 def test_jinja_shapes_the_fast_path_leaves(text: str) -> None:
     assert line_structure(text, "twig", ORIGIN) is None
     assert parse_template(text, "twig", ORIGIN) == _general(text, "twig")
+
+
+_SMARTY_TAILS = [
+    ("{if $a}\nk = 1\n{/if} =\n", True),
+    ("{if $a}\nk = 1\n{else}{/if}k.{$n} = {$v}\n", True),
+    ("{foreach $rows as $row}\n{/foreach}{if $a}k = 1\n{/if}\n", True),
+    ("{if $a}\n  {else}\nk = 1\n{/if} =\n", False),  # the blanks wait on the first arm
+    ("{if $a}\nk = 1\n{/if} {/if}\n", False),
+]
+
+
+@pytest.mark.parametrize(("text", "fast"), _SMARTY_TAILS)
+def test_smarty_text_after_tags_reads_as_the_general_path(text: str, fast: bool) -> None:
+    assert (line_structure(text, "smarty", ORIGIN) is not None) == fast
+    assert parse_template(text, "smarty", ORIGIN) == _general(text, "smarty")

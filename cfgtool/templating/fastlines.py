@@ -60,6 +60,7 @@ from cfgtool.templating.tag_lines import (
     Op,
     Target,
     Unsupported,
+    smarty_lead,
 )
 
 
@@ -371,6 +372,12 @@ def _read(
                     except Unsupported:
                         if inline is None:
                             raise
+                        # (blanks before a tag may wait on another arm for the text)
+                        lead = smarty_lead(text) if braces == "{}" and not blank_lead else None
+                        if lead is not None and (line := _after_tags(reader, text, number, *lead)):
+                            path = reader.path
+                            append(_new_line(OutputLine, (*line, path, blocks, origin)))
+                            continue
                         inline_at = number
                         out.extend(_inline_lines(reader, inline, raw, number, number != last, cut))
                         continue
@@ -410,6 +417,28 @@ def _read(
     if reader.stack:
         raise Unsupported(f"{reader.stack[-1].name} left open")
     return reader
+
+
+def _after_tags(
+    reader: _Reader, text: str, number: int, ops: list[Op], start: int
+) -> tuple[int, str, tuple[Placeholder, ...]] | None:
+    """Line, text and placeholders of a Smarty line that starts with tags and goes on with
+    text only (``{/if} =``), once its tags are applied; None where it holds more tags.
+
+    No line break or blank comes between the tags and the text, and each tag
+    leaves the general path with one state that holds nothing yet, so the text is
+    one output line on the path after the tags.
+    """
+    rest = text[start:]
+    try:
+        found = READING["smarty"][1](rest)
+    except Unsupported:
+        return None
+    if not reader.apply(ops, number, False):
+        raise Unsupported("a tag that does not balance")
+    reader.closed = None
+    names = READING["smarty"][2]
+    return number, rest, _placeholders(rest, number, found, names, start) if found else ()
 
 
 # What a tag line that goes on a written line may hold: closes (the written line keeps

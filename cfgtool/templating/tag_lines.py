@@ -86,7 +86,23 @@ def _smarty_ops(raw: str) -> list[Op] | None:
             ops.append((LOOP, "foreach", foreach_loop(rest)))
         elif name not in SMARTY_SILENT_TAGS:
             raise Unsupported(f"tag {{{name}}}")
+    if match.start(1):
+        ops.append((BLANK, "lead", None))
     return ops
+
+
+_SMARTY_LEAD = re.compile(rf"(?:{_SMARTY_ITEM})+")
+
+
+def smarty_lead(text: str) -> tuple[list[Op], int] | None:
+    """A written line that starts with tags (``{/if} =``): their operations, and where the
+    text starts; None when it does not start with tags only (blanks before them stay on
+    the arm they end, so those lines go through the general parser)."""
+    match = _SMARTY_LEAD.match(text)
+    if match is None:
+        return None
+    ops = _smarty_ops(match.group())
+    return None if ops is None else (ops, match.end())
 
 
 def _smarty_written(text: str) -> Found:
