@@ -10,245 +10,51 @@ the whole lint of a plain file of the same size.
 :func:`line_structure` reads a Smarty, Jinja, Twig or Mustache template whose
 every line is either tags and blanks only, or text and placeholders only; a
 written line with conditionals or loops in it (``key = {if $a}1{else}0{/if}``,
-Smarty, Jinja and Twig) goes through the general path on its own, and its
-variants are put on the path around it. It gives up (None) on anything else,
-and the caller takes the general path for the whole template, which stays the
-reference: whitespace control, literal and raw blocks, macros, captures,
-inheritance blocks, includes, a Mustache section inside a written line, a tag
-that does not balance, a tag it does not know, and any line the general path
-would report a problem for. For every template it reads, its result equals the
-general path's (``tests/test_templating_fastlines.py`` holds it to that).
+Smarty, Jinja and Twig) is forked into its variants (:mod:`.inline_lines`, or
+the general path on the line alone), and a Smarty line may start with tags
+(``{/if} =``). Jinja and Twig tag lines may carry whitespace control
+(``{%- if %}``, ``{% endif -%}``), blocks, ``extends``/``import``/``from``/
+``include`` and macros. It gives up (None) on anything else, and the caller
+takes the general path for the whole template, which stays the reference:
+whitespace control that would join two written lines or carry one into another
+structure, literal and raw blocks, captures, Smarty blocks and includes, a
+Mustache section inside a written line, a tag that does not balance, a tag it
+does not know, and any line the general path would report a problem for
+(:func:`fallback_reason` says which). For every template it reads, its result
+equals the general path's (``tests/test_templating_fastlines.py`` holds it to
+that).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal, cast
+from typing import Literal
 
-from cfgtool.templating.flatten import MAX_VARIANTS, classify
+from cfgtool.templating.flatten import classify
 from cfgtool.templating.inline_lines import smarty_variants
 from cfgtool.templating.jinja import jinja_syntax_problems, parse_jinja_family
+from cfgtool.templating.line_reader import LineReader
 from cfgtool.templating.model import (
-    Branch,
     Dialect,
-    Loop,
     OutputLine,
     PathStep,
     Placeholder,
-    Reference,
-    ReferenceKind,
     TemplateStructure,
 )
 from cfgtool.templating.smarty import parse_smarty
 from cfgtool.templating.tag_lines import (
     BLANK,
-    BLOCK,
-    BRANCH,
     CLOSE,
-    HIDDEN,
-    IF,
     INLINE,
-    INVERTED,
-    LOOP,
     READING,
-    REFERENCE,
     STRIP_AFTER,
     STRIP_BEFORE,
     Found,
-    LoopParts,
     Names,
     Op,
-    Target,
     Unsupported,
     smarty_lead,
 )
-
-
-class _Frame:
-    """An open conditional or loop: what the general path's tree node and walk know of it."""
-
-    __slots__ = (
-        "arm_ends",
-        "arms",
-        "blocks",
-        "condition",
-        "entering",
-        "exhaustive",
-        "is_loop",
-        "iterable",
-        "name",
-        "node",
-        "otherwise",
-        "outer",
-        "wrapper",
-    )
-
-    def __init__(
-        self, name: str, node: int, outer: tuple[PathStep, ...], entering: int, is_loop: bool
-    ) -> None:
-        self.name = name
-        self.node = node
-        self.outer = outer  # the path around it
-        self.entering = entering  # variants of the line it opens on (the general path's states)
-        self.is_loop = is_loop
-        self.arms = 1
-        self.arm_ends = 0  # variants at the ends of the arms (or loop bodies) read so far
-        self.exhaustive = False
-        self.otherwise = False
-        self.condition = ""
-        self.iterable = ""
-        self.wrapper = (
-            ""  # "block" or "hidden": a frame with no arms (jinja.py's BlockNode, Hidden)
-        )
-        self.blocks: tuple[str, ...] = ()  # the blocks around it
-
-
-class _Reader:
-    """The output lines read so far and the structures open around the next one."""
-
-    def __init__(self, origin: str) -> None:
-        self.origin = origin
-        self.lines: list[OutputLine] = []
-        self.stack: list[_Frame] = []
-        self.path: tuple[PathStep, ...] = ()
-        self.nodes = 0
-        # Within a tag line, how many variants of it the general path carries (it reports
-        # more than MAX_VARIANTS; this never does).
-        self.variants = 1
-        # Mustache: the section that closed last at this level, with only blank lines and
-        # comments after it (the output lines from `closed_at` on): an inverted section of
-        # its name that comes now is its else arm, and those blank lines move into it.
-        self.closed: _Frame | None = None
-        self.closed_at = 0
-        # Jinja and Twig: the blocks around the next line, the references and macros so
-        # far, and how many hidden bodies (macros…) are open: their lines are not output.
-        self.blocks: tuple[str, ...] = ()
-        self.references: list[Reference] = []
-        self.macros: list[str] = []
-        self.hidden = 0
-        self.unseen: list[OutputLine] = []  # a hidden body's lines
-
-    def sink(self) -> list[OutputLine]:
-        """Where the next output line goes."""
-        return self.unseen if self.hidden else self.lines
-
-    def apply(self, ops: list[Op], number: int, joined: bool) -> bool:
-        """Take one tag line's operations in turn; False where the general path has a problem.
-
-        ``joined``: no line break is left between this line's tags and the last
-        tag line's (whitespace control took it), so the variants go on.
-        """
-        if not joined:
-            self.variants = 1  # the line break ended every variant
-        for kind, name, argument in ops:
-            if kind == IF:
-                condition = cast(str, argument)
-                self.open(name, False).condition = condition
-                self.path = (*self.path, Branch(self.nodes, 0, condition, self.origin))
-            elif kind == LOOP:
-                variables, iterable = cast(LoopParts, argument)
-                frame = self.open(name, True)
-                frame.iterable = iterable
-                runs = Branch(self.nodes, 0, iterable, self.origin)
-                self.path = (*self.path, runs, Loop(self.nodes, variables, iterable, self.origin))
-            elif kind == BRANCH:
-                if not self.branch(cast(str | None, argument)):
-                    return False
-            elif kind == CLOSE:
-                if not self.stack or self.stack[-1].name != name:
-                    return False
-                self.close()
-            elif kind == INVERTED:
-                if not self.inverted(name):
-                    return False
-            elif kind == REFERENCE:
-                target, column = cast(Target, argument)
-                kind_name = cast(ReferenceKind, name)
-                self.references.append(Reference(kind_name, target, number, column))
-            elif kind in (BLOCK, HIDDEN):
-                self.wrap(kind, name, argument, number)
-            if self.variants > MAX_VARIANTS:
-                return False
-        return True
-
-    def wrap(self, kind: int, name: str, argument: object, number: int) -> None:
-        """Open a block, a transparent wrapper or a hidden body (their ops are BLOCK, HIDDEN)."""
-        frame = _Frame(name, 0, self.path, self.variants, False)
-        frame.wrapper, frame.blocks = ("block" if kind == BLOCK else "hidden"), self.blocks
-        if argument is not None:
-            target, column = cast(Target, argument)
-            if kind == BLOCK:
-                self.references.append(Reference("block", target, number, column))
-                self.blocks = (*self.blocks, target)
-            else:
-                self.macros.append(target)
-        if kind == HIDDEN:
-            self.hidden += 1
-        self.stack.append(frame)
-        self.closed = None
-
-    def open(self, name: str, is_loop: bool) -> _Frame:
-        self.nodes += 1
-        frame = _Frame(name, self.nodes, self.path, self.variants, is_loop)
-        self.stack.append(frame)
-        self.closed = None
-        return frame
-
-    def branch(self, condition: str | None) -> bool:
-        if not self.stack:
-            return False
-        frame = self.stack[-1]
-        if frame.wrapper:
-            return False
-        if frame.is_loop:
-            if condition is not None or frame.otherwise:
-                return False
-            frame.otherwise = True
-            never = Branch(frame.node, 1, f"no {frame.iterable}", self.origin)
-            self.path = (*frame.outer, never)
-        else:
-            if frame.exhaustive:
-                return False
-            frame.exhaustive = condition is None
-            label = "else" if condition is None else condition
-            step = Branch(frame.node, frame.arms, label, self.origin)
-            frame.arms += 1
-            self.path = (*frame.outer, step)
-        frame.arm_ends += self.variants
-        self.variants = frame.entering
-        return True
-
-    def close(self) -> None:
-        frame = self.stack.pop()
-        if frame.wrapper:
-            self.blocks = frame.blocks
-            if frame.wrapper == "hidden":
-                self.hidden -= 1
-                self.variants = frame.entering  # the body was walked apart from the line
-            return
-        frame.arm_ends += self.variants
-        skipped = frame.otherwise if frame.is_loop else frame.exhaustive
-        self.variants = frame.arm_ends + (0 if skipped else frame.entering)
-        self.path = frame.outer
-        self.closed = frame
-        self.closed_at = len(self.lines)
-
-    def inverted(self, name: str) -> bool:
-        """Mustache ``{{^name}}``: the else arm of the section just closed, or a section."""
-        frame = self.closed
-        if frame is None or frame.is_loop or frame.arms != 1 or frame.condition != name:
-            self.open(name, False).condition = f"not {name}"
-            self.path = (*self.path, Branch(self.nodes, 0, f"not {name}", self.origin))
-            return True
-        self.variants = frame.entering  # the else arm starts as the section did
-        frame.arms, frame.exhaustive = 2, True
-        self.stack.append(frame)
-        self.path = (*frame.outer, Branch(frame.node, 1, "else", self.origin))
-        self.closed = None
-        lines = self.lines
-        for index in range(self.closed_at, len(lines)):
-            lines[index] = lines[index]._replace(path=self.path)
-        return True
 
 
 def _placeholders(
@@ -312,8 +118,8 @@ def _read(
     names: Names,
     braces: Literal["{}", "{"],
     inline: _Inline | None,
-) -> _Reader:
-    reader = _Reader(origin)
+) -> LineReader:
+    reader = LineReader(origin)
     out = reader.lines
     append = out.append
     pieces = source.split("\n")
@@ -420,7 +226,7 @@ def _read(
 
 
 def _after_tags(
-    reader: _Reader, text: str, number: int, ops: list[Op], start: int
+    reader: LineReader, text: str, number: int, ops: list[Op], start: int
 ) -> tuple[int, str, tuple[Placeholder, ...]] | None:
     """Line, text and placeholders of a Smarty line that starts with tags and goes on with
     text only (``{/if} =``), once its tags are applied; None where it holds more tags.
@@ -483,7 +289,7 @@ def _inline_reading(dialect: Dialect) -> _Inline | None:
 
 
 def _inline_lines(
-    reader: _Reader, inline: _Inline, raw: str, number: int, line_break: bool, cut: int
+    reader: LineReader, inline: _Inline, raw: str, number: int, line_break: bool, cut: int
 ) -> list[OutputLine]:
     """A written line with tags in it, read by the general path on its own.
 
