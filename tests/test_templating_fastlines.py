@@ -24,7 +24,10 @@ ORIGIN = "templates/phone.tpl"
 # Per dialect: if, elif, else, endif, loop, loop else, endloop, comment, silent tag.
 _TAGS: dict[str, dict[str, list[str]]] = {
     "smarty": {
-        "if": ["{if $c}", "{if isset($row.x)}", "{if $t == 'udp'}", "{if $a }"],
+        "if": [
+            *("{if $c}", "{if isset($row.x)}", "{if $t == 'udp'}", "{if $a }"),
+            "{if $account.{$row.line_number}.sip_transport == 'udp'}",
+        ],
         "elif": ["{elseif $d}", "{else if $t == 'tcp'}", "{elsif $e}"],
         "else": ["{else}"],
         "endif": ["{/if}"],
@@ -51,7 +54,10 @@ _TAGS["twig"] = {
     "loop": ["{% for line in 1..cap_line_count %}", "{% for k, v in rows %}"],
 }
 _PLACEHOLDERS = {
-    "smarty": ["{$row.line_number}", "{$x|default:'a b'}", "{$n}", '{$m|replace:"}":""}'],
+    "smarty": [
+        *("{$row.line_number}", "{$x|default:'a b'}", "{$n}", '{$m|replace:"}":""}'),
+        "{$account.{$row.line_number}.label}",
+    ],
     "jinja": ["{{ line_no }}", "{{ v | default('x') }}", "{{x}}", '{{ "a}}" + x }}'],
     "twig": ["{{ line }}", "{{ _context['value_' ~ line] | default('') }}", "{{ a ?? 'b' }}"],
     "mustache": ["{{index}}", "{{ value }}", "{{{raw}}}", "{{& amp }}", "{{ !odd }}"],
@@ -75,6 +81,7 @@ _INLINE = {
         "{if $a}{if $b}{/if}{/if} k = 1",
         "  {if $a}x{else} {/if}",
         "k = {#cfg#}{if $a}{`$b`}{/if}",
+        "{if $account.{$row.n}.t == 'udp'}account.{$row.n}.x = {$a.{$b}}{/if}",
     ],
     "jinja": [
         "{% if a %}x.{{ n }} = 1{% endif %}",
@@ -89,7 +96,10 @@ _INLINE = {
 _INLINE["twig"] = [line.replace("elif", "elseif") for line in _INLINE["jinja"]]
 # Lines the fast path must give up on (or read to the same result).
 _AWKWARD = {
-    "smarty": ["{literal}", "{/literal}", "{ x }", "a = }", "{$x", "a = {capture}x{/capture}"],
+    "smarty": [
+        *("{literal}", "{/literal}", "{ x }", "a = }", "{$x", "a = {capture}x{/capture}"),
+        *("k = {$a.{$b.{$c}}}", "{if $a.{$b.{$c}}}"),
+    ],
     "jinja": ["{% endif -%}", "k = {{- x }}", "a = {% if x %}1", "{% raw %}", "{% macro m() %}"],
     "twig": ["{%- endif %}", "{{ x ~}}", "{% verbatim %}", "{% embed 'x' %}", "{% endblock %}"],
     # ...and Mustache has the general path read any written line with a section in it

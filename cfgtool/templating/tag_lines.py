@@ -41,17 +41,19 @@ class Unsupported(Exception):
 
 
 # --- Smarty ---------------------------------------------------------------------------
-# A tag or comment as grammar/smarty.lark's TAG and COMMENT cut it, on one line and
-# without a nested `{…}` (which the grammar allows; the general path reads those).
+# A tag or comment as grammar/smarty.lark's TAG and COMMENT cut it, on one line; a tag
+# may hold `{…}` one deep (`{if $account.{$row.line_number}.sip_transport == 'udp'}`).
 _SMARTY_ITEM = (
     r"\{\*(?:[^*]|\*(?!\}))*\*\}"
-    r"|\{(?![\s}*])(?:[^{}'\"\r\n]|'[^'\r\n]*'|\"[^\"\r\n]*\")*\}"
+    r"|\{(?![\s}*])(?:[^{}'\"\r\n]|'[^'\r\n]*'|\"[^\"\r\n]*\"|\{[^{}\r\n]*\})*\}"
 )
 SMARTY_ITEM = _SMARTY_ITEM
 _SMARTY_ITEMS = re.compile(_SMARTY_ITEM)
 _SMARTY_TAG_LINE = re.compile(rf"[ \t]*((?:{_SMARTY_ITEM})+)[ \t]*\r?")
 # In a written line: a `{$…}` placeholder, or a brace that is anything else.
-_SMARTY_WRITTEN = re.compile(r"\{\$(?:[^{}'\"\r\n]|'[^'\r\n]*'|\"[^\"\r\n]*\")*\}|[{}]")
+_SMARTY_WRITTEN = re.compile(
+    r"\{\$(?:[^{}'\"\r\n]|'[^'\r\n]*'|\"[^\"\r\n]*\"|\{[^{}\r\n]*\})*\}|[{}]"
+)
 _SMARTY_CLOSERS = frozenset({"if", "foreach"})
 _SMARTY_EXPRESSION_STARTS = ("$", "#", "`", "'", '"')
 
