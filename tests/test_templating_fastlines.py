@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cfgtool.templating import Dialect, parse_template
-from cfgtool.templating.fastlines import line_structure
+from cfgtool.templating.fastlines import fallback_reason, line_structure
 
 TESTS = Path(__file__).parent
 PBX: tuple[Dialect, ...] = ("smarty", "jinja", "twig", "mustache")
@@ -482,3 +482,18 @@ _SMARTY_TAILS = [
 def test_smarty_text_after_tags_reads_as_the_general_path(text: str, fast: bool) -> None:
     assert (line_structure(text, "smarty", ORIGIN) is not None) == fast
     assert parse_template(text, "smarty", ORIGIN) == _general(text, "smarty")
+
+
+@pytest.mark.parametrize(
+    ("text", "dialect", "reason"),
+    [
+        ("a = 1\n{% if x -%}\nb = 1\n{% endif %}\n", "twig", None),
+        ("a = 1\n{% if x %}\n", "twig", "if left open"),
+        ("a = 1\n{{ x }}\nk = {{- y }}\n", "jinja", "whitespace control on a placeholder ({{-)"),
+        ("a = 1\n{capture name=x}\n{/capture}\n", "smarty", "line 2: tag {capture}"),
+        ("a = {$x}\n", "cfgtool", "no fast path for cfgtool"),
+    ],
+)
+def test_fallback_reason_says_why(text: str, dialect: Dialect, reason: str | None) -> None:
+    assert fallback_reason(text, dialect, ORIGIN) == reason
+    assert (line_structure(text, dialect, ORIGIN) is None) == (reason is not None)

@@ -99,6 +99,9 @@ def _attempt(source: str, dialect: Dialect, origin: str) -> TemplateStructure | 
     reading = READING.get(dialect)
     if reading is None:
         return f"no fast path for {dialect}"
+    for marker in _GIVE_UP_AT_ONCE.get(dialect, ()):
+        if marker in source:  # found anywhere (a comment too): cheaper than reading up to it
+            return f"whitespace control on a placeholder ({marker})"
     try:
         braces: Literal["{}", "{"] = "{}" if dialect == "smarty" else "{"
         reader = _read(source, origin, *reading, braces, _inline_reading(dialect))
@@ -108,6 +111,12 @@ def _attempt(source: str, dialect: Dialect, origin: str) -> TemplateStructure | 
     references, macros = tuple(reader.references), tuple(reader.macros)
     lines = tuple(reader.lines)
     return TemplateStructure(dialect, lines, references, problems, origin, macros)
+
+
+# Jinja and Twig: `{{- x }}`, `{{ x -}}`: the fast path never reads them (Tancredi's
+# templates hold a few, far down), so it gives up before reading a line.
+_MARKERS = ("{{-", "{{~", "{{+", "-}}", "~}}", "+}}")
+_GIVE_UP_AT_ONCE: dict[str, tuple[str, ...]] = {"jinja": _MARKERS, "twig": _MARKERS}
 
 
 def _read(
