@@ -30,6 +30,7 @@ BLOCK, REFERENCE, HIDDEN, STRIP_BEFORE, STRIP_AFTER = range(5, 10)
 # Blanks before a tag line's first tag ("lead") or after its last ("trail") that no
 # modifier strips: the general path keeps them in the line they end up on.
 BLANK = 10
+BLANK_OR_STRIP = STRIP_BEFORE  # the kinds from here on are about whitespace, not structure
 LoopParts = tuple[tuple[str, ...], str]  # a loop's variables and iterable
 Target = tuple[str, int]  # a block, reference or macro name, and the tag's column
 Op = tuple[int, str, str | LoopParts | Target | None]
