@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cfgtool.templating import Dialect, parse_template
-from cfgtool.templating.fastlines import line_structure
+from cfgtool.templating.fastlines import fallback_reason, line_structure
 
 TESTS = Path(__file__).parent
 PBX: tuple[Dialect, ...] = ("smarty", "jinja", "twig", "mustache")
@@ -24,7 +24,10 @@ ORIGIN = "templates/phone.tpl"
 # Per dialect: if, elif, else, endif, loop, loop else, endloop, comment, silent tag.
 _TAGS: dict[str, dict[str, list[str]]] = {
     "smarty": {
-        "if": ["{if $c}", "{if isset($row.x)}", "{if $t == 'udp'}", "{if $a }"],
+        "if": [
+            *("{if $c}", "{if isset($row.x)}", "{if $t == 'udp'}", "{if $a }"),
+            "{if $account.{$row.line_number}.sip_transport == 'udp'}",
+        ],
         "elif": ["{elseif $d}", "{else if $t == 'tcp'}", "{elsif $e}"],
         "else": ["{else}"],
         "endif": ["{/if}"],
@@ -51,7 +54,10 @@ _TAGS["twig"] = {
     "loop": ["{% for line in 1..cap_line_count %}", "{% for k, v in rows %}"],
 }
 _PLACEHOLDERS = {
-    "smarty": ["{$row.line_number}", "{$x|default:'a b'}", "{$n}", '{$m|replace:"}":""}'],
+    "smarty": [
+        *("{$row.line_number}", "{$x|default:'a b'}", "{$n}", '{$m|replace:"}":""}'),
+        "{$account.{$row.line_number}.label}",
+    ],
     "jinja": ["{{ line_no }}", "{{ v | default('x') }}", "{{x}}", '{{ "a}}" + x }}'],
     "twig": ["{{ line }}", "{{ _context['value_' ~ line] | default('') }}", "{{ a ?? 'b' }}"],
     "mustache": ["{{index}}", "{{ value }}", "{{{raw}}}", "{{& amp }}", "{{ !odd }}"],
@@ -67,6 +73,15 @@ _INLINE = {
         "k = {foreach $rows as $r}{$r.id},{foreachelse}none{/foreach}",
         "k.{if $a}{if $b}1{else}2{/if}{/if}.x = {$v}",
         "{assign var=x value=1}k = {$x}",
+        # read by inline_lines (no general parser): FusionPBX's value conditionals
+        "account.{$row.n}.nat = {if isset($stun) && $stun}1{else}{0}{/if}",
+        "k = {if isset($p)}{$p}{elseif $q}{$q|default:'}'}{/if} {* c *}",
+        "{if $t == 'udp'}account.{$row.n}.transport = 0{/if}",
+        "{if $a}{/if}k = {$v}",
+        "{if $a}{if $b}{/if}{/if} k = 1",
+        "  {if $a}x{else} {/if}",
+        "k = {#cfg#}{if $a}{`$b`}{/if}",
+        "{if $account.{$row.n}.t == 'udp'}account.{$row.n}.x = {$a.{$b}}{/if}",
     ],
     "jinja": [
         "{% if a %}x.{{ n }} = 1{% endif %}",
@@ -81,9 +96,12 @@ _INLINE = {
 _INLINE["twig"] = [line.replace("elif", "elseif") for line in _INLINE["jinja"]]
 # Lines the fast path must give up on (or read to the same result).
 _AWKWARD = {
-    "smarty": ["{literal}", "{/literal}", "{ x }", "a = }", "{$x", "a = {capture}x{/capture}"],
-    "jinja": ["{%- if x %}", "k = {{- x }}", "a = {% if x %}1", "{% raw %}", "{% macro m() %}"],
-    "twig": ["{% if x -%}", "{{ x ~}}", "{% verbatim %}", "{% block b %}", "{% endblock %}"],
+    "smarty": [
+        *("{literal}", "{/literal}", "{ x }", "a = }", "{$x", "a = {capture}x{/capture}"),
+        *("k = {$a.{$b.{$c}}}", "{if $a.{$b.{$c}}}"),
+    ],
+    "jinja": ["{% endif -%}", "k = {{- x }}", "a = {% if x %}1", "{% raw %}", "{% macro m() %}"],
+    "twig": ["{%- endif %}", "{{ x ~}}", "{% verbatim %}", "{% embed 'x' %}", "{% endblock %}"],
     # ...and Mustache has the general path read any written line with a section in it
     "mustache": ["a = {{#x}}1{{/x}}", "{{> partial}}", "{{=<% %>=}}", "{{}}", "{{ a", "{{{x}}"],
 }
@@ -139,12 +157,37 @@ def _tag(draw: st.DrawFn, dialect: str, kind: str) -> str:
     return draw(_TAG_CHOICES[dialect][kind])
 
 
+# Jinja and Twig: references, and wrappers (opening tag, closing tag) around a body.
+_REFERENCES = st.sampled_from(
+    [
+        *("{% extends 'base.tpl' %}", '{% import "m.macros" as m %}'),
+        *("{% from 'f' import g %}", "{% include 'part.tpl' %}"),
+    ]
+)
+_WRAPPERS = st.sampled_from(
+    [
+        ("{% block model_specific %}", "{% endblock %}"),
+        ("{% block b %}", "{% endblock b %}"),
+        ("{% macro key(n, t='x') %}", "{% endmacro %}"),
+        ("{% set body %}", "{% endset %}"),
+        ("{% with a = 1 %}", "{% endwith %}"),
+        ("{% filter upper %}", "{% endfilter %}"),
+    ]
+)
+
+
 def _block(draw: st.DrawFn, dialect: str, depth: int, awkward: bool) -> list[tuple[str, bool]]:
     """``(line, is_tag_line)`` pairs: written lines, tag lines and nested structures."""
     out: list[tuple[str, bool]] = []
     for _ in range(draw(_COUNT[4])):
         choice = draw(_COUNT[9 if depth < 3 else 4])
-        if choice <= 2:
+        if choice == 0 and dialect in ("jinja", "twig") and draw(_COUNT[2]) == 0:
+            if draw(_BOOL):
+                out.append((draw(_REFERENCES), True))
+            else:
+                opener, closer = draw(_WRAPPERS)
+                out += [(opener, True), *_block(draw, dialect, depth + 1, awkward), (closer, True)]
+        elif choice <= 2:
             out.append((_written(draw, dialect), False))
         elif choice == 3:
             out.append((_comment(draw, dialect), True))
@@ -164,7 +207,10 @@ def _block(draw: st.DrawFn, dialect: str, depth: int, awkward: bool) -> list[tup
             if draw(_BOOL):
                 out.append((_tag(draw, dialect, "else"), True))
                 out += _block(draw, dialect, depth + 1, awkward)
-            out.append((_tag(draw, dialect, "endif"), True))
+            if awkward and dialect == "smarty" and draw(_BOOL):  # text after the close
+                out.append((_tag(draw, dialect, "endif") + draw(_TAILS), False))
+            else:
+                out.append((_tag(draw, dialect, "endif"), True))
         else:
             out.append((_tag(draw, dialect, "loop"), True))
             out += _block(draw, dialect, depth + 1, awkward)
@@ -198,10 +244,29 @@ def _section(draw: st.DrawFn, depth: int, awkward: bool) -> list[tuple[str, bool
     return out
 
 
+_TAILS = st.sampled_from([" =", "k = {$n}", "{/if} x", " {* c *}", "{else}y"])
+_MODIFIER = st.sampled_from(["", "", "-", "-", "~", "+"])
+
+
+def _strip(draw: st.DrawFn, line: str) -> str:
+    """A Jinja or Twig tag line with whitespace control on its outer ends (and between)."""
+    left, right = draw(_MODIFIER), draw(_MODIFIER)
+    if line.startswith(("{%", "{#")) and not line.startswith(("{%-", "{#-")):
+        line = line[:2] + left + line[2:]
+    if line.endswith(("%}", "#}")) and not line.endswith(("-%}", "-#}")):
+        line = line[:-2] + right + line[-2:]
+    return line
+
+
 @st.composite
-def _template(draw: st.DrawFn, dialect: str, awkward: bool = False) -> str:
-    """A template of those lines: tag lines indented or joined, CRLF or LF, any last line."""
+def _template(draw: st.DrawFn, dialect: str, awkward: bool = False, strip: bool = False) -> str:
+    """A template of those lines: tag lines indented or joined, CRLF or LF, any last line.
+
+    ``strip``: Jinja and Twig tag lines get whitespace control (``{%-``, ``-%}``, ``~``).
+    """
     lines = _block(draw, dialect, 0, awkward)
+    if strip:
+        lines = [(_strip(draw, text) if is_tag else text, is_tag) for text, is_tag in lines]
     if awkward and lines and draw(_BOOL):  # an unbalanced tag somewhere
         del lines[draw(st.integers(0, len(lines) - 1))]
     joined: list[str] = []
@@ -241,6 +306,28 @@ def test_fast_path_reads_line_templates_as_the_general_path(
 @given(data=st.data())
 def test_fast_path_gives_up_or_agrees(dialect: Dialect, data: st.DataObject) -> None:
     text = data.draw(_template(dialect, awkward=True))
+    fast = line_structure(text, dialect, ORIGIN)
+    if fast is not None:
+        assert parse_template(text, dialect, ORIGIN) == _general(text, dialect)
+
+
+@pytest.mark.parametrize("dialect", ["jinja", "twig"])
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_whitespace_control_reads_as_the_general_path(
+    dialect: Dialect, data: st.DataObject
+) -> None:
+    text = data.draw(_template(dialect, strip=True))
+    fast = line_structure(text, dialect, ORIGIN)
+    if fast is not None:
+        assert parse_template(text, dialect, ORIGIN) == _general(text, dialect)
+
+
+@pytest.mark.parametrize("dialect", ["jinja", "twig"])
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_whitespace_control_gives_up_or_agrees(dialect: Dialect, data: st.DataObject) -> None:
+    text = data.draw(_template(dialect, awkward=True, strip=True))
     fast = line_structure(text, dialect, ORIGIN)
     if fast is not None:
         assert parse_template(text, dialect, ORIGIN) == _general(text, dialect)
@@ -339,3 +426,74 @@ def test_the_benchmark_shapes_take_the_fast_path(dialect: Dialect) -> None:
     assert fast is not None
     assert fast == _general(text, dialect)
     assert len({step.node for line in fast.lines for step in line.path}) == 80
+
+
+# Wazo and Tancredi shapes: whitespace control on tag lines, inheritance, imports, macros.
+_JINJA_FIXTURES = [
+    "{% extends 'base.tpl' -%}\n\n{% block model_specific_parameters -%}\n"
+    "gui_lang.url = {{ XX_server_url }}/lang/004.GUI.French.lang\n{% endblock %}\n",
+    "{% if XX_handsets_fw -%}\n{% for handset, fw_file in XX_handsets_fw.items() -%}\n"
+    "over_the_air.url.{{ handset }} = {{ XX_server_url }}/{{ fw_file }}\n"
+    "{% endfor -%}\nover_the_air.handset_tip = 0\n{%- endif %}\n\nafter = 1\n",
+    "{% if vlan_enabled -%}\nnetwork.vlan.internet_port_enable = 1\n{% else -%}\n"
+    "network.vlan.internet_port_enable = 0\n{% endif %}\n",
+    "{% if x %}\na = 1   \n\n{%- endif %}\n{% for y in z %}\nb = {{ y }}\n\n{%- endfor %}\n",
+    "{%- import 'yealink.macros' as yealink -%}\n{%- import 'language.macros' as l10n -%}\n"
+    "#!version:1.0.0.1\n{% macro key(n, t='x') -%}\n  k.{{ n }} = {{ t }}\n{%- endmacro %}\n"
+    "{% from 'f' import g %}\nz = {{ z }}\n",
+    "{% block a %}\n{% block b -%}\n    indented = {{ v }}\n{% endblock %}\n{% endblock a %}\n",
+    "{% with a = 1 %}\n{% set body %}\nhidden = 1\n{% endset %}\nshown = {{ a }}\n{% endwith %}\n",
+    "{% for x in y %}\n{{ x }}\n{%- endfor %}\r\n{# c -#}\r\n  \r\nk = 1\r\n",
+]
+
+
+@pytest.mark.parametrize("dialect", ["jinja", "twig"])
+@pytest.mark.parametrize("text", _JINJA_FIXTURES)
+def test_jinja_shapes_take_the_fast_path(dialect: Dialect, text: str) -> None:
+    fast = line_structure(text, dialect, ORIGIN)
+    assert fast is not None
+    assert fast == _general(text, dialect)
+
+
+_JINJA_GIVE_UP = [
+    "a = 1\n{%- if x %}\nb = 2\n{% endif %}\n",  # the written line would go into the if
+    "{% if x %}\na = 1\n{%- endif -%}\nb = 2\n",  # two written lines joined
+    "  {% if x %}\n{%- if y -%}\nb = 2\n{% endif %}{% endif %}\n",  # blanks kept in the line
+    "{% embed 'x' %}\n{% endembed %}\n",
+]
+
+
+@pytest.mark.parametrize("text", _JINJA_GIVE_UP)
+def test_jinja_shapes_the_fast_path_leaves(text: str) -> None:
+    assert line_structure(text, "twig", ORIGIN) is None
+    assert parse_template(text, "twig", ORIGIN) == _general(text, "twig")
+
+
+_SMARTY_TAILS = [
+    ("{if $a}\nk = 1\n{/if} =\n", True),
+    ("{if $a}\nk = 1\n{else}{/if}k.{$n} = {$v}\n", True),
+    ("{foreach $rows as $row}\n{/foreach}{if $a}k = 1\n{/if}\n", True),
+    ("{if $a}\n  {else}\nk = 1\n{/if} =\n", False),  # the blanks wait on the first arm
+    ("{if $a}\nk = 1\n{/if} {/if}\n", False),
+]
+
+
+@pytest.mark.parametrize(("text", "fast"), _SMARTY_TAILS)
+def test_smarty_text_after_tags_reads_as_the_general_path(text: str, fast: bool) -> None:
+    assert (line_structure(text, "smarty", ORIGIN) is not None) == fast
+    assert parse_template(text, "smarty", ORIGIN) == _general(text, "smarty")
+
+
+@pytest.mark.parametrize(
+    ("text", "dialect", "reason"),
+    [
+        ("a = 1\n{% if x -%}\nb = 1\n{% endif %}\n", "twig", None),
+        ("a = 1\n{% if x %}\n", "twig", "if left open"),
+        ("a = 1\n{{ x }}\nk = {{- y }}\n", "jinja", "whitespace control on a placeholder ({{-)"),
+        ("a = 1\n{capture name=x}\n{/capture}\n", "smarty", "line 2: tag {capture}"),
+        ("a = {$x}\n", "cfgtool", "no fast path for cfgtool"),
+    ],
+)
+def test_fallback_reason_says_why(text: str, dialect: Dialect, reason: str | None) -> None:
+    assert fallback_reason(text, dialect, ORIGIN) == reason
+    assert (line_structure(text, dialect, ORIGIN) is None) == (reason is not None)

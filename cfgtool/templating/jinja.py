@@ -28,12 +28,15 @@ TAG_WORD = re.compile(r"\s*([A-Za-z_]\w*)\s*(.*)", re.S)
 _FOR = re.compile(r"(.+?)\s+in\s+(.+?)(?:\s+if\s+.*|\s+recursive)?\s*$", re.S)
 _TARGET = re.compile(r"\s*['\"]?([^'\"\s]+)['\"]?")
 STRING_LITERAL = re.compile(r"'([^'\\]*)'|\"([^\"\\]*)\"")
-_TRANSPARENT = frozenset({"filter", "apply", "with", "autoescape", "spaceless", "sandbox", "trans"})
+TRANSPARENT_TAGS = frozenset(
+    {"filter", "apply", "with", "autoescape", "spaceless", "sandbox", "trans"}
+)
 _HIDDEN = frozenset({"macro", "call", "embed"})
 SILENT_TAGS = frozenset({"do", "flush", "use", "deprecated", "break", "continue", "guard", "cache"})
 
 
-def _target(text: str) -> str:
+def jinja_target(text: str) -> str:
+    """The name in a block, extends, import or macro tag (quotes dropped)."""
     match = _TARGET.match(text)
     return match.group(1) if match else text.strip()
 
@@ -69,19 +72,19 @@ def _read_block(builder: TreeBuilder, piece: Piece, source: str, macros: list[st
             loop = ("loop",), rest
         builder.open_loop("for", *loop, offset, text)
     elif name == "block":
-        builder.open_block("block", _target(rest), offset, text)
+        builder.open_block("block", jinja_target(rest), offset, text)
     elif name in ("extends", "include"):
         kind: ReferenceKind = "extends" if name == "extends" else "include"
-        builder.reference(kind, _target(rest), offset)
+        builder.reference(kind, jinja_target(rest), offset)
         builder.tag(offset)
     elif name in ("import", "from"):
-        builder.reference("import", _target(rest), offset)
+        builder.reference("import", jinja_target(rest), offset)
         builder.tag(offset)
     elif name in _HIDDEN:
         if name == "macro":
-            macros.append(_target(rest.split("(")[0]))
+            macros.append(jinja_target(rest.split("(")[0]))
         if name == "embed":
-            builder.reference("include", _target(rest), offset)
+            builder.reference("include", jinja_target(rest), offset)
         builder.open_hidden(name, rest, offset, text)
     elif name == "set":
         if "=" in rest:
@@ -90,7 +93,7 @@ def _read_block(builder: TreeBuilder, piece: Piece, source: str, macros: list[st
             builder.open_hidden("set", rest, offset, text)
     elif name in ("raw", "verbatim"):
         builder.tag(offset)
-    elif name in _TRANSPARENT:
+    elif name in TRANSPARENT_TAGS:
         builder.open_transparent(name, offset, text)
     elif name.startswith("end"):
         closed = name[3:]

@@ -15,15 +15,25 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from cfgtool.templating.jinja import SILENT_TAGS as JINJA_SILENT_TAGS
-from cfgtool.templating.jinja import STRING_LITERAL, TAG_WORD, for_loop
+from cfgtool.templating.jinja import STRING_LITERAL, TAG_WORD, for_loop, jinja_target
+from cfgtool.templating.jinja import TRANSPARENT_TAGS as JINJA_TRANSPARENT
 from cfgtool.templating.names import bare_names, sigil_names
 from cfgtool.templating.smarty import SILENT_TAGS as SMARTY_SILENT_TAGS
 from cfgtool.templating.smarty import TAG_NAME, foreach_loop
 
 # A tag line's operations: open a conditional or a loop, an elif/else, a close.
 IF, LOOP, BRANCH, CLOSE, INVERTED = range(5)
+# Jinja and Twig: a block or transparent wrapper (`{% block b %}`, `{% with %}`), an
+# extends/include/import, a body that writes nothing in place (macro, call, block set),
+# and the whitespace control (`{%-`, `-%}`) of a tag line's outer ends.
+BLOCK, REFERENCE, HIDDEN, STRIP_BEFORE, STRIP_AFTER = range(5, 10)
+# Blanks before a tag line's first tag ("lead") or after its last ("trail") that no
+# modifier strips: the general path keeps them in the line they end up on.
+BLANK = 10
+BLANK_OR_STRIP = STRIP_BEFORE  # the kinds from here on are about whitespace, not structure
 LoopParts = tuple[tuple[str, ...], str]  # a loop's variables and iterable
-Op = tuple[int, str, str | LoopParts | None]
+Target = tuple[str, int]  # a block, reference or macro name, and the tag's column
+Op = tuple[int, str, str | LoopParts | Target | None]
 Found = list[tuple[int, int, str]]  # a written line's placeholders: start, end, expression
 
 
@@ -32,16 +42,19 @@ class Unsupported(Exception):
 
 
 # --- Smarty ---------------------------------------------------------------------------
-# A tag or comment as grammar/smarty.lark's TAG and COMMENT cut it, on one line and
-# without a nested `{…}` (which the grammar allows; the general path reads those).
+# A tag or comment as grammar/smarty.lark's TAG and COMMENT cut it, on one line; a tag
+# may hold `{…}` one deep (`{if $account.{$row.line_number}.sip_transport == 'udp'}`).
 _SMARTY_ITEM = (
     r"\{\*(?:[^*]|\*(?!\}))*\*\}"
-    r"|\{(?![\s}*])(?:[^{}'\"\r\n]|'[^'\r\n]*'|\"[^\"\r\n]*\")*\}"
+    r"|\{(?![\s}*])(?:[^{}'\"\r\n]|'[^'\r\n]*'|\"[^\"\r\n]*\"|\{[^{}\r\n]*\})*\}"
 )
+SMARTY_ITEM = _SMARTY_ITEM
 _SMARTY_ITEMS = re.compile(_SMARTY_ITEM)
 _SMARTY_TAG_LINE = re.compile(rf"[ \t]*((?:{_SMARTY_ITEM})+)[ \t]*\r?")
 # In a written line: a `{$…}` placeholder, or a brace that is anything else.
-_SMARTY_WRITTEN = re.compile(r"\{\$(?:[^{}'\"\r\n]|'[^'\r\n]*'|\"[^\"\r\n]*\")*\}|[{}]")
+_SMARTY_WRITTEN = re.compile(
+    r"\{\$(?:[^{}'\"\r\n]|'[^'\r\n]*'|\"[^\"\r\n]*\"|\{[^{}\r\n]*\})*\}|[{}]"
+)
 _SMARTY_CLOSERS = frozenset({"if", "foreach"})
 _SMARTY_EXPRESSION_STARTS = ("$", "#", "`", "'", '"')
 
@@ -64,7 +77,7 @@ def _smarty_ops(raw: str) -> list[Op] | None:
         closing, name, rest = parts.groups()
         if closing:
             if name not in _SMARTY_CLOSERS:
-                raise Unsupported
+                raise Unsupported(f"tag {{/{name}}}")
             ops.append((CLOSE, name, None))
         elif name == "if":
             ops.append((IF, "if", rest))
@@ -75,8 +88,24 @@ def _smarty_ops(raw: str) -> list[Op] | None:
         elif name == "foreach":
             ops.append((LOOP, "foreach", foreach_loop(rest)))
         elif name not in SMARTY_SILENT_TAGS:
-            raise Unsupported
+            raise Unsupported(f"tag {{{name}}}")
+    if match.start(1):
+        ops.append((BLANK, "lead", None))
     return ops
+
+
+_SMARTY_LEAD = re.compile(rf"(?:{_SMARTY_ITEM})+")
+
+
+def smarty_lead(text: str) -> tuple[list[Op], int] | None:
+    """A written line that starts with tags (``{/if} =``): their operations, and where the
+    text starts; None when it does not start with tags only (blanks before them stay on
+    the arm they end, so those lines go through the general parser)."""
+    match = _SMARTY_LEAD.match(text)
+    if match is None:
+        return None
+    ops = _smarty_ops(match.group())
+    return None if ops is None else (ops, match.end())
 
 
 def _smarty_written(text: str) -> Found:
@@ -84,7 +113,7 @@ def _smarty_written(text: str) -> Found:
     for match in _SMARTY_WRITTEN.finditer(text):
         piece = match.group()
         if len(piece) == 1:
-            raise Unsupported
+            raise Unsupported("a brace that is no placeholder")
         found.append((match.start(), match.end(), piece[1:-1]))
     return found
 
@@ -103,7 +132,7 @@ def _smarty_inline(text: str) -> int:
     opened = 0
     for piece in _SMARTY_PIECES.findall(text):
         if len(piece) == 1:
-            raise Unsupported
+            raise Unsupported("a brace that is no tag")
         inner = piece[1:-1]
         if piece.startswith("{*") or inner.startswith(_SMARTY_EXPRESSION_STARTS):
             continue
@@ -113,11 +142,11 @@ def _smarty_inline(text: str) -> int:
         closing, name, _ = parts.groups()
         if closing:
             if name not in _SMARTY_CLOSERS:
-                raise Unsupported
+                raise Unsupported(f"tag {{/{name}}} in a written line")
         elif name in _SMARTY_OPENERS:
             opened += 1
         elif name not in _SMARTY_BRANCHES and name not in SMARTY_SILENT_TAGS:
-            raise Unsupported
+            raise Unsupported(f"tag {{{name}}} in a written line")
     return opened
 
 
@@ -136,21 +165,37 @@ def _has_modifier(body: str) -> bool:
     return bool(body) and (body[0] in _MODIFIERS or body[-1] in _MODIFIERS)
 
 
+def _modifiers(body: str) -> tuple[str, str, str]:
+    """``body``'s left modifier, inner text and right modifier, as jinja_scan cuts them."""
+    left = body[0] if body[:1] and body[0] in _MODIFIERS else ""
+    right = body[-1] if len(body) > len(left) and body[-1] in _MODIFIERS else ""
+    return left, body[len(left) : len(body) - len(right)], right
+
+
 def _jinja_ops(raw: str) -> list[Op] | None:
-    """The operations of a Jinja or Twig tag line, or None when ``raw`` is a written line."""
+    """The operations of a Jinja or Twig tag line, or None when ``raw`` is a written line.
+
+    Whitespace control reaches beyond the line only through ``-`` on the line's
+    outer ends (``~`` and ``+`` strip nothing but blanks the line drops anyway):
+    :data:`STRIP_BEFORE` first, :data:`STRIP_AFTER` last say the reader must strip.
+    """
     match = _JINJA_TAG_LINE.fullmatch(raw)
     if match is None:
         return None
     ops: list[Op] = []
-    for item in _JINJA_ITEMS.findall(match.group(1)):
-        body = item[2:-2]
-        if _has_modifier(body):
-            raise Unsupported  # whitespace control
-        if item[1] == "#":
+    items = list(_JINJA_ITEMS.finditer(raw, match.start(1), match.end(1)))
+    first_left = last_right = ""
+    for index, item in enumerate(items):
+        left, body, right = _modifiers(item.group()[2:-2])
+        if index == 0:
+            first_left = left
+        if index == len(items) - 1:
+            last_right = right
+        if item.group()[1] == "#":
             continue
         word = TAG_WORD.match(body)
         if word is None:
-            raise Unsupported
+            raise Unsupported("a tag without a name")
         name, rest = word.group(1), word.group(2).strip()
         if name == "if":
             ops.append((IF, "if", rest))
@@ -161,13 +206,41 @@ def _jinja_ops(raw: str) -> list[Op] | None:
         elif name == "for":
             loop = for_loop(rest)
             if loop is None:
-                raise Unsupported
+                raise Unsupported("a for tag it cannot read")
             ops.append((LOOP, "for", loop))
-        elif name in ("endif", "endfor"):
+        elif name in ("endif", "endfor") or (name[:3] == "end" and name[3:] in _JINJA_WRAPPERS):
             ops.append((CLOSE, name[3:], None))
         elif not ((name == "set" and "=" in rest) or name in JINJA_SILENT_TAGS):
-            raise Unsupported
+            ops.append(_jinja_structure(name, rest, item.start() + 1))
+    if first_left == "-":
+        ops.insert(0, (STRIP_BEFORE, "", None))
+    if match.start(1) and first_left not in ("-", "~"):
+        ops.append((BLANK, "lead", None))
+    if raw[match.end(1) :].rstrip("\r") and last_right not in ("-", "~"):
+        ops.append((BLANK, "trail", None))
+    if last_right == "-":
+        ops.append((STRIP_AFTER, "", None))
     return ops
+
+
+_JINJA_WRAPPERS = frozenset({"block", "macro", "call", "set", *JINJA_TRANSPARENT})
+
+
+def _jinja_structure(name: str, rest: str, column: int) -> Op:
+    """A block, a reference, a hidden body or a transparent wrapper, as jinja.py reads it."""
+    if name == "block":
+        return (BLOCK, "block", (jinja_target(rest), column))
+    if name in ("extends", "include"):
+        return (REFERENCE, name, (jinja_target(rest), column))
+    if name in ("import", "from"):
+        return (REFERENCE, "import", (jinja_target(rest), column))
+    if name == "macro":
+        return (HIDDEN, name, (jinja_target(rest.split("(")[0]), column))
+    if name in ("call", "set"):  # a `set` without `=` is a block set
+        return (HIDDEN, name, None)
+    if name in JINJA_TRANSPARENT:
+        return (BLOCK, name, None)
+    raise Unsupported(f"tag {name}")
 
 
 def _jinja_written(text: str) -> Found:
@@ -177,10 +250,10 @@ def _jinja_written(text: str) -> Found:
         start = opener.start()
         variable = _JINJA_VARIABLE.match(text, start) if text[start + 1] == "{" else None
         if variable is None or _has_modifier(variable.group(1)):
-            raise Unsupported
+            raise Unsupported("a tag or modifier in a written line")
         expression = variable.group(1).strip()
         if STRING_LITERAL.fullmatch(expression):
-            raise Unsupported  # written as text, not a placeholder
+            raise Unsupported("a string literal placeholder")  # written as text, not a placeholder
         position = variable.end()
         found.append((start, position, expression))
     return found
@@ -200,20 +273,20 @@ def _jinja_inline(text: str) -> int:
     while (opener := _JINJA_OPEN.search(text, position)) is not None:
         piece = _JINJA_PIECE.match(text, opener.start())
         if piece is None or _has_modifier(piece.group()[2:-2]):
-            raise Unsupported
+            raise Unsupported("a piece it cannot cut in a written line")
         position = piece.end()
         if piece.group()[1] != "%":
             continue  # a placeholder or a comment
         word = TAG_WORD.match(piece.group()[2:-2])
         if word is None:
-            raise Unsupported
+            raise Unsupported("a tag without a name in a written line")
         name = word.group(1)
         if name in ("if", "for"):
             opened += 1
         elif name not in _JINJA_BRANCHES and not (
             (name == "set" and "=" in word.group(2)) or name in JINJA_SILENT_TAGS
         ):
-            raise Unsupported
+            raise Unsupported(f"tag {name} in a written line")
     return opened
 
 
@@ -243,7 +316,7 @@ def _mustache_ops(raw: str) -> list[Op] | None:
         elif sigil == "/":
             ops.append((CLOSE, name, None))
         elif not inner or sigil in (">", "="):
-            raise Unsupported
+            raise Unsupported("a partial, delimiter change or empty tag")
         else:
             return None  # a placeholder
     return ops
@@ -257,15 +330,15 @@ def _mustache_written(text: str) -> Found:
         if third == "{":
             tag = _MUSTACHE_TRIPLE.match(text, start)
             if tag is None:
-                raise Unsupported
+                raise Unsupported("a broken triple mustache")
             expression = tag.group()[3:-3].strip()
         else:
             tag = _MUSTACHE_TAG.match(text, start) if third != "!" else None
             if tag is None:
-                raise Unsupported
+                raise Unsupported("a comment or broken tag in a written line")
             inner = tag.group()[2:-2].strip()
             if not inner or inner[0] in "#^/>=":
-                raise Unsupported
+                raise Unsupported("a section, partial or empty tag in a written line")
             expression = inner[1:].strip() if inner[0] == "&" else inner
         position = tag.end()
         found.append((start, position, expression))
