@@ -15,10 +15,11 @@ import array
 import bisect
 import itertools
 import mmap
-from collections.abc import Iterable, Iterator
-from typing import Literal
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Literal, TypeVar, overload
 
 BLOCK_BYTES = 256 * 1024
+Item = TypeVar("Item")
 # The array typecodes a Numbers holds (those a memoryview casts to).
 Typecode = Literal["B", "H", "I", "Q", "q"]
 
@@ -186,3 +187,47 @@ class Strings:
                 number, start = number + 1, 0
             yield blocks[number][start:end]
             start = end
+
+
+class CompactSequence(Sequence[Item]):
+    """A read-only sequence whose items are made from compact fields on each read.
+
+    A subclass gives ``__len__`` and ``_item(index)`` (``0 <= index < len``); this
+    gives indexing (negative and slices), iteration, equality with any sequence of
+    equal items, and a ``repr`` listing them.
+    """
+
+    __slots__ = ()
+
+    def _item(self, index: int) -> Item:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> Item: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Item]: ...
+
+    def __getitem__(self, index: int | slice) -> Item | list[Item]:
+        if isinstance(index, slice):
+            return [self._item(i) for i in range(*index.indices(len(self)))]
+        count = len(self)
+        if index < 0:
+            index += count
+        if not 0 <= index < count:
+            raise IndexError(f"{type(self).__name__} index out of range")
+        return self._item(index)
+
+    def __iter__(self) -> Iterator[Item]:
+        for index in range(len(self)):
+            yield self._item(index)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({list(self)!r})"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, overload
+from typing import Any
 
-from cfgtool.blocks import Numbers, Records
+from cfgtool.blocks import CompactSequence, Numbers, Records
 from cfgtool.rendering.template import RowProblem, Status
 
 
@@ -30,7 +30,7 @@ _STATUS_INDEX = {status: index for index, status in enumerate(_STATUSES)}
 _HEX = frozenset("0123456789abcdef")
 
 
-class Phones(Sequence[Phone]):
+class Phones(CompactSequence[Phone]):
     """The phones of a batch, in row order, in 27 bytes each (a :class:`Phone` is made
     when one is asked for): the MAC and MD5 as bytes, the model, the folder of the file
     and the status as small numbers. A phone that does not fit (its file is not
@@ -114,20 +114,7 @@ class Phones(Sequence[Phone]):
     def __len__(self) -> int:
         return len(self._status_of)
 
-    @overload
-    def __getitem__(self, index: int) -> Phone: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Phone]: ...
-
-    def __getitem__(self, index: int | slice) -> Phone | list[Phone]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        count = len(self)
-        if index < 0:
-            index += count
-        if not 0 <= index < count:
-            raise IndexError("phone index out of range")
+    def _item(self, index: int) -> Phone:
         odd = self._odd.get(index)
         if odd is not None:
             return odd
@@ -138,20 +125,6 @@ class Phones(Sequence[Phone]):
         where = self._folders[folder]
         path = f"{where}/{mac}.cfg" if where else f"{mac}.cfg"
         return Phone(mac, self._models[model], path, md5, _STATUSES[status])
-
-    def __iter__(self) -> Iterator[Phone]:
-        for index in range(len(self)):
-            yield self[index]
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"Phones({list(self)!r})"
 
     def statuses(self) -> Iterator[Status]:
         """Each phone's ``status`` (no :class:`Phone` is made)."""

@@ -8,10 +8,9 @@ per problem, its row, its MAC and the index of its text: 20 bytes, not 200.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from typing import overload
+from collections.abc import Iterable, Iterator
 
-from cfgtool.blocks import Numbers
+from cfgtool.blocks import CompactSequence, Numbers
 from cfgtool.rendering.template import RowProblem
 
 # What problems share: (path, column, column name, message, code).
@@ -20,7 +19,7 @@ _NO_MAC, _ODD_MAC = -1, -2
 _HEX = frozenset("0123456789abcdef")
 
 
-class RowProblems(Sequence[RowProblem]):
+class RowProblems(CompactSequence[RowProblem]):
     """Row problems in the order added (a :class:`RowProblem` is made when one is asked
     for); equal to any sequence of the same problems."""
 
@@ -78,20 +77,7 @@ class RowProblems(Sequence[RowProblem]):
     def __len__(self) -> int:
         return len(self._rows)
 
-    @overload
-    def __getitem__(self, index: int) -> RowProblem: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[RowProblem]: ...
-
-    def __getitem__(self, index: int | slice) -> RowProblem | list[RowProblem]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        count = len(self)
-        if index < 0:
-            index += count
-        if not 0 <= index < count:
-            raise IndexError("row problem index out of range")
+    def _item(self, index: int) -> RowProblem:
         path, column, column_name, message, code = self._texts[self._which[index]]
         number = self._macs[index]
         if number == _NO_MAC:
@@ -101,20 +87,6 @@ class RowProblems(Sequence[RowProblem]):
         else:
             mac = f"{number:012x}"
         return RowProblem(path, self._rows[index], column, column_name, message, mac, code)
-
-    def __iter__(self) -> Iterator[RowProblem]:
-        for index in range(len(self)):
-            yield self[index]
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"RowProblems({list(self)!r})"
 
     def rows(self) -> Iterator[int]:
         """Each problem's row (no :class:`RowProblem` is made)."""
