@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from cfgtool.templating import Dialect, parse_template
@@ -319,8 +319,11 @@ def test_whitespace_control_reads_as_the_general_path(
 ) -> None:
     text = data.draw(_template(dialect, strip=True))
     fast = line_structure(text, dialect, ORIGIN)
-    if fast is not None:
-        assert parse_template(text, dialect, ORIGIN) == _general(text, dialect)
+    # Most drawn templates are the fast path's; the ones it gives up on are not tested
+    # here (test_whitespace_control_gives_up_or_agrees takes them), and a fast path that
+    # gave up on all of them would make hypothesis fail this test as unsatisfiable.
+    assume(fast is not None)
+    assert parse_template(text, dialect, ORIGIN) == _general(text, dialect)
 
 
 @pytest.mark.parametrize("dialect", ["jinja", "twig"])
