@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from cfgtool.catalog import INDEX, load_catalog
+from cfgtool.catalog import INDEX, load_catalog, normalize_key
 from cfgtool.catalog.params import SUGGEST_MAX_KEY_LENGTH
 from cfgtool.linting.rules._shared import VALID_KEY
 from cfgtool.suggest import DEFAULT_CUTOFF, similarity
@@ -167,7 +167,7 @@ def _separator_slip(key: str) -> Misspelling | None:
         while position >= 0:
             candidate = key[:position] + written + key[position + 1 :]
             param = catalog.lookup(candidate)
-            if param is not None and param.key == _pattern_of(candidate):
+            if param is not None and param.key == normalize_key(candidate):
                 return Misspelling(candidate, _separator_note(key, candidate, position))
             position = key.find(typed, position + 1)
     return None
@@ -183,10 +183,6 @@ def _separator_note(key: str, meant: str, position: int) -> str:
 def _segment_end(text: str, position: int) -> int:
     end = text.find(".", position + 1)
     return len(text) if end < 0 else end
-
-
-def _pattern_of(key: str) -> str:
-    return ".".join(INDEX if part.isdigit() and part.isascii() else part for part in key.split("."))
 
 
 @lru_cache(maxsize=16384)
