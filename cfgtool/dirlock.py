@@ -21,30 +21,44 @@ from cfgtool.errors import CfgIOError
 
 LOCK_NAME = ".cfgtool.lock"
 
-__all__ = ["LOCK_NAME", "locked"]
+__all__ = ["LOCK_NAME", "HeldLock", "locked"]
+
+
+class HeldLock:
+    """The lock :func:`locked` holds: where its file is now."""
+
+    __slots__ = ("path",)
+
+    def __init__(self, directory: str) -> None:
+        self.path = os.path.join(directory, LOCK_NAME)
+
+    def moved(self, directory: str | os.PathLike[str]) -> None:
+        """The locked directory was renamed to ``directory`` (the lock file went with it,
+        and the lock with the file): release the lock there."""
+        self.path = os.path.join(os.fspath(directory), LOCK_NAME)
 
 
 @contextlib.contextmanager
-def locked(directory: str | os.PathLike[str], command: str) -> Iterator[None]:
+def locked(directory: str | os.PathLike[str], command: str) -> Iterator[HeldLock]:
     """Hold the write lock of ``directory`` (which must exist) while the block runs.
 
     Raises :class:`CfgIOError` naming the holder (pid, host, start) when another
     run holds it. Where ``flock`` does not exist (Windows) the block runs unlocked.
     """
+    held = HeldLock(os.fspath(directory))
     try:
         import fcntl  # lazy: POSIX only, and only commands that write batches need it
     except ImportError:  # pragma: no cover - not POSIX
-        yield
+        yield held
         return
-    path = os.path.join(os.fspath(directory), LOCK_NAME)
-    fd = _acquire(fcntl, path, command)
+    fd = _acquire(fcntl, held.path, command)
     try:
-        yield
+        yield held
     finally:
         # Unlink while still holding the lock: a run waiting on the old file
         # sees it replaced (_acquire checks) and takes the new one.
         with contextlib.suppress(OSError):
-            os.unlink(path)
+            os.unlink(held.path)
         os.close(fd)
 
 

@@ -219,7 +219,7 @@ class Staging:
         directory, name = target.rpartition("/")[::2] if "/" in target else ("", target)
         mode = 0o644
         if self._umask is None:
-            self._umask = _read_umask()
+            self._umask = read_umask()
         exact = not mode & self._umask  # the umask leaves the mode as it is: no fchmod
         for _ in range(100):
             self._names = (self._names + 1) & 0xFFFFFFFF
@@ -378,7 +378,7 @@ def _open_temp(target: str) -> tuple[int, str]:
     raise FileExistsError(errno.EEXIST, "no free temporary file name", target)
 
 
-def _read_umask() -> int:
+def read_umask() -> int:
     """The umask, read without changing it where the platform says (Linux), else set back."""
     with contextlib.suppress(OSError, ValueError), open("/proc/self/status", "rb") as status:
         for line in status:

@@ -8,11 +8,13 @@ rewritten files keep owner, group and mode; nothing is written outside --out.
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -156,10 +158,25 @@ def test_decrypt_names_a_file_missing_from_the_keys_file(tmp_path: Path) -> None
 # --- item 6: Ctrl-C during the write phase ----------------------------------------------------
 
 
+def new_files(parent: Path, name: str = "out") -> list[Path]:
+    """The files in the hidden directories a render into the new ``parent/name`` writes."""
+    return [path for path in parent.glob(f".{name}.*.new/*") if path.suffix == ".cfg"]
+
+
 def _interrupt(
-    args: list[str], cwd: Path, out: Path, delay: str = "0.01"
+    args: list[str],
+    cwd: Path,
+    out: Path,
+    delay: str = "0.01",
+    started: Callable[[], object] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run cfgtool with slowed writes, send SIGINT once its first temp file exists."""
+    """Run cfgtool with slowed writes, send SIGINT once its first temp file exists (or
+    once ``started()`` is true)."""
+    if started is None:
+
+        def started() -> object:
+            return out.is_dir() and temp_files(out)
+
     env = {**os.environ, SLOW_WRITES_ENV: delay}
     process = subprocess.Popen(
         [sys.executable, "-c", "from cfgtool.cli import main; main()", *args],
@@ -170,10 +187,10 @@ def _interrupt(
         text=True,
     )
     deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and not (out.is_dir() and temp_files(out)):
+    while time.monotonic() < deadline and not started():
         assert process.poll() is None, process.communicate()
         time.sleep(0.005)
-    assert temp_files(out), "the write phase never started"
+    assert started(), "the write phase never started"
     sent = time.monotonic()
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=20)
@@ -181,17 +198,23 @@ def _interrupt(
     return subprocess.CompletedProcess(args, process.returncode, stdout, stderr)
 
 
+@pytest.mark.parametrize("new", [True, False], ids=["new-out", "existing-out"])
 def test_sigint_during_a_parallel_render_stops_every_worker_and_cleans_up(
-    tmp_path: Path,
+    tmp_path: Path, new: bool
 ) -> None:
     rows = [f"{0x001565000000 + i:012x},T46G,Desk {i}" for i in range(2000)]
     (tmp_path / "phones.csv").write_text("mac,model,label\n" + "\n".join(rows) + "\n")
     (tmp_path / "t.cfg.tmpl").write_text(TEMPLATE)
     out = tmp_path / "out"
+    if not new:
+        out.mkdir()
     args = ["render", "t.cfg.tmpl", "--inventory", "phones.csv", "--out", "out", "-q"]
-    done = _interrupt([*args, "--jobs", "2"], tmp_path, out, delay="0.002")
+    started = functools.partial(new_files, tmp_path) if new else None
+    done = _interrupt([*args, "--jobs", "2"], tmp_path, out, delay="0.002", started=started)
     assert done.returncode == 130, done.stderr
     assert "Traceback" not in done.stderr
+    left = sorted(os.listdir(tmp_path))
+    assert left == sorted(["phones.csv", "t.cfg.tmpl", *([] if new else ["out"])])
     assert not out.exists() or sorted(os.listdir(out)) == []
 
 

@@ -22,7 +22,9 @@ from pathlib import Path
 
 from cfgtool.blocks import Numbers
 from cfgtool.dirlock import locked
+from cfgtool.errors import CfgIOError
 from cfgtool.fsutil import Staging, remove_stale_temps
+from cfgtool.new_directory import NewDirectory, write_new_file
 from cfgtool.nodes import Document
 from cfgtool.parallel import default_jobs
 from cfgtool.rendering.inventory import Inventory, InventoryRow, InventoryStream
@@ -48,12 +50,14 @@ from cfgtool.rendering.template import (
     compile_template,
 )
 from cfgtool.rendering.workers import (
+    CLASHED,
     FilledRowValidator,
     FillValidator,
     Found,
     Outcome,
     RowValidator,
     ValidatorFactory,
+    Writes,
     chunk_rows,
     run_jobs,
     worker_pool,
@@ -161,6 +165,10 @@ class _Batch:
         self.made: list[Path] = []
         self._folders: set[str] = {""}
         self.staging: Staging | None = None
+        # Where the files go: root, or the hidden directory of a new root (see _writes).
+        self.write_root = root
+        self.writes: Writes = "stage"
+        self.clashed: list[int] = []  # rows whose file another row wrote first ("new")
 
     def row_chunks(self) -> Iterator[list[InventoryRow]]:
         """The inventory's rows, a chunk at a time."""
@@ -186,9 +194,11 @@ class _Batch:
                 yield jobs
 
     def _make_folders(self, folders: set[str]) -> None:
-        directories, made = make_directories(self.root, folders)
-        self.made.extend(made)
+        directories, made = make_directories(self.write_root, folders)
         self._folders |= folders
+        if self.writes == "new":
+            return  # inside the new directory: it goes with it
+        self.made.extend(made)
         for directory in directories[1:]:
             self.directories.append(directory)
             remove_stale_temps(directory)
@@ -197,7 +207,11 @@ class _Batch:
         """Keep what a chunk's rows gave: each rendered row's :class:`Phone`, the problems."""
         assert self.staging is not None
         # In phone order: the n-th "written" phone's file is the n-th staged (see _staged_places).
-        self.staging.adopt(outcome.staged for outcome in outcomes if outcome.staged is not None)
+        self.staging.adopt(
+            outcome.staged
+            for outcome in outcomes
+            if outcome.staged is not None and outcome.staged != CLASHED
+        )
         inventory, texts = self.inventory, self._texts
         add, add_row = self.phones.add, self.rows.append
         for job, outcome in zip(jobs, outcomes, strict=True):
@@ -208,6 +222,8 @@ class _Batch:
                 for item in outcome.problems:
                     self.problems.append(RowProblem(*_row_problem(job, item, inventory, texts)))
                 continue
+            if outcome.staged == CLASHED:
+                self.clashed.append(job.row)
             add(job.mac, job.model, job.relative_path, outcome.md5, outcome.status)
             add_row(job.row)
         self.done += len(jobs)
@@ -233,7 +249,15 @@ class _Batch:
         result = BatchResult(os.fspath(root))
         result.dry_run = dry_run
         with contextlib.ExitStack() as stack:
-            if write:
+            new_directory: NewDirectory | None = None
+            if write and not os.path.lexists(root):
+                # A new output: its files go straight into a hidden directory, renamed
+                # into place at the end (no temp file and rename per file).
+                new_directory = stack.enter_context(NewDirectory(root, "render"))
+                self.write_root = Path(new_directory.path)
+                self.writes = "new"
+                self.directories = [new_directory.path]
+            elif write:
                 self.directories, self.made = make_directories(root, set())
                 try:
                     stack.enter_context(locked(root, "render"))
@@ -241,6 +265,8 @@ class _Batch:
                     remove_directories(self.made)
                     raise
                 remove_stale_temps(self.directories[0])
+            else:
+                self.writes = "compare"
             self.staging = staging = stack.enter_context(Staging())
             try:
                 listed = list_mac_files(os.fspath(root), existing_folders(root, self.layout))
@@ -252,9 +278,10 @@ class _Batch:
                     workers,
                     next(chunks, []),
                     self.collect,
-                    write,
+                    self.writes,
                     listed,
                     parallel=worth_parallel(self.total),
+                    write_dir=new_directory.path if new_directory is not None else "",
                 ) as pool:
                     run_jobs(chunks, pool, workers, self.collect)
                 if self.progress:
@@ -269,10 +296,15 @@ class _Batch:
                     key=lambda p: (p.row, p.column or 0),
                 )
                 failed = {problem.row for problem in result.problems}
+                if not failed.issuperset(self.clashed):  # pragma: no cover - defence in depth
+                    raise CfgIOError("two rows of the inventory write the same file")
                 phones = self.phones
                 if failed:
                     kept = [row not in failed for row in self.rows]
-                    staging.drop_at(_staged_places(phones, kept))
+                    if new_directory is not None:
+                        _remove_written(self.write_root, phones, kept)
+                    else:
+                        staging.drop_at(_staged_places(phones, kept))
                     phones = phones.select(kept)
                     del kept
                 del self.phones, self.rows
@@ -286,17 +318,30 @@ class _Batch:
                 result.phones = phones
                 if manifest_path is not None:
                     data = manifest_bytes(result.phones)
-                    if not compare(os.fspath(manifest_path), data)[0]:
+                    if new_directory is not None and _inside(manifest_path, root):
+                        written = write_new_file(
+                            os.path.join(new_directory.path, manifest_path.name), data, None
+                        )
+                        if not written:
+                            raise CfgIOError(
+                                f"cannot write the manifest {manifest_path}: a rendered file "
+                                "has its name; give --manifest another name"
+                            )
+                    elif not compare(os.fspath(manifest_path), data)[0]:
                         staging.stage(manifest_path, data)
                     result.manifest = os.fspath(manifest_path)
                 if self.progress:
-                    self.progress("write", len(staging), len(staging))
+                    files = len(staging) + (len(phones) if new_directory is not None else 0)
+                    self.progress("write", files, files)
+                if new_directory is not None:
+                    new_directory.commit()
                 staging.commit()
             except BaseException:
                 # Workers may have staged files whose names never came back.
                 staging.discard()
-                for directory in self.directories:
-                    remove_stale_temps(directory)
+                if new_directory is None:
+                    for directory in self.directories:
+                        remove_stale_temps(directory)
                 stack.close()  # the lock too, so that the directories made are empty again
                 remove_directories(self.made)
                 raise
@@ -306,6 +351,20 @@ class _Batch:
                     (root / name).unlink()
                 result.pruned.append(name)
         return result
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """Whether ``path`` names a file directly in ``root``."""
+    return os.path.abspath(path.parent) == os.path.abspath(root)
+
+
+def _remove_written(write_root: Path, phones: Phones, kept: Sequence[bool]) -> None:
+    """Remove the files of the phones not ``kept`` from a new output (two rows with the
+    same MAC wrote one file: it goes)."""
+    for path, keep in zip(phones.paths(), kept, strict=True):
+        if not keep:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(write_root / path)
 
 
 def _staged_places(phones: Phones, kept: Sequence[bool]) -> list[int]:

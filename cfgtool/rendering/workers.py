@@ -21,11 +21,12 @@ import os
 import signal
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Literal, NamedTuple, Protocol, runtime_checkable
 
 from cfgtool.diagnostics import Diagnostic
 from cfgtool.errors import CfgValueError
-from cfgtool.fsutil import Staging
+from cfgtool.fsutil import Staging, read_umask
+from cfgtool.new_directory import write_new_file
 from cfgtool.nodes import Document, Entry
 from cfgtool.parallel import process_pool
 from cfgtool.parser import dumps
@@ -45,6 +46,15 @@ _CHUNK_MAX = 250
 _FIRST_CHUNK = 100
 
 
+# How a batch writes: "compare" only (a dry run); "stage" each changed file (a temp file
+# beside its target); "new": straight to each target, for an output directory that was
+# empty when the batch started (a NewDirectory, shown whole when the batch commits).
+Writes = Literal["compare", "stage", "new"]
+
+# A file that another row wrote first, in "new" (Outcome.staged): its row's MAC is
+# on another row too, and the batch refuses both.
+CLASHED = ("", "")
+
 # (variable or key-column to blame, message, template line, lint code)
 Found = tuple[str | None, str, int | None, str | None]
 # The finding on a fixed line is the same on every row of a group: its Found, by
@@ -62,7 +72,7 @@ class Outcome(NamedTuple):
     position: int  # the job's index
     md5: str = ""
     status: Status = "unchanged"
-    staged: tuple[str, str] | None = None  # (temp file, target)
+    staged: tuple[str, str] | None = None  # (temp file, target), or CLASHED
     problems: tuple[Found, ...] = ()
     warnings: tuple[Found, ...] = ()  # lint warnings of the file written
 
@@ -122,8 +132,9 @@ class _Worker:
     fill_checks: FillValidator | None  # the validator again, when it has check_fill
     token: object  # the batch's: a forked worker that has it has this process's state
     out_dir: str
-    write: bool  # stage changed files (False: a dry run, only compare)
+    write: Writes
     listed: MacListing | None = None  # what the output held at the start (None: unknown)
+    write_dir: str = ""  # where the files go when not out_dir ("new": a hidden directory)
     fixed_found: FixedFound = field(default_factory=dict)  # see _blamed
 
 
@@ -135,8 +146,9 @@ def _start_worker(
     validator_factory: ValidatorFactory | None,
     out_dir: str,
     token: object,
-    write: bool,
+    write: Writes,
     listed: MacListing | None = None,
+    write_dir: str = "",
 ) -> None:
     global _STATE
     validator = validator_factory(out_dir) if validator_factory is not None else None
@@ -145,7 +157,7 @@ def _start_worker(
     renderer = Renderer(template)
     filler = Filler(renderer)
     _STATE = _Worker(
-        renderer, filler, validator, filled, fill_checks, token, out_dir, write, listed
+        renderer, filler, validator, filled, fill_checks, token, out_dir, write, listed, write_dir
     )
 
 
@@ -154,14 +166,15 @@ def _start_pool_worker(
     validator_factory: ValidatorFactory | None,
     out_dir: str,
     token: object,
-    write: bool,
+    write: Writes,
     listed: MacListing | None = None,
+    write_dir: str = "",
 ) -> None:
     # Ctrl-C is the parent's to handle: it stops handing out work, waits for the
     # chunks in hand and removes every temp file.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if _STATE is None or _STATE.token != token:  # forked: the parent's state is here
-        _start_worker(template, validator_factory, out_dir, token, write, listed)
+        _start_worker(template, validator_factory, out_dir, token, write, listed, write_dir)
 
 
 def _render_job(worker: _Worker, job: Job) -> tuple[bytes | None, tuple[Found, ...]]:
@@ -216,9 +229,11 @@ def _run_chunk(jobs: Sequence[Job]) -> list[Outcome]:
     worker = _STATE
     assert worker is not None
     outcomes: list[Outcome] = []
-    out_dir, listed, write = worker.out_dir, worker.listed, worker.write
+    out_dir, listed, write = worker.write_dir or worker.out_dir, worker.listed, worker.write
     prefix = out_dir if out_dir.endswith(os.sep) else out_dir + os.sep
     md5 = hashlib.md5
+    if write == "new":
+        return _run_new(jobs, worker, prefix)
     with Staging() as staging, staging.deferring_signals():
         for job in jobs:
             data, found = _render_job(worker, job)
@@ -236,7 +251,7 @@ def _run_chunk(jobs: Sequence[Job]) -> list[Outcome]:
                 same, existing = compare(target, data)
             if same:
                 outcomes.append(Outcome(job.index, digest, "unchanged", warnings=found))
-            elif not write:
+            elif write == "compare":
                 status: Status = "new" if existing is None else "changed"
                 outcomes.append(Outcome(job.index, digest, status, warnings=found))
             else:
@@ -247,6 +262,27 @@ def _run_chunk(jobs: Sequence[Job]) -> list[Outcome]:
                 staged = (temp, target)
                 outcomes.append(Outcome(job.index, digest, "written", staged, warnings=found))
         staging.release()
+    return outcomes
+
+
+def _run_new(jobs: Sequence[Job], worker: _Worker, prefix: str) -> list[Outcome]:
+    """:func:`_run_chunk` into a new output directory: each file is written to its
+    target, nothing is compared (a file left half-written by Ctrl-C goes with the
+    directory, which the batch removes)."""
+    outcomes: list[Outcome] = []
+    md5 = hashlib.md5
+    mode = None if not 0o644 & read_umask() else 0o644  # the umask would not give 0o644
+    for job in jobs:
+        data, found = _render_job(worker, job)
+        if data is None:
+            outcomes.append(Outcome(job.index, problems=found))
+            continue
+        relative = job.relative_path
+        if not is_safe_relative(relative):  # pragma: no cover - defence in depth
+            raise CfgValueError(f"refusing to write outside the output: {relative!r}")
+        digest = md5(data, usedforsecurity=False).hexdigest()
+        staged = None if write_new_file(prefix + relative, data, mode) else CLASHED
+        outcomes.append(Outcome(job.index, digest, "written", staged, warnings=found))
     return outcomes
 
 
@@ -327,16 +363,18 @@ def worker_pool(
     workers: int,
     first: Sequence[Job],
     done: ChunkDone,
-    write: bool,
+    write: Writes,
     listed: MacListing | None,
     *,
     parallel: bool,
+    write_dir: str = "",
 ) -> Iterator[ProcessPoolExecutor | None]:
     """Run the ``first`` chunk of jobs here (its outcomes go to ``done``), then start
     worker processes for the rest when ``parallel`` and ``workers`` > 1 (there are
-    enough rows to pay off); this process is set up to run rows either way."""
+    enough rows to pay off); this process is set up to run rows either way. The files
+    go to ``write_dir`` when given (the rows are checked as files of ``out_dir``)."""
     token = os.urandom(8)
-    _start_worker(template, validator_factory, out_dir, token, write, listed)
+    _start_worker(template, validator_factory, out_dir, token, write, listed, write_dir)
     # The first chunk here first: the forked workers inherit the loaded catalog, rules
     # and line scanner, and the checks of the groups of rows it has, instead of each
     # working them out again.
@@ -347,7 +385,7 @@ def worker_pool(
         return
     # Every worker builds its state in the initializer, whatever the start method (a
     # forked one keeps this process's, caches and all). This process runs a share too.
-    initargs = (template, validator_factory, out_dir, token, write, listed)
+    initargs = (template, validator_factory, out_dir, token, write, listed, write_dir)
     with process_pool(workers - 1, initializer=_start_pool_worker, initargs=initargs) as pool:
         try:
             yield pool
