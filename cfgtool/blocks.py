@@ -91,6 +91,42 @@ class Numbers:
         return itertools.chain(*blocks[:-1], itertools.islice(blocks[-1], self._fill))
 
 
+class Runs:
+    """Numbers that mostly count up by one (an inventory's row numbers), appended and read
+    in order, kept as their runs: 16 bytes a run (where it starts, its first number), not
+    8 a number."""
+
+    __slots__ = ("_count", "_firsts", "_next", "_starts")
+
+    def __init__(self, values: Iterable[int] = ()) -> None:
+        self._starts = Numbers("Q")  # the position of each run's first number
+        self._firsts = Numbers("q")  # each run's first number
+        self._count = 0
+        self._next: int | None = None  # the number that would continue the last run
+        for value in values:
+            self.append(value)
+
+    def append(self, value: int) -> None:
+        """Add ``value`` at the end."""
+        if value != self._next:
+            self._starts.append(self._count)
+            self._firsts.append(value)
+        self._count += 1
+        self._next = value + 1
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[int]:
+        if not self._count:
+            return
+        ends = itertools.chain(itertools.islice(self._starts, 1, None), (self._count,))
+        start = 0
+        for first, end in zip(self._firsts, ends, strict=True):
+            yield from range(first, first + end - start)
+            start = end
+
+
 class Records:
     """Byte records of one ``width`` (a MAC, an MD5), appended and read by position."""
 

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cfgtool import blocks
-from cfgtool.blocks import Numbers, Records, Strings
+from cfgtool.blocks import Numbers, Records, Runs, Strings
 
 
 @given(values=st.lists(st.integers(0, 2**64 - 1), max_size=40))
@@ -49,3 +49,22 @@ def test_strings(values: list[bytes]) -> None:
             strings.append(bytes(17))
     assert list(strings) == values and len(strings) == len(values)
     assert [strings[i] for i in range(len(values))] == values
+
+
+@pytest.mark.parametrize(
+    "values",
+    [[], [7], [1, 2, 3], [3, 5, 6, 7, 2, 2, 9], list(range(5, 70_000)), [0, -1, -2, 10**12]],
+)
+def test_runs_give_back_what_they_were_given(values: list[int]) -> None:
+    runs = Runs(values)
+    assert list(runs) == values and len(runs) == len(values)
+
+
+@given(st.lists(st.integers(min_value=-(2**62), max_value=2**62)))
+def test_runs_give_back_any_numbers(values: list[int]) -> None:
+    assert list(Runs(values)) == values
+
+
+def test_runs_keep_consecutive_numbers_as_one_run() -> None:
+    runs = Runs(range(2, 100_002))
+    assert len(runs._starts) == 1 and len(runs._firsts) == 1

@@ -6,10 +6,12 @@ The rows are planned a chunk at a time (from an
 and each row is filled or rendered, checked, compared and staged in the process
 that runs it (:mod:`~cfgtool.rendering.workers`); what is kept per row is its
 :class:`~cfgtool.rendering.results.Phones` entry (27 bytes), its MAC for the
-duplicates and its problems. When every row passed (or
+duplicates (8 bytes) and its problems. When every row passed (or
 ``keep_going``), this process commits all staged files at once, with the
 manifest, after one disk sync; otherwise it removes them, and the old tree
-is exactly as it was.
+is exactly as it was. A new output directory is written hidden beside its place,
+each file straight to its name, and renamed into place whole
+(:class:`~cfgtool.new_directory.NewDirectory`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from cfgtool.blocks import Numbers
 from cfgtool.dirlock import locked
 from cfgtool.errors import CfgIOError
 from cfgtool.fsutil import Staging, remove_stale_temps
@@ -157,7 +158,6 @@ class _Batch:
             self.total = len(inventory.rows)
         self.done = 0
         self.phones = Phones()
-        self.rows = Numbers("q")  # each phone's inventory row
         self.problems: list[RowProblem] = []  # the rows refused when rendered
         self.warnings = RowProblems()  # most rows share each warning's text
         self._texts: dict[tuple[str, int], str] = {}  # see _row_problems
@@ -213,7 +213,7 @@ class _Batch:
             if outcome.staged is not None and outcome.staged != CLASHED
         )
         inventory, texts = self.inventory, self._texts
-        add, add_row = self.phones.add, self.rows.append
+        add = self.phones.add
         for job, outcome in zip(jobs, outcomes, strict=True):
             if outcome.warnings:
                 for item in outcome.warnings:
@@ -225,7 +225,6 @@ class _Batch:
             if outcome.staged == CLASHED:
                 self.clashed.append(job.row)
             add(job.mac, job.model, job.relative_path, outcome.md5, outcome.status)
-            add_row(job.row)
         self.done += len(jobs)
         if self.progress:
             self.progress("render", self.done, max(self.total, self.done))
@@ -291,23 +290,24 @@ class _Batch:
                 else:
                     result.rows = len(inventory.rows) + len(inventory.problems)
                 result.warnings = self.warnings
+                planned = [*self.planner.finish(), *self.problems]
                 result.problems = sorted(
-                    [*inventory.problems, *self.planner.finish(), *self.problems],
-                    key=lambda p: (p.row, p.column or 0),
+                    [*inventory.problems, *planned], key=lambda p: (p.row, p.column or 0)
                 )
                 failed = {problem.row for problem in result.problems}
                 if not failed.issuperset(self.clashed):  # pragma: no cover - defence in depth
                     raise CfgIOError("two rows of the inventory write the same file")
                 phones = self.phones
-                if failed:
-                    kept = [row not in failed for row in self.rows]
+                refused = _refused_macs(planned)
+                if refused:
+                    kept = [mac not in refused for _, mac in phones.numbers()]
                     if new_directory is not None:
                         _remove_written(self.write_root, phones, kept)
                     else:
                         staging.drop_at(_staged_places(phones, kept))
                     phones = phones.select(kept)
                     del kept
-                del self.phones, self.rows
+                del self.phones
                 result.stale = _stale_files(root, self.layout, phones, result.problems, listed)
                 if result.problems and not keep_going:
                     staging.discard()
@@ -351,6 +351,13 @@ class _Batch:
                     (root / name).unlink()
                 result.pruned.append(name)
         return result
+
+
+def _refused_macs(problems: Sequence[RowProblem]) -> set[int]:
+    """The MACs (as numbers) of the rows refused after they were planned: a phone of one
+    is not written. (A row with a phone is refused only as a duplicate MAC, and then
+    every row with that MAC is: the MAC says which phones go.)"""
+    return {int(problem.mac, 16) for problem in problems if problem.mac}
 
 
 def _inside(path: Path, root: Path) -> bool:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from cfgtool.blocks import Numbers
+from cfgtool.blocks import Numbers, Runs
 from cfgtool.catalog import Model, find_model, load_models
 from cfgtool.catalog.models import pn_name
 from cfgtool.errors import CfgValueError
@@ -237,9 +237,10 @@ class Planner:
         self.shared = Columns(tuple(variable_columns), tuple(key_columns))
         self.problems: list[RowProblem] = []
         self.planned = 0
-        # Each row's MAC (as a number) and row, for the duplicates: 16 bytes a row.
+        # Each row's MAC (as a number) and row, for the duplicates: 8 bytes a row (the
+        # rows mostly count up by one: kept as their runs).
         self._macs = Numbers("Q")
-        self._mac_rows = Numbers("q")
+        self._mac_rows = Runs()
 
     def plan(self, rows: Iterable[InventoryRow]) -> list[Job]:
         """The jobs of ``rows`` (their indexes follow on from the jobs planned before)."""
@@ -309,7 +310,7 @@ class Planner:
                     f"duplicate MAC {mac}, also on row {others}; each phone needs exactly one row"
                 )
                 self.problems.append(checker.problem(number, checker.mac_index, message, mac))
-        self._macs, self._mac_rows = Numbers("Q"), Numbers("q")
+        self._macs, self._mac_rows = Numbers("Q"), Runs()
         return self.problems
 
 
