@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -207,8 +209,6 @@ def tftp_put(port: int, local: Path, remote: str) -> subprocess.CompletedProcess
 
 def wait_for(path: Path, timeout: float = 3.0) -> bool:
     """TFTP acknowledges the last block before the server stores it: wait a moment."""
-    import time
-
     deadline = time.monotonic() + timeout
     while not path.exists() and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -221,9 +221,25 @@ def needs(*programs: str) -> pytest.MarkDecorator:
 
 
 def log_records(lab: Lab) -> list[dict[str, Any]]:
-    import json
-
+    """The records in the server's JSON-lines log (a line still being written is not one)."""
     path = lab.base / "serve.jsonl"
     if not path.exists():
         return []
-    return [json.loads(line) for line in path.read_text().splitlines()]
+    return [json.loads(line) for line in path.read_text().split("\n")[:-1]]
+
+
+def wait_for_record(
+    lab: Lab, wanted: Callable[[dict[str, Any]], bool], timeout: float = 3.0
+) -> dict[str, Any] | None:
+    """The last log record ``wanted`` accepts, waiting up to ``timeout`` s for one.
+
+    TFTP acknowledges the last block before the server stores the upload and then
+    logs it: the client is done while the server thread still works (under load, for
+    a while), so neither the file nor its record can be read the moment it returns.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        found = [record for record in log_records(lab) if wanted(record)]
+        if found or time.monotonic() >= deadline:
+            return found[-1] if found else None
+        time.sleep(0.02)

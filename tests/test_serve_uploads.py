@@ -19,6 +19,7 @@ from tests.serve_helpers import (
     start,
     tftp_put,
     wait_for,
+    wait_for_record,
 )
 
 __all__ = ["lab", "start"]
@@ -158,10 +159,11 @@ def test_ftp_stor(lab: Lab, start: Any, body: Path) -> None:
 def test_tftp_write(lab: Lab, start: Any, body: Path) -> None:
     server = start()
     tftp_put(server.ports["tftp"], body, LOCAL)
-    assert wait_for(lab.root / LOCAL)
+    # The server logs an upload after storing it: once the record is there, so is the file.
+    record = wait_for_record(lab, lambda r: r["method"] == "WRQ")
+    assert record is not None, log_records(lab)
+    assert record["status"] == 201 and record["mac"] == MAC
     assert (lab.root / LOCAL).read_bytes() == GOOD
-    record = log_records(lab)[-1]
-    assert record["method"] == "WRQ" and record["status"] == 201 and record["mac"] == MAC
 
 
 @needs("curl")
