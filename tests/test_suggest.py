@@ -60,9 +60,11 @@ def test_similarity_ignores_case() -> None:
 def test_a_huge_key_gets_no_suggestion_in_milliseconds(key: str) -> None:
     catalog = load_catalog()
     catalog.suggest("acount.1.enable")  # build the index first
-    start = time.perf_counter()
+    # CPU time: the refusal takes microseconds, but a loaded machine can leave this process
+    # waiting for a core for longer than the bound, and wall time would count that wait.
+    start = time.process_time()
     assert catalog.suggest(key) is None
-    assert time.perf_counter() - start < 0.05
+    assert time.process_time() - start < 0.05
 
 
 def test_ordinary_suggestions_are_unchanged() -> None:
@@ -74,6 +76,6 @@ def test_ordinary_suggestions_are_unchanged() -> None:
 def test_linting_a_file_with_a_huge_dotted_key_stays_fast() -> None:
     """Issue 16 item 1: one key of 500,000 segments took minutes (quadratic did-you-mean)."""
     doc = loads("#!version:1.0.0.1\n" + "a." * 500_000 + "x = 1\n")
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time, as above
     assert [d.code for d in lint(doc)] == ["CFG206"]
-    assert time.perf_counter() - start < 5  # about 0.2 s; linear in the key's length
+    assert time.process_time() - start < 5  # about 0.3 s; linear in the key's length
