@@ -205,11 +205,17 @@ def tftpd(root: Path, *, writable: bool = False) -> Iterator[Running]:
         command += ["--user", "root"]
     process = subprocess.Popen([*command, str(root)], stderr=subprocess.PIPE)
     try:
-        time.sleep(0.15)
-        if process.poll() is not None:
-            raise RuntimeError(
-                f"in.tftpd exited: {process.stderr.read().decode() if process.stderr else ''}"
-            )
+        # Until in.tftpd has bound its port a request is lost and the client waits its whole
+        # timeout to resend: wait for the bind (read from /proc), not a guessed moment.
+        deadline = time.monotonic() + START_TIMEOUT
+        while not net.bound(port):
+            if process.poll() is not None:
+                raise RuntimeError(
+                    f"in.tftpd exited: {process.stderr.read().decode() if process.stderr else ''}"
+                )
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"in.tftpd did not bind {LOOPBACK}:{port}")
+            time.sleep(0.02)
         yield Running(f"tftp://{LOOPBACK}:{port}", port, root)
     finally:
         stop_daemon(process)
