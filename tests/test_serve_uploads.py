@@ -3,6 +3,7 @@ TFTP write; names, MAC, size, atomic write, previous versions kept, lint finding
 
 from __future__ import annotations
 
+import ftplib
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +154,22 @@ def test_ftp_stor(lab: Lab, start: Any, body: Path) -> None:
     curl(server.url("ftp", f"/{LOCAL}"), "-T", str(body))
     assert (lab.root / LOCAL).read_bytes() == GOOD
     assert log_records(lab)[-1]["method"] == "STOR"
+
+
+def test_ftp_stor_is_stored_and_logged_when_the_client_reads_226(
+    lab: Lab, start: Any, body: Path
+) -> None:
+    """curl sends QUIT and waits for its answer, which the server gives only after storing;
+    ftplib's storbinary returns on the 226 itself (pyftpdlib sent it before storing)."""
+    server = start()
+    with ftplib.FTP() as ftp:
+        ftp.connect("127.0.0.1", server.ports["ftp"], timeout=5)
+        ftp.login()
+        with body.open("rb") as handle:
+            assert ftp.storbinary(f"STOR /{LOCAL}", handle).startswith("226")
+        assert (lab.root / LOCAL).read_bytes() == GOOD
+        record = log_records(lab)[-1]
+        assert (record["method"], record["status"], record["mac"]) == ("STOR", 201, MAC)
 
 
 @needs("tftp")

@@ -173,6 +173,7 @@ class _FtpUpload(UploadBuffer):
     ) -> None:
         super().__init__(record, parts, path, frontend.service.config.max_upload)
         self.frontend = frontend
+        self.committed = False
 
     def write(self, data: Any) -> int:
         chunk = bytes(data)
@@ -181,6 +182,10 @@ class _FtpUpload(UploadBuffer):
         return len(chunk)
 
     def commit(self) -> None:
+        """Store the whole upload (or log why not); once, however often it is called."""
+        if self.committed:
+            return
+        self.committed = True
         service = self.frontend.service
         if self.too_big:
             service.refuse(self.record, service.uploads.too_large())
@@ -193,7 +198,7 @@ def _handler_class(frontend: FtpFrontend) -> Any:
     # pyftpdlib is the serve extra: its classes are subclassed only when FTP starts.
     from pyftpdlib.authorizers import AuthenticationFailed
     from pyftpdlib.filesystems import AbstractedFS
-    from pyftpdlib.handlers import FTPHandler
+    from pyftpdlib.handlers import DTPHandler, FTPHandler
 
     class Authorizer:
         def validate_authentication(self, username: str, password: str, handler: Any) -> None:
@@ -240,9 +245,20 @@ def _handler_class(frontend: FtpFrontend) -> Any:
                 return upload
             raise OSError(13, "Permission denied")
 
+    class UploadDTPHandler(DTPHandler):  # type: ignore[misc]
+        def handle_close(self) -> None:
+            # The client closed the data connection: the upload is whole. pyftpdlib answers
+            # 226 in close() and calls on_file_received only after that: store it first, so
+            # a client that has read 226 finds it stored and logged.
+            upload = self.file_obj
+            if self.receive and isinstance(upload, _FtpUpload) and not upload.closed:
+                upload.commit()
+            super().handle_close()
+
     class PhoneHandler(FTPHandler):  # type: ignore[misc]
         authorizer = Authorizer()
         abstracted_fs = PhoneFS
+        dtp_handler = UploadDTPHandler
         use_sendfile = False
         timeout = frontend.service.config.header_timeout * 3  # an idle control connection
         max_login_attempts = 3
@@ -270,7 +286,7 @@ def _handler_class(frontend: FtpFrontend) -> Any:
         def on_file_received(self, file: str) -> None:
             upload, self._cfgtool_upload = self._cfgtool_upload, None
             if upload is not None:
-                upload.commit()
+                upload.commit()  # as a rule, done already (UploadDTPHandler.handle_close)
 
         def on_incomplete_file_received(self, file: str) -> None:
             upload, self._cfgtool_upload = self._cfgtool_upload, None
