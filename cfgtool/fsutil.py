@@ -229,7 +229,7 @@ class Staging:
                 else (f".{name}.{self._names:08x}.tmp")
             )
             try:
-                fd = os.open(temp, _TEMP_FLAGS, mode if exact else 0o600)
+                fd = os.open(temp, NEW_FILE_FLAGS, mode if exact else 0o600)
             except FileExistsError:
                 self._names = int.from_bytes(os.urandom(4), "big")
                 continue
@@ -352,7 +352,7 @@ def remove_stale_temps(directory: str | os.PathLike[str]) -> list[str]:
 
 
 # A new file only (no following a planted symlink), closed in child processes, binary.
-_TEMP_FLAGS = (
+NEW_FILE_FLAGS = (
     os.O_WRONLY
     | os.O_CREAT
     | os.O_EXCL
@@ -372,7 +372,7 @@ def _open_temp(target: str) -> tuple[int, str]:
     for _ in range(100):
         tmp_name = os.path.join(directory, f".{name}.{os.urandom(4).hex()}.tmp")
         try:
-            return os.open(tmp_name, _TEMP_FLAGS, 0o600), tmp_name
+            return os.open(tmp_name, NEW_FILE_FLAGS, 0o600), tmp_name
         except FileExistsError:
             continue
     raise FileExistsError(errno.EEXIST, "no free temporary file name", target)

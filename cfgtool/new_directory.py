@@ -21,19 +21,9 @@ from pathlib import Path
 
 from cfgtool.dirlock import HeldLock, locked
 from cfgtool.errors import CfgIOError
-from cfgtool.fsutil import SLOW_WRITES_ENV, sync_filesystems
+from cfgtool.fsutil import NEW_FILE_FLAGS, SLOW_WRITES_ENV, sync_filesystems
 
 __all__ = ["NewDirectory", "hidden_name"]
-
-# A new file only, never through a planted symbolic link, closed in child processes.
-_NEW_FLAGS = (
-    os.O_WRONLY
-    | os.O_CREAT
-    | os.O_EXCL
-    | getattr(os, "O_NOFOLLOW", 0)
-    | getattr(os, "O_CLOEXEC", 0)
-    | getattr(os, "O_BINARY", 0)
-)
 
 
 def hidden_name(name: str) -> re.Pattern[str]:
@@ -136,7 +126,7 @@ def write_new_file(path: str, data: bytes, mode: int | None) -> bool:
     creating it, when the umask would not let ``0o644`` through). False when ``path``
     exists already (nothing is written)."""
     try:
-        fd = os.open(path, _NEW_FLAGS, 0o644)
+        fd = os.open(path, NEW_FILE_FLAGS, 0o644)
     except FileExistsError:
         return False
     except OSError as exc:

@@ -231,19 +231,11 @@ def _run_chunk(jobs: Sequence[Job]) -> list[Outcome]:
     outcomes: list[Outcome] = []
     out_dir, listed, write = worker.write_dir or worker.out_dir, worker.listed, worker.write
     prefix = out_dir if out_dir.endswith(os.sep) else out_dir + os.sep
-    md5 = hashlib.md5
     if write == "new":
         return _run_new(jobs, worker, prefix)
     with Staging() as staging, staging.deferring_signals():
-        for job in jobs:
-            data, found = _render_job(worker, job)
-            if data is None:
-                outcomes.append(Outcome(job.index, problems=found))
-                continue
+        for job, data, found, digest in _rendered(jobs, worker, outcomes):
             relative = job.relative_path
-            if not is_safe_relative(relative):  # pragma: no cover - defence in depth
-                raise CfgValueError(f"refusing to write outside the output: {relative!r}")
-            digest = md5(data, usedforsecurity=False).hexdigest()
             target = prefix + relative
             if listed is not None and relative not in listed:
                 same, existing = False, None  # not there when the batch started
@@ -270,20 +262,27 @@ def _run_new(jobs: Sequence[Job], worker: _Worker, prefix: str) -> list[Outcome]
     target, nothing is compared (a file left half-written by Ctrl-C goes with the
     directory, which the batch removes)."""
     outcomes: list[Outcome] = []
-    md5 = hashlib.md5
     mode = None if not 0o644 & read_umask() else 0o644  # the umask would not give 0o644
+    for job, data, found, digest in _rendered(jobs, worker, outcomes):
+        staged = None if write_new_file(prefix + job.relative_path, data, mode) else CLASHED
+        outcomes.append(Outcome(job.index, digest, "written", staged, warnings=found))
+    return outcomes
+
+
+def _rendered(
+    jobs: Sequence[Job], worker: _Worker, outcomes: list[Outcome]
+) -> Iterator[tuple[Job, bytes, tuple[Found, ...], str]]:
+    """Each job whose row renders and passes, with its file's bytes, warnings and MD5; a
+    refused row's outcome goes to ``outcomes`` instead."""
+    md5 = hashlib.md5
     for job in jobs:
         data, found = _render_job(worker, job)
         if data is None:
             outcomes.append(Outcome(job.index, problems=found))
             continue
-        relative = job.relative_path
-        if not is_safe_relative(relative):  # pragma: no cover - defence in depth
-            raise CfgValueError(f"refusing to write outside the output: {relative!r}")
-        digest = md5(data, usedforsecurity=False).hexdigest()
-        staged = None if write_new_file(prefix + relative, data, mode) else CLASHED
-        outcomes.append(Outcome(job.index, digest, "written", staged, warnings=found))
-    return outcomes
+        if not is_safe_relative(job.relative_path):  # pragma: no cover - defence in depth
+            raise CfgValueError(f"refusing to write outside the output: {job.relative_path!r}")
+        yield job, data, found, md5(data, usedforsecurity=False).hexdigest()
 
 
 # A job as a plain tuple, which pickles several times faster than the dataclass:
