@@ -163,6 +163,14 @@ def new_files(parent: Path, name: str = "out") -> list[Path]:
     return [path for path in parent.glob(f".{name}.*.new/*") if path.suffix == ".cfg"]
 
 
+# cfgtool with Python's own Ctrl-C handling, however the suite was started: a shell
+# starts a background job (`pytest &`) with SIGINT ignored, and a child inherits that.
+_WITH_CTRL_C = (
+    "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "from cfgtool.cli import main; main()"
+)
+
+
 def _interrupt(
     args: list[str],
     cwd: Path,
@@ -179,7 +187,7 @@ def _interrupt(
 
     env = {**os.environ, SLOW_WRITES_ENV: delay}
     process = subprocess.Popen(
-        [sys.executable, "-c", "from cfgtool.cli import main; main()", *args],
+        [sys.executable, "-c", _WITH_CTRL_C, *args],
         cwd=cwd,
         env=env,
         stdout=subprocess.PIPE,
