@@ -165,7 +165,7 @@ class _Batch:
         self.made: list[Path] = []
         self._folders: set[str] = {""}
         self.staging: Staging | None = None
-        # Where the files go: root, or the hidden directory of a new root (see _writes).
+        # Where the files go: root, or the hidden directory of a new root (see run).
         self.write_root = root
         self.writes: Writes = "stage"
         self.clashed: list[int] = []  # rows whose file another row wrote first ("new")
@@ -255,7 +255,6 @@ class _Batch:
                 new_directory = stack.enter_context(NewDirectory(root, "render"))
                 self.write_root = Path(new_directory.path)
                 self.writes = "new"
-                self.directories = [new_directory.path]
             elif write:
                 self.directories, self.made = make_directories(root, set())
                 try:
