@@ -13,6 +13,7 @@ import stat
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 
 from cfgtool.errors import CfgIOError
 
@@ -187,7 +188,7 @@ class Staging:
         try:
             if prepare is not None:
                 prepare()
-            _write_all(fd, data)
+            write_all(fd, data)
             if self._fsync_each:
                 os.fsync(fd)
         except OSError as exc:
@@ -389,10 +390,33 @@ def read_umask() -> int:
     return mask
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def write_all(fd: int, data: bytes) -> None:
+    """Write all of ``data`` to ``fd`` (``os.write`` may take less at a time)."""
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]
+
+
+def make_directory(path: str | os.PathLike[str]) -> list[Path]:
+    """Create the directory ``path`` and its missing parents; return those made, the
+    outermost first (for :func:`remove_made_directories`). An existing one is fine."""
+    path = Path(path)
+    missing = [folder for folder in (path, *path.parents) if not folder.exists()]
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CfgIOError(f"cannot create {path}: {exc.strerror or exc}") from None
+    return list(reversed(missing))
+
+
+def remove_made_directories(made: Iterable[Path]) -> None:
+    """Remove the directories :func:`make_directory` made (innermost first), while they
+    are empty."""
+    for directory in reversed(list(made)):
+        try:
+            directory.rmdir()
+        except OSError:
+            break
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str, *, mode: int | None = None) -> None:

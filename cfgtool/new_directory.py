@@ -21,7 +21,13 @@ from pathlib import Path
 
 from cfgtool.dirlock import HeldLock, locked
 from cfgtool.errors import CfgIOError
-from cfgtool.fsutil import NEW_FILE_FLAGS, SLOW_WRITES_ENV, sync_filesystems
+from cfgtool.fsutil import (
+    NEW_FILE_FLAGS,
+    make_directory,
+    remove_made_directories,
+    sync_filesystems,
+    write_all,
+)
 
 __all__ = ["NewDirectory", "hidden_name"]
 
@@ -54,12 +60,7 @@ class NewDirectory:
     def __enter__(self) -> NewDirectory:
         target = self.target
         parent = target.parent
-        missing = [folder for folder in (parent, *parent.parents) if not folder.exists()]
-        try:
-            parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise CfgIOError(f"cannot create {parent}: {exc.strerror or exc}") from None
-        self._made = list(reversed(missing))
+        self._made = make_directory(parent)
         try:
             _remove_left_behind(parent, target.name, self.command)
             self.path = _make_hidden(parent, target.name)
@@ -113,18 +114,15 @@ class NewDirectory:
         self._remove_parents()
 
     def _remove_parents(self) -> None:
-        for directory in reversed(self._made):
-            try:
-                directory.rmdir()
-            except OSError:
-                break
+        remove_made_directories(self._made)
         self._made = []
 
 
-def write_new_file(path: str, data: bytes, mode: int | None) -> bool:
+def write_new_file(path: str, data: bytes, mode: int | None, delay: float = 0.0) -> bool:
     """Write ``data`` to the new file ``path`` (``0o644``; ``mode``: the mode to set after
     creating it, when the umask would not let ``0o644`` through). False when ``path``
-    exists already (nothing is written)."""
+    exists already (nothing is written). ``delay``: seconds to wait after the file (the
+    tests that interrupt a batch slow it down with :data:`cfgtool.fsutil.SLOW_WRITES_ENV`)."""
     try:
         fd = os.open(path, NEW_FILE_FLAGS, 0o644)
     except FileExistsError:
@@ -134,14 +132,12 @@ def write_new_file(path: str, data: bytes, mode: int | None) -> bool:
     try:
         if mode is not None:
             os.fchmod(fd, mode)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
+        write_all(fd, data)
     except OSError as exc:
         raise CfgIOError(f"cannot write {path}: {exc.strerror or exc}") from None
     finally:
         os.close(fd)
-    if delay := float(os.environ.get(SLOW_WRITES_ENV) or 0):
+    if delay:
         time.sleep(delay)
     return True
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from cfgtool.dirlock import locked
 from cfgtool.errors import CfgIOError
-from cfgtool.fsutil import Staging, remove_stale_temps
+from cfgtool.fsutil import Staging, remove_made_directories, remove_stale_temps
 from cfgtool.new_directory import NewDirectory, write_new_file
 from cfgtool.nodes import Document
 from cfgtool.parallel import default_jobs
@@ -38,7 +38,6 @@ from cfgtool.rendering.output import (
     mac_files,
     make_directories,
     manifest_bytes,
-    remove_directories,
 )
 from cfgtool.rendering.plan import Job, Planner
 from cfgtool.rendering.results import BatchResult, Phones
@@ -260,7 +259,7 @@ class _Batch:
                 try:
                     stack.enter_context(locked(root, "render"))
                 except BaseException:
-                    remove_directories(self.made)
+                    remove_made_directories(self.made)
                     raise
                 remove_stale_temps(self.directories[0])
             else:
@@ -311,7 +310,7 @@ class _Batch:
                 if result.problems and not keep_going:
                     staging.discard()
                     stack.close()
-                    remove_directories(self.made)
+                    remove_made_directories(self.made)
                     result.wrote_nothing = True
                     return result
                 result.phones = phones
@@ -342,7 +341,7 @@ class _Batch:
                     for directory in self.directories:
                         remove_stale_temps(directory)
                 stack.close()  # the lock too, so that the directories made are empty again
-                remove_directories(self.made)
+                remove_made_directories(self.made)
                 raise
         if prune and not dry_run:
             for name in result.stale:

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from cfgtool.errors import CfgIOError
+from cfgtool.fsutil import make_directory, remove_made_directories
 from cfgtool.rendering.results import Phone, Phones
 from cfgtool.rendering.template import MAC_FILE, SAFE_PART, Layout
 
@@ -142,13 +143,7 @@ def make_directories(root: Path, folders: set[str]) -> tuple[list[str], list[Pat
     A folder that is a symbolic link (or resolves outside ``root``) is refused:
     nothing is ever written outside ``--out``.
     """
-    made: list[Path] = []
-    missing = [parent for parent in (root, *root.parents) if not parent.exists()]
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CfgIOError(f"cannot create {root}: {exc.strerror or exc}") from None
-    made.extend(reversed(missing))
+    made = make_directory(root)
     directories = [os.fspath(root)]
     real_root = os.path.realpath(root)
     try:
@@ -169,18 +164,9 @@ def make_directories(root: Path, folders: set[str]) -> tuple[list[str], list[Pat
                 raise CfgIOError(f"{directory} leads outside {root}; refusing to write there")
             directories.append(os.fspath(directory))
     except BaseException:
-        remove_directories(made)
+        remove_made_directories(made)
         raise
     return directories, made
-
-
-def remove_directories(made: Sequence[Path]) -> None:
-    """Remove the directories a failed batch made (newest first), if they are empty."""
-    for directory in reversed(made):
-        try:
-            directory.rmdir()
-        except OSError:
-            break
 
 
 def manifest_bytes(phones: Sequence[Phone]) -> bytes:

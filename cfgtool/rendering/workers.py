@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple, Protocol, runtime_checkab
 
 from cfgtool.diagnostics import Diagnostic
 from cfgtool.errors import CfgValueError
-from cfgtool.fsutil import Staging, read_umask
+from cfgtool.fsutil import SLOW_WRITES_ENV, Staging, read_umask
 from cfgtool.new_directory import write_new_file
 from cfgtool.nodes import Document, Entry
 from cfgtool.parallel import process_pool
@@ -263,8 +263,10 @@ def _run_new(jobs: Sequence[Job], worker: _Worker, prefix: str) -> list[Outcome]
     directory, which the batch removes)."""
     outcomes: list[Outcome] = []
     mode = None if not 0o644 & read_umask() else 0o644  # the umask would not give 0o644
+    delay = float(os.environ.get(SLOW_WRITES_ENV) or 0)
     for job, data, found, digest in _rendered(jobs, worker, outcomes):
-        staged = None if write_new_file(prefix + job.relative_path, data, mode) else CLASHED
+        written = write_new_file(prefix + job.relative_path, data, mode, delay)
+        staged = None if written else CLASHED
         outcomes.append(Outcome(job.index, digest, "written", staged, warnings=found))
     return outcomes
 
