@@ -13,7 +13,6 @@ import stat
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 
 from cfgtool.errors import CfgIOError
 
@@ -397,24 +396,27 @@ def write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def make_directory(path: str | os.PathLike[str]) -> list[Path]:
+def make_directory(path: str | os.PathLike[str]) -> list[str]:
     """Create the directory ``path`` and its missing parents; return those made, the
     outermost first (for :func:`remove_made_directories`). An existing one is fine."""
-    path = Path(path)
-    missing = [folder for folder in (path, *path.parents) if not folder.exists()]
+    missing: list[str] = []
+    folder = os.path.abspath(path)
+    while not os.path.exists(folder):
+        missing.append(folder)
+        folder = os.path.dirname(folder)
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        os.makedirs(path, exist_ok=True)
     except OSError as exc:
-        raise CfgIOError(f"cannot create {path}: {exc.strerror or exc}") from None
-    return list(reversed(missing))
+        raise CfgIOError(f"cannot create {os.fspath(path)}: {exc.strerror or exc}") from None
+    return missing[::-1]
 
 
-def remove_made_directories(made: Iterable[Path]) -> None:
+def remove_made_directories(made: Iterable[str | os.PathLike[str]]) -> None:
     """Remove the directories :func:`make_directory` made (innermost first), while they
     are empty."""
     for directory in reversed(list(made)):
         try:
-            directory.rmdir()
+            os.rmdir(directory)
         except OSError:
             break
 

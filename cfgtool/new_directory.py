@@ -53,7 +53,7 @@ class NewDirectory:
         self.command = command
         self.path = ""  # the hidden directory, once entered
         self.committed = False
-        self._made: list[Path] = []
+        self._made: list[str] = []  # the parents made for it
         self._lock: contextlib.ExitStack | None = None
         self._held: HeldLock | None = None
 

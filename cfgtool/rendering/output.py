@@ -143,7 +143,7 @@ def make_directories(root: Path, folders: set[str]) -> tuple[list[str], list[Pat
     A folder that is a symbolic link (or resolves outside ``root``) is refused:
     nothing is ever written outside ``--out``.
     """
-    made = make_directory(root)
+    made = [Path(directory) for directory in make_directory(root)]
     directories = [os.fspath(root)]
     real_root = os.path.realpath(root)
     try:
